@@ -1,0 +1,106 @@
+/**
+ * Background router: connects each tab's content relays with the panels inspecting that tab.
+ *
+ * It keeps only the live runtime ports (rebuilt on every reconnect) and never event data, so an
+ * MV3 service worker stopped mid-stream loses nothing: both ends reconnect, the panel says what it
+ * has, and the relays resend the rest from their buffers.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground } from '../model/relay';
+import { CONTENT_PORT, PANEL_PORT } from '../model/relay';
+
+interface Relay {
+  port: Runtime.Port;
+  tabId: number;
+  frameId: number;
+  url: string | undefined;
+  realm: string | null;
+}
+
+const relays = new Map<number, Set<Relay>>();
+const panels = new Map<number, Set<Runtime.Port>>();
+
+function members<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+function toContent(relay: Relay, message: BackgroundToContent): void {
+  relay.port.postMessage(message);
+}
+
+function toPanels(tabId: number, message: BackgroundToPanel): void {
+  for (const panel of panels.get(tabId) ?? []) panel.postMessage(message);
+}
+
+function relayConnected(port: Runtime.Port): void {
+  const tabId = port.sender?.tab?.id;
+  if (tabId === undefined) return port.disconnect();
+  const relay: Relay = { port, tabId, frameId: port.sender?.frameId ?? 0, url: port.sender?.url, realm: null };
+  members(relays, tabId).add(relay);
+  port.onMessage.addListener((raw) => {
+    const message = raw as ContentToBackground;
+    switch (message.kind) {
+      case 'hello':
+        relay.realm = message.realm;
+        if (panels.get(tabId)?.size) toContent(relay, { kind: 'panelAttached', have: null });
+        return;
+      case 'batch':
+        toPanels(tabId, {
+          kind: 'batch',
+          routed: { tabId, frameId: relay.frameId, url: relay.url, batch: message.batch, ...(message.dropped ? { dropped: message.dropped } : {}) },
+        });
+        return;
+    }
+  });
+  port.onDisconnect.addListener(() => {
+    relays.get(tabId)?.delete(relay);
+    if (relay.realm) toPanels(tabId, { kind: 'frameGone', realm: relay.realm, frameId: relay.frameId });
+  });
+}
+
+function panelConnected(port: Runtime.Port): void {
+  let tabId: number | null = null;
+  port.onMessage.addListener((raw) => {
+    const message = raw as PanelToBackground;
+    switch (message.kind) {
+      case 'subscribe':
+        tabId = message.tabId;
+        members(panels, tabId).add(port);
+        for (const relay of relays.get(tabId) ?? []) {
+          toContent(relay, { kind: 'panelAttached', have: relay.realm ? (message.have[relay.realm] ?? 0) : 0 });
+        }
+        return;
+      case 'ack':
+        if (tabId === null) return;
+        for (const relay of relays.get(tabId) ?? []) {
+          if (relay.realm === message.realm) toContent(relay, { kind: 'ack', seq: message.seq });
+        }
+        return;
+    }
+  });
+  port.onDisconnect.addListener(() => {
+    if (tabId === null) return;
+    const set = panels.get(tabId);
+    set?.delete(port);
+    if (set && set.size === 0) {
+      panels.delete(tabId);
+      for (const relay of relays.get(tabId) ?? []) toContent(relay, { kind: 'panelDetached' });
+    }
+  });
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === CONTENT_PORT) relayConnected(port);
+  else if (port.name === PANEL_PORT) panelConnected(port);
+});
+
+/** Extension pages (the panel opened as a tab, the CLI, tests) ask which tabs have recorders. */
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  const message = raw as ExtensionRequest;
+  // Only the extension's own pages may ask: content scripts (and so pages) get no answer.
+  if (!sender.url?.startsWith(browser.runtime.getURL('')) || message?.kind !== 'inspectableTabs') return undefined;
+  const tabs: InspectableTab[] = [...relays].map(([tabId, set]) => ({ tabId, urls: [...new Set([...set].map((r) => r.url ?? ''))] }));
+  return Promise.resolve(tabs);
+});

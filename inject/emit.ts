@@ -1,0 +1,103 @@
+/**
+ * The recorder's only way out of the page: batches of events, as JSON strings in CustomEvents
+ * dispatched on a detached element that only the content relay holds.
+ *
+ * Handshake: the element travels once as the `relatedTarget` of a MouseEvent dispatched on the
+ * document. Both scripts run at document_start, before any page script, in an order the browser
+ * does not promise, so whichever starts second completes it: the recorder announces itself
+ * (`entangle:hello`), and if nobody answers it waits for the relay's `entangle:ready`. Once bound,
+ * nothing travels through the document again, so the page can neither see nor forge a batch.
+ */
+import { BATCH, BOUND, CONFIG, HELLO, READY } from '../model/bridge';
+import { PROTOCOL_VERSION, type Batch, type EntangleEvent, type RealmId } from '../model/protocol';
+import {
+  apply,
+  addEventListener,
+  createElement,
+  dispatchEvent,
+  eventGetters,
+  jsonParse,
+  jsonStringify,
+  NativeCustomEvent,
+  now,
+  NativeMouseEvent,
+  read,
+  removeEventListener,
+  setTimeoutNative,
+} from './natives';
+
+
+/** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
+const FLUSH_AT = 512;
+const FLUSH_DELAY_MS = 15;
+
+export interface RecorderConfig {
+  captureStacks: boolean;
+}
+
+/** An event before the emitter numbers it. */
+export type Unnumbered = EntangleEvent extends infer E ? (E extends EntangleEvent ? Omit<E, 'seq'> : never) : never;
+
+export class Emitter {
+  readonly config: RecorderConfig = { captureStacks: false };
+  private readonly node: Element;
+  private queue: EntangleEvent[] = [];
+  private seq = 0;
+  private timer = false;
+  private bound = false;
+
+  constructor(readonly realm: RealmId, private readonly doc: Document) {
+    this.node = apply(createElement, doc, ['entangle-relay']) as Element;
+    apply(addEventListener, this.node, [BOUND, () => (this.bound = true)]);
+    apply(addEventListener, this.node, [CONFIG, (e: Event) => this.configReceived(e)]);
+    this.announce();
+    if (!this.bound) {
+      const onReady = (): void => {
+        this.announce();
+        if (this.bound) apply(removeEventListener, doc, [READY, onReady, true]);
+      };
+      apply(addEventListener, doc, [READY, onReady, true]);
+    }
+  }
+
+  private announce(): void {
+    apply(dispatchEvent, this.doc, [new NativeMouseEvent(HELLO, { relatedTarget: this.node })]);
+  }
+
+  private configReceived(e: Event): void {
+    try {
+      const c = jsonParse(read(eventGetters.detail, e) as string) as Partial<RecorderConfig>;
+      if (typeof c.captureStacks === 'boolean') this.config.captureStacks = c.captureStacks;
+    } catch {
+      /* a malformed config changes nothing */
+    }
+  }
+
+  now(): number {
+    return now();
+  }
+
+  record(event: Unnumbered): void {
+    (event as EntangleEvent).seq = ++this.seq;
+    const q = this.queue;
+    q[q.length] = event as EntangleEvent;
+    if (q.length >= FLUSH_AT) this.flush();
+    else if (!this.timer) {
+      this.timer = true;
+      setTimeoutNative(() => {
+        this.timer = false;
+        this.flush();
+      }, FLUSH_DELAY_MS);
+    }
+  }
+
+  flush(): void {
+    if (this.queue.length === 0) return;
+    const batch: Batch = { v: PROTOCOL_VERSION, realm: this.realm, events: this.queue };
+    this.queue = [];
+    // Until a relay is bound there is nobody to hear it: batches go out anyway (they are harmless
+    // on a detached element) so numbering stays contiguous and the relay's gap report is honest.
+    const detail = jsonStringify(batch);
+    apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { detail })]);
+  }
+}

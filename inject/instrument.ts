@@ -1,0 +1,452 @@
+/**
+ * Wraps the messaging APIs of one window realm and turns what passes through them into events.
+ *
+ * Rules (DESIGN.md, "Fidelity"): the original is called with the same `this` and arguments, its
+ * result is returned and its exception rethrown as the very same object; the recorder never starts
+ * a port, never delays or posts a message, and observes receipts with capture listeners added before
+ * any page listener (listeners do not start ports). Recording code never throws into the page.
+ */
+import type { ErrorSummary, PortId, Route, SendOutcome, TransferSummary } from '../model/protocol';
+import { disguise, replaceConstructor, replaceSetter, replaceValue } from './disguise';
+import type { Emitter } from './emit';
+import {
+  apply,
+  addEventListener,
+  eventGetters,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  getter,
+  isArray,
+  NativeError,
+  NativeURL,
+  NativeWeakMap,
+  objectToString,
+  read,
+  stringSlice,
+  weakMapGet,
+  weakMapSet,
+} from './natives';
+import { previewValue, sizeOf } from './preview';
+
+interface PortState {
+  id: PortId;
+  partner: PortState | undefined;
+  started: boolean;
+  closed: boolean;
+  /** Transferred to another realm: this object is now a neutered husk. */
+  gone: boolean;
+  /** The other end lives where the recorder cannot see (a worker): preview at the sender. */
+  previewAtSend: boolean;
+}
+
+interface SendContext {
+  route: Route;
+  port?: PortState;
+  transferList: unknown[] | undefined;
+  transfer: TransferSummary[];
+  fields: Record<string, unknown>;
+  size: number;
+  sizeCapped: boolean;
+  preview?: unknown;
+  stack?: string;
+}
+
+type Fn = (...args: never[]) => unknown;
+
+export function instrument(win: Window & typeof globalThis, emitter: Emitter): void {
+  const realm = emitter.realm;
+  let portCount = 0;
+  let channelCount = 0;
+  let workerCount = 0;
+  const ports = new NativeWeakMap<object, PortState>();
+  const workers = new NativeWeakMap<object, string>();
+
+  const channelPort1 = getter(win.MessageChannel?.prototype, 'port1');
+  const channelPort2 = getter(win.MessageChannel?.prototype, 'port2');
+  const broadcastName = getter(win.BroadcastChannel?.prototype, 'name');
+  const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
+  const domExceptionName = getter(win.DOMException?.prototype, 'name');
+  const domExceptionMessage = getter(win.DOMException?.prototype, 'message');
+  const urlHref = getter(NativeURL.prototype, 'href');
+  const urlOrigin = getter(NativeURL.prototype, 'origin');
+  const messagePortProto = win.MessagePort?.prototype;
+  const arrayBufferProto = ArrayBuffer.prototype;
+  const selfOrigin = win.origin;
+
+  const tagOf = (v: object): string => apply(stringSlice, apply(objectToString, v, []) as string, [8, -1]) as string;
+
+  // ── identities ────────────────────────────────────────────────────────────
+
+  function portState(port: object): PortState {
+    let s = apply(weakMapGet, ports, [port]) as PortState | undefined;
+    if (!s) {
+      s = { id: `${realm}:${++portCount}`, partner: undefined, started: false, closed: false, gone: false, previewAtSend: false };
+      apply(weakMapSet, ports, [port, s]);
+      listen(port, onPortEvent);
+    }
+    return s;
+  }
+
+  function isPort(v: unknown): v is object {
+    if (typeof v !== 'object' || v === null) return false;
+    if (apply(weakMapGet, ports, [v]) !== undefined) return true;
+    return getPrototypeOf(v) === messagePortProto || tagOf(v) === 'MessagePort';
+  }
+
+  function listen(target: object, handler: (e: Event) => void): void {
+    apply(addEventListener, target, ['message', handler, true]);
+    apply(addEventListener, target, ['messageerror', handler, true]);
+  }
+
+  // ── reading arguments without running page code ───────────────────────────
+
+  /** A data property of a plain options object; accessors and inherited values are not read. */
+  function dataField(obj: unknown, key: string): unknown {
+    if (typeof obj !== 'object' || obj === null) return undefined;
+    const d = getOwnPropertyDescriptor(obj, key);
+    return d && 'value' in d ? d.value : undefined;
+  }
+
+  function asList(v: unknown): unknown[] | undefined {
+    return isArray(v) ? (v as unknown[]) : undefined;
+  }
+
+  function summarizeTransfer(list: unknown[] | undefined): TransferSummary[] {
+    const out: TransferSummary[] = [];
+    if (!list) return out;
+    const n = dataField(list, 'length') as number;
+    for (let i = 0; i < n; i++) {
+      const item = dataField(list, `${i}`);
+      if (typeof item !== 'object' || item === null) out[out.length] = { kind: typeof item };
+      else if (isPort(item)) out[out.length] = { kind: 'MessagePort', port: portState(item).id };
+      else if (getPrototypeOf(item) === arrayBufferProto) out[out.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
+      else out[out.length] = { kind: tagOf(item) };
+    }
+    return out;
+  }
+
+  function transferredPorts(list: unknown[] | undefined): PortState[] {
+    const out: PortState[] = [];
+    if (!list) return out;
+    const n = dataField(list, 'length') as number;
+    for (let i = 0; i < n; i++) {
+      const item = dataField(list, `${i}`);
+      if (isPort(item)) out[out.length] = portState(item);
+    }
+    return out;
+  }
+
+  function errorSummary(err: unknown): ErrorSummary {
+    if (typeof err !== 'object' || err === null) return { name: typeof err, message: '' };
+    const n = read(domExceptionName, err);
+    if (typeof n === 'string') return { name: n, message: (read(domExceptionMessage, err) as string) ?? '' };
+    const field = (key: string): string => {
+      for (let o: object | null = err; o; o = getPrototypeOf(o)) {
+        const d = getOwnPropertyDescriptor(o, key);
+        if (d) return 'value' in d && typeof d.value === 'string' ? d.value : '';
+      }
+      return '';
+    };
+    return { name: field('name'), message: field('message') };
+  }
+
+  function stack(): string | undefined {
+    if (!emitter.config.captureStacks) return undefined;
+    const s = new NativeError().stack;
+    if (typeof s !== 'string') return undefined;
+    // Drop the recorder's own frames: everything that names an extension URL.
+    const lines = s.split('\n');
+    const kept: string[] = [];
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.indexOf('-extension://') < 0) kept[kept.length] = line;
+    }
+    return kept.join('\n');
+  }
+
+  // ── sends ─────────────────────────────────────────────────────────────────
+
+  /** Wraps a send method: `prepare` reads what it needs before the call (a transfer detaches its
+   *  items), `outcome` decides what became of a send that did not throw. */
+  function wrapSend(
+    target: object | undefined,
+    key: string,
+    prepare: (self: unknown, args: unknown[]) => SendContext | undefined,
+    outcome: (ctx: SendContext) => SendOutcome,
+  ): void {
+    if (!target) return;
+    replaceValue(target, key, (original) =>
+      disguise(original, {
+        apply(fn, self, args: unknown[]) {
+          let ctx: SendContext | undefined;
+          try {
+            ctx = prepare(self, args);
+          } catch {
+            ctx = undefined;
+          }
+          let result: unknown;
+          try {
+            result = apply(fn, self, args);
+          } catch (err) {
+            if (ctx) sent(ctx, 'posted', errorSummary(err));
+            throw err;
+          }
+          if (ctx) {
+            try {
+              sent(ctx, outcome(ctx), undefined);
+            } catch {
+              /* recording must never disturb the page */
+            }
+          }
+          return result;
+        },
+      }),
+    );
+  }
+
+  function context(route: Route, message: unknown, transferList: unknown[] | undefined, previewHere: boolean, fields: Record<string, unknown>, port?: PortState): SendContext {
+    const transfer = summarizeTransfer(transferList);
+    const ctx: SendContext = { route, port, transferList, transfer, fields, size: 0, sizeCapped: false, stack: stack() };
+    if (previewHere) {
+      const p = previewValue(message, false);
+      ctx.preview = p.preview;
+      ctx.size = p.size;
+      ctx.sizeCapped = p.sizeCapped;
+    } else {
+      const s = sizeOf(message);
+      ctx.size = s.size;
+      ctx.sizeCapped = s.sizeCapped;
+    }
+    return ctx;
+  }
+
+  function sent(ctx: SendContext, outcome: SendOutcome, error: ErrorSummary | undefined): void {
+    if (!error) {
+      for (const p of transferredPorts(ctx.transferList)) {
+        p.gone = true;
+        if (ctx.route === 'worker' && p.partner) p.partner.previewAtSend = true;
+      }
+    }
+    const ev: Record<string, unknown> = {
+      type: 'messageSent',
+      t: nowMs(),
+      route: ctx.route,
+      ...ctx.fields,
+      transfer: ctx.transfer,
+      size: ctx.size,
+      outcome,
+    };
+    if (ctx.sizeCapped) ev.sizeCapped = true;
+    if (ctx.preview !== undefined) ev.preview = ctx.preview;
+    if (error) ev.error = error;
+    if (ctx.stack !== undefined) ev.stack = ctx.stack;
+    emitter.record(ev as never);
+  }
+
+  const nowMs = (): number => emitter.now();
+
+  // MessagePort.prototype.postMessage(message, transfer) / (message, { transfer })
+  wrapSend(
+    messagePortProto,
+    'postMessage',
+    (self, args) => {
+      if (!isPort(self)) return undefined;
+      const s = portState(self);
+      const opt = args[1];
+      const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
+      const fields: Record<string, unknown> = { port: s.id };
+      if (s.partner) fields.partner = s.partner.id;
+      return context('port', args[0], list, s.previewAtSend, fields, s);
+    },
+    (ctx) => {
+      const s = ctx.port!;
+      if (s.closed || s.gone) return 'portClosed';
+      if (s.partner && ctx.transfer.some((t) => 'port' in t && t.port === s.partner!.id)) return 'doomed';
+      if (s.partner && s.partner.closed) return 'partnerClosed';
+      return 'posted';
+    },
+  );
+
+  // window.postMessage(message, targetOrigin, transfer) / (message, { targetOrigin, transfer }).
+  // Only calls that reach this realm's own function are seen: a cross-origin caller goes through the
+  // browser's cross-origin wrapper, so such sends are known from their receipt alone.
+  wrapSend(
+    win,
+    'postMessage',
+    (_self, args) => {
+      const a1 = args[1];
+      const options = typeof a1 === 'object' && a1 !== null && !isArray(a1);
+      const targetOrigin = options ? dataField(a1, 'targetOrigin') : a1;
+      const list = options ? asList(dataField(a1, 'transfer')) : asList(args[2]);
+      const fields: Record<string, unknown> = {};
+      fields.targetOrigin = typeof targetOrigin === 'string' ? targetOrigin : options && targetOrigin === undefined ? '/' : `${typeof targetOrigin}`;
+      return context('window', args[0], list, false, fields);
+    },
+    (ctx) => {
+      const o = ctx.fields.targetOrigin as string;
+      if (o === '*' || o === '/') return 'posted';
+      try {
+        const origin = read(urlOrigin, new NativeURL(o));
+        return origin === selfOrigin ? 'posted' : 'originMismatch';
+      } catch {
+        return 'posted';
+      }
+    },
+  );
+
+  // Worker.prototype.postMessage: the worker side is not instrumented, so preview here.
+  wrapSend(
+    win.Worker?.prototype,
+    'postMessage',
+    (self, args) => {
+      const id = apply(weakMapGet, workers, [self as object]) as string | undefined;
+      const opt = args[1];
+      const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
+      return context('worker', args[0], list, true, id ? { worker: id } : {});
+    },
+    () => 'posted',
+  );
+
+  wrapSend(
+    win.BroadcastChannel?.prototype,
+    'postMessage',
+    (self, args) => {
+      const name = read(broadcastName, self);
+      return context('broadcast', args[0], undefined, false, typeof name === 'string' ? { channelName: name } : {});
+    },
+    () => 'posted',
+  );
+
+  // ── receipts ──────────────────────────────────────────────────────────────
+
+  function received(e: Event, route: Route, fields: Record<string, unknown>): void {
+    const type = read(eventGetters.type, e);
+    const origin = (read(eventGetters.origin, e) as string | undefined) ?? '';
+    if (type === 'messageerror') {
+      emitter.record({ type: 'messageUndeserializable', t: nowMs(), route, origin, ...fields } as never);
+      return;
+    }
+    const arrived = read(eventGetters.ports, e) as readonly object[] | undefined;
+    const ids: PortId[] = [];
+    if (arrived) {
+      for (let i = 0; i < arrived.length; i++) {
+        const s = portState(arrived[i]!);
+        if (route === 'worker') s.previewAtSend = true;
+        ids[ids.length] = s.id;
+      }
+    }
+    const p = previewValue(read(eventGetters.data, e), true);
+    const ev: Record<string, unknown> = { type: 'messageReceived', t: nowMs(), route, origin, ...fields, ports: ids, size: p.size, preview: p.preview };
+    if (p.sizeCapped) ev.sizeCapped = true;
+    emitter.record(ev as never);
+  }
+
+  function guarded(fn: (e: Event) => void): (e: Event) => void {
+    return (e) => {
+      try {
+        fn(e);
+      } catch {
+        /* recording must never disturb the page */
+      }
+    };
+  }
+
+  const onPortEvent = guarded((e) => {
+    const port = read(eventGetters.currentTarget, e) as object;
+    received(e, 'port', { port: portState(port).id });
+  });
+  const onWorkerEvent = guarded((e) => {
+    const id = apply(weakMapGet, workers, [read(eventGetters.currentTarget, e) as object]) as string | undefined;
+    received(e, 'worker', id ? { worker: id } : {});
+  });
+  const onBroadcastEvent = guarded((e) => {
+    const name = read(broadcastName, read(eventGetters.currentTarget, e));
+    received(e, 'broadcast', typeof name === 'string' ? { channelName: name } : {});
+  });
+  const windowGet = {
+    parent: getter(win, 'parent'),
+    top: getter(win, 'top'),
+    opener: getter(win, 'opener'),
+    length: getter(win, 'length'),
+  };
+  function relationOf(source: unknown): Record<string, unknown> {
+    if (source === null || source === undefined) return { source: 'none' };
+    if (source === win) return { source: 'self' };
+    if (source === read(windowGet.parent, win)) return { source: 'parent' };
+    if (source === read(windowGet.top, win)) return { source: 'top' };
+    if (source === read(windowGet.opener, win)) return { source: 'opener' };
+    const n = (read(windowGet.length, win) as number | undefined) ?? 0;
+    for (let i = 0; i < n; i++) if ((win as unknown as Record<number, unknown>)[i] === source) return { source: 'child', childIndex: i };
+    return { source: 'other' };
+  }
+  const onWindowEvent = guarded((e) => received(e, 'window', relationOf(read(eventGetters.source, e))));
+  listen(win, onWindowEvent);
+
+  // ── constructors ──────────────────────────────────────────────────────────
+
+  replaceConstructor(win, 'MessageChannel', (channel) => {
+    const s1 = portState(read(channelPort1, channel) as object);
+    const s2 = portState(read(channelPort2, channel) as object);
+    s1.partner = s2;
+    s2.partner = s1;
+    emitter.record({ type: 'channelCreated', t: nowMs(), channel: `${realm}:c${++channelCount}`, port1: s1.id, port2: s2.id } as never);
+  });
+
+  replaceConstructor(win, 'Worker', (worker, args) => {
+    const id = `${realm}:w${++workerCount}`;
+    apply(weakMapSet, workers, [worker, id]);
+    listen(worker, onWorkerEvent);
+    const spec = args[0];
+    let url = '';
+    if (typeof spec === 'string') {
+      try {
+        url = read(urlHref, new NativeURL(spec, win.document.baseURI)) as string;
+      } catch {
+        url = spec;
+      }
+    } else if (typeof spec === 'object' && spec !== null && tagOf(spec) === 'URL') url = read(urlHref, spec) as string;
+    const workerType = dataField(args[1], 'type') === 'module' ? 'module' : 'classic';
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
+  });
+
+  replaceConstructor(win, 'BroadcastChannel', (channel) => listen(channel, onBroadcastEvent));
+
+  // ── port lifecycle ────────────────────────────────────────────────────────
+
+  function started(port: unknown, implicit: boolean): void {
+    if (!isPort(port)) return;
+    const s = portState(port);
+    if (s.started || s.gone) return;
+    s.started = true;
+    emitter.record({ type: 'portStarted', t: nowMs(), port: s.id, implicit } as never);
+  }
+
+  const afterCall = (onCall: (self: unknown) => void) => (original: Fn) =>
+    disguise(original, {
+      apply(fn, self, args) {
+        const result = apply(fn, self, args);
+        try {
+          onCall(self);
+        } catch {
+          /* recording must never disturb the page */
+        }
+        return result;
+      },
+    });
+
+  if (messagePortProto) {
+    replaceValue(messagePortProto, 'start', afterCall((self) => started(self, false)));
+    replaceSetter(messagePortProto, 'onmessage', afterCall((self) => started(self, true)));
+    replaceValue(
+      messagePortProto,
+      'close',
+      afterCall((self) => {
+        if (!isPort(self)) return;
+        const s = portState(self);
+        if (s.closed || s.gone) return;
+        s.closed = true;
+        emitter.record({ type: 'portClosed', t: nowMs(), port: s.id } as never);
+      }),
+    );
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Every built-in the recorder relies on, captured before any page script runs (document_start).
+ *
+ * The page may later replace `JSON`, `CustomEvent`, `dispatchEvent`, `addEventListener`,
+ * `Object.keys`… with its own: the recorder must neither break nor call page code, so it only ever
+ * uses these copies, called through `apply`.
+ */
+
+export const apply = Reflect.apply;
+export const construct = Reflect.construct;
+export const defineProperty = Reflect.defineProperty;
+export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+export const getPrototypeOf = Reflect.getPrototypeOf;
+export const objectKeys = Object.keys;
+export const isArray = Array.isArray;
+export const jsonStringify = JSON.stringify;
+export const jsonParse = JSON.parse;
+export const NativeProxy = Proxy;
+export const NativeWeakMap = WeakMap;
+export const NativeMap = Map;
+export const NativeURL = URL;
+export const NativeError = Error;
+export const NativeUint8Array = Uint8Array;
+export const mathRandom = Math.random;
+export const mathMin = Math.min;
+export const numberToString = Number.prototype.toString;
+export const stringSlice = String.prototype.slice;
+export const stringCharCodeAt = String.prototype.charCodeAt;
+export const objectToString = Object.prototype.toString;
+
+const weakMapProto = WeakMap.prototype;
+export const weakMapGet = weakMapProto.get;
+export const weakMapSet = weakMapProto.set;
+const mapProto = Map.prototype;
+export const mapGet = mapProto.get;
+export const mapSet = mapProto.set;
+
+export const setTimeoutNative = setTimeout;
+export const performanceNow = Performance.prototype.now;
+export const perf = performance;
+export const timeOrigin = performance.timeOrigin;
+
+export const NativeCustomEvent = CustomEvent;
+export const NativeMouseEvent = MouseEvent;
+export const dispatchEvent = EventTarget.prototype.dispatchEvent;
+export const addEventListener = EventTarget.prototype.addEventListener;
+export const removeEventListener = EventTarget.prototype.removeEventListener;
+export const createElement = Document.prototype.createElement;
+
+/** The native getter of `proto[key]`, for reading platform objects without touching page overrides. */
+export function getter(proto: object | undefined, key: string): ((this: unknown) => unknown) | undefined {
+  if (!proto) return undefined;
+  const d = getOwnPropertyDescriptor(proto, key);
+  return d?.get as ((this: unknown) => unknown) | undefined;
+}
+
+/** Calls a captured getter on `target`; undefined when the getter is missing or the brand check fails. */
+export function read(get: ((this: unknown) => unknown) | undefined, target: unknown): unknown {
+  if (!get) return undefined;
+  try {
+    return apply(get, target, []);
+  } catch {
+    return undefined;
+  }
+}
+
+export const eventGetters = {
+  currentTarget: getter(Event.prototype, 'currentTarget'),
+  type: getter(Event.prototype, 'type'),
+  data: getter(globalThis.MessageEvent?.prototype, 'data'),
+  origin: getter(globalThis.MessageEvent?.prototype, 'origin'),
+  ports: getter(globalThis.MessageEvent?.prototype, 'ports'),
+  source: getter(globalThis.MessageEvent?.prototype, 'source'),
+  detail: getter(CustomEvent.prototype, 'detail'),
+  relatedTarget: getter(MouseEvent.prototype, 'relatedTarget'),
+};
+
+export function now(): number {
+  return timeOrigin + (apply(performanceNow, perf, []) as number);
+}
+
+export function randomId(): string {
+  let s = '';
+  for (let i = 0; i < 2; i++) s += apply(numberToString, (mathRandom() * 2 ** 32) >>> 0, [36]) as string;
+  return s;
+}

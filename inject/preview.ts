@@ -1,0 +1,384 @@
+/**
+ * A bounded preview and size estimate of a structured-clone value, made without running page code.
+ *
+ * Receiving side (`trusted`): `event.data` is a fresh structured-clone copy, so every own property is
+ * a data property and every prototype is an intrinsic; direct reads are safe and fast.
+ * Sending side: the value is the page's own object graph, which may hold getters; the walk reads
+ * property descriptors and never calls a getter (an accessor is shown as such).
+ */
+import type { Preview } from '../model/protocol';
+import {
+  apply,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  getter,
+  isArray,
+  mapGet,
+  mapSet,
+  NativeMap,
+  NativeUint8Array,
+  numberToString,
+  objectKeys,
+  objectToString,
+  read,
+  stringSlice,
+} from './natives';
+
+export const PREVIEW_LIMITS = {
+  depth: 4,
+  keys: 24,
+  items: 24,
+  stringChars: 256,
+  headBytes: 32,
+  /** Nodes the preview describes; the size walk goes on to `sizeNodes`. */
+  previewNodes: 200,
+  sizeNodes: 5_000,
+} as const;
+
+type Kind =
+  | 'object'
+  | 'array'
+  | 'map'
+  | 'set'
+  | 'date'
+  | 'regexp'
+  | 'arraybuffer'
+  | 'typedarray'
+  | 'dataview'
+  | 'blob'
+  | 'file'
+  | 'imagedata'
+  | 'error'
+  | 'Number'
+  | 'String'
+  | 'Boolean'
+  | 'BigInt';
+
+const g = globalThis as unknown as Record<string, { prototype: object } | undefined>;
+const kinds = new NativeMap<object, Kind>();
+const typedArrayNames = new NativeMap<object, string>();
+function kindOf(name: string, kind: Kind): void {
+  const proto = g[name]?.prototype;
+  if (proto) apply(mapSet, kinds, [proto, kind]);
+}
+kindOf('Object', 'object');
+kindOf('Array', 'array');
+kindOf('Map', 'map');
+kindOf('Set', 'set');
+kindOf('Date', 'date');
+kindOf('RegExp', 'regexp');
+kindOf('ArrayBuffer', 'arraybuffer');
+kindOf('DataView', 'dataview');
+kindOf('Blob', 'blob');
+kindOf('File', 'file');
+kindOf('ImageData', 'imagedata');
+kindOf('Number', 'Number');
+kindOf('String', 'String');
+kindOf('Boolean', 'Boolean');
+kindOf('BigInt', 'BigInt');
+for (const e of ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'DOMException']) {
+  kindOf(e, 'error');
+}
+for (const t of [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+]) {
+  const proto = g[t]?.prototype;
+  if (proto) {
+    apply(mapSet, kinds, [proto, 'typedarray']);
+    apply(mapSet, typedArrayNames, [proto, t]);
+  }
+}
+
+const typedArrayProto = getPrototypeOf(NativeUint8Array.prototype) ?? undefined;
+const get = {
+  mapSize: getter(Map.prototype, 'size'),
+  setSize: getter(Set.prototype, 'size'),
+  abByteLength: getter(ArrayBuffer.prototype, 'byteLength'),
+  taLength: getter(typedArrayProto, 'length'),
+  taByteLength: getter(typedArrayProto, 'byteLength'),
+  taByteOffset: getter(typedArrayProto, 'byteOffset'),
+  taBuffer: getter(typedArrayProto, 'buffer'),
+  dvByteLength: getter(DataView.prototype, 'byteLength'),
+  dvByteOffset: getter(DataView.prototype, 'byteOffset'),
+  dvBuffer: getter(DataView.prototype, 'buffer'),
+  blobSize: getter(globalThis.Blob?.prototype, 'size'),
+  blobType: getter(globalThis.Blob?.prototype, 'type'),
+  fileName: getter(globalThis.File?.prototype, 'name'),
+  fileLastModified: getter(globalThis.File?.prototype, 'lastModified'),
+  imageWidth: getter(globalThis.ImageData?.prototype, 'width'),
+  imageHeight: getter(globalThis.ImageData?.prototype, 'height'),
+  reSource: getter(RegExp.prototype, 'source'),
+  reFlags: getter(RegExp.prototype, 'flags'),
+};
+const mapForEach = Map.prototype.forEach;
+const setForEach = Set.prototype.forEach;
+const dateGetTime = Date.prototype.getTime;
+const valueOf: Record<string, (this: unknown) => unknown> = {
+  Number: Number.prototype.valueOf,
+  String: String.prototype.valueOf,
+  Boolean: Boolean.prototype.valueOf,
+  BigInt: BigInt.prototype.valueOf,
+};
+
+export interface PreviewResult {
+  preview: Preview;
+  size: number;
+  sizeCapped: boolean;
+}
+
+interface Walk {
+  trusted: boolean;
+  nodes: number;
+  capped: boolean;
+  size: number;
+  seen: Map<object, string>;
+}
+
+const HEX = '0123456789abcdef';
+function hexHead(buffer: unknown, offset: number, length: number): string {
+  const n = length < PREVIEW_LIMITS.headBytes ? length : PREVIEW_LIMITS.headBytes;
+  if (n <= 0) return '';
+  try {
+    const bytes = new NativeUint8Array(buffer as ArrayBuffer, offset, n);
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i] as number;
+      s += HEX[b >> 4]! + HEX[b & 15]!;
+    }
+    return s;
+  } catch {
+    return '';
+  }
+}
+
+function platformKind(value: object): string {
+  const tag = apply(objectToString, value, []) as string;
+  return apply(stringSlice, tag, [8, -1]) as string;
+}
+
+/** The own enumerable string keys a structured clone would copy, read without calling getters. */
+function ownValue(w: Walk, obj: object, key: string): { value: unknown } | { accessor: true } {
+  if (w.trusted) return { value: (obj as Record<string, unknown>)[key] };
+  const d = getOwnPropertyDescriptor(obj, key);
+  if (!d) return { value: undefined };
+  if ('value' in d) return { value: d.value };
+  return { accessor: true };
+}
+
+function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolean): Preview {
+  w.nodes++;
+  if (w.nodes > PREVIEW_LIMITS.sizeNodes) {
+    w.capped = true;
+    return { $t: 'truncated', reason: 'budget' };
+  }
+  if (emit && w.nodes > PREVIEW_LIMITS.previewNodes) emit = false;
+  switch (typeof value) {
+    case 'string': {
+      w.size += 4 + value.length;
+      if (value.length <= PREVIEW_LIMITS.stringChars) return value;
+      return { $t: 'string', v: apply(stringSlice, value, [0, PREVIEW_LIMITS.stringChars]) as string, length: value.length };
+    }
+    case 'number':
+      w.size += 9;
+      if (value !== value) return { $t: 'number', v: 'NaN' };
+      if (value === Infinity) return { $t: 'number', v: 'Infinity' };
+      if (value === -Infinity) return { $t: 'number', v: '-Infinity' };
+      if (value === 0 && 1 / value < 0) return { $t: 'number', v: '-0' };
+      return value;
+    case 'boolean':
+      w.size += 1;
+      return value;
+    case 'undefined':
+      w.size += 1;
+      return { $t: 'undefined' };
+    case 'bigint':
+      w.size += 9;
+      return { $t: 'bigint', v: apply(numberToString, value as unknown as number, []) as string };
+    case 'symbol':
+      return { $t: 'uncloneable', kind: 'Symbol' };
+    case 'function':
+      return { $t: 'uncloneable', kind: 'Function' };
+    case 'object':
+      break;
+  }
+  if (value === null) {
+    w.size += 1;
+    return null;
+  }
+  const obj = value as object;
+  const prior = apply(mapGet, w.seen, [obj]) as string | undefined;
+  if (prior !== undefined) return { $t: 'cycle', path: prior };
+  apply(mapSet, w.seen, [obj, path]);
+  if (depth >= PREVIEW_LIMITS.depth) emit = false;
+
+  let proto: object | null;
+  try {
+    proto = getPrototypeOf(obj);
+  } catch {
+    proto = null;
+  }
+  const kind = proto === null ? 'object' : (apply(mapGet, kinds, [proto]) as Kind | undefined);
+  w.size += 8;
+  switch (kind) {
+    case 'object':
+    case 'error':
+      return kind === 'error' ? errorPreview(w, obj) : objectPreview(w, obj, depth, path, emit);
+    case 'array':
+      return arrayPreview(w, obj as unknown[], depth, path, emit);
+    case 'map': {
+      const entries: [Preview, Preview][] = [];
+      let i = 0;
+      apply(mapForEach, obj, [
+        (v: unknown, k: unknown) => {
+          const show = emit && i < PREVIEW_LIMITS.items;
+          const pk = walk(w, k, depth + 1, `${path}.<key ${i}>`, show);
+          const pv = walk(w, v, depth + 1, `${path}.<value ${i}>`, show);
+          if (show) entries[entries.length] = [pk, pv];
+          i++;
+        },
+      ]);
+      return { $t: 'map', entries, size: read(get.mapSize, obj) as number };
+    }
+    case 'set': {
+      const items: Preview[] = [];
+      let i = 0;
+      apply(setForEach, obj, [
+        (v: unknown) => {
+          const show = emit && i < PREVIEW_LIMITS.items;
+          const pv = walk(w, v, depth + 1, `${path}.<item ${i}>`, show);
+          if (show) items[items.length] = pv;
+          i++;
+        },
+      ]);
+      return { $t: 'set', items, size: read(get.setSize, obj) as number };
+    }
+    case 'date':
+      return { $t: 'date', v: apply(dateGetTime, obj, []) as number };
+    case 'regexp':
+      return { $t: 'regexp', source: read(get.reSource, obj) as string, flags: read(get.reFlags, obj) as string };
+    case 'arraybuffer': {
+      const byteLength = (read(get.abByteLength, obj) as number | undefined) ?? 0;
+      w.size += byteLength;
+      return { $t: 'arraybuffer', byteLength, head: emit ? hexHead(obj, 0, byteLength) : '' };
+    }
+    case 'typedarray': {
+      const byteLength = (read(get.taByteLength, obj) as number | undefined) ?? 0;
+      w.size += byteLength;
+      return {
+        $t: 'typedarray',
+        kind: (apply(mapGet, typedArrayNames, [proto]) as string | undefined) ?? 'TypedArray',
+        length: (read(get.taLength, obj) as number | undefined) ?? 0,
+        byteLength,
+        head: emit ? hexHead(read(get.taBuffer, obj), read(get.taByteOffset, obj) as number, byteLength) : '',
+      };
+    }
+    case 'dataview': {
+      const byteLength = (read(get.dvByteLength, obj) as number | undefined) ?? 0;
+      w.size += byteLength;
+      return {
+        $t: 'typedarray',
+        kind: 'DataView',
+        length: byteLength,
+        byteLength,
+        head: emit ? hexHead(read(get.dvBuffer, obj), read(get.dvByteOffset, obj) as number, byteLength) : '',
+      };
+    }
+    case 'blob':
+    case 'file': {
+      const size = (read(get.blobSize, obj) as number | undefined) ?? 0;
+      const p: Preview = { $t: 'blob', kind: kind === 'file' ? 'File' : 'Blob', size, type: read(get.blobType, obj) as string };
+      if (kind === 'file') {
+        p.name = read(get.fileName, obj) as string;
+        p.lastModified = read(get.fileLastModified, obj) as number;
+      }
+      return p;
+    }
+    case 'imagedata': {
+      const width = read(get.imageWidth, obj) as number;
+      const height = read(get.imageHeight, obj) as number;
+      w.size += width * height * 4;
+      return { $t: 'imagedata', width, height };
+    }
+    case 'Number':
+    case 'String':
+    case 'Boolean':
+    case 'BigInt':
+      return { $t: 'boxed', kind, v: walk(w, apply(valueOf[kind]!, obj, []), depth + 1, path, emit) };
+    case undefined:
+      return isArray(obj) ? arrayPreview(w, obj as unknown[], depth, path, emit) : foreignPreview(w, obj, depth, path, emit);
+  }
+}
+
+/** An object whose prototype is not one of this realm's intrinsics: a class instance, a platform
+ *  object (MessagePort, ImageBitmap, CryptoKey…) or an object from another realm. */
+function foreignPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {
+  const kind = platformKind(obj);
+  if (kind === 'Object') return objectPreview(w, obj, depth, path, emit);
+  if (kind === 'Array') return arrayPreview(w, obj as unknown[], depth, path, emit);
+  return { $t: 'platform', kind };
+}
+
+function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {
+  const keys = objectKeys(obj);
+  const entries: [string, Preview][] = [];
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as string;
+    w.size += key.length + 2;
+    const show = emit && i < PREVIEW_LIMITS.keys;
+    const got = ownValue(w, obj, key);
+    const child: Preview = 'accessor' in got ? { $t: 'accessor', key } : walk(w, got.value, depth + 1, `${path}.${key}`, show);
+    if (show) entries[entries.length] = [key, child];
+    if (w.capped) break;
+  }
+  if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
+  return { $t: 'object', entries, more: n - entries.length };
+}
+
+function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit: boolean): Preview {
+  const d = getOwnPropertyDescriptor(arr, 'length');
+  const length = (d && 'value' in d ? d.value : 0) as number;
+  const items: Preview[] = [];
+  for (let i = 0; i < length; i++) {
+    const show = emit && i < PREVIEW_LIMITS.items;
+    const got = ownValue(w, arr, `${i}`);
+    const child: Preview = 'accessor' in got ? { $t: 'accessor', key: `${i}` } : walk(w, got.value, depth + 1, `${path}[${i}]`, show);
+    if (show) items[items.length] = child;
+    if (w.capped) break;
+  }
+  if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
+  return { $t: 'array', items, length };
+}
+
+function errorPreview(w: Walk, obj: object): Preview {
+  const field = (key: string): string => {
+    if (w.trusted) {
+      const v = (obj as Record<string, unknown>)[key];
+      return typeof v === 'string' ? v : '';
+    }
+    // Sender side: the clone reads name/message through the prototype chain; descriptors only.
+    for (let o: object | null = obj; o; o = getPrototypeOf(o)) {
+      const d = getOwnPropertyDescriptor(o, key);
+      if (d) return 'value' in d && typeof d.value === 'string' ? d.value : '';
+    }
+    return '';
+  };
+  const message = field('message');
+  w.size += message.length;
+  return { $t: 'error', name: field('name'), message };
+}
+
+/** Preview and size of `value`. `trusted`: the value is a fresh structured-clone copy (receiver). */
+export function previewValue(value: unknown, trusted: boolean): PreviewResult {
+  const w: Walk = { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
+  const preview = walk(w, value, 0, '$', true);
+  return { preview, size: w.size, sizeCapped: w.capped };
+}
+
+/** Size only (sender side, when the receiver will preview): the same walk, no preview kept. */
+export function sizeOf(value: unknown): { size: number; sizeCapped: boolean } {
+  const w: Walk = { trusted: false, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
+  walk(w, value, 0, '$', false);
+  return { size: w.size, sizeCapped: w.capped };
+}

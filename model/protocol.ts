@@ -1,0 +1,221 @@
+/**
+ * The wire protocol: every fact the recorder emits, as one versioned discriminated union.
+ *
+ * Events are produced in the page's main world (`inject/`), travel as JSON through the content
+ * relay and the background router, and are consumed by the panel and by the correlator. Every
+ * `switch` over `EntangleEvent['type']` must be exhaustive (see `assertNever`).
+ */
+
+export const PROTOCOL_VERSION = 1 as const;
+
+/** A realm's random id, chosen when the recorder starts in that global. */
+export type RealmId = string;
+/** `${realm}:${n}` — the local id a realm gives a MessagePort object the first time it sees it. */
+export type PortId = string;
+export type ChannelId = string;
+
+export type RealmKind = 'top' | 'iframe' | 'worker' | 'sharedworker' | 'serviceworker';
+export type WindowRelation = 'self' | 'parent' | 'top' | 'opener' | 'child' | 'other' | 'none';
+export type Route = 'port' | 'window' | 'worker' | 'broadcast';
+
+/** One item of a transfer list, summarised without reading anything that could run page code. */
+export type TransferSummary =
+  | { kind: 'MessagePort'; port: PortId }
+  | { kind: 'ArrayBuffer'; byteLength: number }
+  | { kind: string };
+
+export interface ErrorSummary {
+  name: string;
+  message: string;
+}
+
+/**
+ * What the sender can tell about a send that did not throw.
+ * - `posted`: handed to the browser.
+ * - `doomed`: the transfer list held the sending port's own entangled partner; the browser
+ *   discards the message and the channel is lost (HTML "message port post message steps").
+ * - `portClosed`: the sending port was closed (or transferred away) in this realm; the message goes nowhere.
+ * - `partnerClosed`: the partner port is known (in this realm) to be closed; the message goes nowhere.
+ * - `originMismatch`: window.postMessage whose targetOrigin does not match the target window's origin.
+ */
+export type SendOutcome = 'posted' | 'doomed' | 'portClosed' | 'partnerClosed' | 'originMismatch';
+
+/**
+ * A bounded, JSON-safe description of a structured-clone value. Primitives that JSON can carry are
+ * themselves; everything else is a tagged object, so a payload key can never be mistaken for a tag.
+ */
+export type Preview =
+  | null
+  | boolean
+  | number
+  | string
+  | { $t: 'undefined' }
+  | { $t: 'number'; v: 'NaN' | 'Infinity' | '-Infinity' | '-0' }
+  | { $t: 'bigint'; v: string }
+  | { $t: 'string'; v: string; length: number } // truncated string
+  | { $t: 'object'; entries: [string, Preview][]; more: number }
+  | { $t: 'array'; items: Preview[]; length: number }
+  | { $t: 'map'; entries: [Preview, Preview][]; size: number }
+  | { $t: 'set'; items: Preview[]; size: number }
+  | { $t: 'date'; v: number }
+  | { $t: 'regexp'; source: string; flags: string }
+  | { $t: 'boxed'; kind: 'Number' | 'String' | 'Boolean' | 'BigInt'; v: Preview }
+  | { $t: 'arraybuffer'; byteLength: number; head: string; detached?: boolean }
+  | { $t: 'typedarray'; kind: string; length: number; byteLength: number; head: string }
+  | { $t: 'blob'; kind: 'Blob' | 'File'; size: number; type: string; name?: string; lastModified?: number }
+  | { $t: 'imagedata'; width: number; height: number }
+  | { $t: 'error'; name: string; message: string }
+  | { $t: 'platform'; kind: string } // MessagePort, ImageBitmap, CryptoKey, FileList, … shown by kind
+  | { $t: 'cycle'; path: string }
+  | { $t: 'truncated'; reason: 'depth' | 'budget' }
+  | { $t: 'accessor'; key: string } // sender side: a getter we refused to call
+  | { $t: 'uncloneable'; kind: string }; // a value structured clone rejects (function, symbol, DOM node)
+
+interface EventBase {
+  /** Per-realm sequence number, 1-based and contiguous: a jump is a gap. */
+  seq: number;
+  /** Milliseconds since the epoch, sub-millisecond precision (`performance.timeOrigin + now()`). */
+  t: number;
+}
+
+export interface RealmStarted extends EventBase {
+  type: 'realmStarted';
+  kind: RealmKind;
+  url: string;
+  origin: string;
+  protocol: typeof PROTOCOL_VERSION;
+}
+
+export interface ChannelCreated extends EventBase {
+  type: 'channelCreated';
+  channel: ChannelId;
+  port1: PortId;
+  port2: PortId;
+}
+
+export interface MessageSent extends EventBase {
+  type: 'messageSent';
+  route: Route;
+  /** Sending port (route `port`). */
+  port?: PortId;
+  /** Its entangled partner, when this realm knows it. */
+  partner?: PortId;
+  /** Route `window`: the targetOrigin argument as given ('*', '/', or a URL). */
+  targetOrigin?: string;
+  /** Route `broadcast`: the channel name. */
+  channelName?: string;
+  /** Route `worker`: the local id of the Worker object. */
+  worker?: string;
+  transfer: TransferSummary[];
+  /** Approximate structured-clone size in bytes (bounded walk: `sizeCapped` when it stopped early). */
+  size: number;
+  sizeCapped?: boolean;
+  /** Present when the receiving end is not instrumented (workers), so the sender previews instead. */
+  preview?: Preview;
+  outcome: SendOutcome;
+  /** The send threw: the page got exactly this exception. */
+  error?: ErrorSummary;
+  stack?: string;
+}
+
+export interface MessageReceived extends EventBase {
+  type: 'messageReceived';
+  route: Route;
+  /** Receiving port (route `port`). */
+  port?: PortId;
+  /** `event.origin` as the browser set it. */
+  origin: string;
+  /** Route `window`: how `event.source` relates to the receiving window (identity comparisons,
+   *  which work across origins), so the sender's realm can be found in the frame tree. */
+  source?: WindowRelation;
+  /** With `source: 'child'`: the index of that child in `window.frames`. */
+  childIndex?: number;
+  channelName?: string;
+  worker?: string;
+  /** Ports that arrived in `event.ports`, with the local ids this realm gave them. */
+  ports: PortId[];
+  size: number;
+  sizeCapped?: boolean;
+  preview: Preview;
+}
+
+/** A `messageerror` event: the message arrived but could not be deserialized. */
+export interface MessageFailedToDeserialize extends EventBase {
+  type: 'messageUndeserializable';
+  route: Route;
+  port?: PortId;
+  origin: string;
+  channelName?: string;
+  worker?: string;
+}
+
+export interface PortStarted extends EventBase {
+  type: 'portStarted';
+  port: PortId;
+  /** true when started by setting `onmessage`, false for an explicit `start()`. */
+  implicit: boolean;
+}
+
+export interface PortClosed extends EventBase {
+  type: 'portClosed';
+  port: PortId;
+}
+
+export interface WorkerCreated extends EventBase {
+  type: 'workerCreated';
+  worker: string;
+  url: string;
+  workerType: 'classic' | 'module';
+}
+
+export type EntangleEvent =
+  | RealmStarted
+  | ChannelCreated
+  | MessageSent
+  | MessageReceived
+  | MessageFailedToDeserialize
+  | PortStarted
+  | PortClosed
+  | WorkerCreated;
+
+export type EventType = EntangleEvent['type'];
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'realmStarted',
+  'channelCreated',
+  'messageSent',
+  'messageReceived',
+  'messageUndeserializable',
+  'portStarted',
+  'portClosed',
+  'workerCreated',
+];
+
+/** What the main world hands to the relay: events of one realm, in sequence order. */
+export interface Batch {
+  v: typeof PROTOCOL_VERSION;
+  realm: RealmId;
+  events: EntangleEvent[];
+}
+
+/** A batch as the background delivers it: tagged with where it came from. */
+export interface RoutedBatch {
+  tabId: number;
+  frameId: number;
+  parentFrameId?: number;
+  /** Documents' URL as the browser reports it for the sender. */
+  url?: string;
+  batch: Batch;
+  /** Sequence numbers the relay had to drop for this realm, just before this batch's first event. */
+  dropped?: DroppedRange;
+}
+
+export interface DroppedRange {
+  from: number;
+  to: number;
+  reason: 'relayBufferFull' | 'batchRejected';
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}

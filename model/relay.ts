@@ -1,0 +1,48 @@
+/**
+ * Messages on the extension's runtime ports (content ⇄ background ⇄ panel).
+ *
+ * The background holds no event data: the content relay of each document keeps a bounded buffer and
+ * resends whatever the panel reports it does not have, so a restarted service worker loses nothing.
+ */
+import type { Batch, DroppedRange, RealmId, RoutedBatch } from './protocol';
+
+export const CONTENT_PORT = 'entangle-content';
+export const PANEL_PORT = 'entangle-panel';
+
+/** Events a content relay keeps per document while they may still be needed by a panel. */
+export const RELAY_BUFFER_EVENTS = 50_000;
+/** Largest batch (JSON characters) the relay accepts from the main world. */
+export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+/** Most events in one batch. */
+export const MAX_BATCH_EVENTS = 5_000;
+
+export type ContentToBackground =
+  | { kind: 'hello'; realm: RealmId }
+  | { kind: 'batch'; batch: Batch; dropped?: DroppedRange };
+
+export type BackgroundToContent =
+  /** A panel for this tab is listening: send every buffered event with `seq > have`
+   *  (`have` null: everything after the last acknowledged one), then stream live. */
+  | { kind: 'panelAttached'; have: number | null }
+  /** No panel listens any more: keep buffering, stop streaming. */
+  | { kind: 'panelDetached' }
+  /** The panel holds every event of this realm up to `seq`. */
+  | { kind: 'ack'; seq: number };
+
+export type PanelToBackground =
+  /** `have`: per realm, the highest sequence number the panel already holds. */
+  | { kind: 'subscribe'; tabId: number; have: Record<RealmId, number> }
+  | { kind: 'ack'; realm: RealmId; seq: number };
+
+export type BackgroundToPanel =
+  | { kind: 'batch'; routed: RoutedBatch }
+  | { kind: 'frameGone'; realm: RealmId; frameId: number };
+
+/** One-off requests from extension pages to the background (`runtime.sendMessage`). */
+export type ExtensionRequest = { kind: 'inspectableTabs' };
+
+/** A tab with at least one live relay, and the document URLs of its relays (top first when known). */
+export interface InspectableTab {
+  tabId: number;
+  urls: string[];
+}

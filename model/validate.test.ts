@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseBatch, validateBatch } from './validate';
+
+const realmStarted = { type: 'realmStarted', seq: 1, t: 1, kind: 'top', url: 'http://a/', origin: 'http://a', protocol: 1 };
+const sent = { type: 'messageSent', seq: 2, t: 2, route: 'port', port: 'r:1', transfer: [{ kind: 'MessagePort', port: 'r:2' }], size: 10, outcome: 'posted' };
+const received = { type: 'messageReceived', seq: 3, t: 3, route: 'window', origin: 'http://a', source: 'parent', ports: [], size: 1, preview: { $t: 'map', entries: [[1, 2]], size: 1 } };
+const batch = (events: unknown[]) => ({ v: 1, realm: 'r', events });
+
+describe('validateBatch', () => {
+  it('accepts a well-formed batch', () => {
+    expect(validateBatch(batch([realmStarted, sent, received]))).toEqual({ ok: true, value: batch([realmStarted, sent, received]) });
+  });
+
+  it.each([
+    [null, 'batch: not an object'],
+    [{ ...batch([realmStarted]), v: 2 }, 'batch: unsupported protocol version 2'],
+    [{ ...batch([realmStarted]), realm: '' }, 'batch: realm must be a short string'],
+    [batch([]), 'batch: events must be a non-empty array'],
+    [batch([{ ...realmStarted, type: 'bogus' }]), 'event 0: unknown type "bogus"'],
+    [batch([{ ...realmStarted, seq: 0 }]), 'event 0: seq must be a positive integer'],
+    [batch([realmStarted, { ...sent, seq: 5 }]), 'event 1: seq 5 does not follow 1'],
+    [batch([{ ...sent, seq: 1, outcome: 'maybe' }]), 'event 0: outcome must be one of posted, doomed, portClosed, partnerClosed, originMismatch'],
+    [batch([{ ...sent, seq: 1, transfer: 'x' }]), 'event 0: transfer must be an array'],
+    [batch([{ ...received, seq: 1, preview: { nope: 1 } }]), 'event 0: preview node must be a primitive, an array or a tagged object'],
+    [batch([{ ...received, seq: 1, source: 'elsewhere' }]), 'event 0: source must be one of self, parent, top, opener, child, other, none'],
+    [batch([{ ...realmStarted, url: 'x'.repeat(20_000) }]), 'event 0: url is longer than 16384 characters'],
+  ])('rejects %j with a message naming the problem', (value, error) => {
+    expect(validateBatch(value)).toEqual({ ok: false, error });
+  });
+
+  it('bounds preview nesting (a hostile page cannot make the relay recurse without end)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = { $t: 'array', items: [deep], length: 1 };
+    expect(validateBatch(batch([{ ...received, seq: 1, preview: deep }]))).toMatchObject({ ok: false, error: expect.stringContaining('nested deeper') });
+  });
+
+  it('does not let __proto__ keys change prototypes', () => {
+    const result = parseBatch('{"v":1,"realm":"r","events":[{"type":"portClosed","seq":1,"t":1,"port":"r:1","__proto__":{"polluted":true}}]}', 1e6);
+    expect(result.ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('parseBatch', () => {
+  it('rejects text that is too long or not JSON', () => {
+    expect(parseBatch('x'.repeat(11), 10)).toEqual({ ok: false, error: 'batch: 11 characters, more than 10' });
+    expect(parseBatch('{', 10)).toMatchObject({ ok: false, error: expect.stringMatching(/^batch: not JSON/) });
+  });
+});

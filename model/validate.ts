@@ -1,0 +1,185 @@
+/**
+ * Checks a batch that arrived from the page's main world before anything else trusts it.
+ *
+ * The relay cannot tell a well-behaved recorder from a hostile page that found a way to talk to it,
+ * so every field is checked for type and size, and a failure names what was wrong and where.
+ */
+import { EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Route } from './protocol';
+import { MAX_BATCH_EVENTS } from './relay';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const MAX_STRING = 16_384;
+const MAX_PREVIEW_DEPTH = 24;
+const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
+const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed', 'originMismatch'];
+const WINDOW_RELATIONS = ['self', 'parent', 'top', 'opener', 'child', 'other', 'none'];
+const REALM_KINDS = ['top', 'iframe', 'worker', 'sharedworker', 'serviceworker'];
+const eventTypes = new Set<string>(EVENT_TYPES);
+
+class Invalid extends Error {}
+
+function fail(where: string, what: string): never {
+  throw new Invalid(`${where}: ${what}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+  const v = o[key];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'string') fail(where, `${key} must be a string`);
+  if (v.length > MAX_STRING) fail(where, `${key} is longer than ${MAX_STRING} characters`);
+}
+
+function num(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+  const v = o[key];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(where, `${key} must be a finite number`);
+}
+
+function bool(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+  const v = o[key];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'boolean') fail(where, `${key} must be a boolean`);
+}
+
+function oneOf(o: Record<string, unknown>, key: string, allowed: readonly string[], where: string): void {
+  if (!allowed.includes(o[key] as string)) fail(where, `${key} must be one of ${allowed.join(', ')}`);
+}
+
+function stringList(o: Record<string, unknown>, key: string, where: string): void {
+  const v = o[key];
+  if (!Array.isArray(v)) fail(where, `${key} must be an array`);
+  v.forEach((s, i) => {
+    if (typeof s !== 'string' || s.length > 256) fail(where, `${key}[${i}] must be a short string`);
+  });
+}
+
+/** Previews are JSON trees; only their depth and string sizes need bounding here. */
+function preview(v: unknown, depth: number, where: string): void {
+  if (depth > MAX_PREVIEW_DEPTH) fail(where, `preview nested deeper than ${MAX_PREVIEW_DEPTH}`);
+  if (v === null || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) fail(where, 'preview holds a non-finite number');
+    return;
+  }
+  if (typeof v === 'string') {
+    if (v.length > MAX_STRING) fail(where, 'preview string too long');
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const item of v) preview(item, depth + 1, where);
+    return;
+  }
+  if (!isRecord(v) || typeof v.$t !== 'string') fail(where, 'preview node must be a primitive, an array or a tagged object');
+  for (const key of Object.keys(v)) preview(v[key], depth + 1, where);
+}
+
+function transferList(o: Record<string, unknown>, where: string): void {
+  const v = o.transfer;
+  if (!Array.isArray(v)) fail(where, 'transfer must be an array');
+  v.forEach((t, i) => {
+    if (!isRecord(t)) fail(where, `transfer[${i}] must be an object`);
+    str(t, 'kind', `${where} transfer[${i}]`);
+    str(t, 'port', `${where} transfer[${i}]`, true);
+    num(t, 'byteLength', `${where} transfer[${i}]`, true);
+  });
+}
+
+function event(e: unknown, where: string): void {
+  if (!isRecord(e)) fail(where, 'not an object');
+  if (!eventTypes.has(e.type as string)) fail(where, `unknown type ${JSON.stringify(String(e.type).slice(0, 40))}`);
+  if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) fail(where, 'seq must be a positive integer');
+  num(e, 't', where);
+  const type = e.type as EntangleEvent['type'];
+  switch (type) {
+    case 'realmStarted':
+      oneOf(e, 'kind', REALM_KINDS, where);
+      str(e, 'url', where);
+      str(e, 'origin', where);
+      if (e.protocol !== PROTOCOL_VERSION) fail(where, `protocol must be ${PROTOCOL_VERSION}`);
+      return;
+    case 'channelCreated':
+      str(e, 'channel', where);
+      str(e, 'port1', where);
+      str(e, 'port2', where);
+      return;
+    case 'messageSent':
+      oneOf(e, 'route', ROUTES, where);
+      oneOf(e, 'outcome', OUTCOMES, where);
+      for (const k of ['port', 'partner', 'targetOrigin', 'channelName', 'worker', 'stack']) str(e, k, where, true);
+      transferList(e, where);
+      num(e, 'size', where);
+      bool(e, 'sizeCapped', where, true);
+      if (e.preview !== undefined) preview(e.preview, 0, where);
+      if (e.error !== undefined) {
+        if (!isRecord(e.error)) fail(where, 'error must be an object');
+        str(e.error, 'name', `${where} error`);
+        str(e.error, 'message', `${where} error`);
+      }
+      return;
+    case 'messageReceived':
+      oneOf(e, 'route', ROUTES, where);
+      for (const k of ['port', 'channelName', 'worker']) str(e, k, where, true);
+      str(e, 'origin', where);
+      if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
+      num(e, 'childIndex', where, true);
+      stringList(e, 'ports', where);
+      num(e, 'size', where);
+      bool(e, 'sizeCapped', where, true);
+      preview(e.preview, 0, where);
+      return;
+    case 'messageUndeserializable':
+      oneOf(e, 'route', ROUTES, where);
+      for (const k of ['port', 'channelName', 'worker']) str(e, k, where, true);
+      str(e, 'origin', where);
+      return;
+    case 'portStarted':
+      str(e, 'port', where);
+      bool(e, 'implicit', where);
+      return;
+    case 'portClosed':
+      str(e, 'port', where);
+      return;
+    case 'workerCreated':
+      str(e, 'worker', where);
+      str(e, 'url', where);
+      oneOf(e, 'workerType', ['classic', 'module'], where);
+      return;
+  }
+}
+
+/** Validates a parsed batch: shape, sizes, and contiguous numbering within the batch. */
+export function validateBatch(value: unknown): Validated<Batch> {
+  try {
+    if (!isRecord(value)) fail('batch', 'not an object');
+    if (value.v !== PROTOCOL_VERSION) fail('batch', `unsupported protocol version ${JSON.stringify(value.v)}`);
+    if (typeof value.realm !== 'string' || value.realm.length === 0 || value.realm.length > 64) fail('batch', 'realm must be a short string');
+    const events = value.events;
+    if (!Array.isArray(events) || events.length === 0) fail('batch', 'events must be a non-empty array');
+    if (events.length > MAX_BATCH_EVENTS) fail('batch', `more than ${MAX_BATCH_EVENTS} events`);
+    events.forEach((e, i) => event(e, `event ${i}`));
+    for (let i = 1; i < events.length; i++) {
+      if (events[i].seq !== events[i - 1].seq + 1) fail(`event ${i}`, `seq ${events[i].seq} does not follow ${events[i - 1].seq}`);
+    }
+    return { ok: true, value: value as unknown as Batch };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Parses and validates the JSON text of a batch. */
+export function parseBatch(json: string, maxChars: number): Validated<Batch> {
+  if (json.length > maxChars) return { ok: false, error: `batch: ${json.length} characters, more than ${maxChars}` };
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    return { ok: false, error: `batch: not JSON (${(err as Error).message})` };
+  }
+  return validateBatch(value);
+}

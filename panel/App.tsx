@@ -1,0 +1,41 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { ConnectionStatus } from './connection';
+import { EventList } from './EventList';
+import { RealmTable } from './RealmTable';
+import type { LogStore } from './store';
+import type { TabChoice } from './tabId';
+import { Toolbar } from './Toolbar';
+import { useVanilla } from './useLog';
+
+export interface AppProps {
+  store: LogStore;
+  tab: TabChoice;
+  /** The connection's status store, once connected; null before. */
+  status: StoreApi<ConnectionStatus> | null;
+  /** A problem that keeps the panel from working (no tab, not an extension page, …). */
+  problem?: string | null;
+}
+
+function ConnectedToolbar({ store, status }: { store: LogStore; status: StoreApi<ConnectionStatus> }) {
+  return <Toolbar store={store} status={useVanilla(status)} />;
+}
+
+export function App({ store, tab, status, problem = null }: AppProps) {
+  const message = problem ?? (tab.tabId === null ? tab.problem : null);
+  if (message !== null) {
+    return (
+      <div className="app">
+        <div className="problem-banner" role="alert" data-testid="problem">
+          {message}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="app">
+      {status ? <ConnectedToolbar store={store} status={status} /> : <Toolbar store={store} status={null} />}
+      <RealmTable store={store} />
+      <EventList store={store} />
+    </div>
+  );
+}

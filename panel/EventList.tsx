@@ -1,0 +1,108 @@
+import { memo, useLayoutEffect, useRef, useState } from 'react';
+import type { LogEntry, LogStore } from './store';
+import { isProblem, summarize } from './summary';
+import { useLogVersion } from './useLog';
+
+/** Rows the live list shows. */
+export const LIST_ROWS = 1_000;
+
+export const EMPTY_TEXT =
+  'Entangle records MessageChannel, postMessage, worker and BroadcastChannel traffic of the inspected page. Interact with the page or reload it to see events.';
+
+/** Distance from the bottom (px) within which the list counts as "at the bottom" and follows new rows. */
+const STICK_PX = 8;
+
+function time(t: number, t0: number | null): string {
+  return t0 === null ? '' : (t - t0).toFixed(1);
+}
+
+const Row = memo(function Row({ entry, t0 }: { entry: LogEntry; t0: number | null }) {
+  const { event } = entry;
+  return (
+    <tr data-testid="event-row" className={isProblem(event) ? 'problem' : undefined}>
+      <td className="num mono">{time(event.t, t0)}</td>
+      <td className="mono" title={`${entry.realm} (frame ${entry.frameId}) seq ${event.seq}`}>
+        {entry.realm}
+      </td>
+      <td>{event.type}</td>
+      <td className="summary">{summarize(event)}</td>
+    </tr>
+  );
+});
+
+/** The rows to show: the newest LIST_ROWS, or — while the user reads older rows — a window that stays put. */
+function visibleRows(store: LogStore, anchor: number | null): LogEntry[] {
+  const log = store.getState().log;
+  if (anchor === null) return log.tail(LIST_ROWS);
+  const from = Math.max(anchor, log.start) - log.start;
+  return log.slice(from, from + LIST_ROWS);
+}
+
+export function EventList({ store }: { store: LogStore }) {
+  useLogVersion(store);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  // Arrival index of the first row while the user has scrolled up; null while following the newest.
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const { log, t0, notRecorded, recording } = store.getState();
+  const rows = visibleRows(store, anchor);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
+    stick.current = atBottom;
+    if (atBottom && anchor !== null) setAnchor(null);
+    else if (!atBottom && anchor === null) setAnchor(rows[0]?.index ?? null);
+  };
+
+  if (log.length === 0) {
+    // Cleared (or nothing yet): follow the newest rows again once events arrive.
+    stick.current = true;
+    if (anchor !== null) setAnchor(null);
+    return (
+      <div className="empty" data-testid="empty">
+        <p>{EMPTY_TEXT}</p>
+        {!recording && <p>Recording is paused{notRecorded > 0 ? ` (${notRecorded.toLocaleString('en-US')} events not recorded)` : ''}.</p>}
+      </div>
+    );
+  }
+
+  return (
+    <div className="events" ref={scroller} onScroll={onScroll} data-testid="event-list">
+      {log.length > rows.length && (
+        <div className="more">
+          {anchor === null
+            ? `Showing the newest ${rows.length.toLocaleString('en-US')} of ${log.length.toLocaleString('en-US')} events held.`
+            : `Showing ${rows.length.toLocaleString('en-US')} of ${log.length.toLocaleString('en-US')} events; scroll to the bottom to follow new ones.`}
+        </div>
+      )}
+      <table>
+        <colgroup>
+          <col className="c-time" />
+          <col className="c-realm" />
+          <col className="c-type" />
+          <col />
+        </colgroup>
+        <thead>
+          <tr>
+            <th className="num">ms</th>
+            <th>realm</th>
+            <th>type</th>
+            <th>summary</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((entry) => (
+            <Row key={entry.index} entry={entry} t0={t0} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

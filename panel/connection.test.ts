@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PROTOCOL_VERSION, type EntangleEvent } from '../model/protocol';
+import type { BackgroundToPanel, PanelToBackground } from '../model/relay';
+import { createLogStore } from './store';
+
+// The polyfill refuses to load outside an extension; the tests hand in their own ports anyway.
+vi.mock('webextension-polyfill', () => ({ default: {} }));
+const { connectPanel } = await import('./connection');
+type PortLike = import('./connection').PortLike;
+
+class FakePort implements PortLike {
+  sent: PanelToBackground[] = [];
+  private messageListeners: ((m: unknown) => void)[] = [];
+  private disconnectListeners: ((p: { error?: { message?: string } | null }) => void)[] = [];
+  disconnected = false;
+  postMessage(message: unknown): void {
+    if (this.disconnected) throw new Error('Attempting to use a disconnected port object');
+    this.sent.push(message as PanelToBackground);
+  }
+  disconnect(): void {
+    this.disconnected = true;
+  }
+  onMessage = { addListener: (l: (m: unknown) => void) => void this.messageListeners.push(l) };
+  onDisconnect = { addListener: (l: (p: { error?: { message?: string } | null }) => void) => void this.disconnectListeners.push(l) };
+  deliver(message: BackgroundToPanel | unknown): void {
+    for (const l of this.messageListeners) l(message);
+  }
+  drop(error?: string): void {
+    this.disconnected = true;
+    for (const l of this.disconnectListeners) l(error ? { error: { message: error } } : {});
+  }
+}
+
+function closed(seq: number): EntangleEvent {
+  return { type: 'portClosed', seq, t: seq, port: 'x:1' };
+}
+
+function batch(realm: string, seqs: number[], tabId = 5): BackgroundToPanel {
+  return { kind: 'batch', routed: { tabId, frameId: 0, parentFrameId: -1, batch: { v: PROTOCOL_VERSION, realm, events: seqs.map(closed) } } };
+}
+
+describe('panel connection', () => {
+  let ports: FakePort[];
+  const connect = (): FakePort => {
+    const p = new FakePort();
+    ports.push(p);
+    return p;
+  };
+  const last = (): FakePort => ports[ports.length - 1] as FakePort;
+
+  beforeEach(() => {
+    ports = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('subscribes, stores batches and acknowledges each with the highest seq held', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const store = createLogStore();
+    const conn = connectPanel({ store, tabId: 5, connect });
+    expect(last().sent).toEqual([{ kind: 'subscribe', tabId: 5, have: {} }]);
+    last().deliver(batch('A', [1, 2, 3]));
+    last().deliver(batch('A', [2, 3]));
+    last().deliver(batch('B', [1], 6)); // another tab's batch: not ours
+    last().deliver({ kind: 'frameGone', realm: 'A', frameId: 0 });
+    last().deliver({ kind: 'nonsense' });
+    last().deliver('garbage');
+    expect(store.getState().log.length).toBe(3);
+    expect(store.getState().realms.get('A')?.gone).toBe(true);
+    expect(last().sent.slice(1)).toEqual([
+      { kind: 'ack', realm: 'A', seq: 3 },
+      { kind: 'ack', realm: 'A', seq: 3 },
+    ]);
+    expect(conn.status.getState().state).toBe('connected');
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+    conn.stop();
+  });
+
+  it('reconnects after a disconnect, resubscribes with the have map, and backs off to 1 s', () => {
+    const store = createLogStore();
+    const conn = connectPanel({ store, tabId: 5, connect });
+    last().deliver(batch('A', [1, 2]));
+    last().drop('service worker stopped');
+    expect(conn.status.getState()).toMatchObject({ state: 'waiting', lastError: 'service worker stopped' });
+    expect(ports).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(ports).toHaveLength(2);
+    expect(last().sent).toEqual([{ kind: 'subscribe', tabId: 5, have: { A: 2 } }]);
+
+    // Keeps failing: delays grow 200, 400, 800, then stay at 1000.
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const before = ports.length;
+      last().drop();
+      let waited = 0;
+      while (ports.length === before) {
+        vi.advanceTimersByTime(10);
+        waited += 10;
+      }
+      delays.push(waited);
+    }
+    expect(delays).toEqual([200, 400, 800, 1000, 1000, 1000]);
+
+    // A message proves the connection: the next disconnect waits 100 ms again.
+    last().deliver(batch('A', [2, 3]));
+    last().drop();
+    vi.advanceTimersByTime(100);
+    expect(last().sent).toEqual([{ kind: 'subscribe', tabId: 5, have: { A: 3 } }]);
+    expect(store.getState().log.length).toBe(3);
+    conn.stop();
+  });
+
+  it('keeps trying when connecting throws, and stops for good on stop()', () => {
+    const store = createLogStore();
+    let fail = true;
+    const conn = connectPanel({
+      store,
+      tabId: 5,
+      connect: () => {
+        if (fail) throw new Error('Extension context invalidated.');
+        return connect();
+      },
+    });
+    expect(conn.status.getState()).toMatchObject({ state: 'waiting', lastError: 'Extension context invalidated.' });
+    vi.advanceTimersByTime(100 + 200);
+    expect(ports).toHaveLength(0);
+    fail = false;
+    vi.advanceTimersByTime(400);
+    expect(ports).toHaveLength(1);
+    conn.stop();
+    expect(last().disconnected).toBe(true);
+    vi.advanceTimersByTime(5000);
+    expect(ports).toHaveLength(1);
+    expect(conn.status.getState().state).toBe('stopped');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Wires the store to the background router over a runtime port.
+ *
+ * The MV3 service worker can be stopped at any time, which disconnects the port. We then reconnect
+ * (after ~100 ms, backing off to at most 1 s, forever) and subscribe again with the have map, so the
+ * content relays resend exactly what the store does not hold yet. Every batch is acknowledged with the
+ * realm's highest sequence number accounted for, so relays can free their buffers — also while paused.
+ */
+import browser from 'webextension-polyfill';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { assertNever } from '../model/protocol';
+import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground } from '../model/relay';
+import type { LogStore } from './store';
+
+/** The part of a runtime.Port this module uses (a fake one is enough in tests). */
+export interface PortLike {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: (port: { error?: { message?: string } | null }) => void): void };
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'waiting' | 'stopped';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** How many times a port was opened. */
+  connects: number;
+  /** Why the last port closed or could not be opened, when the browser said. */
+  lastError: string | null;
+}
+
+export interface ConnectionOptions {
+  store: LogStore;
+  tabId: number;
+  /** Opens a port to the background (default: `browser.runtime.connect({ name: PANEL_PORT })`). */
+  connect?: () => PortLike;
+  /** First reconnect delay (default 100 ms); doubles per failed attempt up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  /** Longest reconnect delay (default 1000 ms). */
+  maxDelayMs?: number;
+}
+
+export interface PanelConnection {
+  status: StoreApi<ConnectionStatus>;
+  /** Closes the port and stops reconnecting. */
+  stop(): void;
+}
+
+const defaultConnect = (): PortLike => browser.runtime.connect({ name: PANEL_PORT }) as unknown as PortLike;
+
+function isMessage(value: unknown): value is BackgroundToPanel {
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
+}
+
+export function connectPanel(options: ConnectionOptions): PanelConnection {
+  const { store, tabId, connect = defaultConnect, initialDelayMs = 100, maxDelayMs = 1000 } = options;
+  const status = createStore<ConnectionStatus>()(() => ({ state: 'connecting', connects: 0, lastError: null }));
+  let port: PortLike | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let delay = initialDelayMs;
+  let stopped = false;
+
+  const post = (p: PortLike, message: PanelToBackground): void => {
+    try {
+      p.postMessage(message);
+    } catch {
+      // The port is already gone; onDisconnect will reconnect and resubscribe.
+    }
+  };
+
+  const handle = (p: PortLike, message: BackgroundToPanel): void => {
+    switch (message.kind) {
+      case 'batch': {
+        const { routed } = message;
+        if (routed.tabId !== tabId) return;
+        store.getState().batchReceived(routed);
+        const realm = routed.batch.realm;
+        const seq = store.getState().realms.get(realm)?.highestSeq ?? 0;
+        if (seq > 0) post(p, { kind: 'ack', realm, seq });
+        return;
+      }
+      case 'frameGone':
+        store.getState().frameGone(message.realm);
+        return;
+      default:
+        assertNever(message, 'message from the background');
+    }
+  };
+
+  const scheduleReconnect = (error: string | null): void => {
+    port = null;
+    if (stopped) return;
+    status.setState({ state: 'waiting', lastError: error ?? status.getState().lastError });
+    timer = setTimeout(open, delay);
+    delay = Math.min(delay * 2, maxDelayMs);
+  };
+
+  function open(): void {
+    timer = null;
+    if (stopped) return;
+    status.setState((s) => ({ state: 'connecting', connects: s.connects + 1 }));
+    let p: PortLike;
+    try {
+      p = connect();
+    } catch (err) {
+      // E.g. "Extension context invalidated" after the extension was reloaded: keep trying.
+      scheduleReconnect(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    port = p;
+    const openedAt = Date.now();
+    p.onMessage.addListener((message) => {
+      if (port !== p) return;
+      delay = initialDelayMs;
+      if (status.getState().lastError !== null) status.setState({ lastError: null });
+      if (!isMessage(message)) return;
+      try {
+        handle(p, message);
+      } catch (err) {
+        console.warn('Entangle: ignored a message from the background', err);
+      }
+    });
+    p.onDisconnect.addListener((closed) => {
+      if (port !== p) return;
+      // Reading lastError marks it as checked, so Chrome does not log it as unchecked.
+      const lastError = (globalThis as { chrome?: typeof chrome }).chrome?.runtime?.lastError?.message;
+      if (Date.now() - openedAt >= maxDelayMs) delay = initialDelayMs;
+      scheduleReconnect(closed?.error?.message ?? lastError ?? null);
+    });
+    post(p, { kind: 'subscribe', tabId, have: store.getState().haveMap() });
+    status.setState({ state: 'connected' });
+  }
+
+  open();
+
+  return {
+    status,
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      const p = port;
+      port = null;
+      try {
+        p?.disconnect();
+      } catch {
+        // already gone
+      }
+      status.setState({ state: 'stopped' });
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type DroppedRange, type EntangleEvent, type RoutedBatch } from '../model/protocol';
+import { EventLog } from './eventLog';
+import { createLogStore, LOG_BOUND, type LogEntry } from './store';
+
+function started(seq: number, url = 'https://a.test/'): EntangleEvent {
+  return { type: 'realmStarted', seq, t: 1000 + seq, kind: 'top', url, origin: new URL(url).origin, protocol: PROTOCOL_VERSION };
+}
+
+function closed(seq: number): EntangleEvent {
+  return { type: 'portClosed', seq, t: 1000 + seq, port: 'r:1' };
+}
+
+function routed(realm: string, events: EntangleEvent[], extra: Partial<RoutedBatch> = {}): RoutedBatch {
+  return { tabId: 7, frameId: 0, parentFrameId: -1, url: 'https://a.test/', batch: { v: PROTOCOL_VERSION, realm, events }, ...extra };
+}
+
+function seqs(from: number, to: number): EntangleEvent[] {
+  const out: EntangleEvent[] = [];
+  for (let s = from; s <= to; s++) out.push(s === 1 ? started(1) : closed(s));
+  return out;
+}
+
+function logSeqs(entries: Iterable<LogEntry>): string[] {
+  return [...entries].map((e) => `${e.realm}#${e.event.seq}`);
+}
+
+describe('EventLog', () => {
+  it('keeps the newest entries within its bound and never reuses arrival indexes', () => {
+    const log = new EventLog<number>(3);
+    for (let i = 0; i < 5; i++) log.push(i);
+    expect(log.length).toBe(3);
+    expect([...log]).toEqual([2, 3, 4]);
+    expect(log.start).toBe(2);
+    expect(log.byIndex(1)).toBeUndefined();
+    expect(log.byIndex(3)).toBe(3);
+    expect(log.at(-1)).toBe(4);
+    expect(log.tail(2)).toEqual([3, 4]);
+    expect(log.tail(10)).toEqual([2, 3, 4]);
+    expect(log.slice(1)).toEqual([3, 4]);
+    log.clear();
+    expect(log.length).toBe(0);
+    expect(log.push(9)).toBeUndefined();
+    expect(log.start).toBe(5);
+  });
+});
+
+describe('log store', () => {
+  it('records events in arrival order with realm, frame, tab and arrival index', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 2)));
+    store.getState().batchReceived(routed('B', seqs(1, 1), { frameId: 3, parentFrameId: 0, url: 'https://b.test/x' }));
+    const s = store.getState();
+    expect(s.log.length).toBe(3);
+    expect(s.log.at(2)).toMatchObject({ index: 2, realm: 'B', frameId: 3, tabId: 7 });
+    expect(logSeqs(s.log)).toEqual(['A#1', 'A#2', 'B#1']);
+    expect(s.realms.get('A')).toMatchObject({ kind: 'top', url: 'https://a.test/', origin: 'https://a.test', frameId: 0, parentFrameId: -1, highestSeq: 2 });
+    expect(s.realms.get('B')).toMatchObject({ frameId: 3, parentFrameId: 0, documentUrl: 'https://b.test/x', highestSeq: 1 });
+    expect(s.t0).toBe(1001);
+  });
+
+  it('ignores events it already holds when a relay resends after a reconnect', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 3)));
+    const version = store.getState().version;
+    store.getState().batchReceived(routed('A', seqs(2, 5)));
+    store.getState().batchReceived(routed('A', seqs(1, 5)));
+    const s = store.getState();
+    expect(logSeqs(s.log)).toEqual(['A#1', 'A#2', 'A#3', 'A#4', 'A#5']);
+    expect(s.duplicates).toBe(2 + 5);
+    expect(s.gapCount).toBe(0);
+    expect(s.total).toBe(5);
+    expect(s.version).toBeGreaterThan(version);
+    expect(s.haveMap()).toEqual({ A: 5 });
+  });
+
+  it('records a jump in seq as a gap of unknown reason', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 2)));
+    store.getState().batchReceived(routed('A', [closed(6), closed(7)]));
+    const s = store.getState();
+    expect(s.gaps).toEqual([{ realm: 'A', from: 3, to: 5, reason: 'unknown' }]);
+    expect(s.missing).toBe(3);
+    expect(s.realms.get('A')).toMatchObject({ highestSeq: 7, gaps: 3, relayDropped: 0, events: 4 });
+  });
+
+  it('a realm first seen after seq 1 has a gap from 1', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', [closed(4)]));
+    expect(store.getState().gaps).toEqual([{ realm: 'A', from: 1, to: 3, reason: 'unknown' }]);
+  });
+
+  it('takes the gap reason from the relay’s dropped range, and counts it once', () => {
+    const store = createLogStore();
+    const dropped: DroppedRange = { from: 3, to: 9, reason: 'relayBufferFull' };
+    store.getState().batchReceived(routed('A', seqs(1, 2)));
+    store.getState().batchReceived(routed('A', [closed(10)], { dropped }));
+    // The same batch resent after a reconnect, still carrying its dropped range.
+    store.getState().batchReceived(routed('A', [closed(10), closed(11)], { dropped }));
+    const s = store.getState();
+    expect(s.gaps).toEqual([{ realm: 'A', from: 3, to: 9, reason: 'relayBufferFull' }]);
+    expect(s.realms.get('A')).toMatchObject({ highestSeq: 11, gaps: 7, relayDropped: 7 });
+    expect(logSeqs(s.log)).toEqual(['A#1', 'A#2', 'A#10', 'A#11']);
+  });
+
+  it('splits a gap the dropped range only partly explains, and accepts a dropped range with no events', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 2)));
+    store.getState().batchReceived(routed('A', [], { dropped: { from: 5, to: 6, reason: 'batchRejected' } }));
+    store.getState().batchReceived(routed('A', [closed(7)]));
+    const s = store.getState();
+    expect(s.gaps).toEqual([
+      { realm: 'A', from: 3, to: 4, reason: 'unknown' },
+      { realm: 'A', from: 5, to: 6, reason: 'batchRejected' },
+    ]);
+    expect(s.realms.get('A')).toMatchObject({ highestSeq: 7, gaps: 4, relayDropped: 2 });
+    expect(s.haveMap()).toEqual({ A: 7 });
+  });
+
+  it('evicts the oldest events beyond the bound and counts them', () => {
+    const store = createLogStore({ bound: 4 });
+    store.getState().batchReceived(routed('A', seqs(1, 3)));
+    store.getState().batchReceived(routed('B', seqs(1, 3)));
+    const s = store.getState();
+    expect(s.log.length).toBe(4);
+    expect(logSeqs(s.log)).toEqual(['A#3', 'B#1', 'B#2', 'B#3']);
+    expect(s.log.at(0)?.index).toBe(2);
+    expect(s.evicted).toBe(2);
+    expect(s.total).toBe(6);
+  });
+
+  it('holds at most LOG_BOUND events by default, without copying the log per batch', () => {
+    const store = createLogStore();
+    const log = store.getState().log;
+    const n = LOG_BOUND + 1_500;
+    for (let from = 1; from <= n; from += 5_000) store.getState().batchReceived(routed('A', seqs(from, Math.min(n, from + 4_999))));
+    const s = store.getState();
+    expect(s.log).toBe(log);
+    expect(s.log.length).toBe(LOG_BOUND);
+    expect(s.evicted).toBe(1_500);
+    expect(s.log.at(0)?.event.seq).toBe(1_501);
+    expect(s.log.at(-1)?.event.seq).toBe(n);
+  });
+
+  it('counts events per type and per realm', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 3)));
+    store.getState().batchReceived(routed('B', seqs(1, 1)));
+    const s = store.getState();
+    expect(s.countsByType.realmStarted).toBe(2);
+    expect(s.countsByType.portClosed).toBe(2);
+    expect(s.countsByType.messageSent).toBe(0);
+    expect(s.total).toBe(4);
+    expect(s.realms.get('A')?.events).toBe(3);
+    expect(s.realms.get('B')?.events).toBe(1);
+  });
+
+  it('clears the log and counts but keeps sequence bookkeeping, so resends stay out', () => {
+    const store = createLogStore({ bound: 2 });
+    store.getState().batchReceived(routed('A', seqs(1, 3)));
+    store.getState().batchReceived(routed('A', [closed(6)]));
+    store.getState().logCleared();
+    let s = store.getState();
+    expect(s.log.length).toBe(0);
+    expect(s.total).toBe(0);
+    expect(s.evicted).toBe(0);
+    expect(s.gaps).toEqual([]);
+    expect(s.missing).toBe(0);
+    expect(s.t0).toBeNull();
+    expect(s.countsByType.portClosed).toBe(0);
+    expect(s.realms.get('A')).toMatchObject({ kind: 'top', highestSeq: 6, events: 0, gaps: 0 });
+    expect(s.haveMap()).toEqual({ A: 6 });
+
+    store.getState().batchReceived(routed('A', [closed(6), closed(7)]));
+    s = store.getState();
+    expect(logSeqs(s.log)).toEqual(['A#7']);
+    expect(s.gapCount).toBe(0);
+    expect(s.t0).toBe(1007);
+  });
+
+  it('marks a realm gone and brings it back if it sends again', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 1)));
+    store.getState().frameGone('A');
+    store.getState().frameGone('nobody');
+    expect(store.getState().realms.get('A')?.gone).toBe(true);
+    expect(store.getState().realms.has('nobody')).toBe(false);
+    store.getState().batchReceived(routed('A', seqs(2, 2)));
+    expect(store.getState().realms.get('A')?.gone).toBe(false);
+  });
+
+  it('while paused, keeps sequence bookkeeping (for acks) but adds nothing to the log', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 1)));
+    store.getState().recordingPaused();
+    store.getState().batchReceived(routed('A', seqs(2, 4)));
+    let s = store.getState();
+    expect(s.recording).toBe(false);
+    expect(logSeqs(s.log)).toEqual(['A#1']);
+    expect(s.notRecorded).toBe(3);
+    expect(s.haveMap()).toEqual({ A: 4 });
+    store.getState().recordingResumed();
+    store.getState().batchReceived(routed('A', seqs(3, 5)));
+    s = store.getState();
+    expect(logSeqs(s.log)).toEqual(['A#1', 'A#5']);
+    expect(s.gapCount).toBe(0);
+  });
+
+  it('builds the have map without touching prototypes', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('__proto__', seqs(1, 2)));
+    const have = store.getState().haveMap();
+    expect(Object.getPrototypeOf(have)).toBe(Object.prototype);
+    expect(Object.keys(have)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(have))).toEqual(JSON.parse('{"__proto__":2}'));
+  });
+});

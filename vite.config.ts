@@ -1,0 +1,61 @@
+/**
+ * One config, one build per output: `vite build --mode <target>`.
+ *
+ * Main-world and content scripts must each be a single classic file (no module loader exists in
+ * those worlds), so they are built as IIFE libraries, one at a time. The panel and the devtools page
+ * are ordinary ES-module pages. `scripts/build.mjs` runs every target and writes `dist/chrome/`.
+ */
+import { defineConfig, type UserConfig } from 'vite';
+import { resolve } from 'node:path';
+
+const root = import.meta.dirname;
+export const OUT_DIR = resolve(root, 'dist/chrome');
+
+const scripts = {
+  inject: 'inject/main.ts',
+  content: 'extension/content.ts',
+  background: 'extension/background.ts',
+} as const;
+
+const pages = {
+  panel: { root: 'panel', html: 'panel.html' },
+  devtools: { root: 'extension', html: 'devtools.html' },
+} as const;
+
+export type BuildTarget = keyof typeof scripts | keyof typeof pages;
+export const BUILD_TARGETS = [...Object.keys(scripts), ...Object.keys(pages)] as BuildTarget[];
+
+function classicScript(name: keyof typeof scripts): UserConfig {
+  return {
+    publicDir: false,
+    build: {
+      outDir: OUT_DIR,
+      emptyOutDir: false,
+      minify: true,
+      sourcemap: false,
+      target: 'es2022',
+      lib: { entry: resolve(root, scripts[name]), formats: ['iife'], name: `__entangle_${name}`, fileName: () => `${name}.js` },
+    },
+  };
+}
+
+function page(name: keyof typeof pages): UserConfig {
+  const { root: pageRoot, html } = pages[name];
+  return {
+    root: resolve(root, pageRoot),
+    base: './',
+    publicDir: false,
+    build: {
+      outDir: OUT_DIR,
+      emptyOutDir: false,
+      target: 'es2022',
+      rollupOptions: { input: resolve(root, pageRoot, html) },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode in scripts) return classicScript(mode as keyof typeof scripts);
+  if (mode in pages) return page(mode as keyof typeof pages);
+  throw new Error(`vite.config.ts: unknown build target "${mode}" (one of ${BUILD_TARGETS.join(', ')})`);
+});
