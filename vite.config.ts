@@ -31,7 +31,7 @@ function classicScript(name: keyof typeof scripts): UserConfig {
     build: {
       outDir: OUT_DIR,
       emptyOutDir: false,
-      minify: true,
+      minify: process.env.ENTANGLE_NO_MINIFY ? false : true,
       sourcemap: false,
       target: 'es2022',
       lib: { entry: resolve(root, scripts[name]), formats: ['iife'], name: `__entangle_${name}`, fileName: () => `${name}.js` },
@@ -49,6 +49,7 @@ function page(name: keyof typeof pages): UserConfig {
       outDir: OUT_DIR,
       emptyOutDir: false,
       target: 'es2022',
+      minify: process.env.ENTANGLE_NO_MINIFY ? false : true,
       rollupOptions: { input: resolve(root, pageRoot, html) },
     },
   };

@@ -7,7 +7,9 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground } from '../model/relay';
-import { CONTENT_PORT, PANEL_PORT } from '../model/relay';
+import { CONTENT_PORT, MAX_BATCH_CHARS, PANEL_PORT } from '../model/relay';
+import { PROTOCOL_VERSION } from '../model/protocol';
+import { parseBatch } from '../model/validate';
 
 interface Relay {
   port: Runtime.Port;
@@ -34,6 +36,25 @@ function toPanels(tabId: number, message: BackgroundToPanel): void {
   for (const panel of panels.get(tabId) ?? []) panel.postMessage(message);
 }
 
+/** Parses and validates a relay's batch against its envelope. A batch that fails is not forwarded:
+ *  the panel gets its seq range as a gap with reason `batchRejected`, and the reason is logged here. */
+function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): BackgroundToPanel {
+  const base = { tabId: relay.tabId, frameId: relay.frameId, url: relay.url };
+  const parsed = parseBatch(message.json, MAX_BATCH_CHARS);
+  let problem = parsed.ok ? null : parsed.error;
+  if (parsed.ok) {
+    const { realm, events } = parsed.value;
+    if (realm !== message.realm || realm !== relay.realm) problem = `batch realm ${realm} does not match its relay`;
+    else if (events[0]!.seq !== message.first || events[events.length - 1]!.seq !== message.last) problem = 'batch seqs do not match its envelope';
+  }
+  if (problem !== null || !parsed.ok) {
+    console.warn(`[Entangle] rejected a batch of realm ${message.realm} (seq ${message.first}–${message.last}): ${problem}`);
+    const empty = JSON.stringify({ v: PROTOCOL_VERSION, realm: message.realm, events: [] });
+    return { kind: 'batch', routed: { ...base, json: empty, dropped: { from: message.first, to: message.last, reason: 'batchRejected' } } };
+  }
+  return { kind: 'batch', routed: { ...base, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) } };
+}
+
 function relayConnected(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   if (tabId === undefined) return port.disconnect();
@@ -47,10 +68,7 @@ function relayConnected(port: Runtime.Port): void {
         if (panels.get(tabId)?.size) toContent(relay, { kind: 'panelAttached', have: null });
         return;
       case 'batch':
-        toPanels(tabId, {
-          kind: 'batch',
-          routed: { tabId, frameId: relay.frameId, url: relay.url, batch: message.batch, ...(message.dropped ? { dropped: message.dropped } : {}) },
-        });
+        toPanels(tabId, routedBatch(relay, message));
         return;
     }
   });

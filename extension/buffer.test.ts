@@ -1,36 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import type { EntangleEvent } from '../model/protocol';
-import { EventBuffer } from './buffer';
+import { BatchBuffer, type RawBatch } from './buffer';
 
-const events = (from: number, to: number): EntangleEvent[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({ type: 'portClosed', seq: from + i, t: 0, port: 'r:1' }));
-const seqs = (chunks: Iterable<EntangleEvent[]>) => [...chunks].flat().map((e) => e.seq);
+const batch = (first: number, last: number, chars = 10): RawBatch => ({ first, last, json: 'x'.repeat(chars) });
+const ranges = (bs: RawBatch[]) => bs.map((b) => [b.first, b.last]);
 
-describe('EventBuffer', () => {
-  it('returns buffered events from a given seq, in order', () => {
-    const b = new EventBuffer(100);
-    b.append(events(1, 5));
-    b.append(events(6, 9));
-    expect(seqs(b.chunksFrom(4))).toEqual([4, 5, 6, 7, 8, 9]);
-    expect(seqs(b.chunksFrom(10))).toEqual([]);
+describe('BatchBuffer', () => {
+  it('returns the batches holding any seq from a given one, in order', () => {
+    const b = new BatchBuffer(100, 1_000);
+    b.append(batch(1, 5));
+    b.append(batch(6, 9));
+    expect(ranges(b.batchesFrom(4))).toEqual([[1, 5], [6, 9]]);
+    expect(ranges(b.batchesFrom(6))).toEqual([[6, 9]]);
+    expect(b.batchesFrom(10)).toEqual([]);
     expect(b.droppedBefore(1)).toBeUndefined();
   });
 
-  it('drops the oldest beyond its bound and reports the dropped range', () => {
-    const b = new EventBuffer(10);
-    b.append(events(1, 6));
-    b.append(events(7, 14));
-    expect(b.size).toBe(10);
-    expect(b.oldestSeq).toBe(5);
-    expect(seqs(b.chunksFrom(1))).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    expect(b.droppedBefore(1)).toEqual({ from: 1, to: 4 });
-    expect(b.droppedBefore(3)).toEqual({ from: 3, to: 4 });
-    expect(b.droppedBefore(5)).toBeUndefined();
+  it('drops the oldest batches beyond its event bound and reports the dropped range', () => {
+    const b = new BatchBuffer(10, 1_000);
+    b.append(batch(1, 6));
+    b.append(batch(7, 10));
+    b.append(batch(11, 14));
+    expect(b.size).toBe(8);
+    expect(b.oldestSeq).toBe(7);
+    expect(ranges(b.batchesFrom(1))).toEqual([[7, 10], [11, 14]]);
+    expect(b.droppedBefore(1)).toEqual({ from: 1, to: 6 });
+    expect(b.droppedBefore(3)).toEqual({ from: 3, to: 6 });
+    expect(b.droppedBefore(7)).toBeUndefined();
   });
 
-  it('sends in chunks of at most 1,000 events', () => {
-    const b = new EventBuffer(5_000);
-    b.append(events(1, 2_500));
-    expect([...b.chunksFrom(1)].map((c) => c.length)).toEqual([1_000, 1_000, 500]);
+  it('drops by characters too, but always keeps the newest batch', () => {
+    const b = new BatchBuffer(1_000, 25);
+    b.append(batch(1, 1, 10));
+    b.append(batch(2, 2, 10));
+    b.append(batch(3, 3, 10));
+    expect(ranges(b.batchesFrom(1))).toEqual([[2, 2], [3, 3]]);
+    b.append(batch(4, 4, 100));
+    expect(ranges(b.batchesFrom(1))).toEqual([[4, 4]]);
+    expect(b.droppedBefore(1)).toEqual({ from: 1, to: 3 });
+  });
+
+  it('stays correct across internal compaction', () => {
+    const b = new BatchBuffer(10, 1e9);
+    for (let i = 1; i <= 5_000; i++) b.append(batch(i, i));
+    expect(b.size).toBe(10);
+    expect(ranges(b.batchesFrom(1)).map((r) => r[0])).toEqual([4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999, 5000]);
   });
 });

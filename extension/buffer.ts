@@ -1,48 +1,55 @@
 /**
- * The relay's bounded buffer of one document's events, oldest dropped first.
+ * The relay's bounded buffer of one document's batches, oldest dropped first.
  *
- * Bounded by event count and by an estimate of retained size, both visible to the panel as the
- * dropped range it reports. Events are stored in the arrival chunks (batches) they came in, so
- * appending and dropping cost O(batch), never O(buffer).
+ * Batches are kept as the recorder's JSON text (the relay runs on the page's thread and never parses
+ * them), bounded by event count and by characters; what the bound drops is reported to the panel as a
+ * dropped range. Appending and dropping cost O(1) per batch.
  */
-import type { EntangleEvent } from '../model/protocol';
-import { RELAY_BUFFER_EVENTS } from '../model/relay';
+import { RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from '../model/relay';
 
-/** Largest chunk sent over the runtime port at once. */
-const SEND_CHUNK = 1_000;
+export interface RawBatch {
+  first: number;
+  last: number;
+  json: string;
+}
 
-export class EventBuffer {
-  private chunks: EntangleEvent[][] = [];
-  private count = 0;
+export class BatchBuffer {
+  private batches: RawBatch[] = [];
+  private head = 0;
+  private events = 0;
+  private chars = 0;
   /** Highest seq ever dropped by the bound (0: none). */
   private droppedThrough = 0;
 
-  constructor(private readonly maxEvents = RELAY_BUFFER_EVENTS) {}
+  constructor(
+    private readonly maxEvents = RELAY_BUFFER_EVENTS,
+    private readonly maxChars = RELAY_BUFFER_CHARS,
+  ) {}
 
+  /** Events held. */
   get size(): number {
-    return this.count;
+    return this.events;
   }
 
   get oldestSeq(): number | undefined {
-    return this.chunks[0]?.[0]?.seq;
+    return this.batches[this.head]?.first;
   }
 
-  append(events: EntangleEvent[]): void {
-    if (events.length === 0) return;
-    this.chunks.push(events);
-    this.count += events.length;
-    while (this.count > this.maxEvents && this.chunks.length > 0) {
-      const oldest = this.chunks[0]!;
-      const excess = this.count - this.maxEvents;
-      if (oldest.length <= excess) {
-        this.chunks.shift();
-        this.count -= oldest.length;
-        this.droppedThrough = oldest[oldest.length - 1]!.seq;
-      } else {
-        this.chunks[0] = oldest.slice(excess);
-        this.count -= excess;
-        this.droppedThrough = oldest[excess - 1]!.seq;
-      }
+  append(batch: RawBatch): void {
+    this.batches.push(batch);
+    this.events += batch.last - batch.first + 1;
+    this.chars += batch.json.length;
+    while ((this.events > this.maxEvents || this.chars > this.maxChars) && this.head < this.batches.length - 1) {
+      const oldest = this.batches[this.head]!;
+      this.head++;
+      this.events -= oldest.last - oldest.first + 1;
+      this.chars -= oldest.json.length;
+      this.droppedThrough = oldest.last;
+    }
+    // Compact now and then so the array does not grow with every batch ever seen.
+    if (this.head > 1024 && this.head * 2 > this.batches.length) {
+      this.batches = this.batches.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -51,13 +58,13 @@ export class EventBuffer {
     return from <= this.droppedThrough ? { from, to: this.droppedThrough } : undefined;
   }
 
-  /** Buffered events with seq ≥ from, oldest first, in chunks of at most SEND_CHUNK. */
-  *chunksFrom(from: number): Generator<EntangleEvent[]> {
-    for (const chunk of this.chunks) {
-      const last = chunk[chunk.length - 1]!.seq;
-      if (last < from) continue;
-      const start = Math.max(0, from - chunk[0]!.seq);
-      for (let i = start; i < chunk.length; i += SEND_CHUNK) yield chunk.slice(i, i + SEND_CHUNK);
+  /** Buffered batches holding any seq ≥ from, oldest first (whole batches: the panel drops repeats). */
+  batchesFrom(from: number): RawBatch[] {
+    const out: RawBatch[] = [];
+    for (let i = this.head; i < this.batches.length; i++) {
+      const b = this.batches[i]!;
+      if (b.last >= from) out.push(b);
     }
+    return out;
   }
 }

@@ -1,18 +1,18 @@
 /**
- * Content relay (isolated world, every frame). Binds to the main-world recorder, validates each
- * batch, keeps a bounded buffer of this document's events, and streams them to the background
- * while a panel listens. The buffer is the only copy until a panel acknowledges it, so a stopped
- * service worker or a panel opened late loses nothing within the bound.
+ * Content relay (isolated world, every frame). Binds to the main-world recorder, checks each batch's
+ * envelope and size, keeps a bounded buffer of this document's batches, and streams them to the
+ * background while a panel listens. It runs on the page's own thread, so it never parses a batch:
+ * the background validates them on its own thread. The buffer is the only copy until a panel
+ * acknowledges it, so a stopped service worker or a panel opened late loses nothing within the bound.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundToContent, ContentToBackground } from '../model/relay';
 import { CONTENT_PORT, MAX_BATCH_CHARS } from '../model/relay';
-import { parseBatch } from '../model/validate';
-import { BATCH, BOUND, CONFIG, HELLO, READY } from '../model/bridge';
-import { EventBuffer } from './buffer';
-import { loadSettings, onSettingsChanged } from './settings';
+import { BATCH, BOUND, CONFIG, decodeEnvelope, HELLO, READY } from '../model/bridge';
+import { BatchBuffer, type RawBatch } from './buffer';
+import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
 
-const buffer = new EventBuffer();
+const buffer = new BatchBuffer();
 let realm: string | null = null;
 let node: Element | null = null;
 let port: Runtime.Port | null = null;
@@ -20,9 +20,10 @@ let streaming = false;
 /** Highest seq sent on the current connection, and highest the panel acknowledged. */
 let sentSeq = 0;
 let ackedSeq = 0;
+/** Next seq expected from the recorder: a jump means batches were rejected here. */
+let expectedSeq = 1;
 let reconnectDelay = 50;
 let contextAlive = true;
-let rejected = 0;
 
 function onHello(e: Event): void {
   if (node) return;
@@ -35,43 +36,40 @@ function onHello(e: Event): void {
   void loadSettings().then(sendConfig);
 }
 
-function sendConfig(settings: { captureStacks: boolean }): void {
+function sendConfig(settings: RecorderSettings): void {
   node?.dispatchEvent(new CustomEvent(CONFIG, { detail: JSON.stringify({ captureStacks: settings.captureStacks }) }));
 }
 
 function onBatch(e: Event): void {
   const detail = (e as CustomEvent<unknown>).detail;
   if (typeof detail !== 'string') return;
-  const parsed = parseBatch(detail, MAX_BATCH_CHARS);
-  if (!parsed.ok) {
-    rejected++;
-    console.warn(`[Entangle] rejected a batch from the page (${rejected} so far): ${parsed.error}`);
+  const envelope = decodeEnvelope(detail, MAX_BATCH_CHARS);
+  if ('error' in envelope) {
+    console.warn(`[Entangle] rejected a batch from the page: ${envelope.error}`);
     return;
   }
-  const batch = parsed.value;
-  if (realm === null) realm = batch.realm;
-  else if (batch.realm !== realm) return; // one document, one realm: anything else is not ours
-  buffer.append(batch.events);
+  if (realm === null) realm = envelope.realm;
+  else if (envelope.realm !== realm) return; // one document, one realm: anything else is not ours
+  if (envelope.first < expectedSeq) return; // a repeat: the recorder numbers every event once
+  expectedSeq = envelope.last + 1;
+  buffer.append({ first: envelope.first, last: envelope.last, json: envelope.json });
   if (!port) connect();
   else if (streaming) sendFrom(sentSeq + 1);
 }
 
-function post(message: ContentToBackground): void {
-  port?.postMessage(message);
+function send(batch: RawBatch, dropped?: { from: number; to: number }): void {
+  if (!port || realm === null) return;
+  const message: ContentToBackground = { kind: 'batch', realm, first: batch.first, last: batch.last, json: batch.json };
+  if (dropped) message.dropped = { ...dropped, reason: 'relayBufferFull' };
+  port.postMessage(message);
+  sentSeq = batch.last;
 }
 
-/** Sends every buffered event with seq ≥ from, in chunks, noting a range the bound already dropped. */
+/** Sends every buffered batch holding a seq ≥ from, noting a range the bound already dropped. */
 function sendFrom(from: number): void {
-  if (!port || realm === null) return;
   const dropped = buffer.droppedBefore(from);
-  let first = true;
-  for (const events of buffer.chunksFrom(from)) {
-    const message: ContentToBackground = { kind: 'batch', batch: { v: 1, realm, events } };
-    if (first && dropped) message.dropped = { ...dropped, reason: 'relayBufferFull' };
-    first = false;
-    post(message);
-    sentSeq = events[events.length - 1]!.seq;
-  }
+  const batches = buffer.batchesFrom(from);
+  batches.forEach((b, i) => send(b, i === 0 ? dropped : undefined));
 }
 
 function onMessage(message: BackgroundToContent): void {
@@ -106,7 +104,7 @@ function connect(): void {
     setTimeout(connect, reconnectDelay);
     reconnectDelay = Math.min(reconnectDelay * 2, 2_000);
   });
-  post({ kind: 'hello', realm });
+  port.postMessage({ kind: 'hello', realm } satisfies ContentToBackground);
   reconnectDelay = 50;
 }
 

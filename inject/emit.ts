@@ -8,7 +8,7 @@
  * (`entangle:hello`), and if nobody answers it waits for the relay's `entangle:ready`. Once bound,
  * nothing travels through the document again, so the page can neither see nor forge a batch.
  */
-import { BATCH, BOUND, CONFIG, HELLO, READY } from '../model/bridge';
+import { BATCH, BOUND, CONFIG, encodeEnvelope, HELLO, READY } from '../model/bridge';
 import { PROTOCOL_VERSION, type Batch, type EntangleEvent, type RealmId } from '../model/protocol';
 import {
   apply,
@@ -33,13 +33,17 @@ const FLUSH_DELAY_MS = 15;
 
 export interface RecorderConfig {
   captureStacks: boolean;
+  /** Payload previews per second a realm makes at most; receipts beyond it carry `{ $t: 'skipped' }`. */
+  previewsPerSecond: number;
 }
+
+export const DEFAULT_PREVIEWS_PER_SECOND = 2_000;
 
 /** An event before the emitter numbers it. */
 export type Unnumbered = EntangleEvent extends infer E ? (E extends EntangleEvent ? Omit<E, 'seq'> : never) : never;
 
 export class Emitter {
-  readonly config: RecorderConfig = { captureStacks: false };
+  readonly config: RecorderConfig = { captureStacks: false, previewsPerSecond: DEFAULT_PREVIEWS_PER_SECOND };
   private readonly node: Element;
   private queue: EntangleEvent[] = [];
   private seq = 0;
@@ -68,6 +72,7 @@ export class Emitter {
     try {
       const c = jsonParse(read(eventGetters.detail, e) as string) as Partial<RecorderConfig>;
       if (typeof c.captureStacks === 'boolean') this.config.captureStacks = c.captureStacks;
+      if (typeof c.previewsPerSecond === 'number' && c.previewsPerSecond >= 0) this.config.previewsPerSecond = c.previewsPerSecond;
     } catch {
       /* a malformed config changes nothing */
     }
@@ -93,11 +98,12 @@ export class Emitter {
 
   flush(): void {
     if (this.queue.length === 0) return;
-    const batch: Batch = { v: PROTOCOL_VERSION, realm: this.realm, events: this.queue };
+    const events = this.queue;
+    const batch: Batch = { v: PROTOCOL_VERSION, realm: this.realm, events };
     this.queue = [];
     // Until a relay is bound there is nobody to hear it: batches go out anyway (they are harmless
     // on a detached element) so numbering stays contiguous and the relay's gap report is honest.
-    const detail = jsonStringify(batch);
+    const detail = encodeEnvelope(this.realm, events[0]!.seq, events[events.length - 1]!.seq, jsonStringify(batch));
     apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { detail })]);
   }
 }

@@ -26,7 +26,7 @@ import {
   weakMapGet,
   weakMapSet,
 } from './natives';
-import { previewValue, sizeOf } from './preview';
+import { previewValue, sizeOf, type PreviewResult } from './preview';
 
 interface PortState {
   id: PortId;
@@ -39,15 +39,20 @@ interface PortState {
   previewAtSend: boolean;
 }
 
+/** Where a send's payload is measured: `preview` here (the receiver is not instrumented), or
+ *  `receiver` (an instrumented receiver previews it; the sender measures only a send that will never
+ *  be received: one that threw or went nowhere). */
+type Measure = 'preview' | 'receiver';
+
 interface SendContext {
   route: Route;
   port?: PortState;
+  message: unknown;
+  measure: Measure;
   transferList: unknown[] | undefined;
   transfer: TransferSummary[];
   fields: Record<string, unknown>;
-  size: number;
-  sizeCapped: boolean;
-  preview?: unknown;
+  preview?: PreviewResult;
   stack?: string;
 }
 
@@ -204,19 +209,10 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     );
   }
 
-  function context(route: Route, message: unknown, transferList: unknown[] | undefined, previewHere: boolean, fields: Record<string, unknown>, port?: PortState): SendContext {
-    const transfer = summarizeTransfer(transferList);
-    const ctx: SendContext = { route, port, transferList, transfer, fields, size: 0, sizeCapped: false, stack: stack() };
-    if (previewHere) {
-      const p = previewValue(message, false);
-      ctx.preview = p.preview;
-      ctx.size = p.size;
-      ctx.sizeCapped = p.sizeCapped;
-    } else {
-      const s = sizeOf(message);
-      ctx.size = s.size;
-      ctx.sizeCapped = s.sizeCapped;
-    }
+  function context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext {
+    const ctx: SendContext = { route, port, message, measure, transferList, transfer: summarizeTransfer(transferList), fields, stack: stack() };
+    // Preview before the call: a transfer detaches the buffers it moves.
+    if (measure === 'preview' && previewAllowed(nowMs())) ctx.preview = previewValue(message, false);
     return ctx;
   }
 
@@ -227,17 +223,16 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         if (ctx.route === 'worker' && p.partner) p.partner.previewAtSend = true;
       }
     }
-    const ev: Record<string, unknown> = {
-      type: 'messageSent',
-      t: nowMs(),
-      route: ctx.route,
-      ...ctx.fields,
-      transfer: ctx.transfer,
-      size: ctx.size,
-      outcome,
-    };
-    if (ctx.sizeCapped) ev.sizeCapped = true;
-    if (ctx.preview !== undefined) ev.preview = ctx.preview;
+    const ev: Record<string, unknown> = { type: 'messageSent', t: nowMs(), route: ctx.route, ...ctx.fields, transfer: ctx.transfer, outcome };
+    if (ctx.preview) {
+      ev.size = ctx.preview.size;
+      ev.preview = ctx.preview.preview;
+      if (ctx.preview.sizeCapped) ev.sizeCapped = true;
+    } else if (error || outcome !== 'posted') {
+      const m = sizeOf(ctx.message);
+      ev.size = m.size;
+      if (m.sizeCapped) ev.sizeCapped = true;
+    }
     if (error) ev.error = error;
     if (ctx.stack !== undefined) ev.stack = ctx.stack;
     emitter.record(ev as never);
@@ -256,7 +251,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
       const fields: Record<string, unknown> = { port: s.id };
       if (s.partner) fields.partner = s.partner.id;
-      return context('port', args[0], list, s.previewAtSend, fields, s);
+      return context('port', args[0], list, s.previewAtSend ? 'preview' : 'receiver', fields, s);
     },
     (ctx) => {
       const s = ctx.port!;
@@ -280,7 +275,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       const list = options ? asList(dataField(a1, 'transfer')) : asList(args[2]);
       const fields: Record<string, unknown> = {};
       fields.targetOrigin = typeof targetOrigin === 'string' ? targetOrigin : options && targetOrigin === undefined ? '/' : `${typeof targetOrigin}`;
-      return context('window', args[0], list, false, fields);
+      return context('window', args[0], list, 'receiver', fields);
     },
     (ctx) => {
       const o = ctx.fields.targetOrigin as string;
@@ -302,7 +297,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       const id = apply(weakMapGet, workers, [self as object]) as string | undefined;
       const opt = args[1];
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
-      return context('worker', args[0], list, true, id ? { worker: id } : {});
+      return context('worker', args[0], list, 'preview', id ? { worker: id } : {});
     },
     () => 'posted',
   );
@@ -312,33 +307,55 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     'postMessage',
     (self, args) => {
       const name = read(broadcastName, self);
-      return context('broadcast', args[0], undefined, false, typeof name === 'string' ? { channelName: name } : {});
+      return context('broadcast', args[0], undefined, 'receiver', typeof name === 'string' ? { channelName: name } : {});
     },
     () => 'posted',
   );
 
   // ── receipts ──────────────────────────────────────────────────────────────
 
+  // Previews are the recorder's main cost. Under a flood of messages they are rationed (a token bucket
+  // refilled at previewsPerSecond, holding at most one second's worth): every receipt is still
+  // recorded, but one over the budget says its preview was skipped rather than slowing the page.
+  let tokens = emitter.config.previewsPerSecond;
+  let refilledAt = 0;
+  function previewAllowed(t: number): boolean {
+    const rate = emitter.config.previewsPerSecond;
+    tokens += ((t - refilledAt) * rate) / 1000;
+    refilledAt = t;
+    if (tokens > rate) tokens = rate;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+  const SKIPPED = { $t: 'skipped', reason: 'load' } as const;
+
+  // In our own listener the event is a genuine MessageEvent: its native getters cannot throw.
+  const ev = eventGetters as { [K in keyof typeof eventGetters]: NonNullable<(typeof eventGetters)[K]> };
+  const get = (g: (this: unknown) => unknown, e: Event): unknown => apply(g, e, []);
+
   function received(e: Event, route: Route, fields: Record<string, unknown>): void {
-    const type = read(eventGetters.type, e);
-    const origin = (read(eventGetters.origin, e) as string | undefined) ?? '';
-    if (type === 'messageerror') {
+    const origin = get(ev.origin, e) as string;
+    if (get(ev.type, e) === 'messageerror') {
       emitter.record({ type: 'messageUndeserializable', t: nowMs(), route, origin, ...fields } as never);
       return;
     }
-    const arrived = read(eventGetters.ports, e) as readonly object[] | undefined;
+    const arrived = get(ev.ports, e) as readonly object[];
     const ids: PortId[] = [];
-    if (arrived) {
-      for (let i = 0; i < arrived.length; i++) {
-        const s = portState(arrived[i]!);
-        if (route === 'worker') s.previewAtSend = true;
-        ids[ids.length] = s.id;
-      }
+    for (let i = 0; i < arrived.length; i++) {
+      const s = portState(arrived[i]!);
+      if (route === 'worker') s.previewAtSend = true;
+      ids[ids.length] = s.id;
     }
-    const p = previewValue(read(eventGetters.data, e), true);
-    const ev: Record<string, unknown> = { type: 'messageReceived', t: nowMs(), route, origin, ...fields, ports: ids, size: p.size, preview: p.preview };
-    if (p.sizeCapped) ev.sizeCapped = true;
-    emitter.record(ev as never);
+    const t = nowMs();
+    if (!previewAllowed(t)) {
+      emitter.record({ type: 'messageReceived', t, route, origin, ...fields, ports: ids, preview: SKIPPED } as never);
+      return;
+    }
+    const p = previewValue(get(ev.data, e), true);
+    const event: Record<string, unknown> = { type: 'messageReceived', t, route, origin, ...fields, ports: ids, size: p.size, preview: p.preview };
+    if (p.sizeCapped) event.sizeCapped = true;
+    emitter.record(event as never);
   }
 
   function guarded(fn: (e: Event) => void): (e: Event) => void {
@@ -352,15 +369,14 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
 
   const onPortEvent = guarded((e) => {
-    const port = read(eventGetters.currentTarget, e) as object;
-    received(e, 'port', { port: portState(port).id });
+    received(e, 'port', { port: portState(get(ev.currentTarget, e) as object).id });
   });
   const onWorkerEvent = guarded((e) => {
-    const id = apply(weakMapGet, workers, [read(eventGetters.currentTarget, e) as object]) as string | undefined;
+    const id = apply(weakMapGet, workers, [get(ev.currentTarget, e) as object]) as string | undefined;
     received(e, 'worker', id ? { worker: id } : {});
   });
   const onBroadcastEvent = guarded((e) => {
-    const name = read(broadcastName, read(eventGetters.currentTarget, e));
+    const name = read(broadcastName, get(ev.currentTarget, e));
     received(e, 'broadcast', typeof name === 'string' ? { channelName: name } : {});
   });
   const windowGet = {
@@ -379,7 +395,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     for (let i = 0; i < n; i++) if ((win as unknown as Record<number, unknown>)[i] === source) return { source: 'child', childIndex: i };
     return { source: 'other' };
   }
-  const onWindowEvent = guarded((e) => received(e, 'window', relationOf(read(eventGetters.source, e))));
+  const onWindowEvent = guarded((e) => received(e, 'window', relationOf(get(ev.source, e))));
   listen(win, onWindowEvent);
 
   // ── constructors ──────────────────────────────────────────────────────────

@@ -26,12 +26,12 @@ import {
 
 export const PREVIEW_LIMITS = {
   depth: 4,
-  keys: 24,
-  items: 24,
-  stringChars: 256,
+  keys: 16,
+  items: 10,
+  stringChars: 160,
   headBytes: 32,
   /** Nodes the preview describes; the size walk goes on to `sizeNodes`. */
-  previewNodes: 200,
+  previewNodes: 80,
   sizeNodes: 5_000,
 } as const;
 
@@ -157,16 +157,19 @@ function platformKind(value: object): string {
   return apply(stringSlice, tag, [8, -1]) as string;
 }
 
-/** The own enumerable string keys a structured clone would copy, read without calling getters. */
-function ownValue(w: Walk, obj: object, key: string): { value: unknown } | { accessor: true } {
-  if (w.trusted) return { value: (obj as Record<string, unknown>)[key] };
+/** Stands for a getter the walk refused to call. */
+const ACCESSOR = {};
+
+/** An own property's value as a structured clone would copy it, read without calling a getter. */
+function ownValue(w: Walk, obj: object, key: string): unknown {
+  if (w.trusted) return (obj as Record<string, unknown>)[key];
   const d = getOwnPropertyDescriptor(obj, key);
-  if (!d) return { value: undefined };
-  if ('value' in d) return { value: d.value };
-  return { accessor: true };
+  if (!d) return undefined;
+  return 'value' in d ? d.value : ACCESSOR;
 }
 
-function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolean): Preview {
+/** `parent` and `seg` name the value's place; the path string is built only for objects (cycles). */
+function walk(w: Walk, value: unknown, depth: number, parent: string, seg: string | number, emit: boolean): Preview {
   w.nodes++;
   if (w.nodes > PREVIEW_LIMITS.sizeNodes) {
     w.capped = true;
@@ -207,6 +210,7 @@ function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolea
     return null;
   }
   const obj = value as object;
+  const path = typeof seg === 'number' ? `${parent}[${seg}]` : seg === '' ? parent : `${parent}.${seg}`;
   const prior = apply(mapGet, w.seen, [obj]) as string | undefined;
   if (prior !== undefined) return { $t: 'cycle', path: prior };
   apply(mapSet, w.seen, [obj, path]);
@@ -232,8 +236,8 @@ function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolea
       apply(mapForEach, obj, [
         (v: unknown, k: unknown) => {
           const show = emit && i < PREVIEW_LIMITS.items;
-          const pk = walk(w, k, depth + 1, `${path}.<key ${i}>`, show);
-          const pv = walk(w, v, depth + 1, `${path}.<value ${i}>`, show);
+          const pk = walk(w, k, depth + 1, path, `<key ${i}>`, show);
+          const pv = walk(w, v, depth + 1, path, `<value ${i}>`, show);
           if (show) entries[entries.length] = [pk, pv];
           i++;
         },
@@ -246,7 +250,7 @@ function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolea
       apply(setForEach, obj, [
         (v: unknown) => {
           const show = emit && i < PREVIEW_LIMITS.items;
-          const pv = walk(w, v, depth + 1, `${path}.<item ${i}>`, show);
+          const pv = walk(w, v, depth + 1, path, `<item ${i}>`, show);
           if (show) items[items.length] = pv;
           i++;
         },
@@ -304,7 +308,7 @@ function walk(w: Walk, value: unknown, depth: number, path: string, emit: boolea
     case 'String':
     case 'Boolean':
     case 'BigInt':
-      return { $t: 'boxed', kind, v: walk(w, apply(valueOf[kind]!, obj, []), depth + 1, path, emit) };
+      return { $t: 'boxed', kind, v: walk(w, apply(valueOf[kind]!, obj, []), depth + 1, path, '<value>', emit) };
     case undefined:
       return isArray(obj) ? arrayPreview(w, obj as unknown[], depth, path, emit) : foreignPreview(w, obj, depth, path, emit);
   }
@@ -328,7 +332,7 @@ function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: 
     w.size += key.length + 2;
     const show = emit && i < PREVIEW_LIMITS.keys;
     const got = ownValue(w, obj, key);
-    const child: Preview = 'accessor' in got ? { $t: 'accessor', key } : walk(w, got.value, depth + 1, `${path}.${key}`, show);
+    const child: Preview = got === ACCESSOR ? { $t: 'accessor', key } : walk(w, got, depth + 1, path, key, show);
     if (show) entries[entries.length] = [key, child];
     if (w.capped) break;
   }
@@ -337,15 +341,27 @@ function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: 
 }
 
 function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit: boolean): Preview {
-  const d = getOwnPropertyDescriptor(arr, 'length');
-  const length = (d && 'value' in d ? d.value : 0) as number;
   const items: Preview[] = [];
-  for (let i = 0; i < length; i++) {
-    const show = emit && i < PREVIEW_LIMITS.items;
-    const got = ownValue(w, arr, `${i}`);
-    const child: Preview = 'accessor' in got ? { $t: 'accessor', key: `${i}` } : walk(w, got.value, depth + 1, `${path}[${i}]`, show);
-    if (show) items[items.length] = child;
-    if (w.capped) break;
+  let length: number;
+  if (w.trusted) {
+    // A structured-clone copy: a genuine array of plain data (holes read as undefined, as cloned).
+    length = arr.length;
+    for (let i = 0; i < length; i++) {
+      const show = emit && i < PREVIEW_LIMITS.items;
+      const child = walk(w, arr[i], depth + 1, path, i, show);
+      if (show) items[items.length] = child;
+      if (w.capped) break;
+    }
+  } else {
+    const d = getOwnPropertyDescriptor(arr, 'length');
+    length = (d && 'value' in d ? d.value : 0) as number;
+    for (let i = 0; i < length; i++) {
+      const show = emit && i < PREVIEW_LIMITS.items;
+      const got = ownValue(w, arr, `${i}`);
+      const child: Preview = got === ACCESSOR ? { $t: 'accessor', key: `${i}` } : walk(w, got, depth + 1, path, i, show);
+      if (show) items[items.length] = child;
+      if (w.capped) break;
+    }
   }
   if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
   return { $t: 'array', items, length };
@@ -372,13 +388,13 @@ function errorPreview(w: Walk, obj: object): Preview {
 /** Preview and size of `value`. `trusted`: the value is a fresh structured-clone copy (receiver). */
 export function previewValue(value: unknown, trusted: boolean): PreviewResult {
   const w: Walk = { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
-  const preview = walk(w, value, 0, '$', true);
+  const preview = walk(w, value, 0, '$', '', true);
   return { preview, size: w.size, sizeCapped: w.capped };
 }
 
 /** Size only (sender side, when the receiver will preview): the same walk, no preview kept. */
 export function sizeOf(value: unknown): { size: number; sizeCapped: boolean } {
   const w: Walk = { trusted: false, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
-  walk(w, value, 0, '$', false);
+  walk(w, value, 0, '$', '', false);
   return { size: w.size, sizeCapped: w.capped };
 }

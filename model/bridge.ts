@@ -1,6 +1,47 @@
-/** Names of the DOM events between the main-world recorder and the content relay (see inject/emit.ts). */
+/**
+ * The main-world recorder ⇄ content relay bridge: DOM event names and the batch envelope.
+ *
+ * A batch crosses as one string, `entangle1|<realm>|<first seq>|<last seq>|<JSON of the Batch>`, so
+ * the relay (which runs on the page's own thread) can buffer and forward it after reading only the
+ * header; the background, on its own thread, parses and validates the JSON and checks that it
+ * matches the header.
+ */
 export const HELLO = 'entangle:hello';
 export const READY = 'entangle:ready';
 export const BOUND = 'entangle:bound';
 export const BATCH = 'entangle:batch';
 export const CONFIG = 'entangle:config';
+
+const MAGIC = 'entangle1';
+
+export function encodeEnvelope(realm: string, first: number, last: number, json: string): string {
+  return `${MAGIC}|${realm}|${first}|${last}|${json}`;
+}
+
+export interface Envelope {
+  realm: string;
+  first: number;
+  last: number;
+  json: string;
+}
+
+/** Reads the header of an envelope; the JSON is left for the background to parse and validate. */
+export function decodeEnvelope(text: string, maxChars: number): Envelope | { error: string } {
+  if (text.length > maxChars) return { error: `batch of ${text.length} characters, more than ${maxChars}` };
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = 0; i < 4; i++) {
+    const bar = text.indexOf('|', at);
+    if (bar < 0 || bar - at > 64) return { error: 'batch header malformed' };
+    parts.push(text.slice(at, bar));
+    at = bar + 1;
+  }
+  const [magic, realm, firstText, lastText] = parts as [string, string, string, string];
+  if (magic !== MAGIC) return { error: `unknown batch format ${JSON.stringify(magic)}` };
+  const first = Number(firstText);
+  const last = Number(lastText);
+  if (!realm || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 1 || last < first) {
+    return { error: 'batch header malformed' };
+  }
+  return { realm, first, last, json: text.slice(at) };
+}

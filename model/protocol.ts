@@ -69,7 +69,8 @@ export type Preview =
   | { $t: 'cycle'; path: string }
   | { $t: 'truncated'; reason: 'depth' | 'budget' }
   | { $t: 'accessor'; key: string } // sender side: a getter we refused to call
-  | { $t: 'uncloneable'; kind: string }; // a value structured clone rejects (function, symbol, DOM node)
+  | { $t: 'uncloneable'; kind: string } // a value structured clone rejects (function, symbol, DOM node)
+  | { $t: 'skipped'; reason: 'load' }; // over the recorder's preview budget (previews per second)
 
 interface EventBase {
   /** Per-realm sequence number, 1-based and contiguous: a jump is a gap. */
@@ -107,8 +108,10 @@ export interface MessageSent extends EventBase {
   /** Route `worker`: the local id of the Worker object. */
   worker?: string;
   transfer: TransferSummary[];
-  /** Approximate structured-clone size in bytes (bounded walk: `sizeCapped` when it stopped early). */
-  size: number;
+  /** Approximate structured-clone size in bytes (bounded walk: `sizeCapped` when it stopped early).
+   *  Absent when an instrumented receiver measures the payload (the receipt carries it); present when
+   *  the sender previews, and for a send that threw or went nowhere. */
+  size?: number;
   sizeCapped?: boolean;
   /** Present when the receiving end is not instrumented (workers), so the sender previews instead. */
   preview?: Preview;
@@ -134,7 +137,8 @@ export interface MessageReceived extends EventBase {
   worker?: string;
   /** Ports that arrived in `event.ports`, with the local ids this realm gave them. */
   ports: PortId[];
-  size: number;
+  /** Absent, like the preview's content, when the receipt was over the preview budget. */
+  size?: number;
   sizeCapped?: boolean;
   preview: Preview;
 }

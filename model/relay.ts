@@ -4,13 +4,15 @@
  * The background holds no event data: the content relay of each document keeps a bounded buffer and
  * resends whatever the panel reports it does not have, so a restarted service worker loses nothing.
  */
-import type { Batch, DroppedRange, RealmId, RoutedBatch } from './protocol';
+import type { DroppedRange, RealmId, RoutedBatch } from './protocol';
 
 export const CONTENT_PORT = 'entangle-content';
 export const PANEL_PORT = 'entangle-panel';
 
 /** Events a content relay keeps per document while they may still be needed by a panel. */
 export const RELAY_BUFFER_EVENTS = 50_000;
+/** Characters of batch JSON a content relay keeps per document (with RELAY_BUFFER_EVENTS, whichever binds first). */
+export const RELAY_BUFFER_CHARS = 32 * 1024 * 1024;
 /** Largest batch (JSON characters) the relay accepts from the main world. */
 export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 /** Most events in one batch. */
@@ -18,7 +20,8 @@ export const MAX_BATCH_EVENTS = 5_000;
 
 export type ContentToBackground =
   | { kind: 'hello'; realm: RealmId }
-  | { kind: 'batch'; batch: Batch; dropped?: DroppedRange };
+  /** A batch as the recorder wrote it (`json` is a `Batch`), validated by the background. */
+  | { kind: 'batch'; realm: RealmId; first: number; last: number; json: string; dropped?: DroppedRange };
 
 export type BackgroundToContent =
   /** A panel for this tab is listening: send every buffered event with `seq > have`
@@ -34,8 +37,12 @@ export type PanelToBackground =
   | { kind: 'subscribe'; tabId: number; have: Record<RealmId, number> }
   | { kind: 'ack'; realm: RealmId; seq: number };
 
+/** A RoutedBatch whose batch travels as the recorder's JSON text, validated by the background
+ *  (a string crosses the extension's message channel far more cheaply than the object). */
+export type RoutedBatchText = Omit<RoutedBatch, 'batch'> & { json: string };
+
 export type BackgroundToPanel =
-  | { kind: 'batch'; routed: RoutedBatch }
+  | { kind: 'batch'; routed: RoutedBatchText }
   | { kind: 'frameGone'; realm: RealmId; frameId: number };
 
 /** One-off requests from extension pages to the background (`runtime.sendMessage`). */

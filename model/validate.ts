@@ -112,7 +112,7 @@ function event(e: unknown, where: string): void {
       oneOf(e, 'outcome', OUTCOMES, where);
       for (const k of ['port', 'partner', 'targetOrigin', 'channelName', 'worker', 'stack']) str(e, k, where, true);
       transferList(e, where);
-      num(e, 'size', where);
+      num(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
       if (e.preview !== undefined) preview(e.preview, 0, where);
       if (e.error !== undefined) {
@@ -128,7 +128,7 @@ function event(e: unknown, where: string): void {
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
       num(e, 'childIndex', where, true);
       stringList(e, 'ports', where);
-      num(e, 'size', where);
+      num(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
       preview(e.preview, 0, where);
       return;

@@ -8,7 +8,7 @@
  */
 import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { assertNever } from '../model/protocol';
+import { assertNever, type Batch } from '../model/protocol';
 import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground } from '../model/relay';
 import type { LogStore } from './store';
 
@@ -72,10 +72,12 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
   const handle = (p: PortLike, message: BackgroundToPanel): void => {
     switch (message.kind) {
       case 'batch': {
-        const { routed } = message;
+        const { json, ...routed } = message.routed;
         if (routed.tabId !== tabId) return;
-        store.getState().batchReceived(routed);
-        const realm = routed.batch.realm;
+        // The background validated this text before forwarding it.
+        const batch = JSON.parse(json) as Batch;
+        store.getState().batchReceived({ ...routed, batch });
+        const realm = batch.realm;
         const seq = store.getState().realms.get(realm)?.highestSeq ?? 0;
         if (seq > 0) post(p, { kind: 'ack', realm, seq });
         return;

@@ -99,8 +99,14 @@ export function previewText(preview: Preview, max = PREVIEW_CHARS): string {
         return emit('(getter)');
       case 'uncloneable':
         return emit(`(uncloneable ${p.kind})`);
-      default:
+      case 'skipped':
+        return emit('(preview skipped under load)');
+      default: {
+        // Exhaustive at compile time; at run time a malformed node still renders.
+        const unknownNode: never = p;
+        void unknownNode;
         return emit('?');
+      }
     }
   };
 
@@ -159,7 +165,7 @@ export function summarize(e: EntangleEvent): string {
     case 'messageSent':
       parts.push(e.route, where(e));
       if (e.transfer.length > 0) parts.push(`transfer [${transferText(e.transfer)}]`);
-      parts.push(sizeText(e.size, e.sizeCapped));
+      if (e.size !== undefined) parts.push(sizeText(e.size, e.sizeCapped));
       if (e.outcome !== 'posted') parts.push(`⚠ ${e.outcome}`);
       if (e.error) parts.push(`✖ ${e.error.name}: ${e.error.message}`);
       if (e.preview !== undefined) parts.push(previewText(e.preview));
@@ -169,7 +175,8 @@ export function summarize(e: EntangleEvent): string {
       if (e.route !== 'port' || e.origin) parts.push(`from ${e.origin || '(no origin)'}`);
       if (e.source !== undefined) parts.push(`(${e.source}${e.childIndex !== undefined ? ` #${e.childIndex}` : ''})`);
       if (e.ports.length > 0) parts.push(`ports [${e.ports.join(', ')}]`);
-      parts.push(sizeText(e.size, e.sizeCapped), previewText(e.preview));
+      if (e.size !== undefined) parts.push(sizeText(e.size, e.sizeCapped));
+      parts.push(previewText(e.preview));
       break;
     case 'messageUndeserializable':
       parts.push(e.route, where(e), `from ${e.origin || '(no origin)'}`, '✖ messageerror: could not deserialize');

@@ -1,8 +1,8 @@
 /**
  * React bindings for the log store. Views read the store through these hooks only.
  *
- * Batches can arrive hundreds of times a second; `useLogVersion` re-renders at most once per animation
- * frame (and not at all while the panel is hidden), then the component reads `store.getState()`.
+ * Batches can arrive hundreds of times a second; `useLogVersion` re-renders at most every
+ * VIEW_UPDATE_MS, on an animation frame (and not at all while the panel is hidden), then the component reads `store.getState()`.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
@@ -19,10 +19,16 @@ export function useVanilla<S>(store: StoreApi<S>): S {
   return useStore(store);
 }
 
-const schedule: (cb: () => void) => void =
-  typeof requestAnimationFrame === 'function' ? (cb) => void requestAnimationFrame(cb) : (cb) => void setTimeout(cb, 16);
+/** Longest a view waits to show new events: ten updates a second keep a live list readable and leave
+ *  the CPU to the inspected page (the panel shares the machine with it). */
+export const VIEW_UPDATE_MS = 100;
 
-/** The store's `version`, updated at most once per animation frame. Read `store.getState()` after it. */
+const schedule: (cb: () => void) => void =
+  typeof requestAnimationFrame === 'function'
+    ? (cb) => void setTimeout(() => requestAnimationFrame(cb), VIEW_UPDATE_MS)
+    : (cb) => void setTimeout(cb, VIEW_UPDATE_MS);
+
+/** The store's `version`, updated at most every VIEW_UPDATE_MS. Read `store.getState()` after it. */
 export function useLogVersion(store: LogStore): number {
   const subscribe = useCallback(
     (notify: () => void) => {
