@@ -73,10 +73,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   const domExceptionName = getter(win.DOMException?.prototype, 'name');
   const domExceptionMessage = getter(win.DOMException?.prototype, 'message');
   const urlHref = getter(NativeURL.prototype, 'href');
-  const urlOrigin = getter(NativeURL.prototype, 'origin');
   const messagePortProto = win.MessagePort?.prototype;
   const arrayBufferProto = ArrayBuffer.prototype;
-  const selfOrigin = win.origin;
 
   const tagOf = (v: object): string => apply(stringSlice, apply(objectToString, v, []) as string, [8, -1]) as string;
 
@@ -262,32 +260,12 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     },
   );
 
-  // window.postMessage(message, targetOrigin, transfer) / (message, { targetOrigin, transfer }).
-  // Only calls that reach this realm's own function are seen: a cross-origin caller goes through the
-  // browser's cross-origin wrapper, so such sends are known from their receipt alone.
-  wrapSend(
-    win,
-    'postMessage',
-    (_self, args) => {
-      const a1 = args[1];
-      const options = typeof a1 === 'object' && a1 !== null && !isArray(a1);
-      const targetOrigin = options ? dataField(a1, 'targetOrigin') : a1;
-      const list = options ? asList(dataField(a1, 'transfer')) : asList(args[2]);
-      const fields: Record<string, unknown> = {};
-      fields.targetOrigin = typeof targetOrigin === 'string' ? targetOrigin : options && targetOrigin === undefined ? '/' : `${typeof targetOrigin}`;
-      return context('window', args[0], list, 'receiver', fields);
-    },
-    (ctx) => {
-      const o = ctx.fields.targetOrigin as string;
-      if (o === '*' || o === '/') return 'posted';
-      try {
-        const origin = read(urlOrigin, new NativeURL(o));
-        return origin === selfOrigin ? 'posted' : 'originMismatch';
-      } catch {
-        return 'posted';
-      }
-    },
-  );
+  // window.postMessage is deliberately NOT wrapped. The browser takes the message's `source` and
+  // `origin` from the incumbent realm: the realm of the last script function on the stack. A wrapper
+  // in this realm would become that function, so a same-origin frame calling this window's
+  // postMessage would see its messages arrive with `event.source` set to this window. Window
+  // messages are recorded where they are delivered (`messageReceived`, route `window`), with the
+  // sender named by `source`.
 
   // Worker.prototype.postMessage: the worker side is not instrumented, so preview here.
   wrapSend(

@@ -17,7 +17,6 @@ import {
   mapSet,
   NativeMap,
   NativeUint8Array,
-  numberToString,
   objectKeys,
   objectToString,
   read,
@@ -111,6 +110,7 @@ const get = {
   reSource: getter(RegExp.prototype, 'source'),
   reFlags: getter(RegExp.prototype, 'flags'),
 };
+const bigintToString = BigInt.prototype.toString;
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
 const dateGetTime = Date.prototype.getTime;
@@ -197,7 +197,7 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
       return { $t: 'undefined' };
     case 'bigint':
       w.size += 9;
-      return { $t: 'bigint', v: apply(numberToString, value as unknown as number, []) as string };
+      return { $t: 'bigint', v: apply(bigintToString, value, []) as string };
     case 'symbol':
       return { $t: 'uncloneable', kind: 'Symbol' };
     case 'function':
@@ -388,13 +388,21 @@ function errorPreview(w: Walk, obj: object): Preview {
 /** Preview and size of `value`. `trusted`: the value is a fresh structured-clone copy (receiver). */
 export function previewValue(value: unknown, trusted: boolean): PreviewResult {
   const w: Walk = { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
-  const preview = walk(w, value, 0, '$', '', true);
-  return { preview, size: w.size, sizeCapped: w.capped };
+  try {
+    return { preview: walk(w, value, 0, '$', '', true), size: w.size, sizeCapped: w.capped };
+  } catch {
+    // A hostile sender-side object (a Proxy whose traps throw, say): say so rather than lose the event.
+    return { preview: { $t: 'unreadable' }, size: w.size, sizeCapped: true };
+  }
 }
 
 /** Size only (sender side, when the receiver will preview): the same walk, no preview kept. */
 export function sizeOf(value: unknown): { size: number; sizeCapped: boolean } {
   const w: Walk = { trusted: false, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
-  walk(w, value, 0, '$', '', false);
+  try {
+    walk(w, value, 0, '$', '', false);
+  } catch {
+    w.capped = true;
+  }
   return { size: w.size, sizeCapped: w.capped };
 }

@@ -36,9 +36,8 @@ export interface ErrorSummary {
  *   discards the message and the channel is lost (HTML "message port post message steps").
  * - `portClosed`: the sending port was closed (or transferred away) in this realm; the message goes nowhere.
  * - `partnerClosed`: the partner port is known (in this realm) to be closed; the message goes nowhere.
- * - `originMismatch`: window.postMessage whose targetOrigin does not match the target window's origin.
  */
-export type SendOutcome = 'posted' | 'doomed' | 'portClosed' | 'partnerClosed' | 'originMismatch';
+export type SendOutcome = 'posted' | 'doomed' | 'portClosed' | 'partnerClosed';
 
 /**
  * A bounded, JSON-safe description of a structured-clone value. Primitives that JSON can carry are
@@ -70,7 +69,8 @@ export type Preview =
   | { $t: 'truncated'; reason: 'depth' | 'budget' }
   | { $t: 'accessor'; key: string } // sender side: a getter we refused to call
   | { $t: 'uncloneable'; kind: string } // a value structured clone rejects (function, symbol, DOM node)
-  | { $t: 'skipped'; reason: 'load' }; // over the recorder's preview budget (previews per second)
+  | { $t: 'skipped'; reason: 'load' } // over the recorder's preview budget (previews per second)
+  | { $t: 'unreadable' }; // reading it failed (a sender-side Proxy whose traps throw, for instance)
 
 interface EventBase {
   /** Per-realm sequence number, 1-based and contiguous: a jump is a gap. */
@@ -94,6 +94,11 @@ export interface ChannelCreated extends EventBase {
   port2: PortId;
 }
 
+/**
+ * A send, recorded by the sending realm. Route `window` has no sends: `window.postMessage` is not
+ * wrapped (a wrapper would become the message's incumbent realm and change `event.source`), so window
+ * messages are known from their receipt, which names the sender (`MessageReceived.source`).
+ */
 export interface MessageSent extends EventBase {
   type: 'messageSent';
   route: Route;
@@ -101,8 +106,6 @@ export interface MessageSent extends EventBase {
   port?: PortId;
   /** Its entangled partner, when this realm knows it. */
   partner?: PortId;
-  /** Route `window`: the targetOrigin argument as given ('*', '/', or a URL). */
-  targetOrigin?: string;
   /** Route `broadcast`: the channel name. */
   channelName?: string;
   /** Route `worker`: the local id of the Worker object. */

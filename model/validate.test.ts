@@ -19,7 +19,7 @@ describe('validateBatch', () => {
     [batch([{ ...realmStarted, type: 'bogus' }]), 'event 0: unknown type "bogus"'],
     [batch([{ ...realmStarted, seq: 0 }]), 'event 0: seq must be a positive integer'],
     [batch([realmStarted, { ...sent, seq: 5 }]), 'event 1: seq 5 does not follow 1'],
-    [batch([{ ...sent, seq: 1, outcome: 'maybe' }]), 'event 0: outcome must be one of posted, doomed, portClosed, partnerClosed, originMismatch'],
+    [batch([{ ...sent, seq: 1, outcome: 'maybe' }]), 'event 0: outcome must be one of posted, doomed, portClosed, partnerClosed'],
     [batch([{ ...sent, seq: 1, transfer: 'x' }]), 'event 0: transfer must be an array'],
     [batch([{ ...received, seq: 1, preview: { nope: 1 } }]), 'event 0: preview node must be a primitive, an array or a tagged object'],
     [batch([{ ...received, seq: 1, source: 'elsewhere' }]), 'event 0: source must be one of self, parent, top, opener, child, other, none'],

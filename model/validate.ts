@@ -12,7 +12,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: string }
 const MAX_STRING = 16_384;
 const MAX_PREVIEW_DEPTH = 24;
 const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
-const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed', 'originMismatch'];
+const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed'];
 const WINDOW_RELATIONS = ['self', 'parent', 'top', 'opener', 'child', 'other', 'none'];
 const REALM_KINDS = ['top', 'iframe', 'worker', 'sharedworker', 'serviceworker'];
 const eventTypes = new Set<string>(EVENT_TYPES);
@@ -110,7 +110,7 @@ function event(e: unknown, where: string): void {
     case 'messageSent':
       oneOf(e, 'route', ROUTES, where);
       oneOf(e, 'outcome', OUTCOMES, where);
-      for (const k of ['port', 'partner', 'targetOrigin', 'channelName', 'worker', 'stack']) str(e, k, where, true);
+      for (const k of ['port', 'partner', 'channelName', 'worker', 'stack']) str(e, k, where, true);
       transferList(e, where);
       num(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);

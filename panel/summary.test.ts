@@ -67,7 +67,7 @@ describe('summarize', () => {
   });
 
   it('flags problems', () => {
-    expect(isProblem({ type: 'messageSent', seq: 1, t: 1, route: 'window', transfer: [], size: 1, outcome: 'originMismatch' })).toBe(true);
+    expect(isProblem({ type: 'messageSent', seq: 1, t: 1, route: 'port', transfer: [], size: 1, outcome: 'partnerClosed' })).toBe(true);
     expect(isProblem({ type: 'portClosed', seq: 1, t: 1, port: 'r:1' })).toBe(false);
   });
 });

@@ -101,6 +101,8 @@ export function previewText(preview: Preview, max = PREVIEW_CHARS): string {
         return emit(`(uncloneable ${p.kind})`);
       case 'skipped':
         return emit('(preview skipped under load)');
+      case 'unreadable':
+        return emit('(unreadable)');
       default: {
         // Exhaustive at compile time; at run time a malformed node still renders.
         const unknownNode: never = p;
@@ -136,12 +138,12 @@ function sizeText(size: number, capped?: boolean): string {
 }
 
 /** The route-specific "where" of a message event. */
-function where(e: { route: string; port?: string; partner?: string; targetOrigin?: string; channelName?: string; worker?: string }): string {
+function where(e: { route: string; port?: string; partner?: string; channelName?: string; worker?: string }): string {
   switch (e.route) {
     case 'port':
       return e.partner !== undefined ? `${e.port ?? '?'} → ${e.partner}` : (e.port ?? '?');
     case 'window':
-      return e.targetOrigin !== undefined ? `targetOrigin ${e.targetOrigin}` : '';
+      return '';
     case 'broadcast':
       return e.channelName !== undefined ? `channel ${JSON.stringify(e.channelName)}` : '';
     case 'worker':
