@@ -43,7 +43,12 @@ export function replaceSetter(target: object, key: string, make: (original: Fn) 
 
 /** Wraps a constructor and points `prototype.constructor` at the wrapper, so
  *  `new X().constructor === X` still holds. */
-export function replaceConstructor(global: object, key: string, onConstructed: (instance: object, args: unknown[]) => void): boolean {
+export function replaceConstructor(
+  global: object,
+  key: string,
+  onError: (err: unknown) => void,
+  onConstructed: (instance: object, args: unknown[]) => void,
+): boolean {
   const d = getOwnPropertyDescriptor(global, key);
   const original = d?.value as (Fn & { prototype: object }) | undefined;
   if (!d || typeof original !== 'function') return false;
@@ -52,8 +57,8 @@ export function replaceConstructor(global: object, key: string, onConstructed: (
       const instance = construct(target, args, newTarget) as object;
       try {
         onConstructed(instance, args);
-      } catch {
-        /* recording must never disturb the page */
+      } catch (err) {
+        onError(err); // recording must never disturb the page
       }
       return instance;
     },

@@ -17,6 +17,7 @@ import {
   dispatchEvent,
   eventGetters,
   jsonParse,
+  NativeError,
   jsonStringify,
   NativeCustomEvent,
   now,
@@ -26,6 +27,8 @@ import {
   setTimeoutNative,
 } from './natives';
 
+
+const errorToString = Error.prototype.toString;
 
 /** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
 const FLUSH_AT = 512;
@@ -93,6 +96,16 @@ export class Emitter {
         this.timer = false;
         this.flush();
       }, FLUSH_DELAY_MS);
+    }
+  }
+
+  /** Records that recording failed, instead of losing the event silently. Never throws. */
+  fault(during: string, err: unknown): void {
+    try {
+      const message = err instanceof NativeError ? apply(errorToString, err, []) : typeof err;
+      this.record({ type: 'recorderFault', t: this.now(), during, message: message as string });
+    } catch {
+      /* nothing more can be done without disturbing the page */
     }
   }
 

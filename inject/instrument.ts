@@ -184,21 +184,28 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           let ctx: SendContext | undefined;
           try {
             ctx = prepare(self, args);
-          } catch {
+          } catch (err) {
+            emitter.fault('send', err);
             ctx = undefined;
           }
           let result: unknown;
           try {
             result = apply(fn, self, args);
           } catch (err) {
-            if (ctx) sent(ctx, 'posted', errorSummary(err));
+            if (ctx) {
+              try {
+                sent(ctx, 'posted', errorSummary(err));
+              } catch (fault) {
+                emitter.fault('send', fault);
+              }
+            }
             throw err;
           }
           if (ctx) {
             try {
               sent(ctx, outcome(ctx), undefined);
-            } catch {
-              /* recording must never disturb the page */
+            } catch (err) {
+              emitter.fault('send', err);
             }
           }
           return result;
@@ -340,8 +347,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     return (e) => {
       try {
         fn(e);
-      } catch {
-        /* recording must never disturb the page */
+      } catch (err) {
+        emitter.fault('receipt', err);
       }
     };
   }
@@ -378,7 +385,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   // ── constructors ──────────────────────────────────────────────────────────
 
-  replaceConstructor(win, 'MessageChannel', (channel) => {
+  replaceConstructor(win, 'MessageChannel', (err) => emitter.fault('channel', err), (channel) => {
     const s1 = portState(read(channelPort1, channel) as object);
     const s2 = portState(read(channelPort2, channel) as object);
     s1.partner = s2;
@@ -386,7 +393,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     emitter.record({ type: 'channelCreated', t: nowMs(), channel: `${realm}:c${++channelCount}`, port1: s1.id, port2: s2.id } as never);
   });
 
-  replaceConstructor(win, 'Worker', (worker, args) => {
+  replaceConstructor(win, 'Worker', (err) => emitter.fault('worker', err), (worker, args) => {
     const id = `${realm}:w${++workerCount}`;
     apply(weakMapSet, workers, [worker, id]);
     listen(worker, onWorkerEvent);
@@ -403,7 +410,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
   });
 
-  replaceConstructor(win, 'BroadcastChannel', (channel) => listen(channel, onBroadcastEvent));
+  replaceConstructor(win, 'BroadcastChannel', (err) => emitter.fault('channel', err), (channel) => listen(channel, onBroadcastEvent));
 
   // ── port lifecycle ────────────────────────────────────────────────────────
 
@@ -421,8 +428,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         const result = apply(fn, self, args);
         try {
           onCall(self);
-        } catch {
-          /* recording must never disturb the page */
+        } catch (err) {
+          emitter.fault('lifecycle', err);
         }
         return result;
       },

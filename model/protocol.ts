@@ -175,6 +175,15 @@ export interface WorkerCreated extends EventBase {
   workerType: 'classic' | 'module';
 }
 
+/** The recorder failed to describe something (a bug, or a hostile page): the event it would have
+ *  recorded is replaced by this, so the loss is visible rather than silent. */
+export interface RecorderFault extends EventBase {
+  type: 'recorderFault';
+  /** What was being recorded: 'send', 'receipt', 'channel', 'worker', 'lifecycle'. */
+  during: string;
+  message: string;
+}
+
 export type EntangleEvent =
   | RealmStarted
   | ChannelCreated
@@ -183,7 +192,8 @@ export type EntangleEvent =
   | MessageFailedToDeserialize
   | PortStarted
   | PortClosed
-  | WorkerCreated;
+  | WorkerCreated
+  | RecorderFault;
 
 export type EventType = EntangleEvent['type'];
 
@@ -196,6 +206,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'portStarted',
   'portClosed',
   'workerCreated',
+  'recorderFault',
 ];
 
 /** What the main world hands to the relay: events of one realm, in sequence order. */

@@ -149,6 +149,10 @@ function event(e: unknown, where: string): void {
       str(e, 'url', where);
       oneOf(e, 'workerType', ['classic', 'module'], where);
       return;
+    case 'recorderFault':
+      str(e, 'during', where);
+      str(e, 'message', where);
+      return;
   }
 }
 

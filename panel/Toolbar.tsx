@@ -12,6 +12,7 @@ const TYPE_LABELS: Record<EventType, string> = {
   portStarted: 'started',
   portClosed: 'closed',
   workerCreated: 'workers',
+  recorderFault: 'recorder faults',
 };
 
 const STATE_LABELS: Record<ConnectionStatus['state'], string> = {

@@ -192,6 +192,9 @@ export function summarize(e: EntangleEvent): string {
     case 'workerCreated':
       parts.push(e.worker, e.workerType, e.url);
       break;
+    case 'recorderFault':
+      parts.push(`⚠ the recorder failed during a ${e.during}: ${e.message}`);
+      break;
     default:
       return `unknown event ${JSON.stringify((e as { type?: unknown }).type)}`;
   }
@@ -212,6 +215,8 @@ export function isProblem(e: EntangleEvent): boolean {
     case 'portClosed':
     case 'workerCreated':
       return false;
+    case 'recorderFault':
+      return true;
     default:
       return false;
   }
