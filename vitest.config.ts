@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{model,inject,extension,panel,cli,bench}/**/*.test.ts'],
+          include: ['{model,inject,extension,panel,cli,bench,scripts}/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -37,7 +37,7 @@ function onHello(e: Event): void {
 }
 
 function sendConfig(settings: RecorderSettings): void {
-  node?.dispatchEvent(new CustomEvent(CONFIG, { detail: JSON.stringify({ captureStacks: settings.captureStacks }) }));
+  node?.dispatchEvent(new CustomEvent(CONFIG, { detail: JSON.stringify({ captureStacks: settings.captureStacks, previewsPerSecond: settings.previewsPerSecond }) }));
 }
 
 function onBatch(e: Event): void {

@@ -2,10 +2,13 @@
 import browser from 'webextension-polyfill';
 
 export interface RecorderSettings {
+  /** Record the sending stack of every send (costs a stack trace per message). */
   captureStacks: boolean;
+  /** Payload previews per second a realm makes at most (see inject/instrument.ts). */
+  previewsPerSecond: number;
 }
 
-export const DEFAULT_SETTINGS: RecorderSettings = { captureStacks: false };
+export const DEFAULT_SETTINGS: RecorderSettings = { captureStacks: false, previewsPerSecond: 2_000 };
 const KEY = 'recorderSettings';
 
 export async function loadSettings(): Promise<RecorderSettings> {

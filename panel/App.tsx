@@ -4,6 +4,7 @@ import { EventList } from './EventList';
 import { RealmTable } from './RealmTable';
 import type { LogStore } from './store';
 import type { TabChoice } from './tabId';
+import { SettingsBar, type SettingsControl } from './SettingsBar';
 import { Toolbar } from './Toolbar';
 import { useVanilla } from './useLog';
 
@@ -14,13 +15,15 @@ export interface AppProps {
   status: StoreApi<ConnectionStatus> | null;
   /** A problem that keeps the panel from working (no tab, not an extension page, …). */
   problem?: string | null;
+  /** The recorder settings, once loaded from extension storage. */
+  settings?: SettingsControl | null;
 }
 
 function ConnectedToolbar({ store, status }: { store: LogStore; status: StoreApi<ConnectionStatus> }) {
   return <Toolbar store={store} status={useVanilla(status)} />;
 }
 
-export function App({ store, tab, status, problem = null }: AppProps) {
+export function App({ store, tab, status, problem = null, settings = null }: AppProps) {
   const message = problem ?? (tab.tabId === null ? tab.problem : null);
   if (message !== null) {
     return (
@@ -34,6 +37,7 @@ export function App({ store, tab, status, problem = null }: AppProps) {
   return (
     <div className="app">
       {status ? <ConnectedToolbar store={store} status={status} /> : <Toolbar store={store} status={null} />}
+      {settings && <SettingsBar control={settings} />}
       <RealmTable store={store} />
       <EventList store={store} />
     </div>

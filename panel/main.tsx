@@ -5,7 +5,9 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { StoreApi } from 'zustand/vanilla';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RecorderSettings } from '../extension/settings';
+import type { SettingsControl } from './SettingsBar';
 import { App } from './App';
 import type { ConnectionStatus } from './connection';
 import { createLogStore, type LogStore } from './store';
@@ -35,10 +37,12 @@ const container = document.getElementById('root');
 if (!container) throw new Error('panel.html: #root is missing');
 const root = createRoot(container);
 
+let settings: SettingsControl | null = null;
+
 function render(status: StoreApi<ConnectionStatus> | null, problem: string | null = null): void {
   root.render(
     <StrictMode>
-      <App store={store} tab={tab} status={status} problem={problem} />
+      <App store={store} tab={tab} status={status} problem={problem} settings={settings} />
     </StrictMode>,
   );
 }
@@ -50,9 +54,13 @@ if (tab.tabId !== null) {
   if (!chromeApi?.runtime?.id) {
     render(null, 'This page must be opened from the Entangle extension (as its DevTools panel, or as panel.html?tabId=N in an extension tab).');
   } else {
-    import('./connection')
-      .then(({ connectPanel }) => {
+    Promise.all([import('./connection'), import('../extension/settings')])
+      .then(async ([{ connectPanel }, { loadSettings, saveSettings, onSettingsChanged }]) => {
         connection = connectPanel({ store, tabId }).status;
+        const settingsStore = createStore<RecorderSettings>()(() => ({ captureStacks: false, previewsPerSecond: 0 }));
+        settingsStore.setState(await loadSettings(), true);
+        onSettingsChanged((next) => settingsStore.setState(next, true));
+        settings = { store: settingsStore, save: (next) => void saveSettings(next) };
         render(connection);
       })
       .catch((err: unknown) => render(null, `Entangle could not connect to its background: ${err instanceof Error ? err.message : String(err)}`));
