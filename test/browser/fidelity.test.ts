@@ -74,9 +74,9 @@ describe('fidelity: with the extension versus without', () => {
     expect(a.returns).toEqual(b.returns);
   });
 
-  it('keeps working, unchanged, when the page replaces JSON, CustomEvent and dispatchEvent', () => {
+  it('keeps working, unchanged, when the page replaces JSON, CustomEvent, dispatchEvent, addEventListener and postMessage', async () => {
     expect(a.replaced).toEqual(b.replaced);
-    expect(a.replaced).toEqual(['while-replaced']);
+    expect(a.replaced).toEqual(['while-replaced', 'listener:via-addEventListener', 'page-wrapper-saw:while-replaced,via-addEventListener']);
   });
 
   it('was really recording in the run with the extension (errors included)', async () => {
@@ -89,6 +89,10 @@ describe('fidelity: with the extension versus without', () => {
     const names = failed.map((e) => (e.event.type === 'messageSent' ? e.event.error?.name : ''));
     expect(names).toContain('DataCloneError');
     expect(names).toContain('InvalidStateError');
+    // Recorded while the page had replaced JSON, CustomEvent, dispatchEvent, addEventListener, postMessage.
+    const received = (await panelEvents(panel)).flatMap((e) => (e.event.type === 'messageReceived' ? [e.event.preview] : []));
+    expect(received).toContain('while-replaced');
+    expect(received).toContain('via-addEventListener');
   });
 
   it('adds no message event on window and no global', () => {
