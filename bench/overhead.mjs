@@ -5,11 +5,8 @@
 // printed. Target: ratio ≥ 0.90 for both payloads.
 // Usage: node bench/overhead.mjs [pairs] [messages] [--ignore-data]   (--ignore-data: the receiver never
 // reads event.data, so without the extension the browser never deserializes the payloads at all)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, extensionArgs, findChromium, INSTALL_HINT } from '../scripts/chromium.mjs';
+import { resolve } from 'node:path';
+import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -18,37 +15,6 @@ const PAIRS = Number(args[0] ?? 7);
 const MESSAGES = Number(args[1] ?? 100_000);
 const KINDS = ['string', 'object'];
 
-const executablePath = findChromium();
-if (!executablePath) {
-  console.error(INSTALL_HINT);
-  process.exit(2);
-}
-
-async function launch(extension) {
-  const profile = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: true,
-    pipe: true,
-    enableExtensions: extension,
-    userDataDir: profile,
-    args: [...CHROMIUM_ARGS, ...(extension ? extensionArgs() : [])],
-    targetFilter: (t) => t.type() !== 'service_worker',
-  });
-  return { browser, profile };
-}
-
-async function extensionId(browser) {
-  const cdp = await browser.target().createCDPSession();
-  for (let i = 0; i < 100; i++) {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
-    if (sw) return new URL(sw.url).host;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the extension did not start');
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -56,10 +22,10 @@ const median = (xs) => {
 
 const server = await startDemoServer({ dir: resolve(import.meta.dirname) });
 const url = server.url(IGNORE_DATA ? '/page.html?ignoreData' : '/page.html');
-const withExt = await launch(true);
-const without = await launch(false);
+const withExt = await launchChromium({ extension: true });
+const without = await launchChromium({ extension: false });
 try {
-  const id = await extensionId(withExt.browser);
+  const id = withExt.extensionId;
   const pageWith = await withExt.browser.newPage();
   await pageWith.goto(url);
   const pageWithout = await without.browser.newPage();
@@ -69,13 +35,8 @@ try {
   const helper = await withExt.browser.newPage();
   await helper.goto(`chrome-extension://${id}/panel.html`);
   await pageWith.evaluate(() => new MessageChannel().port1.postMessage('wake')); // makes the relay connect
-  let tabId;
-  for (let i = 0; i < 100 && tabId === undefined; i++) {
-    const tabs = await helper.evaluate(() => globalThis.chrome.runtime.sendMessage({ kind: 'inspectableTabs' }));
-    tabId = tabs.find((t) => t.urls.some((u) => u.includes('/page.html')))?.tabId;
-    if (tabId === undefined) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (tabId === undefined) throw new Error('the benchmark tab has no relay');
+  const tabId = await findInspectedTab(helper, '/page.html');
+  if (tabId === null) throw new Error('the benchmark tab has no relay');
   const panel = await withExt.browser.newPage();
   await panel.goto(`chrome-extension://${id}/panel.html?tabId=${tabId}`);
   const panelTotal = () => panel.evaluate(() => window.__entangle.store.getState().total);
@@ -120,9 +81,7 @@ try {
     console.log(`median throughput ratio (with/without), ${kind}: ${m.toFixed(3)}  target ≥ 0.90: ${m >= 0.9 ? 'met' : `missed by ${(0.9 - m).toFixed(3)}`}`);
   }
 } finally {
-  await withExt.browser.close().catch(() => undefined);
-  await without.browser.close().catch(() => undefined);
-  rmSync(withExt.profile, { recursive: true, force: true });
-  rmSync(without.profile, { recursive: true, force: true });
+  await withExt.close();
+  await without.close();
   await server.close();
 }

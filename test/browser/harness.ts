@@ -2,79 +2,27 @@
  * Real-browser harness: Debian's Chromium with the built extension (dist/chrome), driven by
  * puppeteer-core over a pipe, plus the two-origin fixture server. One browser per test file.
  */
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-// @ts-expect-error -- plain ESM helper shared with the npm scripts
-import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT } from '../../scripts/chromium.mjs';
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/serve.mjs';
+import { findInspectedTab, launchChromium, type ChromiumSession } from '../../scripts/browser.mjs';
 import type { EntangleEvent } from '../../model/protocol';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 export { startDemoServer, type DemoServer };
 
-export interface Session {
-  browser: Browser;
-  extensionId: string | null;
-  close(): Promise<void>;
-}
+export type Session = ChromiumSession;
 
-export async function launch({ extension = true } = {}): Promise<Session> {
-  const executablePath = findChromium() as string | null;
-  if (!executablePath) throw new Error(INSTALL_HINT);
-  if (extension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run `npm run build` first');
-  const profile = mkdtempSync(join(tmpdir(), 'entangle-test-'));
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: true,
-    pipe: true,
-    enableExtensions: extension,
-    userDataDir: profile,
-    args: [...(CHROMIUM_ARGS as string[]), ...(extension ? (extensionArgs() as string[]) : [])],
-    // Puppeteer must not attach to the service worker: a worker it attached to starts paused on
-    // every restart, which is exactly what the relay tests exercise.
-    targetFilter: (t) => t.type() !== 'service_worker',
-  });
-  let extensionId: string | null = null;
-  if (extension) {
-    const sw = await waitFor('the extension service worker', async () => (await targetInfos(browser)).find(isBackground));
-    extensionId = new URL(sw.url).host;
-  }
-  return {
-    browser,
-    extensionId,
-    async close() {
-      await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+/** One browser per test file: with the built extension, or without it (for comparisons). */
+export function launch({ extension = true } = {}): Promise<Session> {
+  return launchChromium({ extension });
 }
-
-interface TargetInfo {
-  targetId: string;
-  type: string;
-  url: string;
-}
-
-async function targetInfos(browser: Browser): Promise<TargetInfo[]> {
-  const cdp = await browser.target().createCDPSession();
-  try {
-    return ((await cdp.send('Target.getTargets')) as { targetInfos: TargetInfo[] }).targetInfos;
-  } finally {
-    await cdp.detach().catch(() => undefined);
-  }
-}
-
-const isBackground = (t: TargetInfo): boolean => t.type === 'service_worker' && t.url.startsWith('chrome-extension://') && t.url.endsWith('/background.js');
 
 /** The tab whose relays report a URL containing `urlPart`, asked of the background from an extension page. */
 export async function tabIdOf(extensionPage: Page, urlPart: string): Promise<number> {
-  return waitFor(`a tab with an Entangle relay at a URL containing ${urlPart}`, async () => {
-    const tabs = (await extensionPage.evaluate(() => chrome.runtime.sendMessage({ kind: 'inspectableTabs' }))) as { tabId: number; urls: string[] }[];
-    // The newest matching tab: earlier tests may leave relays of closed tabs for a moment.
-    return tabs.filter((t) => t.urls.some((u) => u.includes(urlPart))).sort((a, b) => b.tabId - a.tabId)[0]?.tabId;
-  });
+  const tabId = await findInspectedTab(extensionPage, urlPart);
+  if (tabId === null) throw new Error(`no tab with an Entangle relay at a URL containing ${urlPart}`);
+  return tabId;
 }
 
 /** Stops the extension's service worker, as Chrome does when it is idle or under memory pressure.

@@ -1,0 +1,13 @@
+// Types for scripts/browser.mjs, so TypeScript tests can import it (tsconfig has allowJs: false).
+import type { Browser, Page } from 'puppeteer-core';
+
+export interface ChromiumSession {
+  browser: Browser;
+  /** The extension's id (host of its chrome-extension:// URLs); null without the extension. */
+  extensionId: string | null;
+  /** Closes the browser and removes its temporary profile. */
+  close(): Promise<void>;
+}
+
+export declare function launchChromium(options?: { extension?: boolean; devtools?: boolean }): Promise<ChromiumSession>;
+export declare function findInspectedTab(extensionPage: Page, urlPart: string, timeoutMs?: number): Promise<number | null>;

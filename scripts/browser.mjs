@@ -1,0 +1,73 @@
+// Starting Chromium with the built extension, shared by the tests, the benchmark and (later) the CLI.
+// (Separate from chromium.mjs, which must load before node_modules exists.)
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT } from './chromium.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Chromium (headless, over a pipe, fresh profile), with the extension from dist/chrome or without. */
+export async function launchChromium({ extension = true, devtools = false } = {}) {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(INSTALL_HINT);
+  if (extension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run `npm run build` first');
+  const profile = mkdtempSync(join(tmpdir(), 'entangle-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: true,
+    pipe: true,
+    enableExtensions: extension,
+    handleDevToolsAsPage: devtools,
+    userDataDir: profile,
+    args: [...CHROMIUM_ARGS, ...(extension ? extensionArgs() : [])],
+    // Puppeteer must not attach to the service worker: a worker it attached to starts paused on
+    // every restart, which is exactly what the relay tests exercise.
+    targetFilter: (t) => t.type() !== 'service_worker',
+  });
+  try {
+    const extensionId = extension ? await findExtensionId(browser) : null;
+    return {
+      browser,
+      extensionId,
+      async close() {
+        await browser.close().catch(() => undefined);
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The extension's id, read from its service worker's URL (raw CDP: puppeteer does not attach to it). */
+async function findExtensionId(browser) {
+  const cdp = await browser.target().createCDPSession();
+  try {
+    for (let i = 0; i < 150; i++) {
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://') && t.url.endsWith('/background.js'));
+      if (sw) return new URL(sw.url).host;
+      await sleep(100);
+    }
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+  throw new Error('the Entangle extension did not start (no service worker after 15 s)');
+}
+
+/** The newest tab whose relays report a URL containing `urlPart`, asked of the background from an
+ *  extension page; null when none appears within `timeoutMs`. */
+export async function findInspectedTab(extensionPage, urlPart, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const tabs = await extensionPage.evaluate(() => globalThis.chrome.runtime.sendMessage({ kind: 'inspectableTabs' })).catch(() => []);
+    const match = tabs.filter((t) => t.urls.some((u) => u.includes(urlPart))).sort((a, b) => b.tabId - a.tabId)[0];
+    if (match) return match.tabId;
+    await sleep(100);
+  }
+  return null;
+}
