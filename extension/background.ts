@@ -15,8 +15,12 @@ interface Relay {
   port: Runtime.Port;
   tabId: number;
   frameId: number;
+  /** From webNavigation, once known (-1 for a top frame): places the realm in the frame tree. */
+  parentFrameId: number | undefined;
   url: string | undefined;
   realm: string | null;
+  /** Batches wait for the frame lookup (and so stay in order) before they are forwarded. */
+  forwarded: Promise<void>;
 }
 
 const relays = new Map<number, Set<Relay>>();
@@ -29,17 +33,27 @@ function members<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
 }
 
 function toContent(relay: Relay, message: BackgroundToContent): void {
-  relay.port.postMessage(message);
+  try {
+    relay.port.postMessage(message);
+  } catch {
+    // The document went away; its onDisconnect removes the relay.
+  }
 }
 
 function toPanels(tabId: number, message: BackgroundToPanel): void {
-  for (const panel of panels.get(tabId) ?? []) panel.postMessage(message);
+  for (const panel of panels.get(tabId) ?? []) {
+    try {
+      panel.postMessage(message);
+    } catch {
+      // A panel that went away mid-way: its onDisconnect removes it; the others still get the batch.
+    }
+  }
 }
 
 /** Parses and validates a relay's batch against its envelope. A batch that fails is not forwarded:
  *  the panel gets its seq range as a gap with reason `batchRejected`, and the reason is logged here. */
 function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): BackgroundToPanel {
-  const base = { tabId: relay.tabId, frameId: relay.frameId, url: relay.url };
+  const base = { tabId: relay.tabId, frameId: relay.frameId, url: relay.url, ...(relay.parentFrameId !== undefined ? { parentFrameId: relay.parentFrameId } : {}) };
   const parsed = parseBatch(message.json, MAX_BATCH_CHARS);
   let problem = parsed.ok ? null : parsed.error;
   if (parsed.ok) {
@@ -58,7 +72,15 @@ function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind:
 function relayConnected(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   if (tabId === undefined) return port.disconnect();
-  const relay: Relay = { port, tabId, frameId: port.sender?.frameId ?? 0, url: port.sender?.url, realm: null };
+  const frameId = port.sender?.frameId ?? 0;
+  // The frame tree is not in the sender: ask for this frame's parent once; every batch carries it.
+  const lookup = browser.webNavigation
+    .getFrame({ tabId, frameId })
+    .then((frame) => {
+      if (frame) relay.parentFrameId = frame.parentFrameId;
+    })
+    .catch(() => undefined);
+  const relay: Relay = { port, tabId, frameId, parentFrameId: undefined, url: port.sender?.url, realm: null, forwarded: lookup };
   members(relays, tabId).add(relay);
   port.onMessage.addListener((raw) => {
     const message = raw as ContentToBackground;
@@ -68,7 +90,7 @@ function relayConnected(port: Runtime.Port): void {
         if (panels.get(tabId)?.size) toContent(relay, { kind: 'panelAttached', have: null });
         return;
       case 'batch':
-        toPanels(tabId, routedBatch(relay, message));
+        relay.forwarded = relay.forwarded.then(() => toPanels(tabId, routedBatch(relay, message)));
         return;
     }
   });

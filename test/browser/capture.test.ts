@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntangleEvent, MessageReceived, MessageSent } from '../../model/protocol';
-import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
+import { FIXTURES, launch, openPanel, panelEvents, panelRealms, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 
 describe('capture across a cross-origin iframe', () => {
   let server: DemoServer;
   let session: Session;
   let entries: PanelEntry[];
+  let realms: Awaited<ReturnType<typeof panelRealms>>;
 
   beforeAll(async () => {
     server = await startDemoServer({ dir: FIXTURES });
@@ -26,6 +27,10 @@ describe('capture across a cross-origin iframe', () => {
       const all = await panelEvents(panel);
       const messages = all.filter((e) => e.event.type === 'messageSent' || e.event.type === 'messageReceived');
       return messages.length >= 11 ? all : undefined;
+    });
+    realms = await waitFor('the frame tree', async () => {
+      const r = await panelRealms(panel);
+      return r.some((x) => x.kind === 'iframe' && x.parentFrameId === 0) ? r : undefined;
     });
   });
   afterAll(async () => {
@@ -44,6 +49,9 @@ describe('capture across a cross-origin iframe', () => {
     expect(frame.event).toMatchObject({ origin: server.originB, url: server.url('/capture-frame.html', 'B') });
     expect(top.frameId).toBe(0);
     expect(frame.frameId).not.toBe(0);
+    // The background places each realm in the frame tree: the iframe's parent is the top frame.
+    expect(realms.find((r) => r.realm === frame.realm)).toMatchObject({ frameId: frame.frameId, parentFrameId: 0 });
+    expect(realms.find((r) => r.realm === top.realm)).toMatchObject({ frameId: 0, parentFrameId: -1 });
   });
 
   it('records every send and receipt on both sides with the right port ids', () => {

@@ -78,3 +78,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
+
+/** The panel's per-realm bookkeeping (frame ids, parent frame, gaps…). */
+export async function panelRealms(panel: Page): Promise<{ realm: string; frameId: number; parentFrameId?: number; kind?: string }[]> {
+  return panel.evaluate(() => {
+    type Info = { realm: string; frameId: number; parentFrameId?: number; kind?: string };
+    const w = window as unknown as { __entangle: { store: { getState(): { realms: Map<string, Info> } } } };
+    return [...w.__entangle.store.getState().realms.values()].map((r) => ({ realm: r.realm, frameId: r.frameId, parentFrameId: r.parentFrameId, kind: r.kind }));
+  });
+}
