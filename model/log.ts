@@ -1,0 +1,39 @@
+/**
+ * The event log as the rest of the model sees it: what the panel receives from the background,
+ * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
+ */
+import type { DroppedRange, EntangleEvent, RealmId, RoutedBatch } from './protocol';
+
+/** One event with where it came from. */
+export interface LogRecord {
+  realm: RealmId;
+  tabId: number;
+  /** The frame the realm's document lives in (0: the tab's top frame). */
+  frameId: number;
+  /** The frame's parent (-1 for a top frame), when the background knew it. */
+  parentFrameId?: number;
+  /** The document URL as the browser reported it for the sender. */
+  url?: string;
+  event: EntangleEvent;
+}
+
+/** Sequence numbers `from..to` of `realm` that will never arrive, and why when known. */
+export interface LogGap {
+  realm: RealmId;
+  from: number;
+  to: number;
+  reason: DroppedRange['reason'] | 'unknown';
+}
+
+/** Flattens a routed batch into records (in order). */
+export function recordsOf(routed: RoutedBatch): LogRecord[] {
+  const { tabId, frameId, parentFrameId, url, batch } = routed;
+  return batch.events.map((event) => ({
+    realm: batch.realm,
+    tabId,
+    frameId,
+    ...(parentFrameId !== undefined ? { parentFrameId } : {}),
+    ...(url !== undefined ? { url } : {}),
+    event,
+  }));
+}
