@@ -4,13 +4,15 @@
 // interleaved (with/without, then without/with) and the median of the pairs' throughput ratios is
 // printed. Target: ratio ≥ 0.90 for both payloads.
 // Usage: node bench/overhead.mjs [pairs] [messages] [--ignore-data]   (--ignore-data: the receiver never
-// reads event.data, so without the extension the browser never deserializes the payloads at all)
+// reads event.data, so without the extension the browser never deserializes the payloads at all;
+// --no-panel: no panel connected, so the relays only buffer: the recorder's cost in the page alone)
 import { resolve } from 'node:path';
 import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const IGNORE_DATA = process.argv.includes('--ignore-data');
+const NO_PANEL = process.argv.includes('--no-panel');
 const PAIRS = Number(args[0] ?? 7);
 const MESSAGES = Number(args[1] ?? 100_000);
 const KINDS = ['string', 'object'];
@@ -38,15 +40,15 @@ try {
   const tabId = await findInspectedTab(helper, '/page.html');
   if (tabId === null) throw new Error('the benchmark tab has no relay');
   const panel = await withExt.browser.newPage();
-  await panel.goto(`chrome-extension://${id}/panel.html?tabId=${tabId}`);
-  const panelTotal = () => panel.evaluate(() => window.__entangle.store.getState().total);
+  if (!NO_PANEL) await panel.goto(`chrome-extension://${id}/panel.html?tabId=${tabId}`);
+  const panelTotal = () => (NO_PANEL ? Promise.resolve(Infinity) : panel.evaluate(() => window.__entangle.store.getState().total));
   const drained = async (expected) => {
     const end = Date.now() + 60_000;
     while (Date.now() < end && (await panelTotal()) < expected) await new Promise((r) => setTimeout(r, 100));
     return (await panelTotal()) >= expected;
   };
 
-  console.log(`Chromium: ${await withExt.browser.version()}  messages per run: ${MESSAGES}  pairs: ${PAIRS}  receiver reads event.data: ${IGNORE_DATA ? 'no' : 'yes'}`);
+  console.log(`Chromium: ${await withExt.browser.version()}  messages per run: ${MESSAGES}  pairs: ${PAIRS}  receiver reads event.data: ${IGNORE_DATA ? 'no' : 'yes'}  panel connected: ${NO_PANEL ? 'no' : 'yes'}`);
   for (const kind of KINDS) console.log(`payload ${kind}: ${await pageWith.evaluate((k) => window.payloadSize(k), kind)} bytes as JSON`);
   // Warm-up of both, not counted.
   for (const kind of KINDS) {
@@ -74,7 +76,7 @@ try {
     }
   }
   const complete = await drained(expected);
-  console.log(`panel received every event: ${complete ? 'yes' : 'NO'} (${await panelTotal()} events in its store since start)`);
+  if (!NO_PANEL) console.log(`panel received every event: ${complete ? 'yes' : 'NO'} (${await panelTotal()} events in its store since start)`);
   console.log('');
   for (const kind of KINDS) {
     const m = median(results[kind].map((r) => r.ratio));

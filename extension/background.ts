@@ -7,9 +7,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground } from '../model/relay';
-import { CONTENT_PORT, MAX_BATCH_CHARS, PANEL_PORT } from '../model/relay';
-import { PROTOCOL_VERSION } from '../model/protocol';
-import { parseBatch } from '../model/validate';
+import { CONTENT_PORT, PANEL_PORT } from '../model/relay';
 
 interface Relay {
   port: Runtime.Port;
@@ -50,23 +48,17 @@ function toPanels(tabId: number, message: BackgroundToPanel): void {
   }
 }
 
-/** Parses and validates a relay's batch against its envelope. A batch that fails is not forwarded:
- *  the panel gets its seq range as a gap with reason `batchRejected`, and the reason is logged here. */
+/** Forwards a relay's batch text to the tab's panels, which parse and validate it (the router stays
+ *  light: it shares the extension's process with the panel). A batch claiming another realm than its
+ *  relay's is not forwarded: the panel gets its seq range as a gap with reason `batchRejected`. */
 function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): BackgroundToPanel {
+  const { realm, first, last } = message;
   const base = { tabId: relay.tabId, frameId: relay.frameId, url: relay.url, ...(relay.parentFrameId !== undefined ? { parentFrameId: relay.parentFrameId } : {}) };
-  const parsed = parseBatch(message.json, MAX_BATCH_CHARS);
-  let problem = parsed.ok ? null : parsed.error;
-  if (parsed.ok) {
-    const { realm, events } = parsed.value;
-    if (realm !== message.realm || realm !== relay.realm) problem = `batch realm ${realm} does not match its relay`;
-    else if (events[0]!.seq !== message.first || events[events.length - 1]!.seq !== message.last) problem = 'batch seqs do not match its envelope';
+  if (realm !== relay.realm) {
+    console.warn(`[Entangle] rejected a batch of realm ${realm} from the relay of realm ${relay.realm}`);
+    return { kind: 'batch', routed: { ...base, realm: relay.realm ?? realm, first, last, json: '', dropped: { from: first, to: last, reason: 'batchRejected' } } };
   }
-  if (problem !== null || !parsed.ok) {
-    console.warn(`[Entangle] rejected a batch of realm ${message.realm} (seq ${message.first}–${message.last}): ${problem}`);
-    const empty = JSON.stringify({ v: PROTOCOL_VERSION, realm: message.realm, events: [] });
-    return { kind: 'batch', routed: { ...base, json: empty, dropped: { from: message.first, to: message.last, reason: 'batchRejected' } } };
-  }
-  return { kind: 'batch', routed: { ...base, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) } };
+  return { kind: 'batch', routed: { ...base, realm, first, last, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) } };
 }
 
 function relayConnected(port: Runtime.Port): void {

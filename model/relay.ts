@@ -37,9 +37,10 @@ export type PanelToBackground =
   | { kind: 'subscribe'; tabId: number; have: Record<RealmId, number> }
   | { kind: 'ack'; realm: RealmId; seq: number };
 
-/** A RoutedBatch whose batch travels as the recorder's JSON text, validated by the background
- *  (a string crosses the extension's message channel far more cheaply than the object). */
-export type RoutedBatchText = Omit<RoutedBatch, 'batch'> & { json: string };
+/** A RoutedBatch whose batch travels as the recorder's JSON text with its envelope (a string crosses
+ *  the extension's message channel far more cheaply than the object). The panel parses and validates
+ *  it (`batchFromText`); `json` is empty when the background already rejected it. */
+export type RoutedBatchText = Omit<RoutedBatch, 'batch'> & { realm: RealmId; first: number; last: number; json: string };
 
 export type BackgroundToPanel =
   | { kind: 'batch'; routed: RoutedBatchText }

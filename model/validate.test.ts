@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBatch, validateBatch } from './validate';
+import { batchFromText, parseBatch, validateBatch } from './validate';
 
 const realmStarted = { type: 'realmStarted', seq: 1, t: 1, kind: 'top', url: 'http://a/', origin: 'http://a', protocol: 1 };
 const sent = { type: 'messageSent', seq: 2, t: 2, route: 'port', port: 'r:1', transfer: [{ kind: 'MessagePort', port: 'r:2' }], size: 10, outcome: 'posted' };
@@ -45,5 +45,27 @@ describe('parseBatch', () => {
   it('rejects text that is too long or not JSON', () => {
     expect(parseBatch('x'.repeat(11), 10)).toEqual({ ok: false, error: 'batch: 11 characters, more than 10' });
     expect(parseBatch('{', 10)).toMatchObject({ ok: false, error: expect.stringMatching(/^batch: not JSON/) });
+  });
+});
+
+describe('batchFromText', () => {
+  const where = { tabId: 1, frameId: 0, url: 'http://a/' };
+  const text = (json: string, realm = 'r', first = 1, last = 3) => ({ ...where, realm, first, last, json });
+  const good = JSON.stringify(batch([realmStarted, sent, received]));
+
+  it('turns valid text into a routed batch', () => {
+    expect(batchFromText(text(good))).toEqual({ routed: { ...where, batch: batch([realmStarted, sent, received]) }, error: null });
+  });
+
+  it.each([
+    [text(good, 'other'), 'batch realm r does not match its envelope (other)'],
+    [text(good, 'r', 1, 4), 'batch seqs do not match its envelope'],
+    [text('{'), expect.stringMatching(/^batch: not JSON/)],
+    [text(''), 'rejected by the background'],
+  ])('makes a rejected batch a counted gap (%#)', (input, error) => {
+    const result = batchFromText(input);
+    expect(result.error).toEqual(error);
+    expect(result.routed.batch.events).toEqual([]);
+    expect(result.routed.dropped).toEqual({ from: input.first, to: input.last, reason: 'batchRejected' });
   });
 });

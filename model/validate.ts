@@ -5,7 +5,8 @@
  * so every field is checked for type and size, and a failure names what was wrong and where.
  */
 import { EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Route } from './protocol';
-import { MAX_BATCH_EVENTS } from './relay';
+import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, type RoutedBatchText } from './relay';
+import type { RoutedBatch } from './protocol';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -186,4 +187,27 @@ export function parseBatch(json: string, maxChars: number): Validated<Batch> {
     return { ok: false, error: `batch: not JSON (${(err as Error).message})` };
   }
   return validateBatch(value);
+}
+
+/**
+ * Parses and validates the text of a routed batch against its envelope. A batch that fails becomes
+ * an empty batch whose seq range is a `batchRejected` gap, so the loss is counted, never silent.
+ */
+export function batchFromText(routed: RoutedBatchText): { routed: RoutedBatch; error: string | null } {
+  const { json, realm, first, last, ...where } = routed;
+  let error: string | null = json === '' ? 'rejected by the background' : null;
+  if (error === null) {
+    const parsed = parseBatch(json, MAX_BATCH_CHARS);
+    if (!parsed.ok) error = parsed.error;
+    else {
+      const { events } = parsed.value;
+      if (parsed.value.realm !== realm) error = `batch realm ${parsed.value.realm} does not match its envelope (${realm})`;
+      else if (events[0]!.seq !== first || events[events.length - 1]!.seq !== last) error = 'batch seqs do not match its envelope';
+      else return { routed: { ...where, batch: parsed.value }, error: null };
+    }
+  }
+  return {
+    routed: { ...where, batch: { v: PROTOCOL_VERSION, realm, events: [] }, dropped: { from: first, to: last, reason: 'batchRejected' } },
+    error,
+  };
 }

@@ -4,7 +4,7 @@ import { isProblem, summarize } from './summary';
 import { useLogVersion } from './useLog';
 
 /** Rows the live list shows. */
-export const LIST_ROWS = 500;
+export const LIST_ROWS = 200;
 
 export const EMPTY_TEXT =
   'Entangle records MessageChannel, postMessage, worker and BroadcastChannel traffic of the inspected page. Interact with the page or reload it to see events.';

@@ -36,7 +36,8 @@ function closed(seq: number): EntangleEvent {
 }
 
 function batch(realm: string, seqs: number[], tabId = 5): BackgroundToPanel {
-  return { kind: 'batch', routed: { tabId, frameId: 0, parentFrameId: -1, json: JSON.stringify({ v: PROTOCOL_VERSION, realm, events: seqs.map(closed) }) } };
+  const events = seqs.map(closed);
+  return { kind: 'batch', routed: { tabId, frameId: 0, parentFrameId: -1, realm, first: seqs[0]!, last: seqs[seqs.length - 1]!, json: JSON.stringify({ v: PROTOCOL_VERSION, realm, events }) } };
 }
 
 describe('panel connection', () => {

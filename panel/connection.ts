@@ -8,7 +8,8 @@
  */
 import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { assertNever, type Batch } from '../model/protocol';
+import { assertNever } from '../model/protocol';
+import { batchFromText } from '../model/validate';
 import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground } from '../model/relay';
 import type { LogStore } from './store';
 
@@ -72,12 +73,11 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
   const handle = (p: PortLike, message: BackgroundToPanel): void => {
     switch (message.kind) {
       case 'batch': {
-        const { json, ...routed } = message.routed;
-        if (routed.tabId !== tabId) return;
-        // The background validated this text before forwarding it.
-        const batch = JSON.parse(json) as Batch;
-        store.getState().batchReceived({ ...routed, batch });
-        const realm = batch.realm;
+        if (message.routed.tabId !== tabId) return;
+        const { routed, error } = batchFromText(message.routed);
+        if (error !== null) console.warn(`Entangle: rejected a batch of realm ${routed.batch.realm}: ${error}`);
+        store.getState().batchReceived(routed);
+        const realm = routed.batch.realm;
         const seq = store.getState().realms.get(realm)?.highestSeq ?? 0;
         if (seq > 0) post(p, { kind: 'ack', realm, seq });
         return;
