@@ -20,9 +20,8 @@ import {
   NativeError,
   NativeURL,
   NativeWeakMap,
-  objectToString,
+  constructorNames,
   read,
-  stringSlice,
   weakMapGet,
   weakMapSet,
 } from './natives';
@@ -76,7 +75,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   const messagePortProto = win.MessagePort?.prototype;
   const arrayBufferProto = ArrayBuffer.prototype;
 
-  const tagOf = (v: object): string => apply(stringSlice, apply(objectToString, v, []) as string, [8, -1]) as string;
+  const kindOf = (v: object): string => constructorNames(v, 1)[0] ?? 'Object';
 
   // ── identities ────────────────────────────────────────────────────────────
 
@@ -93,7 +92,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   function isPort(v: unknown): v is object {
     if (typeof v !== 'object' || v === null) return false;
     if (apply(weakMapGet, ports, [v]) !== undefined) return true;
-    return getPrototypeOf(v) === messagePortProto || tagOf(v) === 'MessagePort';
+    // A port from another realm has another MessagePort.prototype: known by its constructor's name.
+    return getPrototypeOf(v) === messagePortProto || kindOf(v) === 'MessagePort';
   }
 
   function listen(target: object, handler: (e: Event) => void): void {
@@ -123,7 +123,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       if (typeof item !== 'object' || item === null) out[out.length] = { kind: typeof item };
       else if (isPort(item)) out[out.length] = { kind: 'MessagePort', port: portState(item).id };
       else if (getPrototypeOf(item) === arrayBufferProto) out[out.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
-      else out[out.length] = { kind: tagOf(item) };
+      else out[out.length] = { kind: kindOf(item) };
     }
     return out;
   }
@@ -405,7 +405,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       } catch {
         url = spec;
       }
-    } else if (typeof spec === 'object' && spec !== null && tagOf(spec) === 'URL') url = read(urlHref, spec) as string;
+    } else if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') url = read(urlHref, spec) as string;
     const workerType = dataField(args[1], 'type') === 'module' ? 'module' : 'classic';
     emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
   });

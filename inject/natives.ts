@@ -21,12 +21,9 @@ export const NativeMap = Map;
 export const NativeURL = URL;
 export const NativeError = Error;
 export const NativeUint8Array = Uint8Array;
-export const mathRandom = Math.random;
-export const mathMin = Math.min;
-export const numberToString = Number.prototype.toString;
+const mathRandom = Math.random;
+const numberToString = Number.prototype.toString;
 export const stringSlice = String.prototype.slice;
-export const stringCharCodeAt = String.prototype.charCodeAt;
-export const objectToString = Object.prototype.toString;
 
 const weakMapProto = WeakMap.prototype;
 export const weakMapGet = weakMapProto.get;
@@ -36,9 +33,9 @@ export const mapGet = mapProto.get;
 export const mapSet = mapProto.set;
 
 export const setTimeoutNative = setTimeout;
-export const performanceNow = Performance.prototype.now;
-export const perf = performance;
-export const timeOrigin = performance.timeOrigin;
+const performanceNow = Performance.prototype.now;
+const perf = performance;
+const timeOrigin = performance.timeOrigin;
 
 export const NativeCustomEvent = CustomEvent;
 export const NativeMouseEvent = MouseEvent;
@@ -72,7 +69,6 @@ export const eventGetters = {
   ports: getter(globalThis.MessageEvent?.prototype, 'ports'),
   source: getter(globalThis.MessageEvent?.prototype, 'source'),
   detail: getter(CustomEvent.prototype, 'detail'),
-  relatedTarget: getter(MouseEvent.prototype, 'relatedTarget'),
 };
 
 export function now(): number {
@@ -83,4 +79,27 @@ export function randomId(): string {
   let s = '';
   for (let i = 0; i < 2; i++) s += apply(numberToString, (mathRandom() * 2 ** 32) >>> 0, [36]) as string;
   return s;
+}
+
+/**
+ * The names of the constructors along `obj`'s prototype chain, nearest first, read through property
+ * descriptors only. (Object.prototype.toString would read Symbol.toStringTag, which a page class may
+ * define as a getter: page code the browser itself would not run.)
+ */
+export function constructorNames(obj: object, max = 16): string[] {
+  const names: string[] = [];
+  let p: object | null;
+  try {
+    p = getPrototypeOf(obj);
+    for (let depth = 0; p && depth < max; depth++, p = getPrototypeOf(p)) {
+      const c = getOwnPropertyDescriptor(p, 'constructor');
+      if (c && 'value' in c && typeof c.value === 'function') {
+        const n = getOwnPropertyDescriptor(c.value as object, 'name');
+        if (n && 'value' in n && typeof n.value === 'string') names[names.length] = n.value;
+      }
+    }
+  } catch {
+    /* a revoked Proxy, say: what was read is all there is */
+  }
+  return names;
 }

@@ -18,7 +18,7 @@ import {
   NativeMap,
   NativeUint8Array,
   objectKeys,
-  objectToString,
+  constructorNames,
   read,
   stringSlice,
 } from './natives';
@@ -152,10 +152,21 @@ function hexHead(buffer: unknown, offset: number, length: number): string {
   }
 }
 
-function platformKind(value: object): string {
-  const tag = apply(objectToString, value, []) as string;
-  return apply(stringSlice, tag, [8, -1]) as string;
+/** Platform objects structured clone knows (serializable or transferable), by interface name. */
+const PLATFORM = new NativeMap<string, true>();
+for (const name of [
+  'MessagePort', 'ImageBitmap', 'OffscreenCanvas', 'ReadableStream', 'WritableStream', 'TransformStream',
+  'VideoFrame', 'AudioData', 'CryptoKey', 'FileList', 'FileSystemHandle', 'FileSystemFileHandle',
+  'FileSystemDirectoryHandle', 'DOMMatrix', 'DOMMatrixReadOnly', 'DOMPoint', 'DOMPointReadOnly', 'DOMRect',
+  'DOMRectReadOnly', 'DOMQuad', 'RTCCertificate', 'RTCDataChannel', 'RTCEncodedAudioFrame',
+  'RTCEncodedVideoFrame', 'MediaStreamTrack', 'MediaSourceHandle', 'EncodedAudioChunk', 'EncodedVideoChunk',
+  'GPUCompilationInfo', 'GPUCompilationMessage', 'MIDIAccess', 'WebTransportReceiveStream', 'WebTransportSendStream',
+]) {
+  apply(mapSet, PLATFORM, [name, true]);
 }
+/** Objects structured clone refuses: DOM nodes and windows. */
+const UNCLONEABLE = new NativeMap<string, true>();
+for (const name of ['Node', 'Window', 'WindowProxy', 'Location', 'EventTarget']) apply(mapSet, UNCLONEABLE, [name, true]);
 
 /** Stands for a getter the walk refused to call. */
 const ACCESSOR = {};
@@ -314,13 +325,17 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
   }
 }
 
-/** An object whose prototype is not one of this realm's intrinsics: a class instance, a platform
- *  object (MessagePort, ImageBitmap, CryptoKey…) or an object from another realm. */
+/** An object whose prototype is not one of this realm's intrinsics: a platform object (MessagePort,
+ *  ImageBitmap, CryptoKey…), a DOM node, an object from another realm, or a class instance, which
+ *  structured clone copies as a plain object (own enumerable properties, prototype dropped). */
 function foreignPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {
-  const kind = platformKind(obj);
-  if (kind === 'Object') return objectPreview(w, obj, depth, path, emit);
-  if (kind === 'Array') return arrayPreview(w, obj as unknown[], depth, path, emit);
-  return { $t: 'platform', kind };
+  const names = constructorNames(obj);
+  const nearest = names[0] ?? 'Object';
+  if (apply(mapGet, PLATFORM, [nearest])) return { $t: 'platform', kind: nearest };
+  for (let i = 0; i < names.length; i++) {
+    if (apply(mapGet, UNCLONEABLE, [names[i]])) return { $t: 'uncloneable', kind: nearest };
+  }
+  return objectPreview(w, obj, depth, path, emit);
 }
 
 function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {

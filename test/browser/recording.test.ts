@@ -104,9 +104,14 @@ describe('recording', () => {
     const [created] = events('workerCreated');
     expect(created).toMatchObject({ workerType: 'classic' });
     expect(created!.url).toMatch(/^blob:/);
-    const [send] = (events('messageSent') as MessageSent[]).filter((s) => s.route === 'worker');
+    const [send, tagged] = (events('messageSent') as MessageSent[]).filter((s) => s.route === 'worker');
     expect(send).toMatchObject({ worker: created!.worker, preview: { $t: 'object', entries: [['n', 7], ['lazy', { $t: 'accessor', key: 'lazy' }]] } });
-    expect(events('messageReceived').filter((m) => m.route === 'worker')).toMatchObject([{ worker: created!.worker, preview: { $t: 'object', entries: [['echo', 7]] } }]);
+    // A class instance is cloned as a plain object; its toStringTag getter was not called (getterCalls).
+    expect(tagged).toMatchObject({ preview: { $t: 'object', entries: [['n', 8], ['tagged', { $t: 'object', entries: [['x', 1]] }]] } });
+    expect(events('messageReceived').filter((m) => m.route === 'worker')).toMatchObject([
+      { worker: created!.worker, preview: { $t: 'object', entries: [['echo', 7]] } },
+      { worker: created!.worker, preview: { $t: 'object', entries: [['echo', 8]] } },
+    ]);
   });
 
   it('records BroadcastChannel sends and receipts with the channel name', () => {
