@@ -22,8 +22,34 @@ const pages = {
   devtools: { root: 'extension', html: 'devtools.html' },
 } as const;
 
-export type BuildTarget = keyof typeof scripts | keyof typeof pages;
-export const BUILD_TARGETS = [...Object.keys(scripts), ...Object.keys(pages)] as BuildTarget[];
+export type BuildTarget = keyof typeof scripts | keyof typeof pages | 'cli';
+export const BUILD_TARGETS = [...Object.keys(scripts), ...Object.keys(pages), 'cli'] as BuildTarget[];
+
+/** The command-line tool: one ES module for Node, its dependencies left to node_modules. */
+function cli(): UserConfig {
+  return {
+    publicDir: false,
+    build: {
+      ssr: resolve(root, 'cli/main.ts'),
+      outDir: resolve(root, 'dist/cli'),
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        // scripts/ stay outside the bundle: they find dist/chrome relative to their own location.
+        external: (id) => id.startsWith(resolve(root, 'scripts')) || /\/scripts\/[^/]+\.mjs$/.test(id),
+        output: {
+          entryFileNames: 'entangle.js',
+          format: 'es',
+          paths: (id) => {
+            const m = /(?:^|\/)scripts\/([^/]+\.mjs)$/.exec(id);
+            return m ? `../../scripts/${m[1]}` : id;
+          },
+        },
+      },
+    },
+  };
+}
 
 function classicScript(name: keyof typeof scripts): UserConfig {
   return {
@@ -58,5 +84,6 @@ function page(name: keyof typeof pages): UserConfig {
 export default defineConfig(({ mode }) => {
   if (mode in scripts) return classicScript(mode as keyof typeof scripts);
   if (mode in pages) return page(mode as keyof typeof pages);
+  if (mode === 'cli') return cli();
   throw new Error(`vite.config.ts: unknown build target "${mode}" (one of ${BUILD_TARGETS.join(', ')})`);
 });

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, 'dist/chrome');
-const targets = ['inject', 'content', 'background', 'panel', 'devtools'];
+const targets = ['inject', 'content', 'background', 'panel', 'devtools', 'cli'];
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -17,4 +17,4 @@ const manifest = JSON.parse(readFileSync(resolve(root, 'manifest.json'), 'utf8')
 manifest.version = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
 writeFileSync(resolve(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
 cpSync(resolve(root, 'extension/icons'), resolve(out, 'icons'), { recursive: true });
-console.log(`built ${out}`);
+console.log(`built ${out} and dist/cli/entangle.js`);

@@ -1,0 +1,100 @@
+/**
+ * The `entangle` command line: `record` a page into a capture file, `summarize` a capture.
+ * Built by Vite (`--mode cli`) to dist/cli/entangle.js; cli/entangle.mjs runs it.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { record, type Recording } from './record';
+
+export const HELP = `entangle — record and summarize cross-context messaging
+
+Usage:
+  entangle record <url> [--out FILE] [--duration MS | --idle MS] [--browser PATH]
+      Loads <url> in headless Chromium with the Entangle extension and records it through the
+      extension (recorder → relay → background → panel). Stops after --duration ms, or once no
+      event arrived for --idle ms after the page loaded (default 1000). Writes a capture file
+      (--out, default entangle-capture.json; a name ending in .gz is gzip-compressed) and prints
+      a short summary. Chromium: --browser, else ENTANGLE_CHROMIUM, else /usr/bin/chromium and the
+      usual places.
+  entangle help
+      This text.
+
+Exit codes: 0 recorded; 1 the page did not load or the browser crashed (what was recorded is still
+written); 2 bad arguments, or no Chromium.`;
+
+function fail(message: string): number {
+  console.error(`entangle: ${message}`);
+  return 2;
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined | Error {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : new Error(`${name} must be a whole number of milliseconds, got ${value}`);
+}
+
+function summaryLines(r: Recording): string[] {
+  const byType = new Map<string, number>();
+  const errors = new Map<string, number>();
+  for (const { event } of r.records) {
+    byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    if (event.type === 'messageSent' && event.error) {
+      const key = `${event.error.name}: ${event.error.message}`;
+      errors.set(key, (errors.get(key) ?? 0) + 1);
+    }
+  }
+  const realms = new Set(r.records.map((x) => x.realm)).size;
+  const lines = [`${r.page.url}: ${r.records.length} events from ${realms} realm${realms === 1 ? '' : 's'}`];
+  lines.push(`  ${[...byType].map(([t, n]) => `${t} ${n}`).join(', ') || 'no messaging observed'}`);
+  if (r.gaps.length > 0) lines.push(`  gaps: ${r.gaps.length} (${r.gaps.reduce((n, g) => n + g.to - g.from + 1, 0)} events missing)`);
+  for (const [e, n] of errors) lines.push(`  failed ×${n}: ${e}`);
+  for (const p of r.problems) lines.push(`  problem: ${p}`);
+  return lines;
+}
+
+async function recordCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, duration: { type: 'string' }, idle: { type: 'string' }, browser: { type: 'string' } },
+    });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 1) return fail('record takes exactly one URL (see `entangle help`)');
+  const durationMs = positiveInt(values.duration, '--duration');
+  const idleMs = positiveInt(values.idle, '--idle');
+  if (durationMs instanceof Error) return fail(durationMs.message);
+  if (idleMs instanceof Error) return fail(idleMs.message);
+  if (durationMs !== undefined && idleMs !== undefined) return fail('give --duration or --idle, not both');
+  let recording: Recording;
+  try {
+    recording = await record({ url: positionals[0]!, durationMs, idleMs, browser: values.browser, log: (l) => console.error(l) });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const out = values.out ?? 'entangle-capture.json';
+  await writeFile(out, `${JSON.stringify({ format: 'entangle-capture', version: 1, ...recording }, null, 0)}\n`);
+  for (const line of summaryLines(recording)) console.log(line);
+  console.log(`capture written to ${out}`);
+  return recording.problems.length > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'record':
+      return recordCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      return fail(`unknown command ${JSON.stringify(command)} (see \`entangle help\`)`);
+  }
+}
