@@ -4,6 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { relayBounds, writeCapture, writeCaptureGzip, type CaptureInput } from '../model/capture';
+import { version as VERSION } from '../package.json';
 import { record, type Recording } from './record';
 
 export const HELP = `entangle — record and summarize cross-context messaging
@@ -77,7 +79,15 @@ async function recordCommand(args: string[]): Promise<number> {
     return fail((err as Error).message);
   }
   const out = values.out ?? 'entangle-capture.json';
-  await writeFile(out, `${JSON.stringify({ format: 'entangle-capture', version: 1, ...recording }, null, 0)}\n`);
+  const capture: CaptureInput = {
+    generator: { name: 'entangle', version: VERSION },
+    page: recording.page,
+    records: recording.records,
+    gaps: recording.gaps,
+    bounds: relayBounds(),
+    ...(recording.problems.length > 0 ? { problems: recording.problems } : {}),
+  };
+  await writeFile(out, out.endsWith('.gz') ? await writeCaptureGzip(capture) : writeCapture(capture));
   for (const line of summaryLines(recording)) console.log(line);
   console.log(`capture written to ${out}`);
   return recording.problems.length > 0 ? 1 : 0;

@@ -84,15 +84,18 @@ function transferList(o: Record<string, unknown>, where: string): void {
   if (!Array.isArray(v)) fail(where, 'transfer must be an array');
   v.forEach((t, i) => {
     if (!isRecord(t)) fail(where, `transfer[${i}] must be an object`);
-    str(t, 'kind', `${where} transfer[${i}]`);
-    str(t, 'port', `${where} transfer[${i}]`, true);
-    num(t, 'byteLength', `${where} transfer[${i}]`, true);
+    str(t, 'kind', `${where}.transfer[${i}]`);
+    str(t, 'port', `${where}.transfer[${i}]`, true);
+    num(t, 'byteLength', `${where}.transfer[${i}]`, true);
   });
 }
 
 function event(e: unknown, where: string): void {
   if (!isRecord(e)) fail(where, 'not an object');
-  if (!eventTypes.has(e.type as string)) fail(where, `unknown type ${JSON.stringify(String(e.type).slice(0, 40))}`);
+  if (!eventTypes.has(e.type as string)) {
+    // Never String(e.type): an object with a hostile toString would throw here.
+    fail(where, typeof e.type === 'string' ? `unknown type ${JSON.stringify(e.type.slice(0, 40))}` : `type must be a string, not ${typeof e.type}`);
+  }
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) fail(where, 'seq must be a positive integer');
   num(e, 't', where);
   const type = e.type as EntangleEvent['type'];
@@ -118,8 +121,8 @@ function event(e: unknown, where: string): void {
       if (e.preview !== undefined) preview(e.preview, 0, where);
       if (e.error !== undefined) {
         if (!isRecord(e.error)) fail(where, 'error must be an object');
-        str(e.error, 'name', `${where} error`);
-        str(e.error, 'message', `${where} error`);
+        str(e.error, 'name', `${where}.error`);
+        str(e.error, 'message', `${where}.error`);
       }
       return;
     case 'messageReceived':
@@ -154,6 +157,17 @@ function event(e: unknown, where: string): void {
       str(e, 'during', where);
       str(e, 'message', where);
       return;
+  }
+}
+
+/** Validates one event; `where` prefixes the error (e.g. `records[12].event`). */
+export function validateEvent(value: unknown, where: string): Validated<EntangleEvent> {
+  try {
+    event(value, where);
+    return { ok: true, value: value as EntangleEvent };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, error: err.message };
+    throw err;
   }
 }
 

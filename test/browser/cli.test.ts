@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../model/log';
+import { readCapture } from '../../model/capture';
 import { startDemoServer, type DemoServer } from './harness';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -43,9 +43,11 @@ describe('entangle record', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('3 realms');
     expect(r.stdout).toContain('DataCloneError');
-    const capture = JSON.parse(readFileSync(out, 'utf8')) as { format: string; version: number; page: { url: string }; records: LogRecord[] };
-    expect(capture).toMatchObject({ format: 'entangle-capture', version: 1, page: { url: server.url('/index.html') } });
-    const kinds = capture.records.flatMap((r) => (r.event.type === 'realmStarted' ? [r.event.kind] : [])).sort();
+    const read = await readCapture(readFileSync(out));
+    if (!read.ok) throw new Error(read.error);
+    const capture = read.capture;
+    expect(capture).toMatchObject({ generator: { name: 'entangle' }, page: { url: server.url('/index.html') } });
+    const kinds = capture.records.flatMap((r: { event: { type: string; kind?: string } }) => (r.event.type === 'realmStarted' ? [r.event.kind] : [])).sort();
     expect(kinds).toEqual(['iframe', 'iframe', 'top']);
     expect(capture.records.some((r) => r.event.type === 'messageSent' && r.event.error?.name === 'DataCloneError')).toBe(true);
   });
@@ -63,6 +65,7 @@ describe('entangle record', () => {
     const r = await entangle(['record', 'http://127.0.0.1:1/', '--out', out, '--idle', '200']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('problem: the page did not load');
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ format: 'entangle-capture', records: [] });
+    const read = await readCapture(readFileSync(out));
+    expect(read).toMatchObject({ ok: true, capture: { records: [], problems: [expect.stringContaining('the page did not load')] } });
   });
 });
