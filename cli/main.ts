@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { relayBounds, writeCapture, writeCaptureGzip, type CaptureInput } from '../model/capture';
 import { version as VERSION } from '../package.json';
 import { record, type Recording } from './record';
+import { summarizeFile, type Summary } from './summarize';
 
 export const HELP = `entangle — record and summarize cross-context messaging
 
@@ -18,11 +19,17 @@ Usage:
       (--out, default entangle-capture.json; a name ending in .gz is gzip-compressed) and prints
       a short summary. Chromium: --browser, else ENTANGLE_CHROMIUM, else /usr/bin/chromium and the
       usual places.
+  entangle summarize <FILE> [--check]
+      Reads a capture (plain or gzip), matches sends with receipts, and prints the model as JSON:
+      realms, channels, ports (with custody), messages (with status), totals. See
+      docs/capture-format.md. With --check, exits 1 when any message failed, stayed queued, was lost
+      or doomed (for CI).
   entangle help
       This text.
 
-Exit codes: 0 recorded; 1 the page did not load or the browser crashed (what was recorded is still
-written); 2 bad arguments, or no Chromium.`;
+Exit codes: record: 0 recorded; 1 the page did not load or the browser crashed (what was recorded is
+still written). summarize: 0 printed; 1 --check found problems. Both: 2 bad arguments, an unreadable
+capture, or no Chromium.`;
 
 function fail(message: string): number {
   console.error(`entangle: ${message}`);
@@ -93,11 +100,35 @@ async function recordCommand(args: string[]): Promise<number> {
   return recording.problems.length > 0 ? 1 : 0;
 }
 
+async function summarizeCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { check: { type: 'boolean' } } });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  if (parsed.positionals.length !== 1) return fail('summarize takes exactly one capture file (see `entangle help`)');
+  let summary: Summary;
+  try {
+    summary = await summarizeFile(parsed.positionals[0]!);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (!parsed.values.check) return 0;
+  const { failed, queued, lost, doomed } = summary.totals;
+  const problems = failed + queued + lost + doomed;
+  if (problems > 0) console.error(`entangle: --check: ${failed} failed, ${queued} queued, ${lost} lost, ${doomed} doomed`);
+  return problems > 0 ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'record':
       return recordCommand(rest);
+    case 'summarize':
+      return summarizeCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -3,11 +3,12 @@
  * capture; bad input and a page that does not load give clear errors and exit codes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../model/capture';
+import type { Summary } from '../../cli/summarize';
 import { startDemoServer, type DemoServer } from './harness';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -50,6 +51,48 @@ describe('entangle record', () => {
     const kinds = capture.records.flatMap((r: { event: { type: string; kind?: string } }) => (r.event.type === 'realmStarted' ? [r.event.kind] : [])).sort();
     expect(kinds).toEqual(['iframe', 'iframe', 'top']);
     expect(capture.records.some((r) => r.event.type === 'messageSent' && r.event.error?.name === 'DataCloneError')).toBe(true);
+  });
+
+  it('summarizes the recorded demo: channels, custody of the port sent across origins, statuses', async () => {
+    const out = join(dir, 'demo.json.gz');
+    expect((await entangle(['record', server.url('/index.html'), '--out', out, '--idle', '1500'])).code).toBe(0);
+    const r = await entangle(['summarize', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Summary;
+    expect(s).toMatchObject({ format: 'entangle-summary', version: 1, page: { url: server.url('/index.html') } });
+    const top = s.realms.find((x) => x.kind === 'top')!;
+    const cross = s.realms.find((x) => x.kind === 'iframe' && x.origin === server.originB)!;
+    expect(cross.parent).toBe(top.id);
+    // Scenario a: the top's first channel; port2 goes to the cross-origin frame, port1 stays.
+    expect(s.channels.length).toBe(8);
+    const [first] = s.channels;
+    expect(first!.createdIn).toBe(top.id);
+    const [port1, port2] = first!.ports;
+    expect(s.ports.find((p) => p.id === port2)).toMatchObject({ entangledWith: port1, custody: [top.id, cross.id] });
+    expect(s.ports.find((p) => p.id === port1)).toMatchObject({ entangledWith: port2, custody: [top.id] });
+    // Delivered both ways over that channel.
+    const onChannel = s.messages.filter((m) => m.route === 'port' && (m.fromPort === port1 || m.fromPort === port2));
+    expect(onChannel.some((m) => m.fromRealm === top.id && m.toRealm === cross.id && m.status === 'delivered')).toBe(true);
+    expect(onChannel.some((m) => m.fromRealm === cross.id && m.toRealm === top.id && m.status === 'delivered')).toBe(true);
+    // The demo's deliberate DataCloneError is a failed message.
+    expect(s.messages.some((m) => m.status === 'failed' && m.error?.name === 'DataCloneError')).toBe(true);
+    expect(s.totals.failed).toBeGreaterThanOrEqual(3);
+    // --check turns the failures into exit code 1, for CI.
+    const checked = await entangle(['summarize', out, '--check']);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('--check:');
+  });
+
+  it('summarize says what is wrong with a file it cannot read', async () => {
+    const missing = await entangle(['summarize', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+    const bad = join(dir, 'bad-capture.json');
+    writeFileSync(bad, '{"format":"something-else","version":1}');
+    const r = await entangle(['summarize', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not an Entangle capture');
   });
 
   it('rejects a bad URL with exit code 2 and writes nothing', async () => {

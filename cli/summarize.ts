@@ -1,0 +1,44 @@
+/**
+ * `entangle summarize <file>`: reads a capture, correlates it, and prints the model as the documented
+ * `entangle-summary` JSON (docs/capture-format.md, "Summary").
+ */
+import { readFile } from 'node:fs/promises';
+import { readCapture } from '../model/capture';
+import { createCorrelator, summarize, type CaptureSummary } from '../model/correlator';
+
+export const SUMMARY_FORMAT = 'entangle-summary';
+export const SUMMARY_VERSION = 1;
+
+export type Summary = {
+  format: typeof SUMMARY_FORMAT;
+  version: typeof SUMMARY_VERSION;
+  page: { url: string; title?: string };
+} & Omit<CaptureSummary, 'messages' | 'totals'> & {
+    messages: (Omit<CaptureSummary['messages'][number], 'error'> & { error: { name: string; message: string } | null })[];
+    totals: CaptureSummary['totals'] & { droppedOrigin: number };
+  };
+
+export async function summarizeFile(path: string): Promise<Summary> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const read = await readCapture(bytes);
+  if (!read.ok) throw new Error(`${path}: ${read.error}`);
+  const correlator = createCorrelator();
+  correlator.append(read.capture.records, read.capture.gaps);
+  const s = summarize(correlator.model());
+  return {
+    format: SUMMARY_FORMAT,
+    version: SUMMARY_VERSION,
+    page: read.capture.page,
+    realms: s.realms,
+    channels: s.channels,
+    ports: s.ports,
+    messages: s.messages.map((m) => ({ ...m, error: m.error ?? null })),
+    // A window message dropped for its targetOrigin leaves no trace a page can observe (docs/recording.md).
+    totals: { ...s.totals, droppedOrigin: 0 },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The frame tree of a tab, as the correlator needs it: which realm lived in which frame when, and so
+ * which realm a window message's `source` relation names. Pure and rebuilt on demand (it is small:
+ * one entry per realm).
+ *
+ * A frame can hold several realms over time (the initial `about:blank`, then each navigation): the
+ * realm that answers for a frame at time `t` is the newest one started at or before `t` (or, before
+ * any started, the first one).
+ */
+import type { RealmId, WindowRelation } from './protocol';
+
+/** What the frame tree needs to know about a window realm. */
+export interface FrameRealm {
+  id: RealmId;
+  tabId: number;
+  frameId: number;
+  /** -1 for a top frame; undefined when the background did not know it. */
+  parentFrameId?: number;
+  origin?: string;
+  /** When the realm started (its `realmStarted`, else its first event). */
+  startT: number;
+}
+
+/** Who sent a window message, as far as the frame tree and the guards can tell. */
+export interface SourceResolution {
+  realm?: RealmId;
+  /** Set when the attribution is a guess: the reasons the guards could not confirm it. */
+  ambiguous?: string[];
+  /** Other realms that could equally have sent it. */
+  candidates?: RealmId[];
+  /** Why there is no realm: the sender is outside this tab or unknown. */
+  unknown?: 'opener' | 'none' | 'notInTab' | 'frameUnknown';
+}
+
+const key = (tabId: number, frameId: number): string => `${tabId}:${frameId}`;
+
+export class FrameTree {
+  private readonly byFrame = new Map<string, FrameRealm[]>();
+  private readonly children = new Map<string, number[]>();
+  private readonly tops = new Map<number, number>();
+  private readonly byTab = new Map<number, FrameRealm[]>();
+
+  constructor(realms: Iterable<FrameRealm>) {
+    for (const r of realms) {
+      const k = key(r.tabId, r.frameId);
+      let list = this.byFrame.get(k);
+      if (!list) {
+        list = [];
+        this.byFrame.set(k, list);
+        if (r.parentFrameId !== undefined && r.parentFrameId >= 0) {
+          const pk = key(r.tabId, r.parentFrameId);
+          const kids = this.children.get(pk) ?? [];
+          kids.push(r.frameId);
+          this.children.set(pk, kids);
+        }
+        if (r.parentFrameId === -1 || r.frameId === 0) this.tops.set(r.tabId, r.frameId);
+      }
+      list.push(r);
+      const tab = this.byTab.get(r.tabId) ?? [];
+      tab.push(r);
+      this.byTab.set(r.tabId, tab);
+    }
+    for (const list of this.byFrame.values()) list.sort((a, b) => a.startT - b.startT);
+    for (const kids of this.children.values()) kids.sort((a, b) => a - b);
+  }
+
+  /** The realm of a frame at time `t`. */
+  realmAt(tabId: number, frameId: number, t: number): FrameRealm | undefined {
+    const list = this.byFrame.get(key(tabId, frameId));
+    if (!list || list.length === 0) return undefined;
+    let found = list[0];
+    for (const r of list) if (r.startT <= t) found = r;
+    return found;
+  }
+
+  /** When a later realm replaced `realm` in its frame (a navigation), else undefined. */
+  replacedAt(realm: FrameRealm): number | undefined {
+    const list = this.byFrame.get(key(realm.tabId, realm.frameId));
+    if (!list) return undefined;
+    const i = list.indexOf(realm);
+    const next = i >= 0 ? list[i + 1] : undefined;
+    return next ? next.startT : undefined;
+  }
+
+  /** The realm of the parent frame, at the time the child started. */
+  parentOf(realm: FrameRealm): FrameRealm | undefined {
+    if (realm.parentFrameId === undefined || realm.parentFrameId < 0) return undefined;
+    return this.realmAt(realm.tabId, realm.parentFrameId, realm.startT);
+  }
+
+  /**
+   * Resolves a window message's `source` relation, seen from `receiver` at time `t`, to a realm.
+   * Guards: the sender's origin must equal the message's `origin` (both come from the same incumbent
+   * realm); a child index is trusted only when the frame tree leaves one candidate (the order of
+   * `window.frames` is document order, which frame ids only approximate).
+   */
+  resolve(receiver: FrameRealm, relation: WindowRelation, childIndex: number | undefined, origin: string, t: number): SourceResolution {
+    const originOk = (r: FrameRealm): boolean => r.origin === undefined || origin === '' || r.origin === origin;
+    const single = (r: FrameRealm | undefined, unknown: SourceResolution['unknown'] = 'frameUnknown'): SourceResolution => {
+      if (!r) return { unknown };
+      return originOk(r) ? { realm: r.id } : { realm: r.id, ambiguous: ['originMismatch'] };
+    };
+    switch (relation) {
+      case 'self':
+        return single(receiver);
+      case 'parent':
+        if (receiver.parentFrameId === undefined || receiver.parentFrameId < 0) return { unknown: 'frameUnknown' };
+        return single(this.realmAt(receiver.tabId, receiver.parentFrameId, t));
+      case 'top': {
+        const top = this.tops.get(receiver.tabId);
+        return single(top === undefined ? undefined : this.realmAt(receiver.tabId, top, t));
+      }
+      case 'child': {
+        const kids = (this.children.get(key(receiver.tabId, receiver.frameId)) ?? [])
+          .map((f) => this.realmAt(receiver.tabId, f, t))
+          .filter((r): r is FrameRealm => r !== undefined);
+        const sameOrigin = kids.filter(originOk);
+        if (sameOrigin.length === 1) {
+          const only = sameOrigin[0]!;
+          // One child of that origin: unless the index points elsewhere among several children, it is the one.
+          return kids.length === 1 || kids[childIndex ?? -1] === only ? { realm: only.id } : { realm: only.id, ambiguous: ['childIndex'] };
+        }
+        if (sameOrigin.length === 0) return { unknown: 'frameUnknown' };
+        const byIndex = childIndex !== undefined ? kids[childIndex] : undefined;
+        const guess = byIndex && sameOrigin.includes(byIndex) ? byIndex : sameOrigin[0]!;
+        return { realm: guess.id, ambiguous: ['childIndex'], candidates: sameOrigin.map((r) => r.id) };
+      }
+      case 'other': {
+        // A window that is not self, parent, top, opener or a direct child: a sibling or a deeper frame.
+        const excluded = new Set<RealmId>([receiver.id]);
+        for (const r of [this.resolve(receiver, 'parent', undefined, '', t), this.resolve(receiver, 'top', undefined, '', t)]) if (r.realm) excluded.add(r.realm);
+        for (const f of this.children.get(key(receiver.tabId, receiver.frameId)) ?? []) {
+          const r = this.realmAt(receiver.tabId, f, t);
+          if (r) excluded.add(r.id);
+        }
+        const current = new Set<FrameRealm>();
+        for (const r of this.byTab.get(receiver.tabId) ?? []) {
+          const now = this.realmAt(r.tabId, r.frameId, t);
+          if (now && !excluded.has(now.id) && originOk(now) && origin !== '') current.add(now);
+        }
+        const list = [...current];
+        if (list.length === 1) return { realm: list[0]!.id };
+        if (list.length === 0) return { unknown: 'notInTab' };
+        return { ambiguous: ['severalCandidates'], candidates: list.map((r) => r.id) };
+      }
+      case 'opener':
+        return { unknown: 'opener' };
+      case 'none':
+        return { unknown: 'none' };
+    }
+  }
+}
