@@ -163,6 +163,20 @@ describe('correlator: statuses', () => {
     expect(m.totals.queued).toBe(1);
   });
 
+  it('queued is ambiguous while a port arrival elsewhere is unexplained (a window transfer leaves no trace at the sender)', () => {
+    const tab = new Tab();
+    const top = tab.realm('top').start();
+    const frame = tab.realm('ifr', { kind: 'iframe', frameId: 3, parentFrameId: 0 }).start();
+    const [b1] = top.channel();
+    const [c1, c2] = top.channel();
+    top.started(c1);
+    top.started(c2);
+    frame.windowRecv('parent', { ports: 1 }); // which of top's ports travelled? b2, c1 or c2
+    top.send(b1); // b2 never started in top: queued — unless it is the port that went to the frame
+    const m = correlate(tab.records);
+    expect(bySend(m, 'top', 6)).toMatchObject({ status: 'queued', ambiguous: true, ambiguity: ['partnerMayHaveMoved'] });
+  });
+
   it('in-flight: the receiver is started but its receipt has not arrived (yet)', () => {
     const { tab, top, a1 } = topAndIframe();
     top.send(a1);

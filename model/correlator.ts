@@ -992,6 +992,13 @@ export function createCorrelator(): Correlator {
           m.ambiguous = true;
           m.ambiguity = s.ambiguity;
         }
+        // "Queued" rests on the partner never having been started where it was last seen. A port sent
+        // away by window.postMessage leaves no trace at the sender, so while some port arrival in the
+        // log is still unexplained, the partner may have moved: say so rather than assume it.
+        if (m.status === 'queued' && candidatesOf.size > 0) {
+          m.ambiguous = true;
+          m.ambiguity = [...(m.ambiguity ?? []), 'partnerMayHaveMoved'];
+        }
         messages.push(m);
         continue;
       }
