@@ -1129,21 +1129,10 @@ export interface CaptureSummary {
   realms: { id: RealmId; kind: RealmModel['kind']; url?: string; origin?: string; parent?: RealmId }[];
   channels: { id: ChannelId; createdIn: RealmId; ports: [PortId, PortId] }[];
   ports: { id: PortId; channel?: ChannelId; entangledWith?: PortId; custody: RealmId[]; started: boolean; closed: boolean }[];
-  messages: {
-    id: string;
-    route: Route;
-    fromRealm?: RealmId;
-    toRealm?: RealmId;
-    fromPort?: PortId;
-    toPort?: PortId;
-    sentAt?: number;
-    receivedAt?: number;
-    status: MessageStatus;
-    ambiguous: boolean;
-    error?: ErrorSummary;
-    transfers: TransferModel[];
-    preview?: Preview;
-  }[];
+  messages: Pick<
+    MessageModel,
+    'id' | 'route' | 'fromRealm' | 'toRealm' | 'fromPort' | 'toPort' | 'sentAt' | 'receivedAt' | 'status' | 'ambiguous' | 'error' | 'transfers' | 'preview'
+  >[];
   totals: Totals;
 }
 
