@@ -95,6 +95,21 @@ describe('entangle record', () => {
     expect(r.stderr).toContain('not an Entangle capture');
   });
 
+  it('writes what was recorded when the browser crashes, and exits 1', async () => {
+    // A "browser" that is Chromium killed hard a few seconds after it started.
+    const crashing = join(dir, 'chromium-that-crashes.sh');
+    const chromium = process.env.ENTANGLE_CHROMIUM ?? '/usr/bin/chromium';
+    writeFileSync(crashing, `#!/bin/sh\n"${chromium}" "$@" &\npid=$!\nsleep 6\nkill -9 $pid\nwait $pid\n`, { mode: 0o755 });
+    const out = join(dir, 'crashed.json');
+    const r = await entangle(['record', server.url('/index.html'), '--out', out, '--duration', '30000', '--browser', crashing]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('problem: the browser crashed or was closed');
+    const read = await readCapture(readFileSync(out));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.capture.problems).toContain('the browser crashed or was closed');
+    expect(read.capture.records.length).toBeGreaterThan(0); // the demo posts within its first second
+  });
+
   it('rejects a bad URL with exit code 2 and writes nothing', async () => {
     const out = join(dir, 'bad.json');
     const r = await entangle(['record', 'not a url', '--out', out]);
