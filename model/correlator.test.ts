@@ -359,6 +359,21 @@ describe('correlator: ports and their custody', () => {
   });
 });
 
+describe('correlator: guesses are labelled', () => {
+  it('a window-carried port joined to its only candidate, before any traffic, is marked as inferred', () => {
+    const tab = new Tab();
+    const top = tab.realm('top').start();
+    const frame = tab.realm('ifr', { kind: 'iframe', frameId: 3, parentFrameId: 0 }).start();
+    const [, a2] = top.channel();
+    const [a2f] = frame.windowRecv('parent', { ports: 1 }) as [PortId];
+    top.send(a2.replace(':2', ':1')); // a1 stays in use in top, so a2 is the only candidate
+    const m = correlate(tab.records);
+    expect(port(m, a2).custody.map((c) => c.realm)).toEqual(['top', 'ifr']);
+    expect(port(m, a2).custody[1]).toMatchObject({ localId: a2f, inferred: true });
+    expect(m.messages.find((x) => x.route === 'window')).toMatchObject({ ambiguous: true, ambiguity: ['transferInferred'] });
+  });
+});
+
 describe('correlator: workers and broadcast', () => {
   it('joins a port that comes back from a worker only when traffic confirms it', () => {
     const tab = new Tab();

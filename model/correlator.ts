@@ -1027,6 +1027,8 @@ export function createCorrelator(): Correlator {
         if (src.ambiguous) ambiguity.push(...src.ambiguous.map((a) => `source:${a}`));
       } else if (bcastAmbiguous.has(r)) ambiguity.push('severalSenders');
       if (r.inference && r.inference.candidates.length > 0) ambiguity.push('transferredPorts');
+      // A port joined to its only candidate, with no traffic yet to confirm it: a guess, so say so.
+      else if (r.arrived.some((a) => a.inferred && !a.confirmed)) ambiguity.push('transferInferred');
       if (ambiguity.length > 0) {
         m.ambiguous = true;
         m.ambiguity = ambiguity;
