@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionStatus } from './connection';
 import { EventList } from './EventList';
+import { InspectorPane } from './Inspector';
 import { RealmTable } from './RealmTable';
 import type { LogStore } from './store';
 import type { TabChoice } from './tabId';
@@ -24,6 +26,8 @@ function ConnectedToolbar({ store, status }: { store: LogStore; status: StoreApi
 }
 
 export function App({ store, tab, status, problem = null, settings = null }: AppProps) {
+  // The inspected entry's arrival index: view state, not log state, so it lives here.
+  const [selected, setSelected] = useState<number | null>(null);
   const message = problem ?? (tab.tabId === null ? tab.problem : null);
   if (message !== null) {
     return (
@@ -39,7 +43,10 @@ export function App({ store, tab, status, problem = null, settings = null }: App
       {status ? <ConnectedToolbar store={store} status={status} /> : <Toolbar store={store} status={null} />}
       {settings && <SettingsBar control={settings} />}
       <RealmTable store={store} />
-      <EventList store={store} />
+      <div className="split">
+        <EventList store={store} selected={selected} onSelect={setSelected} />
+        <InspectorPane store={store} selected={selected} />
+      </div>
     </div>
   );
 }

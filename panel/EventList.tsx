@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { LogEntry, LogStore } from './store';
 import { isProblem, summarize } from './summary';
 import { useLogVersion } from './useLog';
@@ -16,10 +16,24 @@ function time(t: number, t0: number | null): string {
   return t0 === null ? '' : (t - t0).toFixed(1);
 }
 
-const Row = memo(function Row({ entry, t0 }: { entry: LogEntry; t0: number | null }) {
+interface RowProps {
+  entry: LogEntry;
+  t0: number | null;
+  selected: boolean;
+  onSelect?: (index: number) => void;
+}
+
+const Row = memo(function Row({ entry, t0, selected, onSelect }: RowProps) {
   const { event } = entry;
   return (
-    <tr data-testid="event-row" className={isProblem(event) ? 'problem' : undefined}>
+    <tr
+      data-testid="event-row"
+      data-index={entry.index}
+      data-selected={selected ? 'true' : undefined}
+      aria-selected={selected}
+      className={isProblem(event) ? 'problem' : undefined}
+      onClick={onSelect ? () => onSelect(entry.index) : undefined}
+    >
       <td className="num mono">{time(event.t, t0)}</td>
       <td className="mono" title={`${entry.realm} (frame ${entry.frameId}) seq ${event.seq}`}>
         {entry.realm}
@@ -38,7 +52,15 @@ function visibleRows(store: LogStore, anchor: number | null): LogEntry[] {
   return log.slice(from, from + LIST_ROWS);
 }
 
-export function EventList({ store }: { store: LogStore }) {
+export interface EventListProps {
+  store: LogStore;
+  /** Arrival index of the selected entry, or null. */
+  selected?: number | null;
+  /** Called with the arrival index of a clicked row, or of the row ArrowUp/ArrowDown moves to. */
+  onSelect?: (index: number) => void;
+}
+
+export function EventList({ store, selected = null, onSelect }: EventListProps) {
   useLogVersion(store);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -51,6 +73,49 @@ export function EventList({ store }: { store: LogStore }) {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   });
+
+  // Keep a row chosen with the keyboard in view.
+  const scrollToSelected = useRef(false);
+  useLayoutEffect(() => {
+    if (!scrollToSelected.current) return;
+    scrollToSelected.current = false;
+    const row = scroller.current?.querySelector<HTMLElement>('tr[data-selected]');
+    const head = scroller.current?.querySelector<HTMLElement>('thead');
+    if (!row || !scroller.current) return;
+    const el = scroller.current;
+    const box = el.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    const top = box.top + el.clientTop + (head?.offsetHeight ?? 0);
+    const bottom = box.top + el.clientTop + el.clientHeight;
+    if (r.top < top) el.scrollTop -= top - r.top;
+    else if (r.bottom > bottom) el.scrollTop += r.bottom - bottom;
+  }, [selected]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (!onSelect || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || rows.length === 0) return;
+    e.preventDefault();
+    const at = selected === null ? -1 : rows.findIndex((r) => r.index === selected);
+    let next: number;
+    if (at === -1) next = e.key === 'ArrowDown' ? 0 : rows.length - 1;
+    else next = Math.max(0, Math.min(rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
+    const target = rows[next];
+    if (target && target.index !== selected) {
+      scrollToSelected.current = true;
+      select(target.index);
+    }
+  };
+
+  // A click can land before the scroll event of a scroll just made (scrollIntoView, a fast wheel):
+  // take "at the bottom" from the geometry then, so selecting does not yank the list to the end.
+  const onSelectRef = useRef(onSelect);
+  useLayoutEffect(() => {
+    onSelectRef.current = onSelect;
+  });
+  const select = useCallback((index: number): void => {
+    const el = scroller.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
+    onSelectRef.current?.(index);
+  }, []);
 
   const onScroll = (): void => {
     const el = scroller.current;
@@ -74,7 +139,14 @@ export function EventList({ store }: { store: LogStore }) {
   }
 
   return (
-    <div className="events" ref={scroller} onScroll={onScroll} data-testid="event-list">
+    <div
+      className="events"
+      ref={scroller}
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      tabIndex={0}
+      data-testid="event-list"
+    >
       {log.length > rows.length && (
         <div className="more">
           {anchor === null
@@ -82,7 +154,7 @@ export function EventList({ store }: { store: LogStore }) {
             : `Showing ${rows.length.toLocaleString('en-US')} of ${log.length.toLocaleString('en-US')} events; scroll to the bottom to follow new ones.`}
         </div>
       )}
-      <table>
+      <table role="grid" aria-label="Events">
         <colgroup>
           <col className="c-time" />
           <col className="c-realm" />
@@ -99,7 +171,7 @@ export function EventList({ store }: { store: LogStore }) {
         </thead>
         <tbody>
           {rows.map((entry) => (
-            <Row key={entry.index} entry={entry} t0={t0} />
+            <Row key={entry.index} entry={entry} t0={t0} selected={entry.index === selected} onSelect={onSelect ? select : undefined} />
           ))}
         </tbody>
       </table>

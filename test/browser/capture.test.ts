@@ -4,6 +4,7 @@
  * tagged with the right realm and port ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
 import type { EntangleEvent, MessageReceived, MessageSent } from '../../model/protocol';
 import { FIXTURES, launch, openPanel, panelEvents, panelRealms, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 
@@ -12,6 +13,7 @@ describe('capture across a cross-origin iframe', () => {
   let session: Session;
   let entries: PanelEntry[];
   let realms: Awaited<ReturnType<typeof panelRealms>>;
+  let panel: Page;
 
   beforeAll(async () => {
     server = await startDemoServer({ dir: FIXTURES });
@@ -21,7 +23,7 @@ describe('capture across a cross-origin iframe', () => {
     const replies = await page.evaluate(() => (window as unknown as { done: Promise<unknown[]> }).done);
     expect(replies).toHaveLength(3);
     const tabId = await tabIdOf(await openPanel(session), server.originA);
-    const panel = await openPanel(session, tabId);
+    panel = await openPanel(session, tabId);
     // The top realm sees 2 sends and 3 receipts; the frame 1 window receipt, 3 sends and 2 port receipts.
     entries = await waitFor('all messages in the panel', async () => {
       const all = await panelEvents(panel);
@@ -104,6 +106,18 @@ describe('capture across a cross-origin iframe', () => {
     // The frame started its port by setting onmessage; the top its port1.
     expect(of(frame, 'portStarted')).toMatchObject([{ port: `${frame}:1`, implicit: true }]);
     expect(of(top, 'portStarted')).toMatchObject([{ port: `${top}:1`, implicit: true }]);
+  });
+
+  it('shows a selected message in the inspector, its Map payload as a Map', async () => {
+    const rows = await panel.$$('[data-testid="event-row"]');
+    let mapRow;
+    for (const row of rows) if ((await row.evaluate((el) => el.textContent ?? '')).includes('payload')) mapRow = row;
+    expect(mapRow).toBeDefined();
+    await mapRow!.click();
+    const tree = await panel.waitForSelector('[data-testid="inspector"] [data-testid="preview-tree"]');
+    const text = await tree!.evaluate((el) => el.textContent ?? '');
+    expect(text).toContain('Map(1)');
+    expect(text).toContain('"k"');
   });
 
   it('numbers each realm contiguously from 1', () => {

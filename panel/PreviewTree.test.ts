@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { Preview } from '../model/protocol';
+import { hexLines, previewNodes, type PreviewNode } from './PreviewTree';
+
+/** Rows as compact `depth|label sep value|flags` strings. */
+function rows(p: Preview, toggled?: Set<string>): string[] {
+  return previewNodes(p, toggled).map(
+    (n: PreviewNode) =>
+      `${n.depth}|${n.label}${n.sep === '' ? '' : n.sep === ':' ? ': ' : ' → '}${n.value}${n.expandable ? (n.open ? '|open' : '|closed') : ''}`,
+  );
+}
+
+function root(p: Preview): PreviewNode {
+  const r = previewNodes(p)[0];
+  if (!r) throw new Error('no root row');
+  return r;
+}
+
+describe('previewNodes: primitives and leaf tags', () => {
+  it.each<[Preview, string, PreviewNode['tone']]>([
+    [null, 'null', 'null'],
+    [true, 'true', 'boolean'],
+    [42, '42', 'number'],
+    ['hi "x"', '"hi \\"x\\""', 'string'],
+    [{ $t: 'undefined' }, 'undefined', 'null'],
+    [{ $t: 'number', v: 'NaN' }, 'NaN', 'number'],
+    [{ $t: 'number', v: '-0' }, '-0', 'number'],
+    [{ $t: 'bigint', v: '12345678901234567890' }, '12345678901234567890n', 'number'],
+    [{ $t: 'string', v: 'abc', length: 5000 }, '"abc…" (5,000 chars)', 'string'],
+    [{ $t: 'date', v: 0 }, '1970-01-01T00:00:00.000Z', 'date'],
+    [{ $t: 'date', v: Number.NaN }, 'Invalid Date', 'date'],
+    [{ $t: 'regexp', source: 'a+b', flags: 'gi' }, '/a+b/gi', 'string'],
+    [{ $t: 'boxed', kind: 'Number', v: 5 }, 'Number {5}', 'object'],
+    [{ $t: 'boxed', kind: 'String', v: 'x' }, 'String {"x"}', 'object'],
+    [{ $t: 'boxed', kind: 'BigInt', v: { $t: 'bigint', v: '7' } }, 'BigInt {7n}', 'object'],
+    [{ $t: 'imagedata', width: 2, height: 3 }, 'ImageData 2 × 3', 'object'],
+    [{ $t: 'error', name: 'TypeError', message: 'bad' }, 'TypeError: bad', 'error'],
+    [{ $t: 'platform', kind: 'ImageBitmap' }, 'ImageBitmap (platform object)', 'meta'],
+    [{ $t: 'cycle', path: '$.a.b' }, '[cycle → $.a.b]', 'meta'],
+    [{ $t: 'truncated', reason: 'depth' }, '… (not previewed: too deep)', 'meta'],
+    [{ $t: 'truncated', reason: 'budget' }, '… (not previewed: preview budget used up)', 'meta'],
+    [{ $t: 'accessor', key: 'secret' }, '(getter secret not called)', 'meta'],
+    [{ $t: 'accessor', key: 'a-b' }, '(getter "a-b" not called)', 'meta'],
+    [{ $t: 'uncloneable', kind: 'function' }, '(uncloneable function)', 'error'],
+    [{ $t: 'skipped', reason: 'load' }, '(preview skipped under load)', 'meta'],
+    [{ $t: 'unreadable' }, '(unreadable)', 'meta'],
+  ])('%j → %s', (p, value, tone) => {
+    const nodes = previewNodes(p);
+    expect(nodes).toEqual([{ id: '', depth: 0, label: '', sep: '', value, tone, expandable: false, open: false }]);
+  });
+
+  it('renders markup-looking strings as plain text values', () => {
+    expect(root('<img src=x onerror=alert(1)>').value).toBe('"<img src=x onerror=alert(1)>"');
+  });
+
+  it('tolerates malformed nodes', () => {
+    expect(root({ $t: 'nope' } as unknown as Preview).value).toBe('?');
+    expect(root({} as unknown as Preview).value).toBe('?');
+    expect(rows({ $t: 'object' } as unknown as Preview)).toEqual(['0|{}']);
+  });
+});
+
+describe('previewNodes: containers', () => {
+  it('objects list their keys, quote odd keys and count the rest', () => {
+    expect(rows({ $t: 'object', entries: [['a', 1], ['b-c', 'x']], more: 24 })).toEqual([
+      '0|{a: 1, "b-c": "x", …+24}|open',
+      '1|a: 1',
+      '1|"b-c": "x"',
+      '1|… 24 more keys',
+    ]);
+    expect(rows({ $t: 'object', entries: [['a', 1]], more: 1 })).toContain('1|… 1 more key');
+  });
+
+  it('arrays list indices, the rest and length', () => {
+    expect(rows({ $t: 'array', items: [1, null], length: 5 })).toEqual(['0|[1, null, …+3]|open', '1|0: 1', '1|1: null', '1|… 3 more items', '1|length: 5']);
+  });
+
+  it('maps show key → value entries', () => {
+    const map: Preview = {
+      $t: 'map',
+      entries: [
+        ['answer', 42],
+        [{ $t: 'object', entries: [['k', 1]], more: 0 }, 'objkey'],
+      ],
+      size: 3,
+    };
+    expect(rows(map)).toEqual(['0|Map(3) {"answer" => 42, {k: 1} => "objkey", …+1}|open', '1|"answer" → 42', '1|{k: 1} → "objkey"', '1|… 1 more entry']);
+    expect(previewNodes(map)[1]).toMatchObject({ label: '"answer"', sep: '→', value: '42', tone: 'number' });
+  });
+
+  it('sets list their items', () => {
+    expect(rows({ $t: 'set', items: ['a', 'b'], size: 4 })).toEqual(['0|Set(4) {"a", "b", …+2}|open', '1|0: "a"', '1|1: "b"', '1|… 2 more items']);
+  });
+
+  it('empty containers are not expandable', () => {
+    expect(rows({ $t: 'map', entries: [], size: 0 })).toEqual(['0|Map(0) {}']);
+    expect(rows({ $t: 'object', entries: [], more: 0 })).toEqual(['0|{}']);
+  });
+
+  it('opens the first two levels; deeper ones start closed and toggle by id', () => {
+    const deep: Preview = {
+      $t: 'object',
+      entries: [['a', { $t: 'object', entries: [['b', { $t: 'object', entries: [['c', 1]], more: 0 }]], more: 0 }]],
+      more: 0,
+    };
+    const open = previewNodes(deep);
+    expect(open.map((n) => [n.id, n.depth, n.label, n.open])).toEqual([
+      ['', 0, '', true],
+      ['0', 1, 'a', true],
+      ['0/0', 2, 'b', false],
+    ]);
+    expect(rows(deep, new Set(['0/0'])).at(-1)).toBe('3|c: 1');
+    expect(rows(deep, new Set(['']))).toEqual(['0|{a: {b: {c: 1}}}|closed']);
+  });
+});
+
+describe('previewNodes: binary and blobs', () => {
+  it('hexLines groups bytes sixteen to a line with offsets', () => {
+    const head = '00'.repeat(16) + 'ff10';
+    expect(hexLines(head)).toEqual([
+      { offset: '0000', hex: Array(16).fill('00').join(' ') },
+      { offset: '0010', hex: 'ff 10' },
+    ]);
+    expect(hexLines('')).toEqual([]);
+  });
+
+  it('ArrayBuffer: byteLength, hex head and the bytes not shown', () => {
+    expect(rows({ $t: 'arraybuffer', byteLength: 100, head: 'deadbeef' })).toEqual([
+      '0|ArrayBuffer(100 B)|open',
+      '1|byteLength: 100',
+      '1|0000: de ad be ef',
+      '1|… 96 more bytes',
+    ]);
+    expect(previewNodes({ $t: 'arraybuffer', byteLength: 4, head: 'deadbeef' })[2]).toMatchObject({ tone: 'bytes', label: '0000' });
+  });
+
+  it('detached ArrayBuffer', () => {
+    expect(rows({ $t: 'arraybuffer', byteLength: 0, head: '', detached: true })).toEqual(['0|ArrayBuffer(0 B) detached|open', '1|byteLength: 0', '1|detached: true']);
+  });
+
+  it('typed arrays and DataView', () => {
+    expect(rows({ $t: 'typedarray', kind: 'Uint16Array', length: 2, byteLength: 4, head: '01000200' })).toEqual([
+      '0|Uint16Array(2)|open',
+      '1|length: 2',
+      '1|byteLength: 4',
+      '1|0000: 01 00 02 00',
+    ]);
+    expect(rows({ $t: 'typedarray', kind: 'DataView', length: 2, byteLength: 2, head: 'abcd' })).toEqual(['0|DataView(2)|open', '1|byteLength: 2', '1|0000: ab cd']);
+  });
+
+  it('Blob and File metadata', () => {
+    expect(rows({ $t: 'blob', kind: 'Blob', size: 3, type: 'text/plain' })).toEqual([
+      '0|Blob (3 B, text/plain)|open',
+      '1|size: 3',
+      '1|type: "text/plain"',
+    ]);
+    expect(rows({ $t: 'blob', kind: 'File', size: 2048, type: '', name: 'a.txt', lastModified: 0 })).toEqual([
+      '0|File "a.txt" (2.0 kB)|open',
+      '1|name: "a.txt"',
+      '1|size: 2048',
+      '1|type: ""',
+      '1|lastModified: 1970-01-01T00:00:00.000Z',
+    ]);
+  });
+});

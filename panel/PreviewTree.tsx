@@ -1,0 +1,274 @@
+/**
+ * The payload preview as an expandable tree. `previewNodes` (pure, unit-tested) flattens a Preview
+ * into rows; `PreviewTree` renders those rows as React text (never HTML) and keeps which nodes the
+ * user opened or closed.
+ */
+import { useState } from 'react';
+import type { Preview } from '../model/protocol';
+import { bytes, previewText } from './summary';
+
+/** Nodes at a depth below this are open until the user closes them (root and its children). */
+export const OPEN_DEPTH = 2;
+/** Bytes per line of a hex view. */
+export const HEX_LINE_BYTES = 16;
+/** Longest inline preview of a container row. */
+const INLINE_CHARS = 80;
+
+/** How a row's value is coloured. */
+export type Tone = 'string' | 'number' | 'boolean' | 'null' | 'object' | 'date' | 'bytes' | 'error' | 'meta';
+
+export interface PreviewNode {
+  /** Path of child positions from the root (`''` for the root, `'0/2'` …): stable while the preview is. */
+  id: string;
+  depth: number;
+  /** Key, index or map key text; `''` for the root and for markers. */
+  label: string;
+  /** What stands between label and value: `:` for keys, `→` for map entries, `''` for none. */
+  sep: ':' | '→' | '';
+  value: string;
+  tone: Tone;
+  expandable: boolean;
+  /** Whether the node's children follow (only for expandable nodes). */
+  open: boolean;
+}
+
+/** A container's child: a value to describe, a ready-made leaf (hex line), or a marker row. */
+type Child =
+  | { label: string; sep: PreviewNode['sep']; value: Preview }
+  | { label: string; sep: PreviewNode['sep']; text: string; tone: Tone }
+  | { marker: string };
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function keyText(k: unknown): string {
+  const s = String(k);
+  return IDENT.test(s) ? s : JSON.stringify(s);
+}
+
+function arr<T>(v: T[] | undefined): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function moreMarker(n: number, one: string, many = `${one}s`): Child[] {
+  return n > 0 ? [{ marker: `… ${plural(n, `more ${one}`, `more ${many}`)}` }] : [];
+}
+
+/** Hex lines of a `head` string (two hex digits a byte), with the byte offset as label. */
+export function hexLines(head: string): { offset: string; hex: string }[] {
+  const clean = typeof head === 'string' ? head.replace(/[^0-9a-f]/gi, '') : '';
+  const pairs = clean.match(/../g) ?? [];
+  const out: { offset: string; hex: string }[] = [];
+  for (let i = 0; i < pairs.length; i += HEX_LINE_BYTES) {
+    out.push({ offset: i.toString(16).padStart(4, '0'), hex: pairs.slice(i, i + HEX_LINE_BYTES).join(' ') });
+  }
+  return out;
+}
+
+function byteChildren(head: string, byteLength: number): Child[] {
+  const lines = hexLines(head);
+  const shown = lines.reduce((n, l) => n + (l.hex.length + 1) / 3, 0);
+  const out: Child[] = lines.map((l) => ({ label: l.offset, sep: ':', text: l.hex, tone: 'bytes' }));
+  if (byteLength > shown) out.push({ marker: `… ${plural(byteLength - shown, 'more byte')}` });
+  return out;
+}
+
+function isoDate(v: number): string {
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString();
+}
+
+/** A value's own text, tone and children (children only for containers). */
+function describe(p: Preview): { value: string; tone: Tone; children?: Child[] } {
+  if (p === null) return { value: 'null', tone: 'null' };
+  if (typeof p === 'boolean') return { value: String(p), tone: 'boolean' };
+  if (typeof p === 'number') return { value: String(p), tone: 'number' };
+  if (typeof p === 'string') return { value: JSON.stringify(p), tone: 'string' };
+  if (typeof p !== 'object' || typeof (p as { $t?: unknown }).$t !== 'string') return { value: '?', tone: 'meta' };
+  switch (p.$t) {
+    case 'undefined':
+      return { value: 'undefined', tone: 'null' };
+    case 'number':
+      return { value: String(p.v), tone: 'number' };
+    case 'bigint':
+      return { value: `${p.v}n`, tone: 'number' };
+    case 'string':
+      return { value: `${JSON.stringify(String(p.v)).slice(0, -1)}…" (${plural(p.length, 'char')})`, tone: 'string' };
+    case 'object': {
+      const entries = arr(p.entries);
+      return {
+        value: previewText(p, INLINE_CHARS),
+        tone: 'object',
+        children: [
+          ...entries.map(([k, v]): Child => ({ label: keyText(k), sep: ':', value: v })),
+          ...moreMarker(p.more ?? 0, 'key'),
+        ],
+      };
+    }
+    case 'array': {
+      const items = arr(p.items);
+      return {
+        value: previewText(p, INLINE_CHARS),
+        tone: 'object',
+        children: [
+          ...items.map((v, i): Child => ({ label: String(i), sep: ':', value: v })),
+          ...moreMarker((p.length ?? 0) - items.length, 'item'),
+          { label: 'length', sep: ':', value: p.length ?? items.length },
+        ],
+      };
+    }
+    case 'map': {
+      const entries = arr(p.entries);
+      return {
+        value: previewText(p, INLINE_CHARS),
+        tone: 'object',
+        children: [
+          ...entries.map(([k, v]): Child => ({ label: previewText(k, 60), sep: '→', value: v })),
+          ...moreMarker((p.size ?? 0) - entries.length, 'entry', 'entries'),
+        ],
+      };
+    }
+    case 'set': {
+      const items = arr(p.items);
+      return {
+        value: previewText(p, INLINE_CHARS),
+        tone: 'object',
+        children: [
+          ...items.map((v, i): Child => ({ label: String(i), sep: ':', value: v })),
+          ...moreMarker((p.size ?? 0) - items.length, 'item'),
+        ],
+      };
+    }
+    case 'date':
+      return { value: isoDate(p.v), tone: 'date' };
+    case 'regexp':
+      return { value: `/${p.source}/${p.flags}`, tone: 'string' };
+    case 'boxed':
+      return { value: `${p.kind} {${previewText(p.v, INLINE_CHARS)}}`, tone: 'object' };
+    case 'arraybuffer':
+      return {
+        value: `ArrayBuffer(${bytes(p.byteLength)})${p.detached ? ' detached' : ''}`,
+        tone: 'bytes',
+        children: [
+          { label: 'byteLength', sep: ':', value: p.byteLength },
+          ...(p.detached ? [{ label: 'detached', sep: ':', value: true } as Child] : []),
+          ...byteChildren(p.head, p.detached ? 0 : p.byteLength),
+        ],
+      };
+    case 'typedarray':
+      return {
+        value: `${p.kind}(${p.length})`,
+        tone: 'bytes',
+        children: [
+          ...(p.kind === 'DataView' ? [] : [{ label: 'length', sep: ':', value: p.length } as Child]),
+          { label: 'byteLength', sep: ':', value: p.byteLength },
+          ...byteChildren(p.head, p.byteLength),
+        ],
+      };
+    case 'blob':
+      return {
+        value: previewText(p, INLINE_CHARS),
+        tone: 'object',
+        children: [
+          ...(p.name !== undefined ? [{ label: 'name', sep: ':', value: p.name } as Child] : []),
+          { label: 'size', sep: ':', value: p.size },
+          { label: 'type', sep: ':', value: p.type },
+          ...(p.lastModified !== undefined ? [{ label: 'lastModified', sep: ':', value: { $t: 'date', v: p.lastModified } } as Child] : []),
+        ],
+      };
+    case 'imagedata':
+      return { value: `ImageData ${p.width} × ${p.height}`, tone: 'object' };
+    case 'error':
+      return { value: `${p.name}: ${p.message}`, tone: 'error' };
+    case 'platform':
+      return { value: `${p.kind} (platform object)`, tone: 'meta' };
+    case 'cycle':
+      return { value: `[cycle → ${p.path}]`, tone: 'meta' };
+    case 'truncated':
+      return { value: `… (not previewed: ${p.reason === 'depth' ? 'too deep' : 'preview budget used up'})`, tone: 'meta' };
+    case 'accessor':
+      return { value: `(getter ${keyText(p.key)} not called)`, tone: 'meta' };
+    case 'uncloneable':
+      return { value: `(uncloneable ${p.kind})`, tone: 'error' };
+    case 'skipped':
+      return { value: '(preview skipped under load)', tone: 'meta' };
+    case 'unreadable':
+      return { value: '(unreadable)', tone: 'meta' };
+    default: {
+      const unknownNode: never = p;
+      void unknownNode;
+      return { value: '?', tone: 'meta' };
+    }
+  }
+}
+
+/**
+ * The rows of `preview` as a tree, depth-first. `toggled` holds ids whose open state the user flipped
+ * from the default (open below OPEN_DEPTH). Children of closed nodes are left out.
+ */
+export function previewNodes(preview: Preview, toggled: ReadonlySet<string> = new Set()): PreviewNode[] {
+  const out: PreviewNode[] = [];
+  const visit = (p: Preview, id: string, depth: number, label: string, sep: PreviewNode['sep']): void => {
+    const d = describe(p);
+    const expandable = d.children !== undefined && d.children.length > 0;
+    const open = expandable && (depth < OPEN_DEPTH) !== toggled.has(id);
+    out.push({ id, depth, label, sep, value: d.value, tone: d.tone, expandable, open });
+    if (!open || !d.children) return;
+    d.children.forEach((c, i) => {
+      const cid = id === '' ? String(i) : `${id}/${i}`;
+      if ('marker' in c) out.push({ id: cid, depth: depth + 1, label: '', sep: '', value: c.marker, tone: 'meta', expandable: false, open: false });
+      else if ('text' in c) out.push({ id: cid, depth: depth + 1, label: c.label, sep: c.sep, value: c.text, tone: c.tone, expandable: false, open: false });
+      else visit(c.value, cid, depth + 1, c.label, c.sep);
+    });
+  };
+  visit(preview, '', 0, '', '');
+  return out;
+}
+
+export function PreviewTree({ preview }: { preview: Preview }) {
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(() => new Set());
+  const rows = previewNodes(preview, toggled);
+  const toggle = (id: string): void =>
+    setToggled((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  return (
+    <div className="tree mono" role="tree" data-testid="preview-tree">
+      {rows.map((r) => (
+        <div
+          key={r.id}
+          className="tree-row"
+          role="treeitem"
+          aria-level={r.depth + 1}
+          aria-expanded={r.expandable ? r.open : undefined}
+          style={{ paddingLeft: 4 + r.depth * 14 }}
+          tabIndex={r.expandable ? 0 : undefined}
+          onClick={r.expandable ? () => toggle(r.id) : undefined}
+          onKeyDown={
+            r.expandable
+              ? (e) => {
+                  const want = e.key === 'ArrowRight' ? true : e.key === 'ArrowLeft' ? false : e.key === 'Enter' || e.key === ' ' ? !r.open : null;
+                  if (want === null) return;
+                  e.preventDefault();
+                  e.stopPropagation();
+                  if (want !== r.open) toggle(r.id);
+                }
+              : undefined
+          }
+        >
+          <span className={r.expandable ? 'twisty' : 'twisty leaf'} aria-hidden="true">
+            {r.expandable ? (r.open ? '▾' : '▸') : ''}
+          </span>
+          {r.label !== '' && <span className={r.sep === '→' ? 'tree-key map-key' : 'tree-key'}>{r.label}</span>}
+          {r.sep !== '' && <span className="tree-sep">{r.sep === '→' ? ' → ' : ': '}</span>}
+          <span className={`tree-val t-${r.tone}`}>{r.value}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
