@@ -55,7 +55,7 @@ try {
     await pageWith.evaluate((n, k) => window.run(n, k), 10_000, kind);
     await pageWithout.evaluate((n, k) => window.run(n, k), 10_000, kind);
   }
-  let expected = (await panelTotal()) + 0;
+  let expected = await panelTotal();
   const results = Object.fromEntries(KINDS.map((k) => [k, []]));
   for (let pair = 0; pair < PAIRS; pair++) {
     for (const kind of KINDS) {

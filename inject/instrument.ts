@@ -48,8 +48,9 @@ interface SendContext {
   port?: PortState;
   message: unknown;
   measure: Measure;
-  transferList: unknown[] | undefined;
   transfer: TransferSummary[];
+  /** The ports in the transfer list, which a successful send moves away. */
+  transferred: PortState[];
   fields: Record<string, unknown>;
   preview?: PreviewResult;
   stack?: string;
@@ -114,29 +115,24 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     return isArray(v) ? (v as unknown[]) : undefined;
   }
 
-  function summarizeTransfer(list: unknown[] | undefined): TransferSummary[] {
-    const out: TransferSummary[] = [];
-    if (!list) return out;
+  /** Reads the transfer list once, before the call: its summary, and the ports it names (which
+   *  the call will move away). */
+  function readTransfer(list: unknown[] | undefined): { transfer: TransferSummary[]; ports: PortState[] } {
+    const transfer: TransferSummary[] = [];
+    const ports: PortState[] = [];
+    if (!list) return { transfer, ports };
     const n = dataField(list, 'length') as number;
     for (let i = 0; i < n; i++) {
       const item = dataField(list, `${i}`);
-      if (typeof item !== 'object' || item === null) out[out.length] = { kind: typeof item };
-      else if (isPort(item)) out[out.length] = { kind: 'MessagePort', port: portState(item).id };
-      else if (getPrototypeOf(item) === arrayBufferProto) out[out.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
-      else out[out.length] = { kind: kindOf(item) };
+      if (typeof item !== 'object' || item === null) transfer[transfer.length] = { kind: typeof item };
+      else if (isPort(item)) {
+        const s = portState(item);
+        ports[ports.length] = s;
+        transfer[transfer.length] = { kind: 'MessagePort', port: s.id };
+      } else if (getPrototypeOf(item) === arrayBufferProto) transfer[transfer.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
+      else transfer[transfer.length] = { kind: kindOf(item) };
     }
-    return out;
-  }
-
-  function transferredPorts(list: unknown[] | undefined): PortState[] {
-    const out: PortState[] = [];
-    if (!list) return out;
-    const n = dataField(list, 'length') as number;
-    for (let i = 0; i < n; i++) {
-      const item = dataField(list, `${i}`);
-      if (isPort(item)) out[out.length] = portState(item);
-    }
-    return out;
+    return { transfer, ports };
   }
 
   function errorSummary(err: unknown): ErrorSummary {
@@ -215,7 +211,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
 
   function context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext {
-    const ctx: SendContext = { route, port, message, measure, transferList, transfer: summarizeTransfer(transferList), fields, stack: stack() };
+    const { transfer, ports: transferred } = readTransfer(transferList);
+    const ctx: SendContext = { route, port, message, measure, transfer, transferred, fields, stack: stack() };
     // Preview before the call: a transfer detaches the buffers it moves.
     if (measure === 'preview' && previewAllowed(nowMs())) ctx.preview = previewValue(message, false);
     return ctx;
@@ -223,7 +220,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   function sent(ctx: SendContext, outcome: SendOutcome, error: ErrorSummary | undefined): void {
     if (!error) {
-      for (const p of transferredPorts(ctx.transferList)) {
+      for (const p of ctx.transferred) {
         p.gone = true;
         if (ctx.route === 'worker' && p.partner) p.partner.previewAtSend = true;
       }
@@ -261,7 +258,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     (ctx) => {
       const s = ctx.port!;
       if (s.closed || s.gone) return 'portClosed';
-      if (s.partner && ctx.transfer.some((t) => 'port' in t && t.port === s.partner!.id)) return 'doomed';
+      if (s.partner && ctx.transferred.includes(s.partner)) return 'doomed';
       if (s.partner && s.partner.closed) return 'partnerClosed';
       return 'posted';
     },
