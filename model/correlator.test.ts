@@ -563,6 +563,24 @@ describe('correlator: incremental', () => {
     expect(single.model()).toEqual(whole);
   });
 
+  it('a model built after every record equals the model built from scratch (settled messages reused)', () => {
+    const { records, gaps } = busyLog();
+    const gapAt = records.findIndex((r) => r.realm === 'ifr' && r.event.seq === gaps[0]!.to + 1);
+    const live = createCorrelator();
+    let reused = 0;
+    let previous = new Set<object>();
+    records.forEach((r, i) => {
+      live.append([r], i === gapAt ? gaps : []);
+      const m = live.model();
+      reused += m.messages.filter((x) => previous.has(x)).length;
+      previous = new Set(m.messages);
+      const fresh = createCorrelator();
+      fresh.append(records.slice(0, i + 1), i >= gapAt ? gaps : []);
+      expect(m).toEqual(fresh.model());
+    });
+    expect(reused).toBeGreaterThan(0);
+  });
+
   it('the totals add up and the summary is the CLI shape', () => {
     const { records, gaps } = busyLog();
     const m = correlate(records, gaps);

@@ -189,8 +189,16 @@ export interface CaptureModel {
 }
 
 export interface Correlator {
-  /** Adds records (arrival order) and the gaps the relay reported for them. */
-  append(records: readonly LogRecord[], gaps?: readonly LogGap[]): void;
+  /**
+   * Adds records (arrival order) and the gaps the relay reported for them. `firstIndex` is the arrival
+   * index of the first record (EventRef.index); by default indexes continue from the previous append.
+   */
+  append(records: readonly LogRecord[], gaps?: readonly LogGap[], firstIndex?: number): void;
+  /**
+   * Events of `realm` up to `seq` were left out on purpose (the log was cleared or paused, or they were
+   * evicted by its bound): a later event after them is not a gap.
+   */
+  resume(realm: RealmId, seq: number): void;
   /** The background reported the realm's frame gone (not part of the log: see docs/correlation.md). */
   realmGone(realm: RealmId, at: number): void;
   model(): CaptureModel;
@@ -308,6 +316,15 @@ export function createCorrelator(): Correlator {
   let duplicates = 0;
   let version = 0;
   let cached: { version: number; model: CaptureModel } | undefined;
+  /**
+   * Bumped by every change that can alter a message already built: a port join, pairs undone, a realm
+   * appearing or changing its frame, a gap, a realm gone. A settled message (delivered on a port, or
+   * failed at its send) built at the same epoch is taken from `settled` instead of being built again,
+   * so a redraw during a flood costs little more than the new messages.
+   */
+  let epoch = 0;
+  let settled = new WeakMap<SendRec | RecvRec, MessageModel>();
+  let settledEpoch = -1;
 
   // ── realms and gaps ──
 
@@ -316,6 +333,7 @@ export function createCorrelator(): Correlator {
     if (!r) {
       r = { id, instrumented: true, lastT: -Infinity, highestSeq: 0, events: 0, gaps: [], missing: 0, faults: [], locals: [], pseudo: 0 };
       realms.set(id, r);
+      epoch++;
     }
     return r;
   }
@@ -329,6 +347,7 @@ export function createCorrelator(): Correlator {
 
   function addGap(r: Realm, from: number, to: number, reason: LogGap['reason']): void {
     if (to < from) return;
+    epoch++;
     const gap: GapModel = { realm: r.id, from, to, reason };
     if (r.lastT > -Infinity) gap.after = r.lastT;
     r.gaps.push(gap);
@@ -444,6 +463,7 @@ export function createCorrelator(): Correlator {
     const r = rootOf(from);
     const p = rootOf(arrived);
     if (r === p || from.successor || r.custody[r.custody.length - 1] !== from || p.custody[0] !== arrived) return false;
+    epoch++;
     from.successor = arrived;
     arrived.via = via;
     if (flags.inferred) arrived.inferred = true;
@@ -582,6 +602,7 @@ export function createCorrelator(): Correlator {
    *  landed before pairs already made (a late batch), then pair as far as possible. */
   function advanceFrom(y: Logical, i: number): void {
     if (i < y.matched) {
+      epoch++;
       // Joins already made from the undone pairs stay; every pair from here on is marked unconfirmed.
       const x = partnerOf(y);
       for (let k = i; k < y.in.length; k++) y.in[k]!.match = undefined;
@@ -639,6 +660,7 @@ export function createCorrelator(): Correlator {
     }
     advanceSeq(r, ev.seq, ev.t);
     r.events++;
+    if (r.tabId !== rec.tabId || r.frameId !== rec.frameId || (rec.parentFrameId !== undefined && r.parentFrameId !== rec.parentFrameId)) epoch++;
     r.tabId = rec.tabId;
     r.frameId = rec.frameId;
     if (rec.parentFrameId !== undefined) r.parentFrameId = rec.parentFrameId;
@@ -647,6 +669,7 @@ export function createCorrelator(): Correlator {
     if (ev.t > r.lastT) r.lastT = ev.t;
     switch (ev.type) {
       case 'realmStarted':
+        epoch++;
         r.kind = ev.kind;
         r.url = ev.url;
         r.origin = ev.origin;
@@ -682,6 +705,7 @@ export function createCorrelator(): Correlator {
         break;
       }
       case 'workerCreated': {
+        epoch++;
         const w = workerRealm(ev.worker);
         w.url = ev.url;
         w.origin = workerOrigin(ev.url, r.origin);
@@ -708,6 +732,35 @@ export function createCorrelator(): Correlator {
     const out = ar.out.length > 0 && q.in.length > cr.out.length;
     const inn = ar.in.length > 0 && q.out.length > cr.in.length;
     return out || inn;
+  }
+
+  /**
+   * A port joined to its only candidate before any traffic is a guess; traffic through it afterwards
+   * (a send from it that its partner received, or a receipt on it) confirms the guess, as the same
+   * traffic would have made the join confirmed had it arrived before the inference ran.
+   */
+  function confirmInferredJoins(): void {
+    for (const recv of inferable) {
+      for (const a of recv.arrived) {
+        if (!a.inferred || a.confirmed) continue;
+        const root = rootOf(a);
+        if (trafficThrough(root.out, a) || trafficThrough(root.in, a)) {
+          a.confirmed = true;
+          epoch++;
+        }
+      }
+    }
+  }
+
+  /** Is one of `list` (custody-ordered) a matched event of local `a`? Looks only at a's part (the tail). */
+  function trafficThrough(list: readonly (SendRec | RecvRec)[], a: LocalPort): boolean {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const x = list[i]!;
+      const at = x.local?.index ?? 0;
+      if (at < a.index) return false;
+      if (x.local === a && x.match) return true;
+    }
+    return false;
   }
 
   function inferArrivals(sender: Realm | undefined, recv: RecvRec): void {
@@ -782,6 +835,11 @@ export function createCorrelator(): Correlator {
     for (const recv of inferable) {
       const src = sourceOf(recv);
       inferArrivals(src.realm !== undefined && !src.ambiguous ? realms.get(src.realm) : undefined, recv);
+    }
+    confirmInferredJoins();
+    if (settledEpoch !== epoch) {
+      settled = new WeakMap();
+      settledEpoch = epoch;
     }
 
     // Broadcast: FIFO per receiving realm when one realm of that origin sent on that name.
@@ -943,6 +1001,11 @@ export function createCorrelator(): Correlator {
     for (const item of items) {
       if ('send' in item) {
         const s = item.send;
+        const known = settled.get(s);
+        if (known) {
+          messages.push(known);
+          continue;
+        }
         const ev = s.ev;
         const m: MessageModel = { id: `${s.realm.id}#${ev.seq}`, route: ev.route, fromRealm: s.realm.id, sentAt: ev.t, status: 'in-flight', ambiguous: false, transfers: transfersOfSend(s), send: ref(s) };
         if (ev.preview !== undefined) m.preview = ev.preview;
@@ -999,11 +1062,18 @@ export function createCorrelator(): Correlator {
           m.ambiguous = true;
           m.ambiguity = [...(m.ambiguity ?? []), 'partnerMayHaveMoved'];
         }
+        // Settled: nothing but an epoch change (join, undone pairs, realms) can alter it any more.
+        if (ev.route !== 'broadcast' && (s.match || ev.error || ev.outcome !== 'posted')) settled.set(s, m);
         messages.push(m);
         continue;
       }
       const r = item.recv;
       if (r.match || bcastMatched.has(r)) continue;
+      const known = settled.get(r);
+      if (known) {
+        messages.push(known);
+        continue;
+      }
       // A receipt no recorded send accounts for: a window message, a worker's message, or a port
       // message from a holder that is not instrumented (or whose send fell in a gap).
       const ev = r.ev;
@@ -1033,6 +1103,9 @@ export function createCorrelator(): Correlator {
         m.ambiguous = true;
         m.ambiguity = ambiguity;
       }
+      // A receipt no send accounts for yet: settled only when it brought no ports (whose inference may
+      // still change) and is not a broadcast (matched in this build, by the sends seen so far).
+      if (ev.route !== 'broadcast' && r.arrived.length === 0 && r.inference === undefined) settled.set(r, m);
       messages.push(m);
     }
     messages.sort((a, b) => (a.sentAt ?? a.receivedAt ?? 0) - (b.sentAt ?? b.receivedAt ?? 0));
@@ -1084,7 +1157,8 @@ export function createCorrelator(): Correlator {
   };
 
   return {
-    append(records, gaps = []) {
+    append(records, gaps = [], firstIndex) {
+      if (firstIndex !== undefined) index = firstIndex;
       for (const g of gaps) {
         const list = pendingGaps.get(g.realm) ?? [];
         list.push(g);
@@ -1107,7 +1181,13 @@ export function createCorrelator(): Correlator {
       pendingGaps.clear();
       version++;
     },
+    resume(realm, seq) {
+      const r = realmOf(realm);
+      if (seq > r.highestSeq) r.highestSeq = seq;
+      version++;
+    },
     realmGone(realm, at) {
+      epoch++;
       const r = realmOf(realm);
       if (r.goneAt === undefined || at < r.goneAt) r.goneAt = at;
       version++;
