@@ -1,17 +1,38 @@
-import { useState } from 'react';
+/**
+ * The panel's layout: toolbar, settings, filter bar, then the graph, the timeline and the inspector in
+ * resizable panes. Wide panels (DevTools docked at the bottom) get three columns; narrower ones put the
+ * graph above the timeline and the inspector; a very narrow one stacks all three. Sizes are kept per
+ * arrangement in localStorage.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionStatus } from './connection';
-import { EventList } from './EventList';
+import { GraphView } from './graph/GraphView';
 import { InspectorPane } from './Inspector';
-import { RealmTable } from './RealmTable';
 import type { LogStore } from './store';
 import type { TabChoice } from './tabId';
-import { SettingsBar, type SettingsControl } from './SettingsBar';
+import { SettingsBar, type LogBoundControl, type SettingsControl } from './SettingsBar';
+import { FilterBar } from './timeline/FilterBar';
+import { Timeline } from './timeline/Timeline';
 import { Toolbar } from './Toolbar';
 import { useVanilla } from './useLog';
+import type { ViewStore } from './viewState';
+
+/** Widths (px) at which the arrangement changes. */
+const THREE_COLUMNS_PX = 1100;
+const TWO_COLUMNS_PX = 640;
+
+export interface CaptureView {
+  name: string;
+  store: LogStore;
+  view: ViewStore;
+  onClose(): void;
+}
 
 export interface AppProps {
   store: LogStore;
+  view: ViewStore;
   tab: TabChoice;
   /** The connection's status store, once connected; null before. */
   status: StoreApi<ConnectionStatus> | null;
@@ -19,34 +40,162 @@ export interface AppProps {
   problem?: string | null;
   /** The recorder settings, once loaded from extension storage. */
   settings?: SettingsControl | null;
+  logBound?: LogBoundControl;
+  /** A capture file shown instead of the live log. */
+  capture?: CaptureView | null;
+  /** A message about the last file action (a capture that could not be opened or saved). */
+  notice?: string | null;
+  onDismissNotice?(): void;
+  onOpenFile?(file: File): void;
+  onSave?(): void;
+  onPreserveLog?(on: boolean): void;
 }
 
-function ConnectedToolbar({ store, status }: { store: LogStore; status: StoreApi<ConnectionStatus> }) {
-  return <Toolbar store={store} status={useVanilla(status)} />;
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(() => (typeof window === 'undefined' ? 1200 : window.innerWidth));
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width;
+      if (w !== undefined && w > 0) setWidth(w);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
 }
 
-export function App({ store, tab, status, problem = null, settings = null }: AppProps) {
-  // The inspected entry's arrival index: view state, not log state, so it lives here.
-  const [selected, setSelected] = useState<number | null>(null);
-  const message = problem ?? (tab.tabId === null ? tab.problem : null);
-  if (message !== null) {
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function Split({ id, orientation, panes }: { id: string; orientation: 'horizontal' | 'vertical'; panes: { id: string; size: string; min: number; node: ReactNode }[] }) {
+  const store = storage();
+  const layout = useDefaultLayout({ id: `entangle.${id}`, panelIds: panes.map((p) => p.id), ...(store ? { storage: store } : {}) });
+  const items: ReactNode[] = [];
+  panes.forEach((p, i) => {
+    if (i > 0) items.push(<Separator key={`sep-${p.id}`} className={`resize-handle ${orientation}`} />);
+    items.push(
+      <Panel key={p.id} id={p.id} defaultSize={p.size} minSize={p.min} className="pane" data-pane={p.id}>
+        {p.node}
+      </Panel>,
+    );
+  });
+  return (
+    <Group id={id} orientation={orientation} className="panes" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
+      {items}
+    </Group>
+  );
+}
+
+function Panes({ store, view, width }: { store: LogStore; view: ViewStore; width: number }) {
+  const inspectorRef = useRef<HTMLDivElement>(null);
+  const graph = <GraphView store={store} view={view} />;
+  const timeline = <Timeline store={store} view={view} onOpen={() => inspectorRef.current?.focus()} />;
+  const inspector = (
+    <div className="inspector-host" ref={inspectorRef} tabIndex={-1}>
+      <InspectorPane store={store} view={view} />
+    </div>
+  );
+  if (width >= THREE_COLUMNS_PX) {
     return (
-      <div className="app">
+      <Split
+        id="wide"
+        orientation="horizontal"
+        panes={[
+          { id: 'graph', size: '32', min: 160, node: graph },
+          { id: 'timeline', size: '43', min: 240, node: timeline },
+          { id: 'inspector', size: '25', min: 200, node: inspector },
+        ]}
+      />
+    );
+  }
+  const lower =
+    width >= TWO_COLUMNS_PX ? (
+      <Split
+        id="lower"
+        orientation="horizontal"
+        panes={[
+          { id: 'timeline', size: '60', min: 200, node: timeline },
+          { id: 'inspector', size: '40', min: 160, node: inspector },
+        ]}
+      />
+    ) : (
+      <Split
+        id="lower-narrow"
+        orientation="vertical"
+        panes={[
+          { id: 'timeline', size: '60', min: 80, node: timeline },
+          { id: 'inspector', size: '40', min: 80, node: inspector },
+        ]}
+      />
+    );
+  return (
+    <Split
+      id="stacked"
+      orientation="vertical"
+      panes={[
+        { id: 'graph', size: '40', min: 80, node: graph },
+        { id: 'rest', size: '60', min: 120, node: lower },
+      ]}
+    />
+  );
+}
+
+function ConnectedToolbar({ status, ...rest }: Omit<Parameters<typeof Toolbar>[0], 'status'> & { status: StoreApi<ConnectionStatus> }) {
+  return <Toolbar {...rest} status={useVanilla(status)} />;
+}
+
+export function App(props: AppProps) {
+  const { tab, status, problem = null, settings = null, logBound, capture = null, notice = null } = props;
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [rootRef, width] = useWidth();
+  const message = problem ?? (tab.tabId === null && capture === null ? tab.problem : null);
+  const store = capture?.store ?? props.store;
+  const view = capture?.view ?? props.view;
+
+  const toolbar = {
+    store,
+    capture: capture ? { name: capture.name, onClose: capture.onClose } : null,
+    settingsOpen,
+    onToggleSettings: () => setSettingsOpen((o) => !o),
+    ...(props.onOpenFile ? { onOpenFile: props.onOpenFile } : {}),
+    ...(props.onSave ? { onSave: props.onSave } : {}),
+    ...(props.onPreserveLog ? { onPreserveLog: props.onPreserveLog } : {}),
+  };
+
+  return (
+    <div className="app" ref={rootRef}>
+      {status && !capture ? <ConnectedToolbar {...toolbar} status={status} /> : <Toolbar {...toolbar} status={null} />}
+      {settingsOpen && <SettingsBar control={settings} {...(logBound ? { logBound } : {})} />}
+      {notice !== null && (
+        <div className="notice" role="alert" data-testid="notice">
+          <span>{notice}</span>
+          {props.onDismissNotice && (
+            <button type="button" onClick={props.onDismissNotice} aria-label="Dismiss">
+              ×
+            </button>
+          )}
+        </div>
+      )}
+      {message !== null ? (
         <div className="problem-banner" role="alert" data-testid="problem">
           {message}
         </div>
-      </div>
-    );
-  }
-  return (
-    <div className="app">
-      {status ? <ConnectedToolbar store={store} status={status} /> : <Toolbar store={store} status={null} />}
-      {settings && <SettingsBar control={settings} />}
-      <RealmTable store={store} />
-      <div className="split">
-        <EventList store={store} selected={selected} onSelect={setSelected} />
-        <InspectorPane store={store} selected={selected} />
-      </div>
+      ) : (
+        <>
+          <FilterBar store={store} view={view} />
+          <div className="panes-host">
+            <Panes key={capture ? `capture:${capture.name}` : 'live'} store={store} view={view} width={width} />
+          </div>
+        </>
+      )}
     </div>
   );
 }

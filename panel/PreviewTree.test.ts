@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Preview } from '../model/protocol';
-import { hexLines, previewNodes, type PreviewNode } from './PreviewTree';
+import { hexCaption, hexDump, hexLines, previewNodes, type PreviewNode } from './PreviewTree';
 
 /** Rows as compact `depth|label sep value|flags` strings. */
 function rows(p: Preview, toggled?: Set<string>): string[] {
@@ -124,14 +124,25 @@ describe('previewNodes: binary and blobs', () => {
     expect(hexLines('')).toEqual([]);
   });
 
-  it('ArrayBuffer: byteLength, hex head and the bytes not shown', () => {
-    expect(rows({ $t: 'arraybuffer', byteLength: 100, head: 'deadbeef' })).toEqual([
-      '0|ArrayBuffer(100 B)|open',
-      '1|byteLength: 100',
-      '1|0000: de ad be ef',
-      '1|… 96 more bytes',
+  it('hexDump: offset, hex cells and ASCII, sixteen bytes a row; says how many bytes are shown', () => {
+    const d = hexDump('48656c6c6f00ff7e' + '41'.repeat(10), 100);
+    expect(d.shown).toBe(18);
+    expect(d.total).toBe(100);
+    expect(d.rows).toEqual([
+      { offset: '0000', cells: ['48', '65', '6c', '6c', '6f', '00', 'ff', '7e', '41', '41', '41', '41', '41', '41', '41', '41'], ascii: 'Hello..~AAAAAAAA' },
+      { offset: '0010', cells: ['41', '41'], ascii: 'AA' },
     ]);
-    expect(previewNodes({ $t: 'arraybuffer', byteLength: 4, head: 'deadbeef' })[2]).toMatchObject({ tone: 'bytes', label: '0000' });
+    expect(hexCaption(d)).toBe('18 of 100 bytes shown');
+    expect(hexDump('', 0)).toEqual({ rows: [], shown: 0, total: 0 });
+    expect(hexDump('ABzz', 1)).toMatchObject({ shown: 1, total: 1, rows: [{ cells: ['ab'] }] });
+    expect(hexCaption(hexDump('', 8))).toBe('0 of 8 bytes shown');
+  });
+
+  it('ArrayBuffer: byteLength and a hex dump of the recorded head', () => {
+    expect(rows({ $t: 'arraybuffer', byteLength: 100, head: 'deadbeef' })).toEqual(['0|ArrayBuffer(100 B)|open', '1|byteLength: 100', '1|4 of 100 bytes shown']);
+    const hex = previewNodes({ $t: 'arraybuffer', byteLength: 4, head: 'deadbeef' })[2];
+    expect(hex).toMatchObject({ tone: 'bytes', label: '', value: '4 of 4 bytes shown' });
+    expect(hex?.hex?.rows).toEqual([{ offset: '0000', cells: ['de', 'ad', 'be', 'ef'], ascii: '....' }]);
   });
 
   it('detached ArrayBuffer', () => {
@@ -143,9 +154,10 @@ describe('previewNodes: binary and blobs', () => {
       '0|Uint16Array(2)|open',
       '1|length: 2',
       '1|byteLength: 4',
-      '1|0000: 01 00 02 00',
+      '1|4 of 4 bytes shown',
     ]);
-    expect(rows({ $t: 'typedarray', kind: 'DataView', length: 2, byteLength: 2, head: 'abcd' })).toEqual(['0|DataView(2)|open', '1|byteLength: 2', '1|0000: ab cd']);
+    expect(rows({ $t: 'typedarray', kind: 'DataView', length: 2, byteLength: 2, head: 'abcd' })).toEqual(['0|DataView(2)|open', '1|byteLength: 2', '1|2 of 2 bytes shown']);
+    expect(previewNodes({ $t: 'typedarray', kind: 'Float64Array', length: 100, byteLength: 800, head: '' })[3]).toMatchObject({ value: '0 of 800 bytes shown', hex: { rows: [], shown: 0, total: 800 } });
   });
 
   it('Blob and File metadata', () => {

@@ -1,7 +1,8 @@
 /**
  * The payload preview as an expandable tree. `previewNodes` (pure, unit-tested) flattens a Preview
  * into rows; `PreviewTree` renders those rows as React text (never HTML) and keeps which nodes the
- * user opened or closed.
+ * user opened or closed. The recorded bytes of an ArrayBuffer, typed array or DataView are one row
+ * holding a hex dump (`hexDump`: offset, hex bytes, ASCII), shown by `HexView`.
  */
 import { useState } from 'react';
 import type { Preview } from '../model/protocol';
@@ -30,12 +31,32 @@ export interface PreviewNode {
   expandable: boolean;
   /** Whether the node's children follow (only for expandable nodes). */
   open: boolean;
+  /** A hex dump row (the recorded head of a binary value): rendered by `HexView`, `value` is its caption. */
+  hex?: HexDump;
+}
+
+export interface HexRow {
+  /** Byte offset of the row, hex, at least four digits. */
+  offset: string;
+  /** Up to HEX_LINE_BYTES two-digit hex bytes. */
+  cells: string[];
+  /** The same bytes as printable ASCII, `.` for the others. */
+  ascii: string;
+}
+
+export interface HexDump {
+  rows: HexRow[];
+  /** Bytes recorded (the preview keeps only the first few). */
+  shown: number;
+  /** Bytes the value has. */
+  total: number;
 }
 
 /** A container's child: a value to describe, a ready-made leaf (hex line), or a marker row. */
 type Child =
   | { label: string; sep: PreviewNode['sep']; value: Preview }
   | { label: string; sep: PreviewNode['sep']; text: string; tone: Tone }
+  | { hex: HexDump }
   | { marker: string };
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -68,12 +89,33 @@ export function hexLines(head: string): { offset: string; hex: string }[] {
   return out;
 }
 
+/** A hex dump of a `head` string (two hex digits a byte) of a value of `total` bytes. */
+export function hexDump(head: string, total: number): HexDump {
+  const clean = typeof head === 'string' ? head.replace(/[^0-9a-f]/gi, '').toLowerCase() : '';
+  const pairs = clean.match(/../g) ?? [];
+  const rows: HexRow[] = [];
+  for (let i = 0; i < pairs.length; i += HEX_LINE_BYTES) {
+    const cells = pairs.slice(i, i + HEX_LINE_BYTES);
+    const ascii = cells
+      .map((h) => {
+        const b = parseInt(h, 16);
+        return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+      })
+      .join('');
+    rows.push({ offset: i.toString(16).padStart(4, '0'), cells, ascii });
+  }
+  const t = Number.isSafeInteger(total) && total >= 0 ? total : pairs.length;
+  return { rows, shown: pairs.length, total: Math.max(t, pairs.length) };
+}
+
+/** "4 of 100 bytes shown". */
+export function hexCaption(d: HexDump): string {
+  return `${d.shown.toLocaleString('en-US')} of ${plural(d.total, 'byte')} shown`;
+}
+
 function byteChildren(head: string, byteLength: number): Child[] {
-  const lines = hexLines(head);
-  const shown = lines.reduce((n, l) => n + (l.hex.length + 1) / 3, 0);
-  const out: Child[] = lines.map((l) => ({ label: l.offset, sep: ':', text: l.hex, tone: 'bytes' }));
-  if (byteLength > shown) out.push({ marker: `… ${plural(byteLength - shown, 'more byte')}` });
-  return out;
+  const d = hexDump(head, byteLength);
+  return d.total > 0 ? [{ hex: d }] : [];
 }
 
 function isoDate(v: number): string {
@@ -220,6 +262,7 @@ export function previewNodes(preview: Preview, toggled: ReadonlySet<string> = ne
     d.children.forEach((c, i) => {
       const cid = id === '' ? String(i) : `${id}/${i}`;
       if ('marker' in c) out.push({ id: cid, depth: depth + 1, label: '', sep: '', value: c.marker, tone: 'meta', expandable: false, open: false });
+      else if ('hex' in c) out.push({ id: cid, depth: depth + 1, label: '', sep: '', value: hexCaption(c.hex), tone: 'bytes', expandable: false, open: false, hex: c.hex });
       else if ('text' in c) out.push({ id: cid, depth: depth + 1, label: c.label, sep: c.sep, value: c.text, tone: c.tone, expandable: false, open: false });
       else visit(c.value, cid, depth + 1, c.label, c.sep);
     });
@@ -240,33 +283,74 @@ export function PreviewTree({ preview }: { preview: Preview }) {
   return (
     <div className="tree mono" role="tree" data-testid="preview-tree">
       {rows.map((r) => (
-        <div
-          key={r.id}
-          className="tree-row"
-          role="treeitem"
-          aria-level={r.depth + 1}
-          aria-expanded={r.expandable ? r.open : undefined}
-          style={{ paddingLeft: 4 + r.depth * 14 }}
-          tabIndex={r.expandable ? 0 : undefined}
-          onClick={r.expandable ? () => toggle(r.id) : undefined}
-          onKeyDown={
-            r.expandable
-              ? (e) => {
-                  const want = e.key === 'ArrowRight' ? true : e.key === 'ArrowLeft' ? false : e.key === 'Enter' || e.key === ' ' ? !r.open : null;
-                  if (want === null) return;
-                  e.preventDefault();
-                  e.stopPropagation();
-                  if (want !== r.open) toggle(r.id);
-                }
-              : undefined
-          }
-        >
-          <span className={r.expandable ? 'twisty' : 'twisty leaf'} aria-hidden="true">
-            {r.expandable ? (r.open ? '▾' : '▸') : ''}
-          </span>
-          {r.label !== '' && <span className={r.sep === '→' ? 'tree-key map-key' : 'tree-key'}>{r.label}</span>}
-          {r.sep !== '' && <span className="tree-sep">{r.sep === '→' ? ' → ' : ': '}</span>}
-          <span className={`tree-val t-${r.tone}`}>{r.value}</span>
+        <TreeRow key={r.id} row={r} toggle={toggle} />
+      ))}
+    </div>
+  );
+}
+
+function TreeRow({ row: r, toggle }: { row: PreviewNode; toggle: (id: string) => void }) {
+  if (r.hex) {
+    return (
+      <div className="tree-row tree-hex" role="treeitem" aria-level={r.depth + 1} style={{ paddingLeft: 4 + r.depth * 14 + 12 }}>
+        <HexView dump={r.hex} />
+      </div>
+    );
+  }
+  return (
+    <div
+      className="tree-row"
+      role="treeitem"
+      aria-level={r.depth + 1}
+      aria-expanded={r.expandable ? r.open : undefined}
+      style={{ paddingLeft: 4 + r.depth * 14 }}
+      tabIndex={r.expandable ? 0 : undefined}
+      onClick={r.expandable ? () => toggle(r.id) : undefined}
+      onKeyDown={
+        r.expandable
+          ? (e) => {
+              const want = e.key === 'ArrowRight' ? true : e.key === 'ArrowLeft' ? false : e.key === 'Enter' || e.key === ' ' ? !r.open : null;
+              if (want === null) return;
+              e.preventDefault();
+              e.stopPropagation();
+              if (want !== r.open) toggle(r.id);
+            }
+          : undefined
+      }
+    >
+      <span className={r.expandable ? 'twisty' : 'twisty leaf'} aria-hidden="true">
+        {r.expandable ? (r.open ? '▾' : '▸') : ''}
+      </span>
+      {r.label !== '' && <span className={r.sep === '→' ? 'tree-key map-key' : 'tree-key'}>{r.label}</span>}
+      {r.sep !== '' && <span className="tree-sep">{r.sep === '→' ? ' → ' : ': '}</span>}
+      <span className={`tree-val t-${r.tone}`}>{r.value}</span>
+    </div>
+  );
+}
+
+/** Pads a row's cells to a full line (so the ASCII column lines up) with a gap after the eighth. */
+function hexCells(cells: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < HEX_LINE_BYTES; i++) {
+    if (i > 0) out += i === HEX_LINE_BYTES / 2 ? '  ' : ' ';
+    out += cells[i] ?? '  ';
+  }
+  return out;
+}
+
+/** A hex dump: offset, hex bytes and ASCII columns, and how many of the value's bytes were recorded. */
+export function HexView({ dump }: { dump: HexDump }) {
+  return (
+    <div className="hex-view mono" data-testid="hex-view">
+      <div className="hex-caption">
+        {hexCaption(dump)}
+        {dump.shown < dump.total ? ' (the recorder keeps the first bytes only)' : ''}
+      </div>
+      {dump.rows.map((r) => (
+        <div key={r.offset} className="hex-line">
+          <span className="hex-off">{r.offset}</span>
+          <span className="hex-bytes">{hexCells(r.cells)}</span>
+          <span className="hex-ascii">{r.ascii}</span>
         </div>
       ))}
     </div>

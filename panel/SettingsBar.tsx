@@ -4,6 +4,8 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { RecorderSettings } from '../extension/settings';
+import { RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from '../model/relay';
+import { LOG_BOUND_CHOICES } from './panelSettings';
 import { useVanilla } from './useLog';
 
 export interface SettingsControl {
@@ -11,11 +13,42 @@ export interface SettingsControl {
   save(next: RecorderSettings): void;
 }
 
-export function SettingsBar({ control }: { control: SettingsControl }) {
+/** The panel's own log bound: shown with the bound in force, changed for the next time the panel opens. */
+export interface LogBoundControl {
+  current: number;
+  saved: number;
+  save(bound: number): void;
+}
+
+export function SettingsBar({ control, logBound }: { control: SettingsControl | null; logBound?: LogBoundControl }) {
+  return (
+    <div className="settings" data-testid="settings">
+      {control && <RecorderSettingsFields control={control} />}
+      {logBound && (
+        <label title={`The panel keeps at most this many events (now ${logBound.current.toLocaleString('en-US')}); older ones are evicted and counted`}>
+          panel log
+          <select data-testid="setting-log-bound" value={logBound.saved} onChange={(e) => logBound.save(Number(e.currentTarget.value))}>
+            {LOG_BOUND_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n.toLocaleString('en-US')} events
+              </option>
+            ))}
+          </select>
+          {logBound.saved !== logBound.current && <span className="muted"> (applies when the panel is opened again)</span>}
+        </label>
+      )}
+      <span className="muted" data-testid="relay-bounds" title="Each frame's relay holds this much while no panel takes its events; beyond it, the oldest go and a counted gap is shown">
+        relay buffer per frame: {RELAY_BUFFER_EVENTS.toLocaleString('en-US')} events / {Math.round(RELAY_BUFFER_CHARS / 1024 / 1024)} MB
+      </span>
+    </div>
+  );
+}
+
+function RecorderSettingsFields({ control }: { control: SettingsControl }) {
   const settings = useVanilla(control.store);
   const update = (patch: Partial<RecorderSettings>) => control.save({ ...settings, ...patch });
   return (
-    <div className="settings" data-testid="settings" title="Recorder settings: they apply to every page, from its next event on">
+    <span className="recorder-settings" title="Recorder settings: they apply to every page, from its next event on">
       <label>
         <input
           type="checkbox"
@@ -39,6 +72,6 @@ export function SettingsBar({ control }: { control: SettingsControl }) {
           }}
         />
       </label>
-    </div>
+    </span>
   );
 }

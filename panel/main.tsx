@@ -7,30 +7,61 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RecorderSettings } from '../extension/settings';
-import type { SettingsControl } from './SettingsBar';
-import { App } from './App';
+import type { LogBoundControl, SettingsControl } from './SettingsBar';
+import { App, type CaptureView } from './App';
+import { captureBytes, captureFileName, openCapture } from './captureFiles';
 import type { ConnectionStatus } from './connection';
+import { loadPanelSettings, savePanelSettings } from './panelSettings';
 import { createLogStore, type LogStore } from './store';
 import { chooseTabId, type ChromeLike } from './tabId';
+import { createViewStore, type ViewStore } from './viewState';
 import './panel.css';
 
 declare global {
   interface Window {
-    /** For tests driving the panel page (the extension's own page, not the inspected one). */
-    __entangle?: { store: LogStore; connects(): number };
+    /** For tests and benchmarks driving the panel page (the extension's own page, not the inspected one). */
+    __entangle?: {
+      store: LogStore;
+      view: ViewStore;
+      connects(): number;
+      /** The store and view of an opened capture file, while one is shown. */
+      capture(): CaptureView | null;
+      /** Opens capture bytes as if the user picked a file (benchmarks). */
+      openCaptureBytes(bytes: Uint8Array, name: string): Promise<void>;
+    };
   }
 }
 
-type ChromeGlobal = ChromeLike & { devtools?: { panels?: { themeName?: string } }; runtime?: { id?: string } };
+type ChromeGlobal = ChromeLike & {
+  devtools?: { panels?: { themeName?: string; setThemeChangeHandler?: (cb: (name: string) => void) => void } };
+  runtime?: { id?: string };
+};
 const chromeApi = (globalThis as { chrome?: ChromeGlobal }).chrome;
 
-// DevTools tells its theme; elsewhere the stylesheet follows prefers-color-scheme.
+// DevTools tells its theme (and its changes); elsewhere the stylesheet follows prefers-color-scheme.
+const applyTheme = (name: string): void => {
+  document.documentElement.dataset.theme = name === 'dark' ? 'dark' : 'light';
+};
 const themeName = chromeApi?.devtools?.panels?.themeName;
-if (themeName !== undefined) document.documentElement.dataset.theme = themeName === 'dark' ? 'dark' : 'light';
+if (themeName !== undefined) applyTheme(themeName);
+try {
+  chromeApi?.devtools?.panels?.setThemeChangeHandler?.(applyTheme);
+} catch {
+  // Older DevTools: the theme stays as it was when the panel opened.
+}
 
-const store = createLogStore();
+const params = new URLSearchParams(location.search);
+const panelSettings = loadPanelSettings();
+const store = createLogStore({
+  bound: panelSettings.logBound,
+  // The command-line recorder keeps everything: a navigation must not clear what it records.
+  preserveLog: params.get('preserveLog') === '1' || panelSettings.preserveLog,
+});
+const view = createViewStore();
 let connection: StoreApi<ConnectionStatus> | null = null;
-window.__entangle = { store, connects: () => connection?.getState().connects ?? 0 };
+let capture: CaptureView | null = null;
+let notice: string | null = null;
+let savedBound = panelSettings.logBound;
 
 const tab = chooseTabId(chromeApi, location.search);
 const container = document.getElementById('root');
@@ -38,14 +69,100 @@ if (!container) throw new Error('panel.html: #root is missing');
 const root = createRoot(container);
 
 let settings: SettingsControl | null = null;
+let lastStatus: StoreApi<ConnectionStatus> | null = null;
+let lastProblem: string | null = null;
+
+async function openBytes(bytes: Uint8Array, name: string): Promise<void> {
+  const result = await openCapture(bytes, name);
+  if (!result.ok) {
+    notice = result.error;
+  } else {
+    notice = null;
+    capture = {
+      name,
+      store: result.opened.store,
+      view: createViewStore(),
+      onClose: () => {
+        capture = null;
+        rerender();
+      },
+    };
+  }
+  rerender();
+}
+
+async function openFile(file: File): Promise<void> {
+  try {
+    await openBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+  } catch (err) {
+    notice = `${file.name}: could not be read (${err instanceof Error ? err.message : String(err)})`;
+    rerender();
+  }
+}
+
+async function save(): Promise<void> {
+  const shown = capture?.store ?? store;
+  try {
+    const bytes = await captureBytes(shown.getState());
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/gzip' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = captureFileName(shown.getState());
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    notice = `The capture could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+    rerender();
+  }
+}
+
+const logBound: () => LogBoundControl = () => ({
+  current: store.getState().log.bound,
+  saved: savedBound,
+  save: (bound) => {
+    savedBound = savePanelSettings({ logBound: bound }).logBound;
+    rerender();
+  },
+});
 
 function render(status: StoreApi<ConnectionStatus> | null, problem: string | null = null): void {
+  lastStatus = status;
+  lastProblem = problem;
   root.render(
     <StrictMode>
-      <App store={store} tab={tab} status={status} problem={problem} settings={settings} />
+      <App
+        store={store}
+        view={view}
+        tab={tab}
+        status={status}
+        problem={problem}
+        settings={settings}
+        logBound={logBound()}
+        capture={capture}
+        notice={notice}
+        onDismissNotice={() => {
+          notice = null;
+          rerender();
+        }}
+        onOpenFile={(file) => void openFile(file)}
+        onSave={() => void save()}
+        onPreserveLog={(on) => savePanelSettings({ preserveLog: on })}
+      />
     </StrictMode>,
   );
 }
+
+function rerender(): void {
+  render(lastStatus, lastProblem);
+}
+
+window.__entangle = {
+  store,
+  view,
+  connects: () => connection?.getState().connects ?? 0,
+  capture: () => capture,
+  openCaptureBytes: openBytes,
+};
 
 render(null);
 

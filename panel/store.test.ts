@@ -118,7 +118,7 @@ describe('log store', () => {
   });
 
   it('evicts the oldest events beyond the bound and counts them', () => {
-    const store = createLogStore({ bound: 4 });
+    const store = createLogStore({ bound: 4, preserveLog: true });
     store.getState().batchReceived(routed('A', seqs(1, 3)));
     store.getState().batchReceived(routed('B', seqs(1, 3)));
     const s = store.getState();
@@ -143,7 +143,7 @@ describe('log store', () => {
   });
 
   it('counts events per type and per realm', () => {
-    const store = createLogStore();
+    const store = createLogStore({ preserveLog: true });
     store.getState().batchReceived(routed('A', seqs(1, 3)));
     store.getState().batchReceived(routed('B', seqs(1, 1)));
     const s = store.getState();
@@ -213,5 +213,122 @@ describe('log store', () => {
     expect(Object.getPrototypeOf(have)).toBe(Object.prototype);
     expect(Object.keys(have)).toEqual(['__proto__']);
     expect(JSON.parse(JSON.stringify(have))).toEqual(JSON.parse('{"__proto__":2}'));
+  });
+});
+
+describe('log store: the model', () => {
+  const channel = (seq: number): EntangleEvent => ({ type: 'channelCreated', seq, t: 1000 + seq, channel: 'top:c1', port1: 'top:1', port2: 'top:2' });
+  const start = (seq: number, port: string): EntangleEvent => ({ type: 'portStarted', seq, t: 1000 + seq, port, implicit: true });
+  const send = (seq: number, port: string): EntangleEvent => ({ type: 'messageSent', seq, t: 1000 + seq, route: 'port', port, transfer: [], outcome: 'posted', preview: seq });
+  const recv = (seq: number, port: string): EntangleEvent => ({ type: 'messageReceived', seq, t: 1000.5 + seq, route: 'port', port, origin: '', ports: [], preview: seq });
+
+  it('keeps the capture model of the events it holds, batch by batch', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('top', [started(1), channel(2), start(3, 'top:2'), send(4, 'top:1'), recv(5, 'top:2')]));
+    let m = store.getState().model();
+    expect(m.messages.map((x) => [x.status, x.fromPort, x.toPort])).toEqual([['delivered', 'top:1', 'top:2']]);
+    expect(m.messages[0]!.send?.index).toBe(3);
+    expect(store.getState().log.byIndex(m.messages[0]!.send!.index)?.event.type).toBe('messageSent');
+    store.getState().batchReceived(routed('top', [send(6, 'top:1')]));
+    m = store.getState().model();
+    expect(m.messages.map((x) => x.status)).toEqual(['delivered', 'in-flight']);
+    store.getState().batchReceived(routed('top', [recv(7, 'top:2')]));
+    expect(store.getState().model().messages.map((x) => x.status)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('after a clear, knows the realms (not their old events) and reports no gap for what was cleared', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('top', [started(1), channel(2), send(3, 'top:1')]));
+    store.getState().logCleared();
+    store.getState().batchReceived(routed('top', [send(4, 'top:1')]));
+    const m = store.getState().model();
+    expect(m.realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top']]);
+    expect(m.channels.map((c) => c.id)).toEqual(['top:c1']);
+    expect(m.messages[0]?.toPort).toBe('top:2');
+    expect(m.gaps).toEqual([]);
+    expect(m.messages.map((x) => x.id)).toEqual(['top#4']);
+  });
+
+  it('while paused, leaves the events out of the model without counting a gap', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('top', [started(1), channel(2)]));
+    store.getState().recordingPaused();
+    store.getState().batchReceived(routed('top', [send(3, 'top:1')]));
+    store.getState().recordingResumed();
+    store.getState().batchReceived(routed('top', [send(4, 'top:1')]));
+    const m = store.getState().model();
+    expect(m.gaps).toEqual([]);
+    expect(m.messages.map((x) => x.id)).toEqual(['top#4']);
+  });
+
+  it('rebuilds the model from what the log holds once a quarter of its bound was evicted', () => {
+    const store = createLogStore({ bound: 8 });
+    store.getState().batchReceived(routed('top', [started(1), channel(2), start(3, 'top:2')]));
+    for (let s = 4; s < 40; s += 2) store.getState().batchReceived(routed('top', [send(s, 'top:1'), recv(s + 1, 'top:2')]));
+    const m = store.getState().model();
+    // Only the messages whose events are held (and at most a quarter of the bound more), all still
+    // matched on their channel; none reported as a gap; the realm still known as 'top'.
+    expect(m.messages.length).toBeLessThanOrEqual(5);
+    expect(m.messages.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(m.messages.map((x) => x.status))).toEqual(new Set(['delivered']));
+    expect(m.channels.map((c) => c.id)).toEqual(['top:c1']);
+    expect(m.gaps).toEqual([]);
+    expect(m.realms[0]!.kind).toBe('top');
+    for (const x of m.messages) expect(store.getState().log.byIndex(x.send!.index)?.event.seq).toBe(Number(x.id.split('#')[1]));
+  });
+
+  it('clears the log when the tab navigates to a new top document, unless preserveLog is on', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    store.getState().batchReceived(routed('new', [started(1, 'https://a.test/next')]));
+    let s = store.getState();
+    expect(s.navigations).toBe(1);
+    expect(logSeqs(s.log)).toEqual(['new#1']);
+    expect(s.model().realms.map((r) => r.id)).toEqual(['new']);
+
+    const kept = createLogStore({ preserveLog: true });
+    kept.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    kept.getState().batchReceived(routed('new', [started(1, 'https://a.test/next')]));
+    s = kept.getState();
+    expect(s.navigations).toBe(0);
+    expect(logSeqs(s.log)).toEqual(['old#1', 'old#2', 'new#1']);
+    // An iframe's realm starting is not a navigation.
+    s.batchReceived(routed('ifr', [{ ...(started(1) as Extract<EntangleEvent, { type: 'realmStarted' }>), kind: 'iframe' }], { frameId: 3, parentFrameId: 0 }));
+    expect(kept.getState().navigations).toBe(0);
+  });
+
+  it('keeps the new page’s frames whose batches arrive before its top document’s', () => {
+    const store = createLogStore();
+    const frameStarted = (seq: number, t: number): EntangleEvent => ({ ...(started(seq) as Extract<EntangleEvent, { type: 'realmStarted' }>), t, kind: 'iframe' });
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    // The old page's frame started before the new top document; the new page's frame after it.
+    store.getState().batchReceived(routed('oldFrame', [frameStarted(1, 1000.5)], { frameId: 3, parentFrameId: 0 }));
+    store.getState().batchReceived(routed('newFrame', [frameStarted(1, 5000), closed(2)], { frameId: 4, parentFrameId: 0 }));
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 4000 }]));
+    const s = store.getState();
+    expect(s.navigations).toBe(1);
+    expect(logSeqs(s.log)).toEqual(['newFrame#1', 'newFrame#2', 'new#1']);
+    expect(s.total).toBe(3);
+    expect(s.countsByType.realmStarted).toBe(2);
+    expect(s.realms.get('oldFrame')?.retired).toBe(true);
+    expect(s.realms.get('newFrame')).toMatchObject({ events: 2 });
+    expect(s.realms.get('newFrame')?.retired).toBeUndefined();
+    expect(s.model().realms.map((r) => r.id).sort()).toEqual(['new', 'newFrame']);
+    // The rebuilt model still places the kept frame in the frame tree (log entries do not carry it).
+    expect(s.model().realms.find((r) => r.id === 'newFrame')?.parent).toBe('new');
+    expect(s.model().gaps).toEqual([]);
+  });
+
+  it('loads a capture (records and gaps) into an empty store, with the model, and refuses a non-empty one', () => {
+    const store = createLogStore();
+    const rec = (event: EntangleEvent) => ({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event });
+    store.getState().captureLoaded([rec(started(1)), rec(channel(2)), rec(start(3, 'top:2')), rec(send(4, 'top:1')), rec(recv(6, 'top:2'))], [{ realm: 'top', from: 5, to: 5, reason: 'relayBufferFull' }]);
+    const s = store.getState();
+    expect(s.total).toBe(5);
+    expect(s.recording).toBe(false);
+    expect(s.gapCount).toBe(1);
+    expect(s.missing).toBe(1);
+    expect(s.model().messages.map((x) => x.status)).toEqual(['delivered']);
+    expect(() => s.captureLoaded([rec(started(1))], [])).toThrow(/empty/);
   });
 });

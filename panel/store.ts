@@ -16,7 +16,10 @@ import {
   type RealmKind,
   type RoutedBatch,
 } from '../model/protocol';
+import type { CaptureModel } from '../model/correlator';
+import type { LogGap, LogRecord } from '../model/log';
 import { EventLog } from './eventLog';
+import { ModelKeeper } from './modelKeeper';
 
 /** Most events the log keeps; older ones are evicted (and counted in `evicted`). */
 export const LOG_BOUND = 200_000;
@@ -67,6 +70,12 @@ export interface RealmInfo {
   relayDropped: number;
   /** The background reported the frame gone. */
   gone: boolean;
+  /** When (epoch ms, like event times). */
+  goneAt?: number;
+  /** The realm's `realmStarted` record, kept to introduce the realm to the model again after a clear. */
+  started?: LogRecord;
+  /** The tab navigated away from the realm's page (and the log was cleared for it): not shown again. */
+  retired?: boolean;
 }
 
 export type CountsByType = Readonly<Record<EventType, number>>;
@@ -97,6 +106,10 @@ export interface LogData {
   notRecorded: number;
   /** `t` of the first event recorded since the last clear: times in the view are relative to it. */
   t0: number | null;
+  /** Keep the log when the tab navigates (off: a new top document clears it, like Network's option). */
+  preserveLog: boolean;
+  /** Clears made because the tab navigated (preserveLog off). */
+  navigations: number;
 }
 
 export interface LogActions {
@@ -108,8 +121,20 @@ export interface LogActions {
   frameGone(realm: RealmId): void;
   recordingPaused(): void;
   recordingResumed(): void;
+  preserveLogChanged(on: boolean): void;
+  /**
+   * Loads a saved log (a capture file's records, in arrival order, and its known gaps) into this store,
+   * which must be empty: a capture is viewed in a store of its own, never mixed with live events.
+   */
+  captureLoaded(records: readonly LogRecord[], gaps: readonly LogGap[]): void;
   /** Per realm, the highest sequence number accounted for — what to send as `subscribe.have`. */
   haveMap(): Record<RealmId, number>;
+  /**
+   * The capture model (realms, channels, ports, messages with a status) of the events held, from
+   * `model/correlator.ts`. Memoised: cheap to call again until the next change. Read it when drawing,
+   * not per batch.
+   */
+  model(): CaptureModel;
 }
 
 export type LogState = LogData & LogActions;
@@ -118,6 +143,8 @@ export type LogStore = StoreApi<LogState>;
 export interface LogStoreOptions {
   /** Most events kept (default LOG_BOUND). */
   bound?: number;
+  /** Initial `preserveLog` (default false). */
+  preserveLog?: boolean;
 }
 
 export function zeroCounts(): Record<EventType, number> {
@@ -126,141 +153,285 @@ export function zeroCounts(): Record<EventType, number> {
 
 export function createLogStore(options: LogStoreOptions = {}): LogStore {
   const log = new EventLog<LogEntry>(options.bound ?? LOG_BOUND);
+  const keeper = new ModelKeeper(log);
+  const known = (realms: ReadonlyMap<RealmId, RealmInfo>) => [...realms.values()].filter((r) => !r.retired);
 
-  return createStore<LogState>()((set, get) => ({
-    version: 0,
-    log,
-    realms: new Map(),
-    countsByType: zeroCounts(),
-    total: 0,
-    gaps: [],
-    gapCount: 0,
-    missing: 0,
-    evicted: 0,
-    duplicates: 0,
-    recording: true,
-    notRecorded: 0,
-    t0: null,
-
-    batchReceived(routed) {
+  return createStore<LogState>()((set, get) => {
+    /**
+     * A new top document started at `at`: the realms of the old page are retired (kept only for sequence
+     * bookkeeping) and their events leave the log. Realms that started after it belong to the new
+     * page: their batches can reach the panel before the new top's (a late subscriber gets each frame's
+     * buffer in no particular order), so their events are kept, re-appended after the clear.
+     */
+    const navigated = (at: number): void => {
+      const before = get();
+      const stays = (info: RealmInfo): boolean => !info.retired && info.started !== undefined && info.started.event.t > at;
+      const kept = [...before.log].filter((e) => {
+        const info = before.realms.get(e.realm);
+        return info !== undefined && stays(info);
+      });
+      const keptGaps = before.gaps.filter((g) => {
+        const info = before.realms.get(g.realm);
+        return info !== undefined && stays(info);
+      });
+      const realms = new Map<RealmId, RealmInfo>();
+      for (const [id, info] of before.realms) realms.set(id, stays(info) ? info : { ...info, retired: true });
+      set({ realms, navigations: before.navigations + 1 });
+      get().logCleared();
+      if (kept.length === 0 && keptGaps.length === 0) return;
       const s = get();
-      const { batch, tabId, frameId, parentFrameId } = routed;
-      const realm = batch.realm;
-      const prev = s.realms.get(realm);
-      const info: RealmInfo = prev
-        ? { ...prev, tabId, frameId, gone: false }
-        : { realm, tabId, frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
-      if (parentFrameId !== undefined) info.parentFrameId = parentFrameId;
-      if (routed.url !== undefined) info.documentUrl = routed.url;
-
-      let highest = info.highestSeq;
-      const newGaps: Gap[] = [];
-      const addGap = (from: number, to: number, reason: GapReason): void => {
-        if (to < from) return;
-        newGaps.push({ realm, from, to, reason });
-        info.gaps += to - from + 1;
-        if (reason !== 'unknown') info.relayDropped += to - from + 1;
-      };
-
-      // The relay's report of what it dropped just before this batch: only the part not yet accounted for.
-      const dropped = routed.dropped;
-      if (dropped && dropped.from <= dropped.to && dropped.to > highest) {
-        const from = Math.max(dropped.from, highest + 1);
-        addGap(highest + 1, from - 1, 'unknown');
-        addGap(from, dropped.to, dropped.reason);
-        highest = dropped.to;
+      const counts = { ...s.countsByType };
+      const again = new Map(s.realms);
+      let t0: number | null = null;
+      for (const e of kept) {
+        t0 = t0 === null ? e.event.t : Math.min(t0, e.event.t);
+        log.push({ ...e, index: log.end });
+        const info = again.get(e.realm);
+        if (info) again.set(e.realm, { ...info, events: info.events + 1 });
+        counts[e.event.type]++;
       }
-
-      let counts: Record<EventType, number> | null = null;
-      let { total, evicted, duplicates, notRecorded, t0 } = s;
-      for (const event of batch.events) {
-        if (!(event.seq > highest)) {
-          duplicates++;
-          continue;
-        }
-        if (event.seq > highest + 1) addGap(highest + 1, event.seq - 1, 'unknown');
-        highest = event.seq;
-        if (event.type === 'realmStarted') {
-          info.kind = event.kind;
-          info.url = event.url;
-          info.origin = event.origin;
-        }
-        if (!s.recording) {
-          notRecorded++;
-          continue;
-        }
-        t0 ??= event.t;
-        if (log.push({ index: log.end, realm, frameId, tabId, event }) !== undefined) evicted++;
-        counts ??= { ...s.countsByType };
-        counts[event.type]++;
-        info.events++;
-        total++;
+      for (const g of keptGaps) {
+        const info = again.get(g.realm);
+        if (info) again.set(g.realm, { ...info, gaps: info.gaps + g.to - g.from + 1, relayDropped: info.relayDropped + (g.reason === 'unknown' ? 0 : g.to - g.from + 1) });
       }
-      info.highestSeq = highest;
-
-      const realms = new Map(s.realms);
-      realms.set(realm, info);
-      const missing = newGaps.reduce((n, g) => n + g.to - g.from + 1, s.missing);
-      const gaps = newGaps.length === 0 ? s.gaps : [...s.gaps, ...newGaps].slice(-GAPS_LISTED);
+      // The kept realms' sequence numbers before their first held event are not theirs any more: a
+      // rebuild (not an append) tells the correlator so.
+      keeper.rebuild(known(again));
       set({
         version: s.version + 1,
-        realms,
-        countsByType: counts ?? s.countsByType,
-        total,
-        gaps,
-        gapCount: s.gapCount + newGaps.length,
-        missing,
-        evicted,
-        duplicates,
-        notRecorded,
+        realms: again,
+        countsByType: counts,
+        total: kept.length,
+        gaps: keptGaps,
+        gapCount: keptGaps.length,
+        missing: keptGaps.reduce((n, g) => n + g.to - g.from + 1, 0),
         t0,
       });
-    },
+    };
 
-    logCleared() {
-      const s = get();
-      log.clear();
-      const realms = new Map<RealmId, RealmInfo>();
-      for (const [id, info] of s.realms) realms.set(id, { ...info, events: 0, gaps: 0, relayDropped: 0 });
-      set({
-        version: s.version + 1,
-        realms,
-        countsByType: zeroCounts(),
-        total: 0,
-        gaps: [],
-        gapCount: 0,
-        missing: 0,
-        evicted: 0,
-        duplicates: 0,
-        notRecorded: 0,
-        t0: null,
-      });
-    },
+    return {
+      version: 0,
+      log,
+      realms: new Map(),
+      countsByType: zeroCounts(),
+      total: 0,
+      gaps: [],
+      gapCount: 0,
+      missing: 0,
+      evicted: 0,
+      duplicates: 0,
+      recording: true,
+      notRecorded: 0,
+      t0: null,
+      preserveLog: options.preserveLog ?? false,
+      navigations: 0,
 
-    frameGone(realm) {
-      const s = get();
-      const info = s.realms.get(realm);
-      if (!info || info.gone) return;
-      const realms = new Map(s.realms);
-      realms.set(realm, { ...info, gone: true });
-      set({ version: s.version + 1, realms });
-    },
+      batchReceived(routed) {
+        const newTopAt = get().preserveLog || get().total === 0 ? null : newTopDocumentAt(get().realms, routed);
+        if (newTopAt !== null) navigated(newTopAt);
+        const s = get();
+        const { batch, tabId, frameId, parentFrameId } = routed;
+        const realm = batch.realm;
+        const prev = s.realms.get(realm);
+        const info: RealmInfo = prev
+          ? { ...prev, tabId, frameId, gone: false }
+          : { realm, tabId, frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
+        if (parentFrameId !== undefined) info.parentFrameId = parentFrameId;
+        if (routed.url !== undefined) info.documentUrl = routed.url;
 
-    recordingPaused() {
-      const s = get();
-      if (s.recording) set({ version: s.version + 1, recording: false });
-    },
+        let highest = info.highestSeq;
+        const newGaps: Gap[] = [];
+        const addGap = (from: number, to: number, reason: GapReason): void => {
+          if (to < from) return;
+          newGaps.push({ realm, from, to, reason });
+          info.gaps += to - from + 1;
+          if (reason !== 'unknown') info.relayDropped += to - from + 1;
+        };
 
-    recordingResumed() {
-      const s = get();
-      if (!s.recording) set({ version: s.version + 1, recording: true });
-    },
+        // The relay's report of what it dropped just before this batch: only the part not yet accounted for.
+        const dropped = routed.dropped;
+        if (dropped && dropped.from <= dropped.to && dropped.to > highest) {
+          const from = Math.max(dropped.from, highest + 1);
+          addGap(highest + 1, from - 1, 'unknown');
+          addGap(from, dropped.to, dropped.reason);
+          highest = dropped.to;
+        }
 
-    haveMap() {
-      const have: [RealmId, number][] = [];
-      for (const [id, info] of get().realms) if (info.highestSeq > 0) have.push([id, info.highestSeq]);
-      // fromEntries defines own properties, so no realm id (not even "__proto__") can touch the prototype.
-      return Object.fromEntries(have);
-    },
-  }));
+        let counts: Record<EventType, number> | null = null;
+        let { total, evicted, duplicates, notRecorded, t0 } = s;
+        const firstIndex = log.end;
+        const records: LogRecord[] = [];
+        const evictedBefore = evicted;
+        const notRecordedBefore = notRecorded;
+        for (const event of batch.events) {
+          if (!(event.seq > highest)) {
+            duplicates++;
+            continue;
+          }
+          if (event.seq > highest + 1) addGap(highest + 1, event.seq - 1, 'unknown');
+          highest = event.seq;
+          const record: LogRecord = { realm, tabId, frameId, event };
+          if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
+          if (routed.url !== undefined) record.url = routed.url;
+          if (event.type === 'realmStarted') {
+            info.kind = event.kind;
+            info.url = event.url;
+            info.origin = event.origin;
+            info.started = record;
+          }
+          if (!s.recording) {
+            notRecorded++;
+            continue;
+          }
+          t0 ??= event.t;
+          records.push(record);
+          if (log.push({ index: log.end, realm, frameId, tabId, event }) !== undefined) evicted++;
+          counts ??= { ...s.countsByType };
+          counts[event.type]++;
+          info.events++;
+          total++;
+        }
+        info.highestSeq = highest;
+
+        const realms = new Map(s.realms);
+        realms.set(realm, info);
+        keeper.appended(records, newGaps, firstIndex);
+        if (notRecorded > notRecordedBefore) keeper.skipped(realm, highest);
+        if (evicted > evictedBefore) keeper.evicted(evicted - evictedBefore, known(realms));
+        const missing = newGaps.reduce((n, g) => n + g.to - g.from + 1, s.missing);
+        const gaps = newGaps.length === 0 ? s.gaps : [...s.gaps, ...newGaps].slice(-GAPS_LISTED);
+        set({
+          version: s.version + 1,
+          realms,
+          countsByType: counts ?? s.countsByType,
+          total,
+          gaps,
+          gapCount: s.gapCount + newGaps.length,
+          missing,
+          evicted,
+          duplicates,
+          notRecorded,
+          t0,
+        });
+      },
+
+      logCleared() {
+        const s = get();
+        log.clear();
+        const realms = new Map<RealmId, RealmInfo>();
+        for (const [id, info] of s.realms) realms.set(id, { ...info, events: 0, gaps: 0, relayDropped: 0 });
+        keeper.cleared(known(realms));
+        set({
+          version: s.version + 1,
+          realms,
+          countsByType: zeroCounts(),
+          total: 0,
+          gaps: [],
+          gapCount: 0,
+          missing: 0,
+          evicted: 0,
+          duplicates: 0,
+          notRecorded: 0,
+          t0: null,
+        });
+      },
+
+      frameGone(realm) {
+        const s = get();
+        const info = s.realms.get(realm);
+        if (!info || info.gone) return;
+        const realms = new Map(s.realms);
+        const goneAt = Date.now();
+        realms.set(realm, { ...info, gone: true, goneAt });
+        keeper.realmGone(realm, goneAt);
+        set({ version: s.version + 1, realms });
+      },
+
+      recordingPaused() {
+        const s = get();
+        if (s.recording) set({ version: s.version + 1, recording: false });
+      },
+
+      recordingResumed() {
+        const s = get();
+        if (!s.recording) set({ version: s.version + 1, recording: true });
+      },
+
+      preserveLogChanged(on) {
+        const s = get();
+        if (s.preserveLog !== on) set({ version: s.version + 1, preserveLog: on });
+      },
+
+      captureLoaded(records, gaps) {
+        const s = get();
+        if (s.total > 0 || s.realms.size > 0) throw new Error('captureLoaded: the store must be empty');
+        const realms = new Map<RealmId, RealmInfo>();
+        const counts = zeroCounts();
+        let t0: number | null = null;
+        let evicted = 0;
+        let duplicates = 0;
+        for (const rec of records) {
+          let info = realms.get(rec.realm);
+          if (!info) {
+            info = { realm: rec.realm, tabId: rec.tabId, frameId: rec.frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
+            realms.set(rec.realm, info);
+          }
+          if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
+          if (rec.url !== undefined) info.documentUrl = rec.url;
+          const event = rec.event;
+          if (!(event.seq > info.highestSeq)) {
+            duplicates++;
+            continue;
+          }
+          if (event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
+          info.highestSeq = event.seq;
+          if (event.type === 'realmStarted') {
+            info.kind = event.kind;
+            info.url = event.url;
+            info.origin = event.origin;
+            info.started = rec;
+          }
+          t0 ??= event.t;
+          if (log.push({ index: log.end, realm: rec.realm, frameId: rec.frameId, tabId: rec.tabId, event }) !== undefined) evicted++;
+          counts[event.type]++;
+          info.events++;
+        }
+        // The model of what the log holds (all of it, or the newest `bound` events of a larger capture).
+        keeper.rebuild(known(realms));
+        const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
+        const missing = [...realms.values()].reduce((n, r) => n + r.gaps, 0);
+        set({
+          version: s.version + 1,
+          realms,
+          countsByType: counts,
+          total: records.length - duplicates,
+          gaps: listed,
+          gapCount: gaps.length,
+          missing,
+          evicted,
+          duplicates,
+          t0,
+          recording: false,
+        });
+      },
+
+      haveMap() {
+        const have: [RealmId, number][] = [];
+        for (const [id, info] of get().realms) if (info.highestSeq > 0) have.push([id, info.highestSeq]);
+        // fromEntries defines own properties, so no realm id (not even "__proto__") can touch the prototype.
+        return Object.fromEntries(have);
+      },
+
+      model() {
+        return keeper.model();
+      },
+    };
+  });
+}
+
+/** When this batch starts a new top-level document (a top realm's `realmStarted` not seen before), its time. */
+function newTopDocumentAt(realms: ReadonlyMap<RealmId, RealmInfo>, routed: RoutedBatch): number | null {
+  if (routed.frameId !== 0 || realms.get(routed.batch.realm)?.started) return null;
+  const start = routed.batch.events.find((e) => e.type === 'realmStarted' && e.kind === 'top');
+  return start ? start.t : null;
 }

@@ -1,0 +1,763 @@
+/**
+ * Capture model → React Flow nodes and edges for the entanglement graph. No React here (types only),
+ * so it is tested in Node.
+ *
+ * Per redraw the work is one pass over the messages (`trafficOf`, cached per model object) and
+ * O(realms + ports + channels) for the rest. The builder keeps what the previous redraw produced so
+ * that unchanged nodes and edges keep their object identity (React Flow then skips them), dagre runs
+ * only when the realm topology changes (`layout.ts`), and an edge whose count grew can pulse.
+ */
+import type { Edge, EdgeMarker, Node } from '@xyflow/react';
+import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../../model/correlator';
+import type { ChannelId, PortId, RealmId, Route } from '../../model/protocol';
+import { holderOf, indexOf, type ModelIndex } from '../modelIndex';
+import type { Focus, Selection } from '../viewState';
+import {
+  PORT_H,
+  PORT_W,
+  assignSlots,
+  boxSize,
+  capacityFor,
+  layoutRealms,
+  slotPosition,
+  type Placed,
+  type RealmBox,
+  type RealmLayout,
+  type Slot,
+} from './layout';
+
+// ── traffic: one pass over the messages per model ───────────────────────────
+
+type RouteTriple = [window: number, worker: number, broadcast: number];
+
+export interface Traffic {
+  /** Logical port id → index into the arrays below (model.ports order). */
+  portIndex: ReadonlyMap<PortId, number>;
+  /** Port-route messages sent from the port. */
+  out: Int32Array;
+  /** Port-route messages received on the port whose sending port is unknown. */
+  inOnly: Int32Array;
+  /** Queued messages waiting at the port (its holder never started it). */
+  queued: Int32Array;
+  /** Sends from the port that failed, were doomed or lost. */
+  failed: Int32Array;
+  /** window / worker / broadcast messages: from realm → to realm → counts per route. */
+  routes: ReadonlyMap<RealmId, ReadonlyMap<RealmId, RouteTriple>>;
+}
+
+const ROUTE_SLOT = { window: 0, worker: 1, broadcast: 2 } as const;
+const REALM_ROUTES = ['window', 'worker', 'broadcast'] as const;
+
+const bump = (a: Int32Array, i: number): void => {
+  a[i] = (a[i] as number) + 1;
+};
+
+const trafficCache = new WeakMap<CaptureModel, Traffic>();
+
+/** Message counts per port and per realm route. Allocation per message: none beyond a first-seen map entry. */
+export function trafficOf(model: CaptureModel): Traffic {
+  const cached = trafficCache.get(model);
+  if (cached) return cached;
+  const n = model.ports.length;
+  const portIndex = new Map<PortId, number>();
+  for (let i = 0; i < n; i++) portIndex.set((model.ports[i] as PortModel).id, i);
+  const out = new Int32Array(n);
+  const inOnly = new Int32Array(n);
+  const queued = new Int32Array(n);
+  const failed = new Int32Array(n);
+  const routes = new Map<RealmId, Map<RealmId, RouteTriple>>();
+  for (const m of model.messages) {
+    if (m.route === 'port') {
+      const from = m.fromPort === undefined ? undefined : portIndex.get(m.fromPort);
+      if (from !== undefined) {
+        bump(out, from);
+        const s = m.status;
+        if (s === 'failed' || s === 'doomed' || s === 'lost') bump(failed, from);
+      } else if (m.toPort !== undefined) {
+        const to = portIndex.get(m.toPort);
+        if (to !== undefined) bump(inOnly, to);
+      }
+      if (m.status === 'queued' && m.toPort !== undefined) {
+        const to = portIndex.get(m.toPort);
+        if (to !== undefined) bump(queued, to);
+      }
+      continue;
+    }
+    if (m.fromRealm === undefined || m.toRealm === undefined) continue;
+    let byTo = routes.get(m.fromRealm);
+    if (!byTo) routes.set(m.fromRealm, (byTo = new Map()));
+    let counts = byTo.get(m.toRealm);
+    if (!counts) byTo.set(m.toRealm, (counts = [0, 0, 0]));
+    counts[ROUTE_SLOT[m.route]] += 1;
+  }
+  const t: Traffic = { portIndex, out, inOnly, queued, failed, routes };
+  trafficCache.set(model, t);
+  return t;
+}
+
+// ── node and edge shapes ────────────────────────────────────────────────────
+
+export type PortState = 'ok' | 'queued' | 'failed' | 'closed' | 'lost';
+
+export interface RealmNodeData extends Record<string, unknown> {
+  realm: RealmId;
+  /** Kind as shown ('top', 'iframe', 'worker', 'shared worker', …). */
+  kind: string;
+  /** Host + path, or what there is of a URL. */
+  label: string;
+  title: string;
+  gone: boolean;
+  instrumented: boolean;
+  /** A holder the model has no realm for: not focusable. */
+  placeholder: boolean;
+}
+
+export interface PortNodeData extends Record<string, unknown> {
+  /** Logical port id. */
+  port: PortId;
+  label: string;
+  state: PortState;
+  title: string;
+  /** Kind of the realm it came from, when it was transferred. */
+  movedFrom?: string;
+  /** Queued or failed message count shown next to the label. */
+  badge?: string;
+}
+
+export type EdgeKind = 'channel' | 'pair' | 'route' | 'frame' | 'owner';
+
+export interface FlowEdgeData extends Record<string, unknown> {
+  kind: EdgeKind;
+  label: string;
+  /** Messages source → target and back (channel and pair edges); route edges count one way. */
+  fwd: number;
+  back: number;
+  /** Perpendicular offset (px) that keeps several edges between the same two realms apart. */
+  bend: number;
+  self: boolean;
+  hl: boolean;
+  channel?: ChannelId;
+  route?: Route;
+  /** For a 'pair' edge (entangled ports with no recorded channel): the port clicking focuses. */
+  port?: PortId;
+}
+
+export type RealmNode = Node<RealmNodeData, 'realm'>;
+export type PortNode = Node<PortNodeData, 'port'>;
+export type GraphNode = RealmNode | PortNode;
+export type GraphEdge = Edge<FlowEdgeData, 'flow'>;
+
+export interface GraphInput {
+  focus: Focus | null;
+  selection: Selection | null;
+}
+
+export interface GraphData {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  empty: boolean;
+  /** Changes exactly when the realm layout does (fit the view then). */
+  topology: string;
+  /** A message path is highlighted: the rest is dimmed. */
+  highlighting: boolean;
+  /** Some edge carries a pulse class: redraw after PULSE_MS to drop it. */
+  pulsing: boolean;
+}
+
+export interface GraphBuilder {
+  build(model: CaptureModel, input: GraphInput, now: number): GraphData;
+  /** Forget the placement: the next build lays everything out afresh. */
+  relayout(): void;
+  /** Dagre layouts computed and builds done (tests, diagnostics). */
+  readonly stats: { layouts: number; builds: number };
+}
+
+/** How long an edge keeps its pulse class after its count grew (matches the CSS animation). */
+export const PULSE_MS = 800;
+
+/** Node ids for a realm and a port. */
+export const realmNodeId = (id: RealmId): string => `realm:${id}`;
+export const portNodeId = (id: PortId): string => `port:${id}`;
+
+/** The box for ports whose holder is not known at all. */
+export const UNKNOWN_REALM = '(unknown)';
+
+const BEND = 26;
+
+// ── text ────────────────────────────────────────────────────────────────────
+
+export function kindName(kind: RealmModel['kind'] | undefined): string {
+  switch (kind) {
+    case 'sharedworker':
+      return 'shared worker';
+    case 'serviceworker':
+      return 'service worker';
+    case undefined:
+      return 'unknown';
+    case 'top':
+    case 'iframe':
+    case 'worker':
+    case 'unknown':
+      return kind;
+  }
+}
+
+const ellipsize = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/** Host + path of a URL (no query, no fragment), short; other schemes as they are, cut. */
+export function shortUrl(url: string | undefined): string {
+  if (url === undefined || url === '') return '';
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return ellipsize(u.host + (u.pathname === '/' ? '' : u.pathname), 48);
+    if (u.protocol === 'blob:') return ellipsize(`blob:${shortUrl(u.pathname)}`, 48);
+  } catch {
+    // Not a URL: shown as it is.
+  }
+  return ellipsize(url, 48);
+}
+
+const tail = (id: string): string => id.slice(id.lastIndexOf(':') + 1);
+
+// ── the builder ─────────────────────────────────────────────────────────────
+
+interface Pulse {
+  count: number;
+  phase: 0 | 1;
+  at: number;
+}
+
+interface Box {
+  id: RealmId;
+  model?: RealmModel;
+  capacity: number;
+}
+
+function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+function sameNode(a: GraphNode, b: GraphNode): boolean {
+  return (
+    a.type === b.type &&
+    a.position.x === b.position.x &&
+    a.position.y === b.position.y &&
+    a.width === b.width &&
+    a.height === b.height &&
+    a.parentId === b.parentId &&
+    a.selected === b.selected &&
+    a.className === b.className &&
+    shallowEqual(a.data, b.data)
+  );
+}
+
+function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
+  return (
+    a.source === b.source &&
+    a.target === b.target &&
+    a.sourceHandle === b.sourceHandle &&
+    a.targetHandle === b.targetHandle &&
+    a.selected === b.selected &&
+    a.className === b.className &&
+    a.markerEnd === b.markerEnd &&
+    a.data !== undefined &&
+    b.data !== undefined &&
+    shallowEqual(a.data, b.data)
+  );
+}
+
+const MARKERS: Record<'window' | 'worker' | 'broadcast', EdgeMarker> = {
+  window: { type: 'arrowclosed', color: 'var(--graph-window)', width: 14, height: 14 },
+  worker: { type: 'arrowclosed', color: 'var(--graph-worker)', width: 14, height: 14 },
+  broadcast: { type: 'arrowclosed', color: 'var(--graph-broadcast)', width: 14, height: 14 },
+};
+
+/** An edge's tooltip, made when it is drawn rather than on every redraw of every edge. */
+export function edgeTitle(e: Pick<GraphEdge, 'source' | 'target' | 'data'>): string {
+  const d = e.data;
+  if (!d) return '';
+  const from = e.source.slice(e.source.indexOf(':') + 1);
+  const to = e.target.slice(e.target.indexOf(':') + 1);
+  switch (d.kind) {
+    case 'channel':
+    case 'pair':
+      return `${d.kind === 'channel' ? `channel ${d.channel ?? ''}` : 'entangled ports (channel not recorded)'}\n${from} → ${to}: ${plural(d.fwd, 'message')}\n${to} → ${from}: ${plural(d.back, 'message')}`;
+    case 'route':
+      return `${d.route ?? ''} postMessage ${from} → ${to}: ${plural(d.fwd, 'message')}`;
+    case 'frame':
+      return `frame: parent ${from} → child ${to}`;
+    case 'owner':
+      return `${d.label} ${to}, created by ${from}`;
+  }
+}
+
+function channelLabel(fwd: number, back: number): string {
+  if (fwd > 0 && back > 0) return `${fwd} ⇄ ${back}`;
+  if (fwd > 0) return `${fwd} →`;
+  if (back > 0) return `← ${back}`;
+  return '';
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Which handles an edge uses, from the two ends' centres (absolute flow coordinates). */
+function handlesFor(sx: number, tx: number, self: boolean): { sourceHandle: string; targetHandle: string } {
+  if (self || Math.abs(sx - tx) < 1) return { sourceHandle: 'rs', targetHandle: 'rt' };
+  return sx < tx ? { sourceHandle: 'rs', targetHandle: 'lt' } : { sourceHandle: 'ls', targetHandle: 'rt' };
+}
+
+export function createGraphBuilder(): GraphBuilder {
+  const stats = { layouts: 0, builds: 0 };
+  let layout: RealmLayout | null = null;
+  let slots: ReadonlyMap<string, Slot> | null = null;
+  let prevNodes = new Map<string, GraphNode>();
+  let prevEdges = new Map<string, GraphEdge>();
+  const pulses = new Map<string, Pulse>();
+  let last: { model: CaptureModel; input: GraphInput; now: number; data: GraphData } | null = null;
+  let countedModel: CaptureModel | null = null;
+  let counted = false;
+
+  // A port's data (its title above all) is rebuilt only when what it says changed: most redraws
+  // change no port, and a thousand titles a redraw is most of the garbage.
+  let portMemo = new Map<PortId, PortMemo>();
+  let nextPortMemo = new Map<PortId, PortMemo>();
+  const memoPortData = (p: PortModel, queued: number, failed: number, ix: ModelIndex): PortNodeData => {
+    const kinds = p.custody.map((c) => ix.realms.get(c.realm)?.kind);
+    const hasChannel = p.channel !== undefined && ix.channels.has(p.channel);
+    const prev = portMemo.get(p.id);
+    const m: PortMemo =
+      prev && prev.queued === queued && prev.failed === failed && prev.hasChannel === hasChannel && sameList(prev.kinds, kinds) && samePort(prev.port, p)
+        ? prev
+        : { port: p, queued, failed, kinds, hasChannel, data: portData(p, queued, failed, ix) };
+    nextPortMemo.set(p.id, m);
+    return m.data;
+  };
+
+  const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false };
+
+  function build(model: CaptureModel, input: GraphInput, now: number): GraphData {
+    if (last && last.model === model && last.input.focus === input.focus && last.input.selection === input.selection && !last.data.pulsing)
+      return last.data;
+    stats.builds++;
+    if (model.realms.length === 0 && model.ports.length === 0) {
+      last = { model, input, now, data: EMPTY };
+      return EMPTY;
+    }
+    const ix = indexOf(model);
+    const traffic = trafficOf(model);
+    // Pulses compare with the previous *model*: building the same model again (a focus change, React
+    // running a memo twice) must not eat them.
+    const fresh = countedModel !== model;
+    const firstCount = !counted;
+    countedModel = model;
+    counted = true;
+
+    // Realm boxes: the model's realms, then placeholders for holders it does not know.
+    const boxes = new Map<RealmId, Box>();
+    for (const r of model.realms) boxes.set(r.id, { id: r.id, model: r, capacity: 0 });
+    const holders: { id: PortId; realm: RealmId }[] = [];
+    for (const p of model.ports) {
+      const realm = holderOf(p) ?? UNKNOWN_REALM;
+      if (!boxes.has(realm)) boxes.set(realm, { id: realm, capacity: 0 });
+      holders.push({ id: p.id, realm });
+    }
+    const assigned = assignSlots(holders, slots);
+    slots = assigned.slots;
+    for (const [realm, extent] of assigned.extent) {
+      const b = boxes.get(realm);
+      if (b) b.capacity = capacityFor(extent);
+    }
+    const realmBoxes: RealmBox[] = [];
+    for (const b of boxes.values()) {
+      const parent = b.model?.parent;
+      realmBoxes.push({ id: b.id, ...(parent !== undefined && boxes.has(parent) ? { parent } : {}), ...boxSize(b.capacity) });
+    }
+    const next = layoutRealms(realmBoxes, layout);
+    if (next !== layout) stats.layouts++;
+    layout = next;
+    const placed = layout.boxes;
+
+    const focusNode =
+      input.focus?.kind === 'realm'
+        ? realmNodeId(input.focus.id)
+        : input.focus?.kind === 'port'
+          ? portNodeId(ix.logicalPort.get(input.focus.id) ?? input.focus.id)
+          : null;
+    const focusEdge = input.focus?.kind === 'channel' ? `channel:${input.focus.id}` : null;
+    const message = input.selection?.kind === 'message' ? ix.message(input.selection.id) : undefined;
+
+    const nodes: GraphNode[] = [];
+    const nodeMap = new Map<string, GraphNode>();
+    const keep = (n: GraphNode): void => {
+      const prev = prevNodes.get(n.id);
+      const use = prev && sameNode(prev, n) ? prev : n;
+      nodes.push(use);
+      nodeMap.set(use.id, use);
+    };
+    const hlNodes = highlightedNodes(message);
+
+    for (const b of boxes.values()) {
+      const at = placed.get(b.id);
+      if (!at) continue;
+      const id = realmNodeId(b.id);
+      keep({
+        id,
+        type: 'realm',
+        position: { x: at.x, y: at.y },
+        width: at.width,
+        height: at.height,
+        selected: id === focusNode,
+        className: hlNodes.has(id) ? 'hl' : '',
+        draggable: false,
+        data: realmData(b, ix),
+      });
+    }
+
+    // Ports after every realm: React Flow wants parents before children.
+    const portCentre = new Map<PortId, { x: number; y: number }>();
+    for (let i = 0; i < model.ports.length; i++) {
+      const p = model.ports[i] as PortModel;
+      const slot = slots.get(p.id);
+      if (!slot) continue;
+      const box = boxes.get(slot.realm);
+      const at = placed.get(slot.realm);
+      if (!box || !at) continue;
+      const pos = slotPosition(slot.slot, box.capacity);
+      portCentre.set(p.id, { x: at.x + pos.x + PORT_W / 2, y: at.y + pos.y + PORT_H / 2 });
+      const id = portNodeId(p.id);
+      keep({
+        id,
+        type: 'port',
+        parentId: realmNodeId(slot.realm),
+        extent: 'parent',
+        position: pos,
+        width: PORT_W,
+        height: PORT_H,
+        selected: id === focusNode,
+        className: hlNodes.has(id) ? 'hl' : '',
+        draggable: false,
+        data: memoPortData(p, traffic.queued[i] ?? 0, traffic.failed[i] ?? 0, ix),
+      });
+    }
+
+    // ── edges ──
+    const edges: GraphEdge[] = [];
+    const edgeMap = new Map<string, GraphEdge>();
+    let pulsing = false;
+    const pulseClass = (id: string, count: number): string => {
+      const prev = pulses.get(id);
+      if (fresh) {
+        if (prev === undefined) {
+          // Phase 1 when not pulsing yet, so that the first growth shows 'pulse-a', the next 'pulse-b', ….
+          const quiet = firstCount || count === 0;
+          pulses.set(id, { count, phase: quiet ? 1 : 0, at: quiet ? -Infinity : now });
+        }
+        else if (count > prev.count) {
+          prev.count = count;
+          prev.phase = prev.phase === 0 ? 1 : 0;
+          prev.at = now;
+        } else prev.count = count;
+      }
+      const p = pulses.get(id);
+      if (!p || now - p.at >= PULSE_MS) return '';
+      pulsing = true;
+      // Two classes with the same animation under two names: switching restarts it on every growth.
+      return p.phase === 0 ? ' pulse-a' : ' pulse-b';
+    };
+    const add = (e: GraphEdge): void => {
+      const prev = prevEdges.get(e.id);
+      const use = prev && sameEdge(prev, e) ? prev : e;
+      edges.push(use);
+      edgeMap.set(use.id, use);
+    };
+
+    const hlEdge = highlightedEdge(message, ix);
+    const portEdge = (
+      id: string,
+      kind: 'channel' | 'pair',
+      a: PortId,
+      b: PortId,
+      extra: Pick<FlowEdgeData, 'channel' | 'port'>,
+    ): void => {
+      const ca = portCentre.get(a);
+      const cb = portCentre.get(b);
+      const ia = traffic.portIndex.get(a);
+      const ib = traffic.portIndex.get(b);
+      if (!ca || !cb || ia === undefined || ib === undefined) return;
+      const fwd = (traffic.out[ia] ?? 0) + (traffic.inOnly[ib] ?? 0);
+      const back = (traffic.out[ib] ?? 0) + (traffic.inOnly[ia] ?? 0);
+      const hl = hlEdge === id;
+      add({
+        id,
+        source: portNodeId(a),
+        target: portNodeId(b),
+        type: 'flow',
+        ...handlesFor(ca.x, cb.x, false),
+        selected: id === focusEdge,
+        className: `edge-${kind}${pulseClass(id, fwd + back)}${hl ? ' hl' : ''}`,
+        data: {
+          kind,
+          label: channelLabel(fwd, back),
+          fwd,
+          back,
+          bend: 0,
+          self: false,
+          hl,
+          ...extra,
+        },
+      });
+    };
+    const channelOfPort = new Set<PortId>();
+    for (const c of model.channels) {
+      const [a, b] = c.ports;
+      channelOfPort.add(a).add(b);
+      portEdge(`channel:${c.id}`, 'channel', a, b, { channel: c.id });
+    }
+    for (const p of model.ports) {
+      const q = p.entangledWith;
+      if (q === undefined || channelOfPort.has(p.id) || channelOfPort.has(q) || !(p.id < q)) continue;
+      portEdge(`pair:${p.id}|${q}`, 'pair', p.id, q, { port: p.id });
+    }
+
+    realmEdges(model, boxes, placed, traffic, ({ count, ...e }) => {
+      if (!e.data) return;
+      const hl = hlEdge === e.id;
+      const pulse = e.data.kind === 'route' ? pulseClass(e.id, count) : '';
+      add({ ...e, className: `${e.className ?? ''}${pulse}${hl ? ' hl' : ''}`, data: { ...e.data, hl } });
+    });
+    if (fresh) for (const id of pulses.keys()) if (!edgeMap.has(id)) pulses.delete(id);
+
+    portMemo = nextPortMemo;
+    nextPortMemo = new Map();
+    prevNodes = nodeMap;
+    prevEdges = edgeMap;
+    const data: GraphData = { nodes, edges, empty: false, topology: layout.key, highlighting: message !== undefined, pulsing };
+    last = { model, input, now, data };
+    return data;
+  }
+
+  return {
+    build,
+    relayout() {
+      layout = null;
+      slots = null;
+      last = null;
+    },
+    stats,
+  };
+}
+
+// ── pieces ──────────────────────────────────────────────────────────────────
+
+function realmData(b: Box, ix: ModelIndex): RealmNodeData {
+  const r = b.model;
+  if (!r) {
+    const unknown = b.id === UNKNOWN_REALM;
+    return {
+      realm: b.id,
+      kind: 'unknown',
+      label: unknown ? 'holder unknown' : '',
+      title: unknown ? 'Ports whose holder is not known' : `realm ${b.id}\nholds ports but has not reported itself`,
+      gone: false,
+      instrumented: false,
+      placeholder: unknown,
+    };
+  }
+  const lines = [`${kindName(r.kind)}${r.url !== undefined ? ` ${r.url}` : ''}`, `realm ${r.id}`];
+  if (r.origin !== undefined) lines.push(`origin ${r.origin}`);
+  if (r.parent !== undefined) {
+    const parent = ix.realms.get(r.parent);
+    lines.push(`${r.kind === 'iframe' ? 'parent' : 'created by'} ${parent ? kindName(parent.kind) : 'realm'} ${r.parent}`);
+  }
+  if (!r.instrumented) lines.push('not instrumented: seen from its creator only');
+  if (r.goneAt !== undefined) lines.push('gone');
+  if (r.gaps > 0) lines.push(`${plural(r.missing, 'event')} missing`);
+  return {
+    realm: r.id,
+    kind: kindName(r.kind),
+    label: shortUrl(r.url),
+    title: lines.join('\n'),
+    gone: r.goneAt !== undefined,
+    instrumented: r.instrumented,
+    placeholder: false,
+  };
+}
+
+interface PortMemo {
+  port: PortModel;
+  queued: number;
+  failed: number;
+  kinds: (string | undefined)[];
+  hasChannel: boolean;
+  data: PortNodeData;
+}
+
+function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same as far as `portData` is concerned. */
+function samePort(a: PortModel, b: PortModel): boolean {
+  if (
+    a.closed !== b.closed ||
+    a.started !== b.started ||
+    a.channel !== b.channel ||
+    a.entangledWith !== b.entangledWith ||
+    a.lost?.reason !== b.lost?.reason ||
+    a.custody.length !== b.custody.length ||
+    !sameList(a.candidates, b.candidates)
+  )
+    return false;
+  for (let i = 0; i < a.custody.length; i++) {
+    const x = a.custody[i];
+    const y = b.custody[i];
+    if (!x || !y || x.realm !== y.realm || x.ambiguous !== y.ambiguous || x.inferred !== y.inferred || x.confirmed !== y.confirmed) return false;
+  }
+  return true;
+}
+
+function portData(p: PortModel, queued: number, failed: number, ix: ModelIndex): PortNodeData {
+  const channel = p.channel !== undefined ? ix.channels.get(p.channel) : undefined;
+  const side = channel ? (channel.ports[0] === p.id ? 1 : 2) : 0;
+  const label = channel ? `${tail(channel.id)}.${side}` : `p${tail(p.id)}`;
+  const lines = [`port ${p.id}${channel ? ` (port${side} of channel ${channel.id})` : ''}`];
+  if (p.entangledWith !== undefined) lines.push(`entangled with ${p.entangledWith}`);
+  const why: string[] = [];
+  if (failed > 0) why.push(`${plural(failed, 'send')} from this port failed, were doomed or lost`);
+  if (p.lost) why.push(p.lost.reason === 'doomed' ? 'lost: its partner was in a doomed transfer list' : 'lost: it travelled in a message that went nowhere');
+  if (queued > 0) why.push(`${plural(queued, 'message')} queued here: this port was never started (no onmessage, no start())`);
+  if (p.closed) why.push('closed');
+  const state: PortState = failed > 0 ? 'failed' : p.lost ? 'lost' : queued > 0 ? 'queued' : p.closed ? 'closed' : 'ok';
+  lines.push(...why);
+  if (!p.started && queued === 0 && !p.closed) lines.push('not started');
+  let movedFrom: string | undefined;
+  if (p.custody.length > 1) {
+    const prev = p.custody[p.custody.length - 2];
+    movedFrom = kindName(prev ? ix.realms.get(prev.realm)?.kind : undefined);
+    const hops = p.custody.map((c) => `${kindName(ix.realms.get(c.realm)?.kind)} ${c.realm}${c.ambiguous ? ' (?)' : c.inferred && !c.confirmed ? ' (inferred)' : ''}`);
+    lines.push(`transferred: ${hops.join(' → ')}`);
+  }
+  if (p.candidates) lines.push(`arrived by postMessage; could be any of ${p.candidates.join(', ')}`);
+  const data: PortNodeData = { port: p.id, label, state, title: lines.join('\n') };
+  if (movedFrom !== undefined) data.movedFrom = movedFrom;
+  if (state === 'failed') data.badge = String(failed);
+  else if (state === 'queued') data.badge = String(queued);
+  return data;
+}
+
+function highlightedNodes(m: MessageModel | undefined): Set<string> {
+  const s = new Set<string>();
+  if (!m) return s;
+  if (m.fromPort !== undefined) s.add(portNodeId(m.fromPort));
+  if (m.toPort !== undefined) s.add(portNodeId(m.toPort));
+  if (m.fromRealm !== undefined) s.add(realmNodeId(m.fromRealm));
+  if (m.toRealm !== undefined) s.add(realmNodeId(m.toRealm));
+  return s;
+}
+
+function highlightedEdge(m: MessageModel | undefined, ix: ModelIndex): string | null {
+  if (!m) return null;
+  if (m.route !== 'port') return m.fromRealm !== undefined && m.toRealm !== undefined ? `route:${m.route}:${m.fromRealm}->${m.toRealm}` : null;
+  for (const id of [m.fromPort, m.toPort]) {
+    const p = id === undefined ? undefined : ix.ports.get(id);
+    if (p?.channel !== undefined && ix.channels.has(p.channel)) return `channel:${p.channel}`;
+  }
+  const a = m.fromPort ?? ix.ports.get(m.toPort ?? '')?.entangledWith;
+  const b = m.toPort ?? ix.ports.get(m.fromPort ?? '')?.entangledWith;
+  if (a === undefined || b === undefined) return null;
+  return a < b ? `pair:${a}|${b}` : `pair:${b}|${a}`;
+}
+
+type RealmEdge = GraphEdge & { count: number };
+
+/** Parent/creator links and realm-route traffic, with bends so edges between the same two realms part. */
+function realmEdges(
+  model: CaptureModel,
+  boxes: ReadonlyMap<RealmId, Box>,
+  placed: ReadonlyMap<string, Placed>,
+  traffic: Traffic,
+  emit: (e: RealmEdge) => void,
+): void {
+  const centre = (id: RealmId): number | undefined => {
+    const p = placed.get(id);
+    return p ? p.x + p.width / 2 : undefined;
+  };
+  const list: RealmEdge[] = [];
+  const edge = (
+    id: string,
+    from: RealmId,
+    to: RealmId,
+    count: number,
+    data: { kind: EdgeKind; label: string; route?: Route },
+    extra: Partial<GraphEdge>,
+  ): void => {
+    const sx = centre(from);
+    const tx = centre(to);
+    if (sx === undefined || tx === undefined) return;
+    const self = from === to;
+    list.push({
+      id,
+      source: realmNodeId(from),
+      target: realmNodeId(to),
+      type: 'flow',
+      ...handlesFor(sx, tx, self),
+      count,
+      selectable: false,
+      ...extra,
+      data: { ...data, fwd: count, back: 0, bend: 0, self, hl: false },
+    });
+  };
+  for (const r of model.realms) {
+    if (r.parent === undefined || !boxes.has(r.parent) || r.parent === r.id) continue;
+    const frame = r.kind === 'iframe' || r.kind === 'top';
+    const kind = frame ? 'frame' : 'owner';
+    const label = frame ? 'frame' : kindName(r.kind);
+    edge(`${kind}:${r.parent}->${r.id}`, r.parent, r.id, 0, { kind, label }, {
+      className: `edge-${kind}`,
+    });
+  }
+  for (const [from, byTo] of traffic.routes) {
+    if (!boxes.has(from)) continue;
+    for (const [to, counts] of byTo) {
+      if (!boxes.has(to)) continue;
+      for (const route of REALM_ROUTES) {
+        const n = counts[ROUTE_SLOT[route]];
+        if (n === 0) continue;
+        const label = `${route} ×${n}`;
+        edge(`route:${route}:${from}->${to}`, from, to, n, { kind: 'route', route, label }, {
+          className: `edge-route route-${route}`,
+          markerEnd: MARKERS[route],
+        });
+      }
+    }
+  }
+  // Links first (they keep the straight line), then routes in a fixed order whatever the message order.
+  list.sort((a, b) => Number(a.data?.kind === 'route') - Number(b.data?.kind === 'route') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Bends: per unordered pair of realms, 0, +1, -1, +2, … in a canonical direction (the lower id first),
+  // negated for edges that run the other way so both directions agree on which side is which.
+  const perPair = new Map<string, number>();
+  for (const e of list) {
+    const d = e.data;
+    if (!d || d.self) {
+      emit(e);
+      continue;
+    }
+    const forward = e.source < e.target;
+    const key = forward ? `${e.source}\n${e.target}` : `${e.target}\n${e.source}`;
+    const i = perPair.get(key) ?? 0;
+    perPair.set(key, i + 1);
+    const step = i === 0 ? 0 : i % 2 === 1 ? (i + 1) / 2 : -i / 2;
+    d.bend = step * BEND * (forward ? 1 : -1);
+    emit(e);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Keeps the capture model (model/correlator.ts) of the events the panel's log holds.
+ *
+ * The correlator is fed the same records as the log, as they are accepted, so the model is never more
+ * than one `model()` call away. Its memory follows the log's bound: the log evicts its oldest events, and
+ * once a quarter of the bound has been evicted the correlator is rebuilt from the events still held. A
+ * clear starts a new correlator the same way.
+ *
+ * What a rebuild keeps of the evicted (or cleared) part: the structure — realms started, channels
+ * created, workers created, ports started and closed (a bounded list, STRUCTURE_BOUND) — so that later
+ * messages still find their channel and partner. The rest of that part is marked as left out on
+ * purpose, not as a gap. Not kept: messages that carried ports, so a port transferred before the cut
+ * is seen in its new realm without its history.
+ */
+import { createCorrelator, type CaptureModel, type Correlator } from '../model/correlator';
+import type { LogGap, LogRecord } from '../model/log';
+import type { RealmId } from '../model/protocol';
+import type { EventLog } from './eventLog';
+
+/** What the keeper needs of a log entry. */
+export interface KeptEntry {
+  index: number;
+  realm: RealmId;
+  tabId: number;
+  frameId: number;
+  event: LogRecord['event'];
+}
+
+/** What the keeper needs to know of a realm to introduce it to a new correlator. */
+export interface KnownRealm {
+  realm: RealmId;
+  /** The realm's `realmStarted` record, when one was seen. */
+  started?: LogRecord;
+  /** Highest sequence number accounted for (held, evicted, not recorded, or missing). */
+  highestSeq: number;
+  /** When the background reported its frame gone (epoch ms, like event times). */
+  goneAt?: number;
+  /** The parent frame's id and the document URL the background reported: log entries do not carry
+   *  them, and without them a rebuilt model could not place the realm in the frame tree. */
+  parentFrameId?: number;
+  documentUrl?: string;
+}
+
+/** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
+export const REBUILD_AFTER_EVICTED = 0.25;
+/** Most structure records kept for rebuilds (the oldest go first). */
+export const STRUCTURE_BOUND = 50_000;
+
+const STRUCTURAL: ReadonlySet<LogRecord['event']['type']> = new Set(['realmStarted', 'channelCreated', 'workerCreated', 'portStarted', 'portClosed']);
+
+export class ModelKeeper {
+  private correlator: Correlator = createCorrelator();
+  private evictedSinceBuild = 0;
+  /** Structure records in arrival order (see the header), at most STRUCTURE_BOUND. */
+  private structure: LogRecord[] = [];
+  /** Model builds from scratch (clears and eviction rebuilds), for the panel's diagnostics and tests. */
+  rebuilds = 0;
+
+  constructor(private readonly log: EventLog<KeptEntry>) {}
+
+  /** Records just added to the log (consecutive arrival indexes from `firstIndex`) and reported gaps. */
+  appended(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number): void {
+    if (records.length === 0 && gaps.length === 0) return;
+    this.correlator.append(records, gaps, firstIndex);
+    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
+    if (this.structure.length > STRUCTURE_BOUND * 1.25) this.structure = this.structure.slice(-STRUCTURE_BOUND);
+  }
+
+  /** Events of `realm` up to `seq` were not recorded (paused). */
+  skipped(realm: RealmId, seq: number): void {
+    this.correlator.resume(realm, seq);
+  }
+
+  realmGone(realm: RealmId, at: number): void {
+    this.correlator.realmGone(realm, at);
+  }
+
+  /** The log evicted `n` entries; rebuild from what it holds once enough are gone. */
+  evicted(n: number, realms: Iterable<KnownRealm>): void {
+    this.evictedSinceBuild += n;
+    if (this.evictedSinceBuild >= this.log.bound * REBUILD_AFTER_EVICTED) this.rebuild(realms);
+  }
+
+  /** The log was cleared: a new model, with the realms known but no events. */
+  cleared(realms: Iterable<KnownRealm>): void {
+    this.correlator = this.fresh(realms, () => Infinity);
+    this.evictedSinceBuild = 0;
+    this.rebuilds++;
+  }
+
+  /** A new correlator over the events the log holds. */
+  rebuild(realms: Iterable<KnownRealm>): void {
+    // Per realm, the first sequence number still held: everything before it was evicted.
+    const firstHeld = new Map<RealmId, number>();
+    for (const entry of this.log) if (!firstHeld.has(entry.realm)) firstHeld.set(entry.realm, entry.event.seq);
+    const list = [...realms];
+    const byId = new Map(list.map((r) => [r.realm, r]));
+    const c = this.fresh(list, (id) => firstHeld.get(id));
+    const records: LogRecord[] = [];
+    for (const e of this.log) {
+      const rec: LogRecord = { realm: e.realm, tabId: e.tabId, frameId: e.frameId, event: e.event };
+      const known = byId.get(e.realm);
+      if (known?.parentFrameId !== undefined) rec.parentFrameId = known.parentFrameId;
+      if (known?.documentUrl !== undefined) rec.url = known.documentUrl;
+      records.push(rec);
+    }
+    c.append(records, [], this.log.start);
+    this.correlator = c;
+    this.evictedSinceBuild = 0;
+    this.rebuilds++;
+  }
+
+  model(): CaptureModel {
+    return this.correlator.model();
+  }
+
+  /**
+   * A correlator that knows each realm (its `realmStarted` record, when that was evicted or cleared)
+   * and treats its sequence numbers below `resumeAt(realm)` as left out on purpose.
+   */
+  private fresh(realms: Iterable<KnownRealm>, firstHeldSeq: (id: RealmId) => number | undefined): Correlator {
+    const c = createCorrelator();
+    const cut = new Map<RealmId, number>();
+    const list = [...realms];
+    for (const r of list) {
+      const first = firstHeldSeq(r.realm);
+      cut.set(r.realm, first === undefined ? r.highestSeq : Math.min(first - 1, r.highestSeq));
+    }
+    // Realms the tab navigated away from are not known any more: their structure goes too.
+    this.structure = this.structure.filter((rec) => cut.has(rec.realm));
+    const seeds = this.structure.filter((rec) => rec.event.seq <= (cut.get(rec.realm) ?? 0));
+    for (const r of list) {
+      // A realmStarted record lost to the structure bound still introduces its realm.
+      if (r.started && r.started.event.seq <= (cut.get(r.realm) ?? 0) && !seeds.includes(r.started)) seeds.unshift(r.started);
+    }
+    c.append(seeds, [], -1);
+    for (const r of list) {
+      const upTo = cut.get(r.realm) ?? 0;
+      if (upTo > 0) c.resume(r.realm, upTo);
+      if (r.goneAt !== undefined) c.realmGone(r.realm, r.goneAt);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,322 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../../model/protocol';
+import { createLogStore, type LogStore } from '../store';
+import { createViewStore, type ViewStore } from '../viewState';
+import { FilterBar } from './FilterBar';
+import { COLUMNS_STORAGE_KEY, Timeline } from './Timeline';
+
+// happy-dom does no layout: give every element a 400×800 client box so the virtualizer has a viewport.
+const sizes: [string, PropertyDescriptor | undefined][] = [];
+beforeAll(() => {
+  for (const [prop, value] of [
+    ['clientHeight', 400],
+    ['clientWidth', 800],
+    ['offsetHeight', 400],
+    ['offsetWidth', 800],
+  ] as const) {
+    sizes.push([prop, Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop)]);
+    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
+  }
+});
+afterAll(() => {
+  for (const [prop, d] of sizes) if (d) Object.defineProperty(HTMLElement.prototype, prop, d);
+});
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+/** Past the views' 100 ms update tick (setTimeout, then an animation frame). */
+const tick = () => act(() => new Promise<void>((r) => setTimeout(r, 160)));
+
+type Body<E> = E extends EntangleEvent ? Omit<E, 'seq' | 't'> : never;
+
+class Page {
+  seq = 0;
+  t = 5000;
+  constructor(
+    readonly realm: string,
+    readonly kind: 'top' | 'iframe' = 'top',
+    readonly frameId = 0,
+  ) {}
+  ev(body: Body<EntangleEvent>): EntangleEvent {
+    return { ...body, seq: ++this.seq, t: (this.t += 2) } as EntangleEvent;
+  }
+  batch(events: EntangleEvent[]): RoutedBatch {
+    return { tabId: 1, frameId: this.frameId, parentFrameId: this.frameId === 0 ? -1 : 0, url: `https://a.test/${this.realm}`, batch: { v: PROTOCOL_VERSION, realm: this.realm, events } };
+  }
+  started(): EntangleEvent {
+    return this.ev({ type: 'realmStarted', kind: this.kind, url: `https://a.test/${this.realm}`, origin: 'https://a.test', protocol: PROTOCOL_VERSION });
+  }
+  channel(n: number): EntangleEvent {
+    return this.ev({ type: 'channelCreated', channel: `${this.realm}:c${n}`, port1: `${this.realm}:${2 * n - 1}`, port2: `${this.realm}:${2 * n}` });
+  }
+  portStarted(port: string): EntangleEvent {
+    return this.ev({ type: 'portStarted', port, implicit: true });
+  }
+  send(port: string, error?: { name: string; message: string }): EntangleEvent {
+    return this.ev({ type: 'messageSent', route: 'port', port, transfer: [], outcome: 'posted', ...(error ? { error } : {}) });
+  }
+  recv(port: string, preview: string): EntangleEvent {
+    return this.ev({ type: 'messageReceived', route: 'port', port, origin: '', ports: [], preview, size: preview.length + 2 });
+  }
+}
+
+/** One top realm with two channels: "ping" and "pong" delivered on c1, a DataCloneError on c2. */
+function setup(): { store: LogStore; view: ViewStore; page: Page } {
+  const store = createLogStore();
+  const view = createViewStore();
+  const page = new Page('toprealm1');
+  const p = page;
+  store.getState().batchReceived(
+    page.batch([
+      p.started(),
+      p.channel(1),
+      p.portStarted('toprealm1:2'),
+      p.portStarted('toprealm1:1'),
+      p.send('toprealm1:1'),
+      p.recv('toprealm1:2', 'ping'),
+      p.send('toprealm1:2'),
+      p.recv('toprealm1:1', 'pong'),
+      p.channel(2),
+      p.send('toprealm1:3', { name: 'DataCloneError', message: 'function could not be cloned' }),
+    ]),
+  );
+  return { store, view, page };
+}
+
+function App({ store, view, onOpen }: { store: LogStore; view: ViewStore; onOpen?: () => void }) {
+  return (
+    <div>
+      <FilterBar store={store} view={view} />
+      <Timeline store={store} view={view} onOpen={onOpen} />
+    </div>
+  );
+}
+
+const rows = () => screen.queryAllByTestId('timeline-row');
+const messageRows = () => rows().filter((r) => r.dataset.kind === 'message');
+
+describe('Timeline', () => {
+  it('tells a newcomer what to do when nothing is recorded, and says when recording is paused', async () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    render(<App store={store} view={view} />);
+    expect(screen.getByTestId('empty').textContent).toMatch(/MessageChannel.*postMessage.*worker.*BroadcastChannel/);
+    expect(screen.getByTestId('empty').textContent).toMatch(/reload/);
+    act(() => store.getState().recordingPaused());
+    await tick();
+    expect(screen.getByTestId('empty').textContent).toMatch(/Recording is paused/);
+    expect(screen.getByTestId('filter-count').textContent).toBe('0 messages');
+  });
+
+  it('shows one row per message with time, route, ends, size, preview and status', async () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    expect(screen.getByTestId('timeline').getAttribute('role')).toBe('grid');
+    expect(within(screen.getByTestId('timeline-header')).getAllByRole('columnheader')).toHaveLength(7);
+    const ms = messageRows();
+    expect(ms).toHaveLength(3);
+    expect(ms.map((r) => r.dataset.status)).toEqual(['delivered', 'delivered', 'failed']);
+    expect(ms.map((r) => r.dataset.id)).toEqual(['toprealm1#5', 'toprealm1#7', 'toprealm1#10']);
+    const first = ms[0] as HTMLElement;
+    expect(first.textContent).toContain('"ping"');
+    expect(first.textContent).toContain('top:topr › p1 → top:topr › p2');
+    expect(first.textContent).toContain('6 B');
+    expect(first.textContent).toContain('2.0 ms');
+    expect(first.textContent).toContain('✓');
+    expect(first.textContent).toMatch(/^8\.0/); // ms since the first event
+    expect((ms[2] as HTMLElement).textContent).toContain('DataCloneError');
+    expect(screen.getByTestId('filter-count').textContent).toBe('3 messages');
+    expect(screen.queryByTestId('empty')).toBeNull();
+  });
+
+  it('renders page data as text, never as HTML', () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    const p = new Page('r');
+    store.getState().batchReceived(p.batch([p.started(), p.channel(1), p.portStarted('r:2'), p.send('r:1'), p.recv('r:2', '<img src=x onerror=alert(1)>')]));
+    render(<App store={store} view={view} />);
+    expect(document.querySelector('img')).toBeNull();
+    expect(messageRows()[0]?.textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('typing in the filter narrows the rows; an invalid regex says so; clear brings them back', async () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    const input = screen.getByTestId('filter-text') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'PONG' } });
+    expect(view.getState().filter.text).toBe('PONG');
+    expect(messageRows().map((r) => r.dataset.id)).toEqual(['toprealm1#7']);
+    expect(screen.getByTestId('filter-count').textContent).toBe('1 of 3 messages');
+
+    fireEvent.change(input, { target: { value: 'p[io]ng' } });
+    fireEvent.click(screen.getByTestId('filter-regex'));
+    expect(messageRows()).toHaveLength(2);
+    fireEvent.change(input, { target: { value: 'p[io' } });
+    expect(screen.getByTestId('filter-error').textContent).toMatch(/Invalid regex/);
+    expect(rows()).toHaveLength(0);
+    expect(screen.getByTestId('timeline-no-match')).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId('timeline-clear'));
+    expect(view.getState().filter.text).toBe('');
+    expect(input.value).toBe('');
+    expect(messageRows()).toHaveLength(3);
+    expect((screen.getByTestId('filter-clear') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('debounces typing over a large log', async () => {
+    const { store, view } = setup();
+    render(
+      <div>
+        <FilterBar store={store} view={view} immediateUpTo={0} />
+        <Timeline store={store} view={view} />
+      </div>,
+    );
+    fireEvent.change(screen.getByTestId('filter-text'), { target: { value: 'ping' } });
+    expect((screen.getByTestId('filter-text') as HTMLInputElement).value).toBe('ping');
+    expect(view.getState().filter.text).toBe('');
+    await act(() => new Promise<void>((r) => setTimeout(r, 200)));
+    expect(view.getState().filter.text).toBe('ping');
+    expect(messageRows()).toHaveLength(1);
+  });
+
+  it('route, status, errors-only and show-events toggles', async () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    fireEvent.click(screen.getByTestId('filter-status-failed'));
+    expect(screen.getByTestId('filter-status-failed').getAttribute('aria-pressed')).toBe('true');
+    expect(messageRows().map((r) => r.dataset.status)).toEqual(['failed']);
+    fireEvent.click(screen.getByTestId('filter-status-failed'));
+    fireEvent.click(screen.getByTestId('filter-route-window'));
+    expect(rows()).toHaveLength(0);
+    expect(screen.getByTestId('timeline-no-match').textContent).toContain('No messages match the filters');
+    fireEvent.click(screen.getByTestId('filter-route-window'));
+    fireEvent.click(screen.getByTestId('filter-errors'));
+    expect(messageRows().map((r) => r.dataset.status)).toEqual(['failed']);
+    fireEvent.click(screen.getByTestId('filter-errors'));
+    fireEvent.click(screen.getByTestId('filter-events'));
+    const kinds = rows().map((r) => r.dataset.kind);
+    expect(kinds.filter((k) => k === 'event')).toHaveLength(5); // realm, 2 channels, 2 port starts
+    expect(rows()[0]?.textContent).toContain('realm started');
+    expect(rows().find((r) => r.dataset.kind === 'event' && r.dataset.id === '1')?.textContent).toContain('channel created');
+    // The realm select lists the model's realms.
+    const select = screen.getByTestId('filter-realm') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(['', 'toprealm1']);
+  });
+
+  it('clicking a row selects it; the arrow keys, Home and End move the selection; Enter opens', async () => {
+    const { store, view } = setup();
+    let opened = 0;
+    render(<App store={store} view={view} onOpen={() => opened++} />);
+    fireEvent.click(messageRows()[1] as HTMLElement);
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#7' });
+    expect(messageRows()[1]?.dataset.selected).toBe('true');
+    const grid = screen.getByTestId('timeline');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#10' });
+    expect(messageRows()[2]?.dataset.selected).toBe('true');
+    expect(messageRows()[1]?.dataset.selected).toBeUndefined();
+    fireEvent.keyDown(grid, { key: 'ArrowDown' }); // stays on the last
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#10' });
+    fireEvent.keyDown(grid, { key: 'Home' });
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#5' });
+    fireEvent.keyDown(grid, { key: 'ArrowUp' });
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#5' });
+    fireEvent.keyDown(grid, { key: 'End' });
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#10' });
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    expect(opened).toBe(1);
+    fireEvent.doubleClick(messageRows()[0] as HTMLElement);
+    expect(opened).toBe(2);
+    // Event rows select by arrival index.
+    fireEvent.click(screen.getByTestId('filter-events'));
+    fireEvent.click(rows()[0] as HTMLElement);
+    expect(view.getState().selection).toEqual({ kind: 'event', index: 0 });
+  });
+
+  it('a graph focus narrows the rows and shows a chip whose × removes it', async () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    expect(screen.queryByTestId('filter-focus')).toBeNull();
+    act(() => view.getState().focused({ kind: 'port', id: 'toprealm1:3' }));
+    expect(screen.getByTestId('filter-focus').textContent).toContain('port p3');
+    expect(messageRows().map((r) => r.dataset.id)).toEqual(['toprealm1#10']);
+    expect(screen.getByTestId('filter-count').textContent).toBe('1 of 3 messages');
+    act(() => view.getState().focused({ kind: 'channel', id: 'toprealm1:c1' }));
+    expect(messageRows()).toHaveLength(2);
+    fireEvent.click(screen.getByTestId('filter-focus-clear'));
+    expect(view.getState().focus).toBeNull();
+    expect(screen.queryByTestId('filter-focus')).toBeNull();
+    expect(messageRows()).toHaveLength(3);
+  });
+
+  it('adds rows as batches arrive (at the next view tick)', async () => {
+    const { store, view, page: p } = setup();
+    render(<App store={store} view={view} />);
+    expect(messageRows()).toHaveLength(3);
+    act(() => store.getState().batchReceived(p.batch([p.send('toprealm1:1'), p.recv('toprealm1:2', 'again')])));
+    await tick();
+    expect(messageRows()).toHaveLength(4);
+    expect(messageRows()[3]?.textContent).toContain('"again"');
+    expect(screen.getByTestId('filter-count').textContent).toBe('4 messages');
+    // With a filter on, new rows are filtered too.
+    fireEvent.change(screen.getByTestId('filter-text'), { target: { value: 'again' } });
+    act(() => store.getState().batchReceived(p.batch([p.send('toprealm1:1'), p.recv('toprealm1:2', 'again and again')])));
+    await tick();
+    expect(messageRows()).toHaveLength(2);
+    act(() => store.getState().logCleared());
+    await tick();
+    expect(rows()).toHaveLength(0);
+    expect(screen.getByTestId('empty')).toBeTruthy();
+  });
+
+  it('stops following new rows while a row is selected for reading, and offers to jump back', async () => {
+    const { store, view, page: p } = setup();
+    render(<App store={store} view={view} />);
+    fireEvent.click(messageRows()[0] as HTMLElement);
+    act(() => store.getState().batchReceived(p.batch([p.send('toprealm1:1'), p.recv('toprealm1:2', 'one'), p.send('toprealm1:1'), p.recv('toprealm1:2', 'two')])));
+    await tick();
+    expect(screen.getByTestId('timeline-new').textContent).toBe('↓ 2 new');
+    fireEvent.click(screen.getByTestId('timeline-new'));
+    expect(screen.queryByTestId('timeline-new')).toBeNull();
+  });
+
+  it('virtualizes: only the rows in view (plus overscan) are in the DOM', async () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    const p = new Page('big');
+    const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
+    for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
+    store.getState().batchReceived(p.batch(events));
+    render(<App store={store} view={view} />);
+    expect(screen.getByTestId('filter-count').textContent).toBe('2,000 messages');
+    const n = rows().length;
+    expect(n).toBeGreaterThan(10);
+    expect(n).toBeLessThan(100);
+    expect(screen.getByTestId('timeline').getAttribute('aria-rowcount')).toBe('2001');
+  });
+
+  it('resizes a column by dragging its handle and keeps the widths in localStorage', () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    const grid = screen.getByTestId('timeline');
+    const before = grid.style.getPropertyValue('--tl-cols');
+    expect(before.startsWith('76px ')).toBe(true);
+    const handle = within(screen.getByTestId('timeline-header')).getAllByRole('separator')[0] as HTMLElement;
+    fireEvent.pointerDown(handle, { button: 0, clientX: 100, pointerId: 1 });
+    fireEvent.pointerMove(handle, { clientX: 150, pointerId: 1 });
+    fireEvent.pointerUp(handle, { clientX: 150, pointerId: 1 });
+    expect(grid.style.getPropertyValue('--tl-cols').startsWith('126px ')).toBe(true);
+    expect(JSON.parse(localStorage.getItem(COLUMNS_STORAGE_KEY) ?? '{}')).toMatchObject({ time: 126 });
+    fireEvent.pointerDown(handle, { button: 0, clientX: 100, pointerId: 1 });
+    fireEvent.pointerMove(handle, { clientX: -500, pointerId: 1 });
+    fireEvent.pointerUp(handle, { pointerId: 1 });
+    expect(grid.style.getPropertyValue('--tl-cols').startsWith('40px ')).toBe(true); // the minimum
+    cleanup();
+    render(<App store={store} view={view} />);
+    expect(screen.getByTestId('timeline').style.getPropertyValue('--tl-cols').startsWith('40px ')).toBe(true);
+  });
+});

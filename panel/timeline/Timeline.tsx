@@ -1,0 +1,543 @@
+/**
+ * The message timeline: one row per message (send and receipt matched), optionally with the other log
+ * events and gaps, virtualized so 100,000 rows scroll smoothly. Filtered by the view store's filter and
+ * graph focus; selecting a row sets the view store's selection.
+ *
+ * Everything from the page is rendered as React text, never as HTML.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent as ReactPointerEvent,
+} from 'react';
+import { useStore } from 'zustand';
+import type { RealmModel } from '../../model/correlator';
+import type { Preview, RealmId } from '../../model/protocol';
+import { indexOf } from '../modelIndex';
+import type { LogStore } from '../store';
+import { bytes, previewText, summarize } from '../summary';
+import { useLogVersion } from '../useLog';
+import { isFiltering, type ViewStore } from '../viewState';
+import {
+  buildRows,
+  endpoints,
+  eventLabel,
+  gapText,
+  rowId,
+  selectionKey,
+  selectionOf,
+  shortRealm,
+  statusLook,
+  timeText,
+  transfersText,
+  viewRows,
+  type TimelineRow,
+} from './rows';
+import './timeline.css';
+
+export const EMPTY_TEXT =
+  'Entangle records MessageChannel, postMessage, worker and BroadcastChannel traffic of the inspected page. Interact with the page or reload it to see messages.';
+
+/** Height of a row and of the header (px); the CSS uses the same numbers. */
+export const ROW_HEIGHT = 20;
+export const HEADER_HEIGHT = 22;
+/** Distance from the bottom (px) within which the timeline counts as "at the bottom" and follows new rows. */
+const STICK_PX = 8;
+export const MIN_COLUMN_WIDTH = 40;
+export const COLUMNS_STORAGE_KEY = 'entangle.columns';
+
+export type ColumnId = 'time' | 'route' | 'endpoints' | 'size' | 'preview' | 'latency' | 'status';
+
+interface Column {
+  id: ColumnId;
+  title: string;
+  width: number;
+  numeric?: boolean;
+}
+
+export const COLUMNS: readonly Column[] = [
+  // Status comes early, as in the Network panel: it is what a narrow pane must still show.
+  { id: 'time', title: 'Time (ms)', width: 76, numeric: true },
+  { id: 'status', title: 'Status', width: 112 },
+  { id: 'route', title: 'Route', width: 66 },
+  { id: 'endpoints', title: 'From → To', width: 250 },
+  { id: 'size', title: 'Size', width: 62, numeric: true },
+  { id: 'latency', title: 'Latency', width: 66, numeric: true },
+  { id: 'preview', title: 'Preview', width: 280 },
+];
+
+type Widths = Record<ColumnId, number>;
+
+const DEFAULT_WIDTHS = Object.fromEntries(COLUMNS.map((c) => [c.id, c.width])) as Widths;
+
+function loadWidths(): Widths {
+  const widths = { ...DEFAULT_WIDTHS };
+  try {
+    const raw = globalThis.localStorage?.getItem(COLUMNS_STORAGE_KEY);
+    const saved: unknown = raw ? JSON.parse(raw) : null;
+    if (saved && typeof saved === 'object') {
+      for (const c of COLUMNS) {
+        const w = (saved as Record<string, unknown>)[c.id];
+        if (typeof w === 'number' && Number.isFinite(w)) widths[c.id] = Math.max(MIN_COLUMN_WIDTH, Math.min(2000, Math.round(w)));
+      }
+    }
+  } catch {
+    // storage blocked or corrupt: defaults
+  }
+  return widths;
+}
+
+function saveWidths(widths: Widths): void {
+  try {
+    globalThis.localStorage?.setItem(COLUMNS_STORAGE_KEY, JSON.stringify(widths));
+  } catch {
+    // storage blocked or full: the widths last for this session
+  }
+}
+
+function gridColumns(widths: Widths): string {
+  // The preview column takes the room left over; its width is its minimum.
+  return COLUMNS.map((c) => (c.id === 'preview' ? `minmax(${widths[c.id]}px, 1fr)` : `${widths[c.id]}px`)).join(' ');
+}
+
+function realmName(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
+  return shortRealm(id, realms.get(id));
+}
+
+function realmTitle(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
+  const r = realms.get(id);
+  return r ? `realm ${id} (${r.kind}${r.url ? ` ${r.url}` : ''})` : `realm ${id}`;
+}
+
+interface RowProps {
+  row: TimelineRow;
+  /** Position among the filtered rows (0-based). */
+  position: number;
+  start: number;
+  selected: boolean;
+  t0: number | null;
+  realms: ReadonlyMap<RealmId, RealmModel>;
+  onPick: (position: number, open: boolean) => void;
+}
+
+const Row = memo(function Row({ row, position, start, selected, t0, realms, onPick }: RowProps) {
+  const common = {
+    role: 'row',
+    'data-testid': 'timeline-row',
+    'data-kind': row.kind,
+    'data-id': rowId(row),
+    'data-selected': selected ? 'true' : undefined,
+    'aria-selected': selected,
+    'aria-rowindex': position + 2,
+    style: { transform: `translateY(${start}px)` },
+    onClick: () => onPick(position, false),
+    onDoubleClick: () => onPick(position, true),
+  } as const;
+  const time = (
+    <div role="gridcell" className="tl-cell num mono">
+      {timeText(row.t, t0)}
+    </div>
+  );
+  switch (row.kind) {
+    case 'message': {
+      const m = row.message;
+      const look = statusLook(m);
+      const ends = endpoints(m, realms);
+      const transfers = transfersText(m);
+      const preview = m.preview !== undefined ? previewOf(m.preview) : '';
+      return (
+        <div {...common} data-status={m.status} className={`tl-row tl-message ${look.className}${position % 2 ? ' tl-odd' : ''}`}>
+          {time}
+          <div role="gridcell" className="tl-cell tl-status" title={look.title}>
+            <span className="tl-icon" aria-hidden="true">
+              {look.icon}
+            </span>{' '}
+            {look.label}
+            {m.error ? ` ${m.error.name}` : ''}
+            {look.ambiguous && (
+              <span className="tl-ambiguous" aria-label="ambiguous">
+                {' '}
+                {look.mark}
+              </span>
+            )}
+          </div>
+          <div role="gridcell" className="tl-cell">
+            {m.route}
+          </div>
+          <div role="gridcell" className="tl-cell mono" title={ends.title}>
+            {ends.text}
+          </div>
+          <div role="gridcell" className="tl-cell num" title={m.size !== undefined ? `${m.size.toLocaleString('en-US')} bytes` : 'size unknown'}>
+            {m.size !== undefined ? bytes(m.size) : ''}
+          </div>
+          <div role="gridcell" className="tl-cell num" title={m.latency !== undefined && m.latency < 0 ? LATENCY_SKEW_TITLE : undefined}>
+            {latencyText(m.latency)}
+          </div>
+          <div role="gridcell" className="tl-cell mono tl-preview" title={transfers ? `transfer: ${m.transfers.map((t) => (t.port !== undefined ? `${t.kind} ${t.port}` : t.kind)).join(', ')}` : undefined}>
+            {transfers && <span className="tl-transfer">⇄ {transfers}</span>}
+            {m.error ? <span className="tl-error">{`${m.error.name}: ${m.error.message}`} </span> : null}
+            {preview}
+          </div>
+        </div>
+      );
+    }
+    case 'event': {
+      const e = row.entry.event;
+      const fault = e.type === 'recorderFault';
+      return (
+        <div {...common} className={`tl-row tl-event${fault ? ' tl-warn' : ''}${position % 2 ? ' tl-odd' : ''}`}>
+          {time}
+          <div role="gridcell" className="tl-cell tl-span-label" title={`${realmTitle(row.entry.realm, realms)}, seq ${e.seq}`}>
+            {eventLabel(e)} <span className="mono muted">{realmName(row.entry.realm, realms)}</span>
+          </div>
+          <div role="gridcell" className="tl-cell mono tl-span-rest">
+            {summarize(e)}
+          </div>
+        </div>
+      );
+    }
+    case 'gap': {
+      const g = row.gap;
+      return (
+        <div {...common} className={`tl-row tl-gap tl-warn${position % 2 ? ' tl-odd' : ''}`}>
+          {time}
+          <div role="gridcell" className="tl-cell tl-span-all" title={`${realmTitle(g.realm, realms)}: sequence numbers ${g.from}–${g.to} never arrived`}>
+            ⚠ {gapText(g, realmName(g.realm, realms))}
+          </div>
+        </div>
+      );
+    }
+  }
+});
+
+const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
+
+/** Latency as measured; a small negative one (clock skew between realms) shows as about zero. */
+function latencyText(latency: number | undefined): string {
+  if (latency === undefined) return '';
+  return latency < 0 ? '≈0 ms' : `${latency.toFixed(1)} ms`;
+}
+
+// previewText walks the preview each call: cache the line per preview object (previews are immutable).
+const previewLines = new WeakMap<object, string>();
+function previewOf(p: Preview): string {
+  if (p === null || typeof p !== 'object') return previewText(p);
+  let s = previewLines.get(p);
+  if (s === undefined) {
+    s = previewText(p);
+    previewLines.set(p, s);
+  }
+  return s;
+}
+
+interface EmptyProps {
+  store: LogStore;
+  view: ViewStore;
+  error: string | null;
+}
+
+function Empty({ store, view, error }: EmptyProps) {
+  const s = store.getState();
+  const v = view.getState();
+  const model = s.model();
+  if (error !== null) {
+    return (
+      <div className="tl-empty" data-testid="timeline-no-match">
+        <p>Invalid regular expression: {error}</p>
+        <button type="button" data-testid="timeline-clear" onClick={() => v.filtersCleared()}>
+          Clear filters
+        </button>
+      </div>
+    );
+  }
+  if (s.log.length === 0 && model.messages.length === 0) {
+    return (
+      <div className="tl-empty" data-testid="empty">
+        {!s.recording && (
+          <p className="tl-paused">
+            Recording is paused{s.notRecorded > 0 ? ` (${s.notRecorded.toLocaleString('en-US')} events not recorded)` : ''}. Press record to
+            capture messages.
+          </p>
+        )}
+        <p>{EMPTY_TEXT}</p>
+      </div>
+    );
+  }
+  if (isFiltering(v)) {
+    return (
+      <div className="tl-empty" data-testid="timeline-no-match">
+        <p>No messages match the filters.</p>
+        <button type="button" data-testid="timeline-clear" onClick={() => v.filtersCleared()}>
+          Clear filters
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="tl-empty" data-testid="timeline-no-messages">
+      <p>
+        No messages yet. {s.log.length.toLocaleString('en-US')} other event{s.log.length === 1 ? '' : 's'} recorded (realms, channels,
+        ports).
+      </p>
+      {!s.recording && <p className="tl-paused">Recording is paused.</p>}
+      {!v.filter.showEvents && (
+        <button type="button" onClick={() => v.filterChanged({ showEvents: true })}>
+          Show events
+        </button>
+      )}
+    </div>
+  );
+}
+
+export interface TimelineProps {
+  store: LogStore;
+  view: ViewStore;
+  /** Enter (or a double click) on a row: the app reveals the inspector. */
+  onOpen?: () => void;
+}
+
+export function Timeline({ store, view, onOpen }: TimelineProps) {
+  useLogVersion(store);
+  const filter = useStore(view, (s) => s.filter);
+  const focus = useStore(view, (s) => s.focus);
+  const selection = useStore(view, (s) => s.selection);
+
+  const state = store.getState();
+  const model = state.model();
+  const index = indexOf(model);
+  // Both memoised: per model object, and per (rows, filter, focus).
+  const all = buildRows(model, state.log, filter.showEvents);
+  const { rows, error } = viewRows(all, filter, focus, index);
+  const count = rows.length;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    getItemKey: (i) => rows[i]?.key ?? i,
+  });
+
+  // ── following the newest rows ──
+  const stick = useRef(true);
+  const [following, setFollowing] = useState(true);
+  /** Rows there were when the user scrolled away from the bottom. */
+  const [leftAt, setLeftAt] = useState(0);
+  const atBottom = (el: HTMLElement): boolean => el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (count === 0) {
+      // Cleared, or filtered to nothing: follow the newest rows again once there are some.
+      stick.current = true;
+      setFollowing(true);
+    } else if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [count, rows]);
+
+  /** Follow the newest rows, or stop (remembering how many rows there were, for the "↓ N new" button). */
+  const follow = (on: boolean): void => {
+    stick.current = on;
+    if (on !== following) {
+      setFollowing(on);
+      if (!on) setLeftAt(count);
+    }
+  };
+
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (el) follow(atBottom(el) || el.scrollHeight <= el.clientHeight);
+  };
+
+  const jumpToEnd = (): void => {
+    follow(true);
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  };
+
+  // ── selection ──
+  const selKey = selectionKey(selection);
+  const selPos = selKey === null ? -1 : rows.findIndex((r) => r.key === selKey);
+
+  // Selecting a row other than the last stops following, so the row stays where the user is looking;
+  // the "↓ N new" button (or End, or scrolling to the bottom) follows again.
+  const pickRef = useRef<(position: number, open: boolean) => void>(() => {});
+  useLayoutEffect(() => {
+    pickRef.current = (position, open) => {
+      const row = rows[position];
+      if (!row) return;
+      // A click can land before the scroll event of a scroll just made: take "at the bottom" from the geometry.
+      const el = scroller.current;
+      follow(position === count - 1 && (el === null || atBottom(el) || el.scrollHeight <= el.clientHeight));
+      view.getState().selected(selectionOf(row));
+      if (open) onOpen?.();
+    };
+  });
+  // Stable, so the memoised rows do not redraw for it.
+  const pick = useCallback((position: number, open: boolean): void => pickRef.current(position, open), []);
+
+  const moveTo = (position: number): void => {
+    if (count === 0) return;
+    const p = Math.max(0, Math.min(count - 1, position));
+    const row = rows[p];
+    if (!row) return;
+    view.getState().selected(selectionOf(row));
+    follow(p === count - 1);
+    virtualizer.scrollToIndex(p, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const page = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        moveTo(selPos < 0 ? 0 : selPos + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(selPos < 0 ? count - 1 : selPos - 1);
+        break;
+      case 'PageDown':
+        moveTo(selPos < 0 ? page : selPos + page);
+        break;
+      case 'PageUp':
+        moveTo(selPos < 0 ? 0 : selPos - page);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(count - 1);
+        break;
+      case 'Enter':
+        if (selPos >= 0) onOpen?.();
+        break;
+      case 'Escape':
+        if (selection === null) return;
+        view.getState().selected(null);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  // A filter or focus change: keep the selected row in view when not following.
+  const lastFilter = useRef({ filter, focus });
+  useEffect(() => {
+    if (lastFilter.current.filter === filter && lastFilter.current.focus === focus) return;
+    lastFilter.current = { filter, focus };
+    if (!stick.current && selPos >= 0) virtualizer.scrollToIndex(selPos, { align: 'center' });
+  }, [filter, focus, selPos, virtualizer]);
+
+  // ── columns ──
+  const [widths, setWidths] = useState<Widths>(loadWidths);
+  const widthsRef = useRef(widths);
+  useEffect(() => {
+    widthsRef.current = widths;
+  });
+  const startResize = (id: ColumnId) => (e: ReactPointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const handle = e.currentTarget;
+    const pointer = e.pointerId;
+    const x0 = e.clientX;
+    const w0 = widthsRef.current[id];
+    try {
+      handle.setPointerCapture(pointer);
+    } catch {
+      // not capturable (synthetic event): moves still arrive while over the handle
+    }
+    const move = (ev: PointerEvent): void => {
+      const w = Math.max(MIN_COLUMN_WIDTH, Math.round(w0 + ev.clientX - x0));
+      setWidths((ws) => (ws[id] === w ? ws : { ...ws, [id]: w }));
+    };
+    const done = (): void => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', done);
+      handle.removeEventListener('pointercancel', done);
+      saveWidths(widthsRef.current);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', done);
+    handle.addEventListener('pointercancel', done);
+  };
+  const resetWidth = (id: ColumnId) => () => {
+    setWidths((ws) => {
+      const next = { ...ws, [id]: DEFAULT_WIDTHS[id] };
+      saveWidths(next);
+      return next;
+    });
+  };
+  const total = COLUMNS.reduce((n, c) => n + widths[c.id], 0);
+
+  const items = virtualizer.getVirtualItems();
+  const newRows = following ? 0 : Math.max(0, count - leftAt);
+
+  return (
+    <div className="tl" data-testid="timeline-pane">
+      <div
+        className="tl-grid"
+        ref={scroller}
+        role="grid"
+        aria-label="Messages"
+        aria-rowcount={count + 1}
+        aria-colcount={COLUMNS.length}
+        tabIndex={0}
+        data-testid="timeline"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        style={{ ['--tl-cols' as string]: gridColumns(widths), ['--tl-min' as string]: `${total}px` }}
+      >
+        <div className="tl-header" role="row" aria-rowindex={1} data-testid="timeline-header">
+          {COLUMNS.map((c) => (
+            <div key={c.id} role="columnheader" className={`tl-hcell${c.numeric ? ' num' : ''}`} data-col={c.id}>
+              <span className="tl-htext">{c.title}</span>
+              <div
+                className="tl-resize"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${c.title}`}
+                title="Drag to resize; double-click to reset"
+                onPointerDown={startResize(c.id)}
+                onDoubleClick={resetWidth(c.id)}
+              />
+            </div>
+          ))}
+        </div>
+        <div className="tl-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <Row
+                key={row.key}
+                row={row}
+                position={item.index}
+                start={item.start - HEADER_HEIGHT}
+                selected={item.index === selPos}
+                t0={state.t0}
+                realms={index.realms}
+                onPick={pick}
+              />
+            );
+          })}
+        </div>
+      </div>
+      {count === 0 && <Empty store={store} view={view} error={error} />}
+      {newRows > 0 && (
+        <button type="button" className="tl-new" data-testid="timeline-new" onClick={jumpToEnd} title="Scroll to the newest and follow">
+          ↓ {newRows.toLocaleString('en-US')} new
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,766 @@
+/**
+ * The timeline's rows, pure (no React): one row per message of the capture model, plus — when asked —
+ * one per other log event (realm started, channel created, port started/closed, worker created,
+ * recorder fault) and one per gap, merged by time; the filters over them; and how a status looks.
+ *
+ * Cost model (100,000 messages):
+ * - `buildRows` is memoised per model object. Message rows are memoised per `MessageModel` object
+ *   (the correlator reuses settled messages between models): a new model costs one array of the size
+ *   of the model, an identity compare per message against the previous model (a WeakMap look-up where
+ *   that misses) and a row for each message that is new. Event rows come from an incremental scan of
+ *   the log (only entries appended since the last scan are read; evicted ones are dropped).
+ * - `filterRows` compiles the filter once and makes one pass. The lower-case search text of a row is
+ *   built the first time a text filter needs it and kept on the row (so per `MessageModel` / log entry).
+ * - `viewRows` memoises the filter result per (rows, filter, focus) so the timeline and the filter bar
+ *   share one computation per change.
+ */
+import type { CaptureModel, GapModel, MessageModel, MessageStatus, RealmModel, StatusReason } from '../../model/correlator';
+import type { EntangleEvent, PortId, RealmId, RealmKind, Route } from '../../model/protocol';
+import type { ModelIndex } from '../modelIndex';
+import type { LogEntry } from '../store';
+import { previewText, summarize } from '../summary';
+import type { Focus, Selection, TimelineFilter } from '../viewState';
+
+// ── rows ─────────────────────────────────────────────────────────────────────
+
+export interface MessageRow {
+  kind: 'message';
+  /** Unique among the rows: `m:${message.id}`. */
+  key: string;
+  /** Send time, else receipt time (the model's order). */
+  t: number;
+  message: MessageModel;
+  /** Lower-case search text, filled the first time a text filter needs it. */
+  text?: string;
+}
+
+/** A log entry that is not a message (messages are shown by their message rows). */
+export interface EventRow {
+  kind: 'event';
+  /** `e:${index}`. */
+  key: string;
+  t: number;
+  /** Arrival index of the entry. */
+  index: number;
+  entry: LogEntry;
+  /** Lower-case search text, filled the first time a text filter needs it. */
+  text?: string;
+}
+
+export interface GapRow {
+  kind: 'gap';
+  /** `g:${realm}:${from}`. */
+  key: string;
+  t: number;
+  gap: GapModel;
+}
+
+export type TimelineRow = MessageRow | EventRow | GapRow;
+
+/** What `buildRows` needs of the log: the store's `EventLog<LogEntry>` (arrival indexes start..end-1). */
+export interface RowLog {
+  readonly start: number;
+  readonly end: number;
+  byIndex(index: number): LogEntry | undefined;
+}
+
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed'];
+export const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
+
+/** The statuses "errors only" keeps. */
+export function isErrorStatus(s: MessageStatus): boolean {
+  return s === 'failed' || s === 'lost' || s === 'doomed';
+}
+
+/** Event types shown by message rows rather than event rows. */
+export function isMessageEvent(e: EntangleEvent): boolean {
+  return e.type === 'messageSent' || e.type === 'messageReceived' || e.type === 'messageUndeserializable';
+}
+
+/** The id a row carries in `data-id`: the message id, the arrival index, or `${realm}:${from}` for a gap. */
+export function rowId(row: TimelineRow): string {
+  switch (row.kind) {
+    case 'message':
+      return row.message.id;
+    case 'event':
+      return String(row.index);
+    case 'gap':
+      return `${row.gap.realm}:${row.gap.from}`;
+  }
+}
+
+export function gapKey(realm: RealmId, from: number): string {
+  return `g:${realm}:${from}`;
+}
+
+/** The row key a selection points at (see viewState's `Selection`). */
+export function selectionKey(sel: Selection | null): string | null {
+  if (sel === null) return null;
+  switch (sel.kind) {
+    case 'message':
+      return `m:${sel.id}`;
+    case 'event':
+      return `e:${sel.index}`;
+    case 'gap':
+      return gapKey(sel.realm, sel.from);
+  }
+}
+
+const messageRows = new WeakMap<MessageModel, MessageRow>();
+
+function messageRow(m: MessageModel): MessageRow {
+  let row = messageRows.get(m);
+  if (!row) {
+    row = { kind: 'message', key: `m:${m.id}`, t: m.sentAt ?? m.receivedAt ?? 0, message: m };
+    messageRows.set(m, row);
+  }
+  return row;
+}
+
+/** The last model's messages and their rows: most messages of the next model are the same objects at
+ *  the same place (or one place off), which an identity compare finds faster than a WeakMap. */
+let lastMessages: readonly MessageModel[] = [];
+let lastRows: readonly MessageRow[] = [];
+
+function messageRowsOf(messages: readonly MessageModel[]): MessageRow[] {
+  const out = new Array<MessageRow>(messages.length);
+  const prevM = lastMessages;
+  const prevR = lastRows;
+  let d = 0; // messages[i] is expected at prevM[i + d]
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as MessageModel;
+    let j = i + d;
+    if (prevM[j] !== m) {
+      if (prevM[j + 1] === m) d++;
+      else if (prevM[j - 1] === m) d--;
+      j = i + d;
+    }
+    out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m);
+  }
+  lastMessages = messages;
+  lastRows = out;
+  return out;
+}
+
+function gapRow(g: GapModel): GapRow {
+  return { kind: 'gap', key: gapKey(g.realm, g.from), t: g.after ?? g.before ?? 0, gap: g };
+}
+
+/** What has been read of one log: its non-message entries as rows, in time order. */
+interface LogScan {
+  /** Arrival indexes below this were evicted (or cleared) when last scanned. */
+  start: number;
+  /** Next arrival index to read. */
+  end: number;
+  events: EventRow[];
+  faults: EventRow[];
+}
+
+const scans = new WeakMap<RowLog, LogScan>();
+
+/** Inserts keeping `list` ordered by `t` (stable; new rows are nearly always the latest). */
+function insertByTime(list: EventRow[], row: EventRow): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as EventRow).t > row.t) i--;
+  if (i === list.length) list.push(row);
+  else list.splice(i, 0, row);
+}
+
+function scanLog(log: RowLog): LogScan {
+  let scan = scans.get(log);
+  if (!scan) {
+    scan = { start: log.start, end: log.start, events: [], faults: [] };
+    scans.set(log, scan);
+  }
+  if (log.start > scan.start) {
+    const start = log.start;
+    scan.events = scan.events.filter((r) => r.index >= start);
+    scan.faults = scan.faults.filter((r) => r.index >= start);
+    scan.start = start;
+  }
+  if (scan.end < log.start) scan.end = log.start;
+  if (scan.end > log.end) {
+    // A different log behind the same object (it never shrinks its end): start over.
+    scan.events = [];
+    scan.faults = [];
+    scan.end = log.start;
+  }
+  for (let i = scan.end; i < log.end; i++) {
+    const entry = log.byIndex(i);
+    if (!entry || isMessageEvent(entry.event)) continue;
+    const row: EventRow = { kind: 'event', key: `e:${entry.index}`, t: entry.event.t, index: entry.index, entry };
+    insertByTime(scan.events, row);
+    if (entry.event.type === 'recorderFault') insertByTime(scan.faults, row);
+  }
+  scan.end = log.end;
+  return scan;
+}
+
+interface BuiltRows {
+  plain?: readonly TimelineRow[];
+  withEvents?: readonly TimelineRow[];
+}
+
+const built = new WeakMap<CaptureModel, BuiltRows>();
+
+/**
+ * Every row of the model: its messages (model order, which is by time), its gaps and the recorder
+ * faults in the log, and — with `showEvents` — every other non-message log entry, merged by time.
+ * At equal times an event comes before a message and a gap after it.
+ * Gap and fault rows are always built (there are few); `filterRows` shows them with `showEvents` or
+ * `errorsOnly`. Memoised per model object: call it freely on every redraw.
+ */
+export function buildRows(model: CaptureModel, log: RowLog, showEvents: boolean): readonly TimelineRow[] {
+  let cached = built.get(model);
+  if (!cached) {
+    cached = {};
+    built.set(model, cached);
+  }
+  const have = showEvents ? cached.withEvents : cached.plain;
+  if (have) return have;
+
+  const messages = model.messages;
+  let events: readonly EventRow[] = [];
+  if (showEvents || model.totals.faults > 0) {
+    const scan = scanLog(log);
+    events = showEvents ? scan.events : scan.faults;
+  }
+  const gaps = model.gaps;
+  let rows: TimelineRow[];
+  const mrows = messageRowsOf(messages);
+  if (events.length === 0 && gaps.length === 0) {
+    rows = mrows;
+  } else {
+    rows = [];
+    let e = 0;
+    let g = 0;
+    const gapRows = gaps.map(gapRow);
+    for (const row of mrows) {
+      while (e < events.length && (events[e] as EventRow).t <= row.t) rows.push(events[e++] as EventRow);
+      while (g < gapRows.length && (gapRows[g] as GapRow).t < row.t) rows.push(gapRows[g++] as GapRow);
+      rows.push(row);
+    }
+    // The rest, still merged by time.
+    while (e < events.length || g < gapRows.length) {
+      const ev = events[e];
+      const gp = gapRows[g];
+      if (ev && (!gp || ev.t <= gp.t)) {
+        rows.push(ev);
+        e++;
+      } else if (gp) {
+        rows.push(gp);
+        g++;
+      }
+    }
+  }
+  if (showEvents) cached.withEvents = rows;
+  else cached.plain = rows;
+  return rows;
+}
+
+// ── search text ──────────────────────────────────────────────────────────────
+
+/** Longest preview text searched (longer previews are searched over their first part). */
+export const SEARCH_PREVIEW_CHARS = 200;
+
+/** The lower-case text a text filter searches for a message (fields separated by newlines). */
+function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
+  const parts: string[] = [m.id, m.route, m.status];
+  if (m.reason !== undefined) parts.push(m.reason);
+  const realm = (id: RealmId): void => {
+    parts.push(id);
+    const r = realms?.get(id);
+    if (r?.url !== undefined) parts.push(r.url);
+  };
+  if (m.fromRealm !== undefined) realm(m.fromRealm);
+  if (m.fromPort !== undefined) parts.push(m.fromPort);
+  if (m.toRealm !== undefined) realm(m.toRealm);
+  if (m.toPort !== undefined) parts.push(m.toPort);
+  if (m.channelName !== undefined) parts.push(m.channelName);
+  if (m.worker !== undefined) parts.push(m.worker);
+  if (m.error) parts.push(`${m.error.name}: ${m.error.message}`);
+  if (m.ambiguous) parts.push('ambiguous', ...(m.ambiguity ?? []));
+  for (const t of m.transfers) parts.push(t.port !== undefined ? `${t.kind} ${t.port}` : t.kind);
+  if (m.preview !== undefined) parts.push(previewText(m.preview, SEARCH_PREVIEW_CHARS));
+  return parts.join('\n').toLowerCase();
+}
+
+/**
+ * The lower-case text a text filter searches for a message (cached with its row): its id, route,
+ * status and reason, realm ids and URLs (from `realms`, when given), port ids, channel name, worker,
+ * error, ambiguity, transfers and the preview text as the timeline shows it.
+ */
+export function messageSearchText(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
+  const row = messageRow(m);
+  return (row.text ??= searchTextOf(m, realms));
+}
+
+const entryText = new WeakMap<LogEntry, string>();
+
+/** The lower-case text a text filter searches for a non-message event: its type, realm and summary. */
+export function entrySearchText(entry: LogEntry): string {
+  let s = entryText.get(entry);
+  if (s === undefined) {
+    s = [entry.event.type, eventLabel(entry.event), entry.realm, summarize(entry.event)].join('\n').toLowerCase();
+    entryText.set(entry, s);
+  }
+  return s;
+}
+
+export function gapText(g: GapModel, realmName?: string): string {
+  const n = g.to - g.from + 1;
+  return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} missing from ${realmName ?? g.realm} (${gapReasonText(g.reason)})`;
+}
+
+export function gapReasonText(reason: GapModel['reason']): string {
+  switch (reason) {
+    case 'relayBufferFull':
+      return 'the relay buffer was full';
+    case 'batchRejected':
+      return 'a batch was rejected';
+    case 'unknown':
+      return 'reason unknown';
+  }
+}
+
+function gapSearchText(g: GapModel): string {
+  return `gap\n${g.realm}\n${gapText(g)}\n${g.reason}`.toLowerCase();
+}
+
+/** The text a row is searched by (lower case). */
+export function rowSearchText(row: TimelineRow, realms?: ReadonlyMap<RealmId, RealmModel>): string {
+  switch (row.kind) {
+    case 'message':
+      return (row.text ??= searchTextOf(row.message, realms));
+    case 'event':
+      return (row.text ??= entrySearchText(row.entry));
+    case 'gap':
+      return gapSearchText(row.gap);
+  }
+}
+
+const warmed = new WeakMap<readonly TimelineRow[], number>();
+
+/**
+ * Builds the search text of `rows` ahead of a text filter, for at most `budgetMs`; returns true when
+ * every row has it. Call it again (in idle time) until it does: the filter bar starts this when the
+ * text box gets focus, so the first keystroke on a large log does not pay for every preview at once.
+ */
+export function warmSearchText(
+  rows: readonly TimelineRow[],
+  budgetMs: number,
+  realms?: ReadonlyMap<RealmId, RealmModel>,
+  now: () => number = () => performance.now(),
+): boolean {
+  const until = now() + budgetMs;
+  let i = warmed.get(rows) ?? 0;
+  while (i < rows.length) {
+    const end = Math.min(rows.length, i + 256);
+    for (; i < end; i++) rowSearchText(rows[i] as TimelineRow, realms);
+    if (now() >= until) break;
+  }
+  warmed.set(rows, i);
+  return i >= rows.length;
+}
+
+// ── filtering ────────────────────────────────────────────────────────────────
+
+export interface FilterResult {
+  rows: readonly TimelineRow[];
+  /** The regular expression does not compile: shown to the user; nothing matches. */
+  error: string | null;
+  /** Message rows among `rows`. */
+  messages: number;
+}
+
+/** Compiles the text filter: a test over a row's search text, null for "no text filter", or an error. */
+export function textMatcher(filter: Pick<TimelineFilter, 'text' | 'regex'>): { test: ((s: string) => boolean) | null; error: string | null } {
+  if (filter.text === '') return { test: null, error: null };
+  if (filter.regex) {
+    let re: RegExp;
+    try {
+      // `m`: ^ and $ match at each field (fields are separated by newlines).
+      re = new RegExp(filter.text, 'im');
+    } catch (e) {
+      return { test: () => false, error: e instanceof Error ? e.message : String(e) };
+    }
+    return { test: (s) => re.test(s), error: null };
+  }
+  const needle = filter.text.toLowerCase();
+  return { test: (s) => s.includes(needle), error: null };
+}
+
+/** Logical ids of the ports an event names (channel created, port started/closed). */
+function eventPorts(e: EntangleEvent): PortId[] {
+  switch (e.type) {
+    case 'channelCreated':
+      return [e.port1, e.port2];
+    case 'portStarted':
+    case 'portClosed':
+      return [e.port];
+    case 'messageSent':
+    case 'messageReceived':
+    case 'messageUndeserializable':
+      return e.port !== undefined ? [e.port] : [];
+    case 'realmStarted':
+    case 'workerCreated':
+    case 'recorderFault':
+      return [];
+  }
+}
+
+interface FocusTest {
+  message(m: MessageModel): boolean;
+  entry(e: LogEntry): boolean;
+  gap(g: GapModel): boolean;
+}
+
+function focusTest(focus: Focus, index: ModelIndex): FocusTest {
+  const logical = (id: PortId): PortId => index.logicalPort.get(id) ?? id;
+  switch (focus.kind) {
+    case 'realm': {
+      const id = focus.id;
+      return {
+        message: (m) => m.fromRealm === id || m.toRealm === id,
+        entry: (e) => e.realm === id || (e.event.type === 'workerCreated' && e.event.worker === id),
+        gap: (g) => g.realm === id,
+      };
+    }
+    case 'port': {
+      const id = logical(focus.id);
+      return {
+        // The port's own traffic, and the messages that carried it somewhere.
+        message: (m) => m.fromPort === id || m.toPort === id || m.transfers.some((t) => t.port === id),
+        entry: (e) => eventPorts(e.event).some((p) => logical(p) === id),
+        gap: () => false,
+      };
+    }
+    case 'channel': {
+      const id = focus.id;
+      const ports = new Set<PortId>(index.channels.get(id)?.ports ?? []);
+      for (const p of index.ports.values()) if (p.channel === id) ports.add(p.id);
+      const has = (p: PortId | undefined): boolean => p !== undefined && ports.has(p);
+      return {
+        message: (m) => has(m.fromPort) || has(m.toPort),
+        entry: (e) => (e.event.type === 'channelCreated' && e.event.channel === id) || eventPorts(e.event).some((p) => has(logical(p))),
+        gap: () => false,
+      };
+    }
+  }
+}
+
+function countMessages(rows: readonly TimelineRow[]): number {
+  let n = 0;
+  for (const r of rows) if (r.kind === 'message') n++;
+  return n;
+}
+
+/**
+ * The rows the filter and the graph focus leave. Messages pass the text (or regex), route, status,
+ * realm, focus and errors-only filters. Event rows show with `showEvents` (recorder faults and gaps
+ * also with `errorsOnly`), and only while no route or status filter is set; they pass the text filter
+ * over their summary, the realm filter and the focus by their realm or ports. Gaps count as errors.
+ */
+export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter, focus: Focus | null, index: ModelIndex): FilterResult {
+  const text = textMatcher(filter);
+  if (text.error !== null) return { rows: [], error: text.error, messages: 0 };
+  const routes = filter.routes.length > 0 ? new Set(filter.routes) : null;
+  const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : null;
+  const realm = filter.realm;
+  const errorsOnly = filter.errorsOnly;
+  const showEvents = filter.showEvents;
+  const showProblems = showEvents || errorsOnly;
+  // Events have no route and no status: narrowing by either leaves messages only.
+  const others = routes === null && statuses === null;
+  const focused = focus ? focusTest(focus, index) : null;
+  const test = text.test;
+
+  if (!test && !routes && !statuses && realm === null && !errorsOnly && !focused) {
+    // Nothing narrows: the rows themselves, when they hold nothing hidden (events without showEvents).
+    const messages = countMessages(rows);
+    if (showEvents || messages === rows.length) return { rows, error: null, messages };
+  }
+
+  const out: TimelineRow[] = [];
+  let messages = 0;
+  for (const row of rows) {
+    switch (row.kind) {
+      case 'message': {
+        const m = row.message;
+        if (routes && !routes.has(m.route)) continue;
+        if (statuses && !statuses.has(m.status)) continue;
+        if (errorsOnly && !isErrorStatus(m.status)) continue;
+        if (realm !== null && m.fromRealm !== realm && m.toRealm !== realm) continue;
+        if (focused && !focused.message(m)) continue;
+        if (test && !test((row.text ??= searchTextOf(m, index.realms)))) continue;
+        messages++;
+        break;
+      }
+      case 'event': {
+        if (!others) continue;
+        const fault = row.entry.event.type === 'recorderFault';
+        if (!(fault ? showProblems : showEvents)) continue;
+        if (errorsOnly && !fault) continue;
+        if (realm !== null && row.entry.realm !== realm) continue;
+        if (focused && !focused.entry(row.entry)) continue;
+        if (test && !test((row.text ??= entrySearchText(row.entry)))) continue;
+        break;
+      }
+      case 'gap': {
+        if (!others || !showProblems) continue;
+        if (realm !== null && row.gap.realm !== realm) continue;
+        if (focused && !focused.gap(row.gap)) continue;
+        if (test && !test(gapSearchText(row.gap))) continue;
+        break;
+      }
+    }
+    out.push(row);
+  }
+  return { rows: out, error: null, messages };
+}
+
+interface ViewMemo {
+  filter: TimelineFilter;
+  focus: Focus | null;
+  index: ModelIndex;
+  result: FilterResult;
+}
+
+const views = new WeakMap<readonly TimelineRow[], ViewMemo>();
+
+/**
+ * `filterRows` memoised per rows array, by the identity of the filter and focus objects (the view store
+ * replaces them on change): the timeline and the filter bar call it on each redraw and share one pass.
+ */
+export function viewRows(rows: readonly TimelineRow[], filter: TimelineFilter, focus: Focus | null, index: ModelIndex): FilterResult {
+  const memo = views.get(rows);
+  if (memo && memo.filter === filter && memo.focus === focus && memo.index === index) return memo.result;
+  const result = filterRows(rows, filter, focus, index);
+  views.set(rows, { filter, focus, index, result });
+  return result;
+}
+
+// ── how things look ──────────────────────────────────────────────────────────
+
+export interface StatusLook {
+  /** The status in words ("delivered", "in flight", …). */
+  label: string;
+  /** A glyph shown before the label. */
+  icon: string;
+  /** `st-<status>`, plus ` st-ambiguous` when the match is not confirmed. */
+  className: string;
+  /** What the status means for this message, for a tooltip. */
+  title: string;
+  ambiguous: boolean;
+  /** The ambiguity mark ("?") or "". */
+  mark: string;
+}
+
+const STATUS_ICON: Record<MessageStatus, string> = {
+  delivered: '✓',
+  queued: '‖',
+  'in-flight': '⋯',
+  failed: '✕',
+  lost: '⊘',
+  doomed: '⚠',
+};
+
+const STATUS_LABEL: Record<MessageStatus, string> = {
+  delivered: 'delivered',
+  queued: 'queued',
+  'in-flight': 'in flight',
+  failed: 'failed',
+  lost: 'lost',
+  doomed: 'doomed',
+};
+
+const STATUS_MEANING: Record<MessageStatus, string> = {
+  delivered: 'Delivered: the receipt is recorded.',
+  queued: 'Queued: the receiving port was never started, so the message waits in its queue.',
+  'in-flight': 'In flight: sent, no receipt recorded (yet).',
+  failed: 'Failed.',
+  lost: 'Lost: the message went nowhere.',
+  doomed:
+    "Doomed: the transfer list held the sending port's own partner, so the browser discarded the message and the channel is lost.",
+};
+
+export function statusLabel(s: MessageStatus): string {
+  return STATUS_LABEL[s];
+}
+
+export function statusIcon(s: MessageStatus): string {
+  return STATUS_ICON[s];
+}
+
+export function reasonText(r: StatusReason): string {
+  switch (r) {
+    case 'sendThrew':
+      return 'postMessage threw';
+    case 'undeserializable':
+      return 'the receiver could not deserialize it (messageerror)';
+    case 'sendingPortClosed':
+      return 'the sending port was closed or transferred away';
+    case 'partnerClosed':
+      return 'the receiving port was closed';
+    case 'partnerLost':
+      return 'the receiving port was discarded';
+    case 'realmGone':
+      return 'the realm holding the receiving port is gone';
+    case 'notStarted':
+      return 'the receiving port was never started (no onmessage, no start())';
+    case 'awaitingReceipt':
+      return 'the receiving port is started; no receipt recorded yet';
+    case 'inTransit':
+      return 'the receiving port is being transferred';
+    case 'receiverUninstrumented':
+      return 'the receiver is not instrumented (a worker): receipt unknown';
+    case 'partnerUnknown':
+      return 'the partner port is not known';
+    case 'broadcastUnmatched':
+      return 'no receipt matched in an instrumented realm';
+  }
+}
+
+const AMBIGUITY_TEXT: Record<string, string> = {
+  sendNotRecorded: 'the sender is instrumented but no send was recorded',
+  partnerUnknown: 'the sending port is not known',
+  severalSenders: 'several realms send on this broadcast channel',
+  transferredPorts: 'the ports that arrived could be any of several sent ones',
+  transferInferred: 'the transferred port was joined by inference, not yet confirmed by traffic',
+  partnerMayHaveMoved: 'the receiving port may have been transferred by a window message',
+};
+
+export function ambiguityText(a: string): string {
+  if (a.startsWith('source:')) return `the sending window is uncertain (${a.slice('source:'.length)})`;
+  return AMBIGUITY_TEXT[a] ?? a;
+}
+
+/** How a message's status is shown: label, glyph, class and an explaining tooltip. */
+export function statusLook(m: MessageModel): StatusLook {
+  const lines = [STATUS_MEANING[m.status]];
+  if (m.reason !== undefined) lines.push(`Why: ${reasonText(m.reason)}.`);
+  if (m.error) lines.push(`${m.error.name}: ${m.error.message}`);
+  if (m.ambiguous) {
+    lines.push('? Not certain:');
+    for (const a of m.ambiguity ?? ['unconfirmed match']) lines.push(`  – ${ambiguityText(a)}`);
+  }
+  return {
+    // A send into a realm Entangle cannot see into (a worker, today) is not "in flight" in any sense a
+    // user can act on: say that its receipt is not observable.
+    label: m.status === 'in-flight' && m.reason === 'receiverUninstrumented' ? 'sent, unobserved' : STATUS_LABEL[m.status],
+    icon: STATUS_ICON[m.status],
+    className: `st-${m.status}${m.ambiguous ? ' st-ambiguous' : ''}`,
+    title: lines.join('\n'),
+    ambiguous: m.ambiguous,
+    mark: m.ambiguous ? '?' : '',
+  };
+}
+
+const KIND_SHORT: Record<RealmKind | 'unknown', string> = {
+  top: 'top',
+  iframe: 'ifr',
+  worker: 'wkr',
+  sharedworker: 'shw',
+  serviceworker: 'svc',
+  unknown: '?',
+};
+
+/** `top:k3j4` — the realm's kind and the start of its id (a worker's id ends in its own `w<n>`). */
+export function shortRealm(id: RealmId, realm?: Pick<RealmModel, 'kind'>): string {
+  const colon = id.lastIndexOf(':');
+  const tail = colon >= 0 ? id.slice(colon + 1) : id.slice(0, 4);
+  return `${KIND_SHORT[realm?.kind ?? 'unknown']}:${tail}`;
+}
+
+/** `p3` — a port's number within the realm that named it (`?2` for a made-up worker-side id). */
+export function shortPort(id: PortId): string {
+  const colon = id.lastIndexOf(':');
+  const tail = colon >= 0 ? id.slice(colon + 1) : id;
+  return /^\d+$/.test(tail) ? `p${tail}` : tail;
+}
+
+/** A realm's place for lists and tooltips: host and path of its URL, cut. */
+export function shortUrl(url: string | undefined, max = 40): string {
+  if (url === undefined || url === '') return '';
+  let s = url;
+  try {
+    const u = new URL(url);
+    s = u.protocol === 'http:' || u.protocol === 'https:' ? `${u.host}${u.pathname === '/' ? '' : u.pathname}` : url;
+  } catch {
+    // not a URL (about:blank, blob: without base): as is
+  }
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** A one-line label for the kind of a non-message event. */
+export function eventLabel(e: EntangleEvent): string {
+  switch (e.type) {
+    case 'realmStarted':
+      return 'realm started';
+    case 'channelCreated':
+      return 'channel created';
+    case 'portStarted':
+      return 'port started';
+    case 'portClosed':
+      return 'port closed';
+    case 'workerCreated':
+      return 'worker created';
+    case 'recorderFault':
+      return 'recorder fault';
+    case 'messageSent':
+      return 'message sent';
+    case 'messageReceived':
+      return 'message received';
+    case 'messageUndeserializable':
+      return 'messageerror';
+  }
+}
+
+/** The selection a row stands for. */
+export function selectionOf(row: TimelineRow): Selection {
+  switch (row.kind) {
+    case 'message':
+      return { kind: 'message', id: row.message.id };
+    case 'event':
+      return { kind: 'event', index: row.index };
+    case 'gap':
+      return { kind: 'gap', realm: row.gap.realm, from: row.gap.from };
+  }
+}
+
+/** One end of a message, short (`top:k3j4 › p3`) and in full (for a tooltip). */
+function end(realmId: RealmId | undefined, port: PortId | undefined, realms: ReadonlyMap<RealmId, RealmModel>, extra?: string): { text: string; full: string } {
+  const realm = realmId !== undefined ? realms.get(realmId) : undefined;
+  const r = realmId !== undefined ? shortRealm(realmId, realm) : extra !== undefined ? '' : '?';
+  const parts = [r, port !== undefined ? shortPort(port) : '', extra ?? ''].filter((x) => x !== '');
+  const full = [
+    realmId !== undefined ? `realm ${realmId}${realm ? ` (${realm.kind}${realm.url ? ` ${realm.url}` : ''})` : ''}` : 'realm unknown',
+    port !== undefined ? `port ${port}` : '',
+    extra ?? '',
+  ].filter((x) => x !== '');
+  return { text: parts.join(' › '), full: full.join(', ') };
+}
+
+/** "from → to" of a message: short text for the cell, full ids for the tooltip. */
+export function endpoints(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): { text: string; title: string } {
+  const from = end(m.fromRealm, m.fromPort, realms);
+  const channel = m.route === 'broadcast' && m.channelName !== undefined ? `“${m.channelName}”` : undefined;
+  const to = m.toRealm === undefined && m.toPort === undefined && channel !== undefined ? end(undefined, undefined, realms, channel) : end(m.toRealm, m.toPort, realms, channel);
+  return { text: `${from.text} → ${to.text}`, title: `from ${from.full}\nto ${to.full}` };
+}
+
+/** The transfer list, short (`p3, ArrayBuffer`), or "" when empty. */
+export function transfersText(m: MessageModel): string {
+  return m.transfers.map((t) => (t.port !== undefined ? shortPort(t.port) : t.kind)).join(', ');
+}
+
+/** `ms` since `t0` with one decimal, or the wall-clock time when there is no `t0`. */
+export function timeText(t: number, t0: number | null): string {
+  if (t0 === null) {
+    const d = new Date(t);
+    if (Number.isNaN(d.getTime())) return '';
+    const p = (n: number, w = 2) => String(n).padStart(w, '0');
+    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+  }
+  return (t - t0).toFixed(1);
+}
