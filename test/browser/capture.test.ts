@@ -109,7 +109,7 @@ describe('capture across a cross-origin iframe', () => {
   });
 
   it('shows a selected message in the inspector, its Map payload as a Map', async () => {
-    const rows = await panel.$$('[data-testid="event-row"]');
+    const rows = await panel.$$('[data-testid="timeline-row"][data-kind="message"]');
     let mapRow;
     for (const row of rows) if ((await row.evaluate((el) => el.textContent ?? '')).includes('payload')) mapRow = row;
     expect(mapRow).toBeDefined();
