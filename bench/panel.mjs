@@ -13,7 +13,9 @@
 //    every message arrived (sends and receipts counted in the panel's model, gaps).
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
-import { mkdtempSync, rmSync } from 'node:fs';
+// [--profile DIR]: also writes a CPU profile of each phase (load, filter, scroll, live) to DIR as
+// .cpuprofile files (open them in DevTools' Performance panel; build with ENTANGLE_NO_MINIFY=1 for names).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +34,24 @@ await build({
 const { writeCaptureGzip } = await import(pathToFileURL(join(tmp, 'capture.js')).href);
 rmSync(tmp, { recursive: true, force: true });
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE_DIR = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--profile');
+
+/** Starts a CPU profile of `page` when --profile is given; the returned function stops and writes it. */
+async function profile(page, name) {
+  if (!PROFILE_DIR) return async () => {};
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile: data } = await cdp.send('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(data));
+    await cdp.detach();
+  };
+}
 const MESSAGES = Number(args[0] ?? 100_000);
 const PORTS = 1_000;
 const REALMS = 50;
@@ -70,6 +89,7 @@ try {
       window.__captureBytes = u8;
     }, Buffer.from(bytes).toString('base64'));
 
+    let stop = await profile(page, 'load');
     const load = await page.evaluate(async () => {
       const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
       const t0 = performance.now();
@@ -85,12 +105,14 @@ try {
       const m = c.store.getState().model();
       return { parsed: opened - t0, shown: shown - t0, messages: m.totals.sent, realms: m.realms.length, ports: m.ports.length, delivered: m.totals.delivered, queued: m.totals.queued, failed: m.totals.failed };
     });
+    await stop();
     console.log(`open capture: model of ${load.messages.toLocaleString('en')} messages (${load.delivered.toLocaleString('en')} delivered, ${load.queued} queued, ${load.failed} failed), ${load.ports} ports, ${load.realms} realms`);
     console.log(`  read + model: ${fmt(load.parsed)}   first useful render (rows and graph painted): ${fmt(load.shown)}   target ≤ 1500 ms`);
     results.push(['first useful render', load.shown, 1500]);
 
     // Let the view settle (graph fit, virtualizer measure), then filter.
     await new Promise((r) => setTimeout(r, 1500));
+    stop = await profile(page, 'filter');
     const filterTimes = [];
     for (const text of ['item-42', 'fetch', 'DataCloneError', 'no-such-text']) {
       const ms = await page.evaluate(async (needle) => {
@@ -112,11 +134,13 @@ try {
       }, text);
       filterTimes.push([text, ms]);
     }
+    await stop();
     console.log(`  text filter (change → painted frame): ${filterTimes.map(([t, ms]) => `"${t}" ${fmt(ms)}`).join(', ')}   target ≤ 100 ms`);
     results.push(['text filter (slowest)', Math.max(...filterTimes.map((f) => f[1])), 100]);
     await page.evaluate(() => window.__entangle.capture().view.getState().filtersCleared());
     await new Promise((r) => setTimeout(r, 500));
 
+    stop = await profile(page, 'scroll');
     const scroll = await page.evaluate(async () => {
       const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
       // The grid scrolls (the resizable pane around it is also named "timeline").
@@ -136,6 +160,7 @@ try {
       const longest = window.__longTasks.reduce((m, e) => Math.max(m, e.duration), 0);
       return { steps, elapsed, longest, count: window.__longTasks.length, height: scroller.scrollHeight };
     });
+    await stop();
     console.log(`  scroll: ${scroll.steps} frames over ${(scroll.height / 1e6).toFixed(1)} Mpx in ${fmt(scroll.elapsed)}: ${scroll.count} long tasks, longest ${fmt(scroll.longest)}   target none > 50 ms`);
     results.push(['scroll, longest task', scroll.longest, 50]);
     await page.close();
@@ -160,6 +185,7 @@ try {
           for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
         }).observe({ type: 'longtask', buffered: false });
       });
+      const stopLive = await profile(panel, 'live');
       const sent = await page.evaluate(
         (rate, seconds) =>
           new Promise((done) => {
@@ -192,6 +218,7 @@ try {
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
+      await stopLive();
       console.log(`live ingest: the page sent ${sent.sent.toLocaleString('en')} messages in ${SECONDS} s (${(sent.sent / SECONDS).toLocaleString('en')}/s), its receivers got ${sent.received.toLocaleString('en')}`);
       console.log(`  panel: ${summary.delivered.toLocaleString('en')} delivered of ${summary.sent.toLocaleString('en')} messages, ${summary.gaps} gaps (${summary.missing} events missing); ${summary.longTasks} long tasks, longest ${fmt(summary.longest)}   target none > 100 ms, nothing lost`);
       results.push(['live ingest, longest task', summary.longest, 100]);

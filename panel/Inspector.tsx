@@ -22,7 +22,7 @@ import { messageSnippet } from './snippet';
 import { fileName, frameLocation, parseStack, type StackFrame } from './stackFrames';
 import type { LogEntry, LogStore } from './store';
 import { bytes } from './summary';
-import { useLogVersion } from './useLog';
+import { shownModel, useLogVersion } from './useLog';
 import type { Focus, Selection, ViewStore } from './viewState';
 import './inspector.css';
 
@@ -761,7 +761,7 @@ export function InspectorPane({ store, view }: { store: LogStore; view: ViewStor
   const selection = useStore(view, (s) => s.selection);
   const focus = useStore(view, (s) => s.focus);
   const { log, t0 } = store.getState();
-  const model = store.getState().model();
+  const model = shownModel(store);
   const nav = useMemo<Nav>(
     () => ({
       port: (id) => view.getState().focused({ kind: 'port', id }),

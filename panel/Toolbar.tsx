@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import type { ConnectionStatus } from './connection';
 import type { LogStore } from './store';
-import { useLogVersion } from './useLog';
+import { shownModel, useLogVersion } from './useLog';
 
 const STATE_LABELS: Record<ConnectionStatus['state'], string> = {
   connecting: 'connecting…',
@@ -37,7 +37,7 @@ export interface ToolbarProps {
 export function Toolbar({ store, status, capture = null, onOpenFile, onSave, settingsOpen = false, onToggleSettings, onPreserveLog }: ToolbarProps) {
   useLogVersion(store);
   const s = store.getState();
-  const t = s.model().totals;
+  const t = shownModel(store).totals;
   const fileInput = useRef<HTMLInputElement>(null);
   const live = capture === null;
   return (

@@ -7,6 +7,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import type { CaptureModel } from '../model/correlator';
 import type { LogState, LogStore } from './store';
 
 /** Selects a slice of the store, re-rendering on every change of that slice (zustand's `useStore`). */
@@ -28,26 +29,71 @@ const schedule: (cb: () => void) => void =
     ? (cb) => void setTimeout(() => requestAnimationFrame(cb), VIEW_UPDATE_MS)
     : (cb) => void setTimeout(cb, VIEW_UPDATE_MS);
 
-/** The store's `version`, updated at most every VIEW_UPDATE_MS. Read `store.getState()` after it. */
-export function useLogVersion(store: LogStore): number {
-  const subscribe = useCallback(
-    (notify: () => void) => {
-      let pending = false;
-      let live = true;
-      const unsubscribe = store.subscribe(() => {
-        if (pending) return;
-        pending = true;
-        schedule(() => {
-          pending = false;
-          if (live) notify();
-        });
+/**
+ * What the views show of one store: its version and capture model as of the last view tick. Every
+ * view of the store reads the same snapshot, and a render for another reason (a scroll, a selection)
+ * reuses it instead of pulling the newest model — which, during a flood, cost a model build and a
+ * rows pass per scroll frame and fed a scroll → render → scroll loop in the timeline.
+ */
+interface ViewClock {
+  version: number;
+  model: CaptureModel | null;
+  listeners: Set<() => void>;
+  pending: boolean;
+  unsubscribe: (() => void) | null;
+}
+
+const clocks = new WeakMap<LogStore, ViewClock>();
+
+function clockOf(store: LogStore): ViewClock {
+  let c = clocks.get(store);
+  if (!c) {
+    c = { version: store.getState().version, model: null, listeners: new Set(), pending: false, unsubscribe: null };
+    clocks.set(store, c);
+  }
+  return c;
+}
+
+function publish(store: LogStore, c: ViewClock): void {
+  const version = store.getState().version;
+  if (version === c.version) return;
+  c.version = version;
+  c.model = null;
+  for (const notify of [...c.listeners]) notify();
+}
+
+function subscribeClock(store: LogStore, notify: () => void): () => void {
+  const c = clockOf(store);
+  c.listeners.add(notify);
+  if (!c.unsubscribe) {
+    // Changes made while no view listened are shown at once.
+    publish(store, c);
+    c.unsubscribe = store.subscribe(() => {
+      if (c.pending) return;
+      c.pending = true;
+      schedule(() => {
+        c.pending = false;
+        publish(store, c);
       });
-      return () => {
-        live = false;
-        unsubscribe();
-      };
-    },
-    [store],
-  );
-  return useSyncExternalStore(subscribe, () => store.getState().version);
+    });
+  }
+  return () => {
+    c.listeners.delete(notify);
+    if (c.listeners.size === 0) {
+      c.unsubscribe?.();
+      c.unsubscribe = null;
+    }
+  };
+}
+
+/** The store's `version` as of the last view tick (at most every VIEW_UPDATE_MS). */
+export function useLogVersion(store: LogStore): number {
+  const subscribe = useCallback((notify: () => void) => subscribeClock(store, notify), [store]);
+  return useSyncExternalStore(subscribe, () => clockOf(store).version);
+}
+
+/** The capture model the views show: built once per view tick, shared by every view of the store. */
+export function shownModel(store: LogStore): CaptureModel {
+  const c = clockOf(store);
+  return (c.model ??= store.getState().model());
 }

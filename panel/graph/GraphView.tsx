@@ -27,9 +27,9 @@ import {
 } from '@xyflow/react';
 import { useStore } from 'zustand';
 import type { LogStore } from '../store';
-import { useLogVersion } from '../useLog';
+import { shownModel, useLogVersion } from '../useLog';
 import type { ViewStore } from '../viewState';
-import { PULSE_MS, createGraphBuilder, edgeTitle, type GraphEdge, type GraphNode, type PortNode, type PortState, type RealmNode } from './buildGraph';
+import { PULSE_MS, createGraphBuilder, edgeTitle, type GraphEdge, type GraphNode, type MoreNode, type PortNode, type PortState, type RealmNode } from './buildGraph';
 
 // ── nodes ───────────────────────────────────────────────────────────────────
 
@@ -81,8 +81,20 @@ const PortChip = memo(function PortChip({ data, selected }: NodeProps<PortNode>)
   );
 });
 
+/** The ports of a realm beyond what its box shows, as one chip. */
+const MoreChip = memo(function MoreChip({ data, selected }: NodeProps<MoreNode>) {
+  const state = data.failed > 0 ? 'failed' : data.queued > 0 ? 'queued' : 'ok';
+  return (
+    <div className={`graph-port graph-more state-${state}${selected ? ' selected' : ''}`} data-testid="graph-more" data-realm={data.realm} title={data.title}>
+      <span className="graph-port-label">+{data.hidden.toLocaleString('en-US')} ports</span>
+      {data.failed + data.queued > 0 && <span className="graph-port-badge">{data.failed + data.queued}</span>}
+      <Handles />
+    </div>
+  );
+});
+
 // Stable objects outside the component: React Flow warns (and re-mounts) when these change.
-const nodeTypes: NodeTypes = { realm: RealmBox, port: PortChip };
+const nodeTypes: NodeTypes = { realm: RealmBox, port: PortChip, more: MoreChip };
 
 // ── edges ───────────────────────────────────────────────────────────────────
 
@@ -181,6 +193,9 @@ function Legend() {
             <span className="lg-line pair" /> entangled ports, channel not recorded
           </li>
           <li>
+            <span className="lg-line bundle" /> channels to the ports of a crowded realm, drawn as one “+N ports” chip
+          </li>
+          <li>
             <span className="lg-line window" /> window.postMessage <span className="lg-line worker" /> worker{' '}
             <span className="lg-line broadcast" /> BroadcastChannel
           </li>
@@ -235,7 +250,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const userMoved = useRef(false);
 
   const graph = useMemo(
-    () => builder.build(store.getState().model(), { focus, selection }, performance.now()),
+    () => builder.build(shownModel(store), { focus, selection }, performance.now()),
     // version and tick are the reasons to rebuild; the model itself is read from the store.
     [builder, store, version, focus, selection, tick],
   );
@@ -249,6 +264,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const onNodeClick = useCallback(
     (_: ReactMouseEvent, node: GraphNode) => {
       if (node.type === 'port') view.getState().focused({ kind: 'port', id: node.data.port });
+      else if (node.type === 'more') view.getState().focused({ kind: 'realm', id: node.data.realm });
       else if (!node.data.placeholder) view.getState().focused({ kind: 'realm', id: node.data.realm });
     },
     [view],

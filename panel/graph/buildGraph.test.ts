@@ -3,8 +3,10 @@ import { createCorrelator, type CaptureModel, type MessageModel, type PortModel,
 import type { LogRecord } from '../../model/log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId } from '../../model/protocol';
 import {
+  PORTS_SHOWN,
   PULSE_MS,
   UNKNOWN_REALM,
+  moreNodeId,
   createGraphBuilder,
   shortUrl,
   trafficOf,
@@ -361,5 +363,40 @@ describe('buildGraph: stability and cost', () => {
     const m = base([msg({ fromPort: 'top:1', toPort: 'top:2' })]);
     expect(trafficOf(m)).toBe(trafficOf(m));
     expect(Array.from(trafficOf(m).out)).toEqual([1, 0]);
+  });
+});
+
+describe('a realm with more ports than its box shows', () => {
+  it('draws the first PORTS_SHOWN - 1 ports, a "+N ports" chip, and bundles the channels to the rest', () => {
+    // 30 channels in the top: 60 ports in one realm, more than its box shows.
+    const events: LogRecord[] = [];
+    let tSeq = 0;
+    const topRec = (event: Record<string, unknown>): void => {
+      tSeq++;
+      events.push({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event: { seq: tSeq, t: 1000 + tSeq, ...event } as LogRecord['event'] });
+    };
+    topRec({ type: 'realmStarted', kind: 'top', url: 'https://a.test/', origin: 'https://a.test', protocol: 1 });
+    for (let c = 1; c <= 30; c++) topRec({ type: 'channelCreated', channel: `top:c${c}`, port1: `top:${2 * c - 1}`, port2: `top:${2 * c}` });
+    const c = createCorrelator();
+    c.append(events);
+    const model = c.model();
+    expect(model.ports).toHaveLength(60);
+    const g = createGraphBuilder().build(model, { focus: null, selection: null }, 0);
+    const chips = g.nodes.filter((n) => n.type === 'port');
+    const more = g.nodes.filter((n) => n.type === 'more');
+    expect(chips).toHaveLength(PORTS_SHOWN - 1);
+    expect(more).toHaveLength(1);
+    expect(more[0]!.data).toMatchObject({ realm: 'top', hidden: 60 - (PORTS_SHOWN - 1) });
+    // Channels with both ports drawn keep their own edge; the others are bundled to the chip.
+    const channelEdges = g.edges.filter((e) => e.data?.kind === 'channel');
+    const bundles = g.edges.filter((e) => e.data?.kind === 'bundle');
+    const drawnPairs = Math.floor((PORTS_SHOWN - 1) / 2);
+    expect(channelEdges).toHaveLength(drawnPairs);
+    expect(bundles.reduce((n, e) => n + (e.data?.channels ?? 0), 0)).toBe(30 - drawnPairs);
+    for (const e of bundles) expect([e.source, e.target]).toContain(moreNodeId('top'));
+    // A port that is not drawn, focused from elsewhere, selects the chip.
+    const hidden = model.ports[model.ports.length - 1]!.id;
+    const focused = createGraphBuilder().build(model, { focus: { kind: 'port', id: hidden }, selection: null }, 0);
+    expect(focused.nodes.find((n) => n.id === moreNodeId('top'))?.selected).toBe(true);
   });
 });

@@ -124,7 +124,7 @@ export interface PortNodeData extends Record<string, unknown> {
   badge?: string;
 }
 
-export type EdgeKind = 'channel' | 'pair' | 'route' | 'frame' | 'owner';
+export type EdgeKind = 'channel' | 'pair' | 'bundle' | 'route' | 'frame' | 'owner';
 
 export interface FlowEdgeData extends Record<string, unknown> {
   kind: EdgeKind;
@@ -140,11 +140,24 @@ export interface FlowEdgeData extends Record<string, unknown> {
   route?: Route;
   /** For a 'pair' edge (entangled ports with no recorded channel): the port clicking focuses. */
   port?: PortId;
+  /** For a 'bundle' edge: how many channels (or entangled pairs) it stands for. */
+  channels?: number;
+}
+
+/** The ports of a realm beyond what its box shows (see PORTS_SHOWN), as one node. */
+export interface MoreNodeData extends Record<string, unknown> {
+  realm: RealmId;
+  hidden: number;
+  /** Of the hidden ports: with queued messages, with failed sends. */
+  queued: number;
+  failed: number;
+  title: string;
 }
 
 export type RealmNode = Node<RealmNodeData, 'realm'>;
 export type PortNode = Node<PortNodeData, 'port'>;
-export type GraphNode = RealmNode | PortNode;
+export type MoreNode = Node<MoreNodeData, 'more'>;
+export type GraphNode = RealmNode | PortNode | MoreNode;
 export type GraphEdge = Edge<FlowEdgeData, 'flow'>;
 
 export interface GraphInput {
@@ -178,6 +191,16 @@ export const PULSE_MS = 800;
 /** Node ids for a realm and a port. */
 export const realmNodeId = (id: RealmId): string => `realm:${id}`;
 export const portNodeId = (id: PortId): string => `port:${id}`;
+export const moreNodeId = (realm: RealmId): string => `more:${realm}`;
+
+/**
+ * Most port slots a realm box shows. A realm holding more ports shows the first PORTS_SHOWN - 1 (in the
+ * order they appeared) and a "+N ports" node in the last slot; channels to the ports not drawn are
+ * drawn as bundles to that node. A thousand port chips are unreadable, and the browser's compositing
+ * work for them made every frame of the panel slow (measured: scrolling the timeline beside a graph of
+ * 1,000 ports had long tasks in 3 frames of 10).
+ */
+export const PORTS_SHOWN = 48;
 
 /** The box for ports whose holder is not known at all. */
 export const UNKNOWN_REALM = '(unknown)';
@@ -289,6 +312,8 @@ export function edgeTitle(e: Pick<GraphEdge, 'source' | 'target' | 'data'>): str
     case 'channel':
     case 'pair':
       return `${d.kind === 'channel' ? `channel ${d.channel ?? ''}` : 'entangled ports (channel not recorded)'}\n${from} → ${to}: ${plural(d.fwd, 'message')}\n${to} → ${from}: ${plural(d.back, 'message')}`;
+    case 'bundle':
+      return `${plural(d.channels ?? 0, 'channel')} between ports not drawn one by one (more than ${PORTS_SHOWN - 1} in a realm)\n${from} → ${to}: ${plural(d.fwd, 'message')}\n${to} → ${from}: ${plural(d.back, 'message')}`;
     case 'route':
       return `${d.route ?? ''} postMessage ${from} → ${to}: ${plural(d.fwd, 'message')}`;
     case 'frame':
@@ -370,10 +395,14 @@ export function createGraphBuilder(): GraphBuilder {
     }
     const assigned = assignSlots(holders, slots);
     slots = assigned.slots;
+    const collapsed = new Set<RealmId>();
     for (const [realm, extent] of assigned.extent) {
       const b = boxes.get(realm);
-      if (b) b.capacity = capacityFor(extent);
+      if (extent > PORTS_SHOWN) collapsed.add(realm);
+      if (b) b.capacity = capacityFor(Math.min(extent, PORTS_SHOWN));
     }
+    /** A port drawn inside a collapsed realm's "+N" node rather than as a chip of its own. */
+    const hiddenIn = (slot: Slot): boolean => collapsed.has(slot.realm) && slot.slot >= PORTS_SHOWN - 1;
     const realmBoxes: RealmBox[] = [];
     for (const b of boxes.values()) {
       const parent = b.model?.parent;
@@ -384,11 +413,16 @@ export function createGraphBuilder(): GraphBuilder {
     layout = next;
     const placed = layout.boxes;
 
+    /** The node a port is drawn as: its chip, or its realm's "+N" node. */
+    const nodeOfPort = (id: PortId): string => {
+      const slot = slots?.get(id);
+      return slot && hiddenIn(slot) ? moreNodeId(slot.realm) : portNodeId(id);
+    };
     const focusNode =
       input.focus?.kind === 'realm'
         ? realmNodeId(input.focus.id)
         : input.focus?.kind === 'port'
-          ? portNodeId(ix.logicalPort.get(input.focus.id) ?? input.focus.id)
+          ? nodeOfPort(ix.logicalPort.get(input.focus.id) ?? input.focus.id)
           : null;
     const focusEdge = input.focus?.kind === 'channel' ? `channel:${input.focus.id}` : null;
     const message = input.selection?.kind === 'message' ? ix.message(input.selection.id) : undefined;
@@ -401,7 +435,7 @@ export function createGraphBuilder(): GraphBuilder {
       nodes.push(use);
       nodeMap.set(use.id, use);
     };
-    const hlNodes = highlightedNodes(message);
+    const hlNodes = highlightedNodes(message, nodeOfPort);
 
     for (const b of boxes.values()) {
       const at = placed.get(b.id);
@@ -422,6 +456,7 @@ export function createGraphBuilder(): GraphBuilder {
 
     // Ports after every realm: React Flow wants parents before children.
     const portCentre = new Map<PortId, { x: number; y: number }>();
+    const more = new Map<RealmId, MoreNodeData>();
     for (let i = 0; i < model.ports.length; i++) {
       const p = model.ports[i] as PortModel;
       const slot = slots.get(p.id);
@@ -429,8 +464,17 @@ export function createGraphBuilder(): GraphBuilder {
       const box = boxes.get(slot.realm);
       const at = placed.get(slot.realm);
       if (!box || !at) continue;
-      const pos = slotPosition(slot.slot, box.capacity);
+      const hidden = hiddenIn(slot);
+      const pos = slotPosition(hidden ? PORTS_SHOWN - 1 : slot.slot, box.capacity);
       portCentre.set(p.id, { x: at.x + pos.x + PORT_W / 2, y: at.y + pos.y + PORT_H / 2 });
+      if (hidden) {
+        let d = more.get(slot.realm);
+        if (!d) more.set(slot.realm, (d = { realm: slot.realm, hidden: 0, queued: 0, failed: 0, title: '' }));
+        d.hidden++;
+        if ((traffic.queued[i] ?? 0) > 0) d.queued++;
+        if ((traffic.failed[i] ?? 0) > 0) d.failed++;
+        continue;
+      }
       const id = portNodeId(p.id);
       keep({
         id,
@@ -444,6 +488,26 @@ export function createGraphBuilder(): GraphBuilder {
         className: hlNodes.has(id) ? 'hl' : '',
         draggable: false,
         data: memoPortData(p, traffic.queued[i] ?? 0, traffic.failed[i] ?? 0, ix),
+      });
+    }
+    for (const d of more.values()) {
+      const box = boxes.get(d.realm);
+      if (!box) continue;
+      const id = moreNodeId(d.realm);
+      const problems = [d.failed > 0 ? `${plural(d.failed, 'port')} with failed sends` : '', d.queued > 0 ? `${plural(d.queued, 'port')} with queued messages` : ''].filter(Boolean);
+      d.title = `${plural(d.hidden, 'more port')} in this realm, not drawn one by one${problems.length > 0 ? `: ${problems.join(', ')}` : ''}.\nClick to filter the timeline to the realm; the inspector lists each port's history.`;
+      keep({
+        id,
+        type: 'more',
+        parentId: realmNodeId(d.realm),
+        extent: 'parent',
+        position: slotPosition(PORTS_SHOWN - 1, box.capacity),
+        width: PORT_W,
+        height: PORT_H,
+        selected: id === focusNode,
+        className: hlNodes.has(id) ? 'hl' : '',
+        draggable: false,
+        data: d,
       });
     }
 
@@ -493,11 +557,25 @@ export function createGraphBuilder(): GraphBuilder {
       if (!ca || !cb || ia === undefined || ib === undefined) return;
       const fwd = (traffic.out[ia] ?? 0) + (traffic.inOnly[ib] ?? 0);
       const back = (traffic.out[ib] ?? 0) + (traffic.inOnly[ia] ?? 0);
+      const na = nodeOfPort(a);
+      const nb = nodeOfPort(b);
+      if (na !== portNodeId(a) || nb !== portNodeId(b)) {
+        // One end (or both) is not drawn as a chip: counted into the bundle between the two nodes.
+        const forward = na <= nb;
+        const key = forward ? `bundle:${na}|${nb}` : `bundle:${nb}|${na}`;
+        let bundle = bundles.get(key);
+        if (!bundle) bundles.set(key, (bundle = { source: forward ? na : nb, target: forward ? nb : na, sx: forward ? ca.x : cb.x, tx: forward ? cb.x : ca.x, channels: 0, fwd: 0, back: 0, hl: false }));
+        bundle.channels++;
+        bundle.fwd += forward ? fwd : back;
+        bundle.back += forward ? back : fwd;
+        if (hlEdge === id) bundle.hl = true;
+        return;
+      }
       const hl = hlEdge === id;
       add({
         id,
-        source: portNodeId(a),
-        target: portNodeId(b),
+        source: na,
+        target: nb,
         type: 'flow',
         ...handlesFor(ca.x, cb.x, false),
         selected: id === focusEdge,
@@ -514,6 +592,7 @@ export function createGraphBuilder(): GraphBuilder {
         },
       });
     };
+    const bundles = new Map<string, { source: string; target: string; sx: number; tx: number; channels: number; fwd: number; back: number; hl: boolean }>();
     const channelOfPort = new Set<PortId>();
     for (const c of model.channels) {
       const [a, b] = c.ports;
@@ -524,6 +603,18 @@ export function createGraphBuilder(): GraphBuilder {
       const q = p.entangledWith;
       if (q === undefined || channelOfPort.has(p.id) || channelOfPort.has(q) || !(p.id < q)) continue;
       portEdge(`pair:${p.id}|${q}`, 'pair', p.id, q, { port: p.id });
+    }
+    for (const [id, b] of bundles) {
+      add({
+        id,
+        source: b.source,
+        target: b.target,
+        type: 'flow',
+        ...handlesFor(b.sx, b.tx, b.source === b.target),
+        selectable: false,
+        className: `edge-bundle${pulseClass(id, b.fwd + b.back)}${b.hl ? ' hl' : ''}`,
+        data: { kind: 'bundle', label: `${plural(b.channels, 'channel')}${b.fwd + b.back > 0 ? ` · ${channelLabel(b.fwd, b.back)}` : ''}`, fwd: b.fwd, back: b.back, bend: 0, self: b.source === b.target, hl: b.hl, channels: b.channels },
+      });
     }
 
     realmEdges(model, boxes, placed, traffic, ({ count, ...e }) => {
@@ -655,11 +746,11 @@ function portData(p: PortModel, queued: number, failed: number, ix: ModelIndex):
   return data;
 }
 
-function highlightedNodes(m: MessageModel | undefined): Set<string> {
+function highlightedNodes(m: MessageModel | undefined, nodeOfPort: (id: PortId) => string): Set<string> {
   const s = new Set<string>();
   if (!m) return s;
-  if (m.fromPort !== undefined) s.add(portNodeId(m.fromPort));
-  if (m.toPort !== undefined) s.add(portNodeId(m.toPort));
+  if (m.fromPort !== undefined) s.add(nodeOfPort(m.fromPort));
+  if (m.toPort !== undefined) s.add(nodeOfPort(m.toPort));
   if (m.fromRealm !== undefined) s.add(realmNodeId(m.fromRealm));
   if (m.toRealm !== undefined) s.add(realmNodeId(m.toRealm));
   return s;

@@ -9,7 +9,7 @@ import type { MessageStatus, RealmModel, Totals } from '../../model/correlator';
 import type { Route } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
-import { useLogVersion } from '../useLog';
+import { shownModel, useLogVersion } from '../useLog';
 import { isFiltering, type Focus, type ViewStore } from '../viewState';
 import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, shortRealm, shortUrl, statusIcon, statusLabel, viewRows, warmSearchText } from './rows';
 import './timeline.css';
@@ -76,7 +76,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   const filter = useStore(view, (s) => s.filter);
   const focus = useStore(view, (s) => s.focus);
   const state = store.getState();
-  const model = state.model();
+  const model = shownModel(store);
   const index = indexOf(model);
   // The same memoised pass the timeline draws from.
   const result = viewRows(buildRows(model, state.log, filter.showEvents), filter, focus, index);
@@ -115,7 +115,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   useEffect(() => () => warming.current?.(), []);
   const warm = (): void => {
     if (warming.current) return;
-    const m = store.getState().model();
+    const m = shownModel(store);
     const rows = buildRows(m, store.getState().log, view.getState().filter.showEvents);
     const realms = indexOf(m).realms;
     let stop = false;

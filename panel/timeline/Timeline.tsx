@@ -22,7 +22,7 @@ import type { Preview, RealmId } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
 import { bytes, previewText, summarize } from '../summary';
-import { useLogVersion } from '../useLog';
+import { shownModel, useLogVersion } from '../useLog';
 import { isFiltering, type ViewStore } from '../viewState';
 import {
   buildRows,
@@ -216,6 +216,9 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
   }
 });
 
+/** Row slots the timeline recycles (at least as many as rows rendered at once). */
+const ROW_POOL = 256;
+
 const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
 
 /** Latency as measured; a small negative one (clock skew between realms) shows as about zero. */
@@ -245,7 +248,7 @@ interface EmptyProps {
 function Empty({ store, view, error }: EmptyProps) {
   const s = store.getState();
   const v = view.getState();
-  const model = s.model();
+  const model = shownModel(store);
   if (error !== null) {
     return (
       <div className="tl-empty" data-testid="timeline-no-match">
@@ -309,7 +312,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const selection = useStore(view, (s) => s.selection);
 
   const state = store.getState();
-  const model = state.model();
+  const model = shownModel(store);
   const index = indexOf(model);
   // Both memoised: per model object, and per (rows, filter, focus).
   const all = buildRows(model, state.log, filter.showEvents);
@@ -317,6 +320,9 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const count = rows.length;
 
   const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer recomputes every row's offset (and key) whenever getItemKey changes identity: a
+  // fresh function per render made each scroll frame O(rows). Keyed on the rows array instead.
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -324,7 +330,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     overscan: 12,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (i) => rows[i]?.key ?? i,
+    getItemKey,
   });
 
   // ── following the newest rows ──
@@ -480,6 +486,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const total = COLUMNS.reduce((n, c) => n + widths[c.id], 0);
 
   const items = virtualizer.getVirtualItems();
+  const pool = Math.max(ROW_POOL, items.length);
   const newRows = following ? 0 : Math.max(0, count - leftAt);
 
   return (
@@ -519,7 +526,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
             if (!row) return null;
             return (
               <Row
-                key={row.key}
+                // Keyed by slot (index modulo the pool), not by row: a row scrolled out hands its DOM to
+                // the one scrolled in, so a fast scroll updates text instead of removing and creating
+                // every row (consecutive indexes modulo the pool never collide).
+                key={item.index % pool}
                 row={row}
                 position={item.index}
                 start={item.start - HEADER_HEIGHT}
