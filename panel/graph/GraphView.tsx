@@ -19,6 +19,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore as useFlowStore,
+  useUpdateNodeInternals,
   type EdgeProps,
   type EdgeTypes,
   type MiniMapNodeProps,
@@ -29,24 +30,95 @@ import { useStore } from 'zustand';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
 import type { ViewStore } from '../viewState';
-import { PULSE_MS, createGraphBuilder, edgeTitle, type GraphEdge, type GraphNode, type MoreNode, type PortNode, type PortState, type RealmNode } from './buildGraph';
+import type { PortId, RealmId } from '../../model/protocol';
+import {
+  MORE_CHIP,
+  PULSE_MS,
+  createGraphBuilder,
+  edgeTitle,
+  portHandle,
+  type GraphEdge,
+  type GraphNode,
+  type MoreChipData,
+  type PortChipData,
+  type PortState,
+  type RealmNode,
+} from './buildGraph';
+import { PORT_H, PORT_W } from './layout';
 
 // ── nodes ───────────────────────────────────────────────────────────────────
 
-/** Invisible attachment points: left/right, as source and as target (ids used by buildGraph). */
-function Handles() {
+/** Invisible attachment points: left/right, as source and as target (ids from buildGraph: the side
+ *  alone for a realm box, `chip|side` for a port chip). */
+function Handles({ chip }: { chip?: string }) {
+  const id = (side: string): string => (chip === undefined ? side : portHandle(chip, side));
   return (
     <>
-      <Handle id="lt" type="target" position={Position.Left} isConnectable={false} className="graph-handle" />
-      <Handle id="ls" type="source" position={Position.Left} isConnectable={false} className="graph-handle" />
-      <Handle id="rt" type="target" position={Position.Right} isConnectable={false} className="graph-handle" />
-      <Handle id="rs" type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
+      <Handle id={id('lt')} type="target" position={Position.Left} isConnectable={false} className="graph-handle" />
+      <Handle id={id('ls')} type="source" position={Position.Left} isConnectable={false} className="graph-handle" />
+      <Handle id={id('rt')} type="target" position={Position.Right} isConnectable={false} className="graph-handle" />
+      <Handle id={id('rs')} type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
     </>
   );
 }
 
-const RealmBox = memo(function RealmBox({ data, selected }: NodeProps<RealmNode>) {
+/** Clicking a port chip focuses the port (chips live inside their realm's node). */
+const PortClick = createContext<(port: PortId) => void>(() => {});
+
+const STATE_ICON: Record<PortState, string> = { ok: '●', queued: '◷', failed: '✕', closed: '⊘', lost: '⚠' };
+
+const PortChip = memo(function PortChip({ chip }: { chip: PortChipData }) {
+  const onPort = useContext(PortClick);
+  return (
+    <div
+      className={`graph-port state-${chip.state}${chip.selected ? ' selected' : ''}${chip.hl ? ' hl' : ''}${chip.movedFrom !== undefined ? ' moved' : ''}`}
+      style={{ left: chip.x, top: chip.y, width: PORT_W, height: PORT_H }}
+      data-testid="graph-port"
+      data-port={chip.port}
+      data-state={chip.state}
+      title={chip.title}
+      onClick={(e) => {
+        // The realm's node would take the click too and focus the realm instead.
+        e.stopPropagation();
+        onPort(chip.port);
+      }}
+    >
+      <span className="graph-port-icon" aria-hidden="true">
+        {STATE_ICON[chip.state]}
+      </span>
+      <span className="graph-port-label">{chip.label}</span>
+      {chip.badge !== undefined && <span className="graph-port-badge">{chip.badge}</span>}
+      {chip.movedFrom !== undefined && <span className="graph-port-moved">↪ {chip.movedFrom}</span>}
+      <Handles chip={chip.port} />
+    </div>
+  );
+});
+
+/** The ports of a realm beyond what its box shows, as one chip (a click focuses the realm). */
+const MoreChip = memo(function MoreChip({ realm, more }: { realm: RealmId; more: MoreChipData }) {
+  const state = more.failed > 0 ? 'failed' : more.queued > 0 ? 'queued' : 'ok';
+  return (
+    <div
+      className={`graph-port graph-more state-${state}${more.selected ? ' selected' : ''}${more.hl ? ' hl' : ''}`}
+      style={{ left: more.x, top: more.y, width: PORT_W, height: PORT_H }}
+      data-testid="graph-more"
+      data-realm={realm}
+      title={more.title}
+    >
+      <span className="graph-port-label">+{more.hidden.toLocaleString('en-US')} ports</span>
+      {more.failed + more.queued > 0 && <span className="graph-port-badge">{more.failed + more.queued}</span>}
+      <Handles chip={MORE_CHIP} />
+    </div>
+  );
+});
+
+const RealmBox = memo(function RealmBox({ id, data, selected }: NodeProps<RealmNode>) {
   const cls = ['graph-realm', data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
+  // React Flow measures a node's handles when it appears or resizes; a chip added to a box that did not
+  // grow needs telling, or edges to it are not drawn.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const chipsKey = `${data.ports.map((c) => `${c.port}@${c.x},${c.y}`).join(' ')}${data.more ? ` +@${data.more.x},${data.more.y}` : ''}`;
+  useEffect(() => updateNodeInternals(id), [id, chipsKey, updateNodeInternals]);
   return (
     <div className={cls} data-testid="graph-realm" data-realm={data.realm} data-kind={data.kind} title={data.title}>
       <div className="graph-realm-title">
@@ -54,47 +126,17 @@ const RealmBox = memo(function RealmBox({ data, selected }: NodeProps<RealmNode>
         {data.label !== '' && <span className="graph-realm-url">{data.label}</span>}
         {data.gone && <span className="graph-realm-gone">gone</span>}
       </div>
-      <Handles />
-    </div>
-  );
-});
-
-const STATE_ICON: Record<PortState, string> = { ok: '●', queued: '◷', failed: '✕', closed: '⊘', lost: '⚠' };
-
-const PortChip = memo(function PortChip({ data, selected }: NodeProps<PortNode>) {
-  return (
-    <div
-      className={`graph-port state-${data.state}${selected ? ' selected' : ''}${data.movedFrom !== undefined ? ' moved' : ''}`}
-      data-testid="graph-port"
-      data-port={data.port}
-      data-state={data.state}
-      title={data.title}
-    >
-      <span className="graph-port-icon" aria-hidden="true">
-        {STATE_ICON[data.state]}
-      </span>
-      <span className="graph-port-label">{data.label}</span>
-      {data.badge !== undefined && <span className="graph-port-badge">{data.badge}</span>}
-      {data.movedFrom !== undefined && <span className="graph-port-moved">↪ {data.movedFrom}</span>}
-      <Handles />
-    </div>
-  );
-});
-
-/** The ports of a realm beyond what its box shows, as one chip. */
-const MoreChip = memo(function MoreChip({ data, selected }: NodeProps<MoreNode>) {
-  const state = data.failed > 0 ? 'failed' : data.queued > 0 ? 'queued' : 'ok';
-  return (
-    <div className={`graph-port graph-more state-${state}${selected ? ' selected' : ''}`} data-testid="graph-more" data-realm={data.realm} title={data.title}>
-      <span className="graph-port-label">+{data.hidden.toLocaleString('en-US')} ports</span>
-      {data.failed + data.queued > 0 && <span className="graph-port-badge">{data.failed + data.queued}</span>}
+      {data.ports.map((c) => (
+        <PortChip key={c.port} chip={c} />
+      ))}
+      {data.more && <MoreChip realm={data.realm} more={data.more} />}
       <Handles />
     </div>
   );
 });
 
 // Stable objects outside the component: React Flow warns (and re-mounts) when these change.
-const nodeTypes: NodeTypes = { realm: RealmBox, port: PortChip, more: MoreChip };
+const nodeTypes: NodeTypes = { realm: RealmBox };
 
 // ── edges ───────────────────────────────────────────────────────────────────
 
@@ -263,9 +305,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
 
   const onNodeClick = useCallback(
     (_: ReactMouseEvent, node: GraphNode) => {
-      if (node.type === 'port') view.getState().focused({ kind: 'port', id: node.data.port });
-      else if (node.type === 'more') view.getState().focused({ kind: 'realm', id: node.data.realm });
-      else if (!node.data.placeholder) view.getState().focused({ kind: 'realm', id: node.data.realm });
+      if (!node.data.placeholder) view.getState().focused({ kind: 'realm', id: node.data.realm });
     },
     [view],
   );
@@ -279,6 +319,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   );
   const onEdgeClick = useCallback((_: ReactMouseEvent, edge: GraphEdge) => onEdge(edge), [onEdge]);
   const onPaneClick = useCallback(() => view.getState().focused(null), [view]);
+  const onPort = useCallback((port: PortId) => view.getState().focused({ kind: 'port', id: port }), [view]);
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     // Programmatic moves (fitView) come without an event.
     if (event) userMoved.current = true;
@@ -301,36 +342,38 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
 
   return (
     <div className={`graph${graph.highlighting ? ' highlighting' : ''}`} data-testid="graph">
-      <LabelClick.Provider value={onEdge}>
-        <ReactFlow<GraphNode, GraphEdge>
-          nodes={graph.nodes}
-          edges={graph.edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodeClick={onNodeClick}
-          onEdgeClick={onEdgeClick}
-          onPaneClick={onPaneClick}
-          onMoveStart={onMoveStart}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          edgesReconnectable={false}
-          deleteKeyCode={null}
-          onlyRenderVisibleElements
-          minZoom={0.05}
-          maxZoom={2.5}
-          attributionPosition="top-right"
-        >
-          <Background gap={16} size={1} />
-          <Controls showInteractive={false} position="bottom-left">
-            <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
-              ⟳
-            </ControlButton>
-          </Controls>
-          <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />
-          <Legend />
-          <AutoFit topology={graph.topology} userMoved={userMoved} />
-        </ReactFlow>
-      </LabelClick.Provider>
+      <PortClick.Provider value={onPort}>
+        <LabelClick.Provider value={onEdge}>
+          <ReactFlow<GraphNode, GraphEdge>
+            nodes={graph.nodes}
+            edges={graph.edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodeClick={onNodeClick}
+            onEdgeClick={onEdgeClick}
+            onPaneClick={onPaneClick}
+            onMoveStart={onMoveStart}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            edgesReconnectable={false}
+            deleteKeyCode={null}
+            onlyRenderVisibleElements
+            minZoom={0.05}
+            maxZoom={2.5}
+            attributionPosition="top-right"
+          >
+            <Background gap={16} size={1} />
+            <Controls showInteractive={false} position="bottom-left">
+              <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
+                ⟳
+              </ControlButton>
+            </Controls>
+            <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />
+            <Legend />
+            <AutoFit topology={graph.topology} userMoved={userMoved} />
+          </ReactFlow>
+        </LabelClick.Provider>
+      </PortClick.Provider>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import {
   PORTS_SHOWN,
   PULSE_MS,
   UNKNOWN_REALM,
-  moreNodeId,
+  MORE_CHIP,
   createGraphBuilder,
   shortUrl,
   trafficOf,
@@ -14,7 +14,7 @@ import {
   type GraphEdge,
   type GraphInput,
   type GraphNode,
-  type PortNode,
+  type PortChipData,
   type RealmNode,
 } from './buildGraph';
 
@@ -73,7 +73,22 @@ const node = (g: GraphData, id: string): GraphNode => {
   if (!n) throw new Error(`no node ${id}`);
   return n;
 };
-const portNode = (g: GraphData, id: string): PortNode => node(g, `port:${id}`) as PortNode;
+/** A port chip and the realm node it is drawn in. */
+const portNode = (g: GraphData, id: string): { parentId: string; data: PortChipData } => {
+  for (const n of g.nodes) {
+    const chip = n.data.ports.find((c) => c.port === id);
+    if (chip) return { parentId: n.id, data: chip };
+  }
+  throw new Error(`no port chip ${id}`);
+};
+const allChips = (g: GraphData): PortChipData[] => g.nodes.flatMap((n) => [...n.data.ports]);
+/** Realm nodes and chips (as `port:<id>`) that are highlighted, or selected. */
+const marked = (g: GraphData, how: 'hl' | 'selected'): string[] => [
+  ...g.nodes.filter((n) => (how === 'hl' ? classes(n).includes('hl') : n.selected)).map((n) => n.id),
+  ...allChips(g)
+    .filter((c) => c[how])
+    .map((c) => `port:${c.port}`),
+];
 const realmNode = (g: GraphData, id: string): RealmNode => node(g, `realm:${id}`) as RealmNode;
 const edge = (g: GraphData, id: string): GraphEdge => {
   const e = g.edges.find((x) => x.id === id);
@@ -120,9 +135,8 @@ describe('buildGraph: nodes and edges', () => {
     expect(edge(g, 'frame:top->ifr')).toMatchObject({ source: 'realm:top', target: 'realm:ifr' });
     expect(edge(g, 'owner:top->w')).toMatchObject({ source: 'realm:top', target: 'realm:w' });
     expect(edge(g, 'owner:top->w').data?.label).toBe('worker');
-    // Parents before children in the node array.
-    const firstPort = g.nodes.findIndex((n) => n.type === 'port');
-    expect(g.nodes.slice(firstPort).every((n) => n.type === 'port')).toBe(true);
+    // Realms are the only nodes: ports are chips inside them.
+    expect(g.nodes.every((n) => n.type === 'realm')).toBe(true);
   });
 
   it('greys out a gone realm', () => {
@@ -133,7 +147,7 @@ describe('buildGraph: nodes and edges', () => {
 
   it('puts a port inside the realm that holds it now, and says where it came from', () => {
     const g = createGraphBuilder().build(base(), NO_VIEW, 0);
-    expect(portNode(g, 'top:1')).toMatchObject({ parentId: 'realm:top', extent: 'parent' });
+    expect(portNode(g, 'top:1')).toMatchObject({ parentId: 'realm:top' });
     const moved = portNode(g, 'top:2');
     expect(moved.parentId).toBe('realm:ifr');
     expect(moved.data.movedFrom).toBe('top');
@@ -145,10 +159,12 @@ describe('buildGraph: nodes and edges', () => {
     const g = createGraphBuilder().build(m, NO_VIEW, 0);
     expect(portNode(g, 'top:2').parentId).toBe('realm:ifr');
     expect(portNode(g, 'top:1').parentId).toBe('realm:top');
-    expect(edge(g, 'channel:top:c1')).toMatchObject({ source: 'port:top:1', target: 'port:top:2' });
+    expect(edge(g, 'channel:top:c1')).toMatchObject({ source: 'realm:top', target: 'realm:ifr' });
+    expect(edge(g, 'channel:top:c1').sourceHandle).toMatch(/^top:1\|/);
+    expect(edge(g, 'channel:top:c1').targetHandle).toMatch(/^top:2\|/);
     expect(edge(g, 'channel:top:c1').data?.label).toBe('1 →');
     expect(edge(g, 'route:window:top->ifr').data?.label).toBe('window ×1');
-    expect(g.nodes.filter((n) => n.type === 'port')).toHaveLength(2);
+    expect(allChips(g)).toHaveLength(2);
   });
 
   it('draws exactly one edge per channel, and ports without a channel still appear', () => {
@@ -217,10 +233,10 @@ describe('buildGraph: nodes and edges', () => {
       ['route:worker:top->w', 'worker ×2'],
     ]);
     expect(edge(g, 'route:window:top->ifr')).toMatchObject({ source: 'realm:top', target: 'realm:ifr' });
-    // Edges between the same two realms are bent apart.
     // Edges between the same two realms (the frame link and three routes) are bent apart: distinct
     // offsets once each is seen in the same direction.
-    const between = g.edges.filter((e) => [e.source, e.target].sort().join() === 'realm:ifr,realm:top');
+    // (Channel edges attach to port chips' handles and are not bent.)
+    const between = g.edges.filter((e) => e.data?.kind !== 'channel' && [e.source, e.target].sort().join() === 'realm:ifr,realm:top');
     const canonical = between.map((e) => (e.data?.bend ?? 0) * (e.source < e.target ? 1 : -1));
     expect(between).toHaveLength(4);
     expect(new Set(canonical).size).toBe(4);
@@ -284,7 +300,7 @@ describe('buildGraph: focus and highlight', () => {
   it('highlights the selected message: its ports, channel and realms', () => {
     const g = createGraphBuilder().build(traffic(), { focus: null, selection: { kind: 'message', id: 'top#7' } }, 0);
     expect(g.highlighting).toBe(true);
-    const hl = [...g.nodes.filter((n) => classes(n).includes('hl')).map((n) => n.id), ...g.edges.filter((e) => classes(e).includes('hl')).map((e) => e.id)];
+    const hl = [...marked(g, 'hl'), ...g.edges.filter((e) => classes(e).includes('hl')).map((e) => e.id)];
     expect(hl.sort()).toEqual(['channel:top:c1', 'port:top:1', 'port:top:2', 'realm:ifr', 'realm:top']);
     expect(edge(g, 'channel:top:c1').data?.hl).toBe(true);
   });
@@ -292,18 +308,18 @@ describe('buildGraph: focus and highlight', () => {
   it('highlights the realm route edge of a window message', () => {
     const g = createGraphBuilder().build(traffic(), { focus: null, selection: { kind: 'message', id: 'top#8' } }, 0);
     expect(g.edges.filter((e) => classes(e).includes('hl')).map((e) => e.id)).toEqual(['route:window:top->ifr']);
-    expect(g.nodes.filter((n) => classes(n).includes('hl')).map((n) => n.id).sort()).toEqual(['realm:ifr', 'realm:top']);
+    expect(marked(g, 'hl').sort()).toEqual(['realm:ifr', 'realm:top']);
   });
 
   it('draws the focused realm, port (by any of its local ids) or channel selected', () => {
     const b = createGraphBuilder();
     const m = traffic();
-    expect(b.build(m, { focus: { kind: 'realm', id: 'ifr' }, selection: null }, 0).nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['realm:ifr']);
+    expect(marked(b.build(m, { focus: { kind: 'realm', id: 'ifr' }, selection: null }, 0), 'selected')).toEqual(['realm:ifr']);
     const byLocal = model({ ...m, ports: [port('top:1', ['top']), { ...port('top:2', ['top', 'ifr']), custody: [...port('top:2', ['top']).custody, { realm: 'ifr', localId: 'ifr:1', from: 1, via: 'window', started: true, closed: false }] }] });
-    expect(b.build(byLocal, { focus: { kind: 'port', id: 'ifr:1' }, selection: null }, 0).nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['port:top:2']);
+    expect(marked(b.build(byLocal, { focus: { kind: 'port', id: 'ifr:1' }, selection: null }, 0), 'selected')).toEqual(['port:top:2']);
     const g = b.build(m, { focus: { kind: 'channel', id: 'top:c1' }, selection: null }, 0);
     expect(g.edges.filter((e) => e.selected).map((e) => e.id)).toEqual(['channel:top:c1']);
-    expect(g.nodes.some((n) => n.selected)).toBe(false);
+    expect(marked(g, 'selected')).toEqual([]);
   });
 });
 
@@ -317,7 +333,9 @@ describe('buildGraph: stability and cost', () => {
     const g2 = b.build(m2, NO_VIEW, 1000);
     expect(b.stats.layouts).toBe(1);
     expect(g2.topology).toBe(g1.topology);
-    for (const id of ['realm:top', 'realm:ifr', 'realm:w', 'port:top:1', 'port:top:2']) expect(node(g2, id)).toBe(node(g1, id));
+    // The top's box has one chip more; everything else is the very same object.
+    for (const id of ['realm:ifr', 'realm:w']) expect(node(g2, id)).toBe(node(g1, id));
+    for (const id of ['top:1', 'top:2']) expect(portNode(g2, id).data).toBe(portNode(g1, id).data);
     expect(portNode(g2, 'top:3').parentId).toBe('realm:top');
     expect(edge(g2, 'frame:top->ifr')).toBe(edge(g1, 'frame:top->ifr'));
   });
@@ -382,21 +400,18 @@ describe('a realm with more ports than its box shows', () => {
     const model = c.model();
     expect(model.ports).toHaveLength(60);
     const g = createGraphBuilder().build(model, { focus: null, selection: null }, 0);
-    const chips = g.nodes.filter((n) => n.type === 'port');
-    const more = g.nodes.filter((n) => n.type === 'more');
-    expect(chips).toHaveLength(PORTS_SHOWN - 1);
-    expect(more).toHaveLength(1);
-    expect(more[0]!.data).toMatchObject({ realm: 'top', hidden: 60 - (PORTS_SHOWN - 1) });
+    expect(allChips(g)).toHaveLength(PORTS_SHOWN - 1);
+    expect(realmNode(g, 'top').data.more).toMatchObject({ hidden: 60 - (PORTS_SHOWN - 1) });
     // Channels with both ports drawn keep their own edge; the others are bundled to the chip.
     const channelEdges = g.edges.filter((e) => e.data?.kind === 'channel');
     const bundles = g.edges.filter((e) => e.data?.kind === 'bundle');
     const drawnPairs = Math.floor((PORTS_SHOWN - 1) / 2);
     expect(channelEdges).toHaveLength(drawnPairs);
     expect(bundles.reduce((n, e) => n + (e.data?.channels ?? 0), 0)).toBe(30 - drawnPairs);
-    for (const e of bundles) expect([e.source, e.target]).toContain(moreNodeId('top'));
+    for (const e of bundles) expect([e.sourceHandle?.split('|')[0], e.targetHandle?.split('|')[0]]).toContain(MORE_CHIP);
     // A port that is not drawn, focused from elsewhere, selects the chip.
     const hidden = model.ports[model.ports.length - 1]!.id;
     const focused = createGraphBuilder().build(model, { focus: { kind: 'port', id: hidden }, selection: null }, 0);
-    expect(focused.nodes.find((n) => n.id === moreNodeId('top'))?.selected).toBe(true);
+    expect(realmNode(focused, 'top').data.more?.selected).toBe(true);
   });
 });

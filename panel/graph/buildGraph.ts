@@ -110,7 +110,23 @@ export interface RealmNodeData extends Record<string, unknown> {
   instrumented: boolean;
   /** A holder the model has no realm for: not focusable. */
   placeholder: boolean;
+  /** The port chips drawn inside the box, in slot order (stable array while nothing changed). */
+  ports: readonly PortChipData[];
+  /** The ports beyond PORTS_SHOWN, as one chip. */
+  more?: MoreChipData;
 }
+
+/** Where a chip sits in its realm box (top-left corner, px) and how it is marked. */
+export interface ChipPlace {
+  x: number;
+  y: number;
+  /** The graph focus is this port (or, for the "+N" chip, one of its ports). */
+  selected: boolean;
+  /** On the selected message's path. */
+  hl: boolean;
+}
+
+export type PortChipData = PortNodeData & ChipPlace;
 
 export interface PortNodeData extends Record<string, unknown> {
   /** Logical port id. */
@@ -144,9 +160,8 @@ export interface FlowEdgeData extends Record<string, unknown> {
   channels?: number;
 }
 
-/** The ports of a realm beyond what its box shows (see PORTS_SHOWN), as one node. */
-export interface MoreNodeData extends Record<string, unknown> {
-  realm: RealmId;
+/** The ports of a realm beyond what its box shows (see PORTS_SHOWN), as one chip. */
+export interface MoreChipData extends ChipPlace {
   hidden: number;
   /** Of the hidden ports: with queued messages, with failed sends. */
   queued: number;
@@ -154,10 +169,13 @@ export interface MoreNodeData extends Record<string, unknown> {
   title: string;
 }
 
+/**
+ * Realms are React Flow nodes; ports are chips inside them, not nodes of their own, and edges attach to
+ * a chip's handles (`portHandle`). A node is a transformed layer for the browser's compositor, and a
+ * thousand of them made every frame of the panel slow, the timeline's scrolling included.
+ */
 export type RealmNode = Node<RealmNodeData, 'realm'>;
-export type PortNode = Node<PortNodeData, 'port'>;
-export type MoreNode = Node<MoreNodeData, 'more'>;
-export type GraphNode = RealmNode | PortNode | MoreNode;
+export type GraphNode = RealmNode;
 export type GraphEdge = Edge<FlowEdgeData, 'flow'>;
 
 export interface GraphInput {
@@ -190,8 +208,9 @@ export const PULSE_MS = 800;
 
 /** Node ids for a realm and a port. */
 export const realmNodeId = (id: RealmId): string => `realm:${id}`;
-export const portNodeId = (id: PortId): string => `port:${id}`;
-export const moreNodeId = (realm: RealmId): string => `more:${realm}`;
+/** Handle ids of a port chip (side: lt/ls/rt/rs, as for realms); MORE_CHIP for the "+N" chip. */
+export const MORE_CHIP = '+more';
+export const portHandle = (chip: PortId, side: string): string => `${chip}|${side}`;
 
 /**
  * Most port slots a realm box shows. A realm holding more ports shows the first PORTS_SHOWN - 1 (in the
@@ -201,6 +220,13 @@ export const moreNodeId = (realm: RealmId): string => `more:${realm}`;
  * 1,000 ports had long tasks in 3 frames of 10).
  */
 export const PORTS_SHOWN = 48;
+
+/** The realm box and chip a port is drawn in. */
+export interface PortPlace {
+  realm: RealmId;
+  /** The port's id, or MORE_CHIP when it is counted into its realm's "+N" chip. */
+  chip: string;
+}
 
 /** The box for ports whose holder is not known at all. */
 export const UNKNOWN_REALM = '(unknown)';
@@ -338,6 +364,14 @@ function handlesFor(sx: number, tx: number, self: boolean): { sourceHandle: stri
   return sx < tx ? { sourceHandle: 'rs', targetHandle: 'lt' } : { sourceHandle: 'ls', targetHandle: 'rt' };
 }
 
+/** The handles of two port chips an edge runs between (chip ids, or MORE_CHIP). */
+function chipHandles(a: string, b: string, sx: number, tx: number): { sourceHandle: string; targetHandle: string } {
+  const h = handlesFor(sx, tx, false);
+  return { sourceHandle: portHandle(a, h.sourceHandle), targetHandle: portHandle(b, h.targetHandle) };
+}
+
+const NO_CHIPS: readonly PortChipData[] = [];
+
 export function createGraphBuilder(): GraphBuilder {
   const stats = { layouts: 0, builds: 0 };
   let layout: RealmLayout | null = null;
@@ -364,6 +398,20 @@ export function createGraphBuilder(): GraphBuilder {
     nextPortMemo.set(p.id, m);
     return m.data;
   };
+
+  // A chip object is kept while its data and place are: the realm's chip list (and so the realm node)
+  // then stays the same object, and React Flow skips the node.
+  let chipMemo = new Map<PortId, PortChipData>();
+  let nextChipMemo = new Map<PortId, PortChipData>();
+  const memoChip = (id: PortId, data: PortNodeData, x: number, y: number, selected: boolean, hl: boolean): PortChipData => {
+    const prev = chipMemo.get(id);
+    const chip =
+      prev && prev.x === x && prev.y === y && prev.selected === selected && prev.hl === hl && portDataOf.get(prev) === data ? prev : { ...data, x, y, selected, hl };
+    portDataOf.set(chip, data);
+    nextChipMemo.set(id, chip);
+    return chip;
+  };
+  const portDataOf = new WeakMap<PortChipData, PortNodeData>();
 
   const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false };
 
@@ -413,50 +461,22 @@ export function createGraphBuilder(): GraphBuilder {
     layout = next;
     const placed = layout.boxes;
 
-    /** The node a port is drawn as: its chip, or its realm's "+N" node. */
-    const nodeOfPort = (id: PortId): string => {
+    /** The realm box and chip a port is drawn in. */
+    const placeOf = (id: PortId): PortPlace | undefined => {
       const slot = slots?.get(id);
-      return slot && hiddenIn(slot) ? moreNodeId(slot.realm) : portNodeId(id);
+      return slot ? { realm: slot.realm, chip: hiddenIn(slot) ? MORE_CHIP : id } : undefined;
     };
-    const focusNode =
-      input.focus?.kind === 'realm'
-        ? realmNodeId(input.focus.id)
-        : input.focus?.kind === 'port'
-          ? nodeOfPort(ix.logicalPort.get(input.focus.id) ?? input.focus.id)
-          : null;
+    const focusPort = input.focus?.kind === 'port' ? (ix.logicalPort.get(input.focus.id) ?? input.focus.id) : null;
+    const focusPlace = focusPort !== null ? placeOf(focusPort) : undefined;
+    const focusRealm = input.focus?.kind === 'realm' ? realmNodeId(input.focus.id) : null;
     const focusEdge = input.focus?.kind === 'channel' ? `channel:${input.focus.id}` : null;
     const message = input.selection?.kind === 'message' ? ix.message(input.selection.id) : undefined;
+    const hl = highlighted(message, placeOf);
 
-    const nodes: GraphNode[] = [];
-    const nodeMap = new Map<string, GraphNode>();
-    const keep = (n: GraphNode): void => {
-      const prev = prevNodes.get(n.id);
-      const use = prev && sameNode(prev, n) ? prev : n;
-      nodes.push(use);
-      nodeMap.set(use.id, use);
-    };
-    const hlNodes = highlightedNodes(message, nodeOfPort);
-
-    for (const b of boxes.values()) {
-      const at = placed.get(b.id);
-      if (!at) continue;
-      const id = realmNodeId(b.id);
-      keep({
-        id,
-        type: 'realm',
-        position: { x: at.x, y: at.y },
-        width: at.width,
-        height: at.height,
-        selected: id === focusNode,
-        className: hlNodes.has(id) ? 'hl' : '',
-        draggable: false,
-        data: realmData(b, ix),
-      });
-    }
-
-    // Ports after every realm: React Flow wants parents before children.
+    // Chips per realm box, in slot order; the "+N" chip counts the rest.
+    const chips = new Map<RealmId, PortChipData[]>();
+    const more = new Map<RealmId, MoreChipData>();
     const portCentre = new Map<PortId, { x: number; y: number }>();
-    const more = new Map<RealmId, MoreNodeData>();
     for (let i = 0; i < model.ports.length; i++) {
       const p = model.ports[i] as PortModel;
       const slot = slots.get(p.id);
@@ -469,45 +489,51 @@ export function createGraphBuilder(): GraphBuilder {
       portCentre.set(p.id, { x: at.x + pos.x + PORT_W / 2, y: at.y + pos.y + PORT_H / 2 });
       if (hidden) {
         let d = more.get(slot.realm);
-        if (!d) more.set(slot.realm, (d = { realm: slot.realm, hidden: 0, queued: 0, failed: 0, title: '' }));
+        if (!d) more.set(slot.realm, (d = { x: pos.x, y: pos.y, selected: false, hl: false, hidden: 0, queued: 0, failed: 0, title: '' }));
         d.hidden++;
         if ((traffic.queued[i] ?? 0) > 0) d.queued++;
         if ((traffic.failed[i] ?? 0) > 0) d.failed++;
         continue;
       }
-      const id = portNodeId(p.id);
-      keep({
-        id,
-        type: 'port',
-        parentId: realmNodeId(slot.realm),
-        extent: 'parent',
-        position: pos,
-        width: PORT_W,
-        height: PORT_H,
-        selected: id === focusNode,
-        className: hlNodes.has(id) ? 'hl' : '',
-        draggable: false,
-        data: memoPortData(p, traffic.queued[i] ?? 0, traffic.failed[i] ?? 0, ix),
-      });
+      let list = chips.get(slot.realm);
+      if (!list) chips.set(slot.realm, (list = []));
+      const data = memoPortData(p, traffic.queued[i] ?? 0, traffic.failed[i] ?? 0, ix);
+      list.push(memoChip(p.id, data, pos.x, pos.y, p.id === focusPort, hl.chips.has(`${slot.realm}\n${p.id}`)));
     }
-    for (const d of more.values()) {
-      const box = boxes.get(d.realm);
-      if (!box) continue;
-      const id = moreNodeId(d.realm);
+    for (const [realm, d] of more) {
+      d.selected = focusPlace?.realm === realm && focusPlace.chip === MORE_CHIP;
+      d.hl = hl.chips.has(`${realm}\n${MORE_CHIP}`);
       const problems = [d.failed > 0 ? `${plural(d.failed, 'port')} with failed sends` : '', d.queued > 0 ? `${plural(d.queued, 'port')} with queued messages` : ''].filter(Boolean);
       d.title = `${plural(d.hidden, 'more port')} in this realm, not drawn one by one${problems.length > 0 ? `: ${problems.join(', ')}` : ''}.\nClick to filter the timeline to the realm; the inspector lists each port's history.`;
+    }
+
+    const nodes: GraphNode[] = [];
+    const nodeMap = new Map<string, GraphNode>();
+    const keep = (n: GraphNode): void => {
+      const prev = prevNodes.get(n.id);
+      const use = prev && sameNode(prev, n) ? prev : n;
+      nodes.push(use);
+      nodeMap.set(use.id, use);
+    };
+    for (const b of boxes.values()) {
+      const at = placed.get(b.id);
+      if (!at) continue;
+      const id = realmNodeId(b.id);
+      const prev = prevNodes.get(id)?.data;
+      const list = chips.get(b.id) ?? NO_CHIPS;
+      const data: RealmNodeData = { ...realmData(b, ix), ports: prev && sameList(prev.ports, list) ? prev.ports : list };
+      const m = more.get(b.id);
+      if (m) data.more = prev?.more && shallowEqual(prev.more as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>) ? prev.more : m;
       keep({
         id,
-        type: 'more',
-        parentId: realmNodeId(d.realm),
-        extent: 'parent',
-        position: slotPosition(PORTS_SHOWN - 1, box.capacity),
-        width: PORT_W,
-        height: PORT_H,
-        selected: id === focusNode,
-        className: hlNodes.has(id) ? 'hl' : '',
+        type: 'realm',
+        position: { x: at.x, y: at.y },
+        width: at.width,
+        height: at.height,
+        selected: id === focusRealm,
+        className: hl.realms.has(b.id) ? 'hl' : '',
         draggable: false,
-        data: d,
+        data,
       });
     }
 
@@ -557,14 +583,17 @@ export function createGraphBuilder(): GraphBuilder {
       if (!ca || !cb || ia === undefined || ib === undefined) return;
       const fwd = (traffic.out[ia] ?? 0) + (traffic.inOnly[ib] ?? 0);
       const back = (traffic.out[ib] ?? 0) + (traffic.inOnly[ia] ?? 0);
-      const na = nodeOfPort(a);
-      const nb = nodeOfPort(b);
-      if (na !== portNodeId(a) || nb !== portNodeId(b)) {
-        // One end (or both) is not drawn as a chip: counted into the bundle between the two nodes.
-        const forward = na <= nb;
-        const key = forward ? `bundle:${na}|${nb}` : `bundle:${nb}|${na}`;
+      const pa = placeOf(a);
+      const pb = placeOf(b);
+      if (!pa || !pb) return;
+      if (pa.chip === MORE_CHIP || pb.chip === MORE_CHIP) {
+        // One end (or both) is not drawn as a chip of its own: counted into the bundle between the two chips.
+        const ka = `${pa.realm}\n${pa.chip}`;
+        const kb = `${pb.realm}\n${pb.chip}`;
+        const forward = ka <= kb;
+        const key = forward ? `bundle:${ka}|${kb}` : `bundle:${kb}|${ka}`;
         let bundle = bundles.get(key);
-        if (!bundle) bundles.set(key, (bundle = { source: forward ? na : nb, target: forward ? nb : na, sx: forward ? ca.x : cb.x, tx: forward ? cb.x : ca.x, channels: 0, fwd: 0, back: 0, hl: false }));
+        if (!bundle) bundles.set(key, (bundle = { from: forward ? pa : pb, to: forward ? pb : pa, sx: forward ? ca.x : cb.x, tx: forward ? cb.x : ca.x, channels: 0, fwd: 0, back: 0, hl: false }));
         bundle.channels++;
         bundle.fwd += forward ? fwd : back;
         bundle.back += forward ? back : fwd;
@@ -574,10 +603,10 @@ export function createGraphBuilder(): GraphBuilder {
       const hl = hlEdge === id;
       add({
         id,
-        source: na,
-        target: nb,
+        source: realmNodeId(pa.realm),
+        target: realmNodeId(pb.realm),
         type: 'flow',
-        ...handlesFor(ca.x, cb.x, false),
+        ...chipHandles(pa.chip, pb.chip, ca.x, cb.x),
         selected: id === focusEdge,
         className: `edge-${kind}${pulseClass(id, fwd + back)}${hl ? ' hl' : ''}`,
         data: {
@@ -592,7 +621,7 @@ export function createGraphBuilder(): GraphBuilder {
         },
       });
     };
-    const bundles = new Map<string, { source: string; target: string; sx: number; tx: number; channels: number; fwd: number; back: number; hl: boolean }>();
+    const bundles = new Map<string, { from: PortPlace; to: PortPlace; sx: number; tx: number; channels: number; fwd: number; back: number; hl: boolean }>();
     const channelOfPort = new Set<PortId>();
     for (const c of model.channels) {
       const [a, b] = c.ports;
@@ -605,15 +634,16 @@ export function createGraphBuilder(): GraphBuilder {
       portEdge(`pair:${p.id}|${q}`, 'pair', p.id, q, { port: p.id });
     }
     for (const [id, b] of bundles) {
+      const self = b.from.realm === b.to.realm && b.from.chip === b.to.chip;
       add({
         id,
-        source: b.source,
-        target: b.target,
+        source: realmNodeId(b.from.realm),
+        target: realmNodeId(b.to.realm),
         type: 'flow',
-        ...handlesFor(b.sx, b.tx, b.source === b.target),
+        ...(self ? { sourceHandle: portHandle(b.from.chip, 'rs'), targetHandle: portHandle(b.to.chip, 'rt') } : chipHandles(b.from.chip, b.to.chip, b.sx, b.tx)),
         selectable: false,
         className: `edge-bundle${pulseClass(id, b.fwd + b.back)}${b.hl ? ' hl' : ''}`,
-        data: { kind: 'bundle', label: `${plural(b.channels, 'channel')}${b.fwd + b.back > 0 ? ` · ${channelLabel(b.fwd, b.back)}` : ''}`, fwd: b.fwd, back: b.back, bend: 0, self: b.source === b.target, hl: b.hl, channels: b.channels },
+        data: { kind: 'bundle', label: `${plural(b.channels, 'channel')}${b.fwd + b.back > 0 ? ` · ${channelLabel(b.fwd, b.back)}` : ''}`, fwd: b.fwd, back: b.back, bend: 0, self, hl: b.hl, channels: b.channels },
       });
     }
 
@@ -627,6 +657,8 @@ export function createGraphBuilder(): GraphBuilder {
 
     portMemo = nextPortMemo;
     nextPortMemo = new Map();
+    chipMemo = nextChipMemo;
+    nextChipMemo = new Map();
     prevNodes = nodeMap;
     prevEdges = edgeMap;
     const data: GraphData = { nodes, edges, empty: false, topology: layout.key, highlighting: message !== undefined, pulsing };
@@ -647,6 +679,7 @@ export function createGraphBuilder(): GraphBuilder {
 
 // ── pieces ──────────────────────────────────────────────────────────────────
 
+/** A realm's own facts (its chips are added by the builder). */
 function realmData(b: Box, ix: ModelIndex): RealmNodeData {
   const r = b.model;
   if (!r) {
@@ -659,6 +692,7 @@ function realmData(b: Box, ix: ModelIndex): RealmNodeData {
       gone: false,
       instrumented: false,
       placeholder: unknown,
+      ports: NO_CHIPS,
     };
   }
   const lines = [`${kindName(r.kind)}${r.url !== undefined ? ` ${r.url}` : ''}`, `realm ${r.id}`];
@@ -678,6 +712,7 @@ function realmData(b: Box, ix: ModelIndex): RealmNodeData {
     gone: r.goneAt !== undefined,
     instrumented: r.instrumented,
     placeholder: false,
+    ports: NO_CHIPS,
   };
 }
 
@@ -746,14 +781,21 @@ function portData(p: PortModel, queued: number, failed: number, ix: ModelIndex):
   return data;
 }
 
-function highlightedNodes(m: MessageModel | undefined, nodeOfPort: (id: PortId) => string): Set<string> {
-  const s = new Set<string>();
-  if (!m) return s;
-  if (m.fromPort !== undefined) s.add(nodeOfPort(m.fromPort));
-  if (m.toPort !== undefined) s.add(nodeOfPort(m.toPort));
-  if (m.fromRealm !== undefined) s.add(realmNodeId(m.fromRealm));
-  if (m.toRealm !== undefined) s.add(realmNodeId(m.toRealm));
-  return s;
+/** The realms and chips (`realm\nchip`) on a message's path. */
+function highlighted(m: MessageModel | undefined, placeOf: (id: PortId) => PortPlace | undefined): { realms: Set<RealmId>; chips: Set<string> } {
+  const realms = new Set<RealmId>();
+  const chips = new Set<string>();
+  if (!m) return { realms, chips };
+  for (const id of [m.fromPort, m.toPort]) {
+    const at = id === undefined ? undefined : placeOf(id);
+    if (at) {
+      chips.add(`${at.realm}\n${at.chip}`);
+      realms.add(at.realm);
+    }
+  }
+  if (m.fromRealm !== undefined) realms.add(m.fromRealm);
+  if (m.toRealm !== undefined) realms.add(m.toRealm);
+  return { realms, chips };
 }
 
 function highlightedEdge(m: MessageModel | undefined, ix: ModelIndex): string | null {

@@ -135,7 +135,9 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
     'data-selected': selected ? 'true' : undefined,
     'aria-selected': selected,
     'aria-rowindex': position + 2,
-    style: { transform: `translateY(${start}px)` },
+    // top, not a transform: a transform per row is a compositing node per row, which the browser
+    // sorts out again on every frame of a scroll.
+    style: { top: start },
     onClick: () => onPick(position, false),
     onDoubleClick: () => onPick(position, true),
   } as const;

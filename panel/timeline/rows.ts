@@ -647,7 +647,7 @@ export function statusLook(m: MessageModel): StatusLook {
   return {
     // A send into a realm Entangle cannot see into (a worker, today) is not "in flight" in any sense a
     // user can act on: say that its receipt is not observable.
-    label: m.status === 'in-flight' && m.reason === 'receiverUninstrumented' ? 'sent, unobserved' : STATUS_LABEL[m.status],
+    label: m.status === 'in-flight' && m.reason === 'receiverUninstrumented' ? 'unobserved' : STATUS_LABEL[m.status],
     icon: STATUS_ICON[m.status],
     className: `st-${m.status}${m.ambiguous ? ' st-ambiguous' : ''}`,
     title: lines.join('\n'),
