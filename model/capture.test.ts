@@ -262,6 +262,8 @@ describe('hostile files', () => {
       [text.replace('"bounds":{', '"bounds":{"__proto__":{"polluted":true},'), 'bounds: key "__proto__" is not allowed'],
       [text.replace('"event":{"type":"portClosed"', '"event":{"__proto__":{"polluted":true},"type":"portClosed"'), 'records[5].event: key "__proto__" is not allowed'],
       [text.replace('"ports":["b:1"]', '"ports":["b:1"],"x":[{"__proto__":{"polluted":true}}]'), 'records[4].event.x[0]: key "__proto__" is not allowed'],
+      // Inside a preview (walked by the event validator, not twice).
+      [text.replace('"preview":{"$t":"object",', '"preview":{"$t":"object","__proto__":{"polluted":true},'), 'records[4].event: preview node has a "__proto__" key'],
     ];
     for (const [hostile, error] of cases) {
       expect(hostile).not.toBe(text);

@@ -388,6 +388,9 @@ function checkNesting(root: unknown): void {
     if (key === '__proto__') fail(`${path()}: key "__proto__" is not allowed`);
     const child: unknown = (node as Record<string | number, unknown>)[key];
     if (typeof child !== 'object' || child === null) continue;
+    // An event's preview (most of a capture's nodes) is walked by the event validator, which bounds its
+    // depth and rejects "__proto__" keys in it: not walked twice.
+    if (key === 'preview' && stack.length === 4 && frame.key === 'event' && stack[1]!.key === 'records') continue;
     if (stack.length >= MAX_NESTING) fail(`nesting too deep: more than ${MAX_NESTING} levels at ${path(key)}`);
     stack.push({ node: child, keys: keysOf(child), i: 0, key });
   }

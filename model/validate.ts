@@ -76,7 +76,12 @@ function preview(v: unknown, depth: number, where: string): void {
     return;
   }
   if (!isRecord(v) || typeof v.$t !== 'string') fail(where, 'preview node must be a primitive, an array or a tagged object');
-  for (const key of Object.keys(v)) preview(v[key], depth + 1, where);
+  for (const key of Object.keys(v)) {
+    // The recorder names a node's fields itself ($t, entries, items, …; the page's keys are data inside
+    // `entries`): an own "__proto__" is forged, and harmful once someone merges the node into another.
+    if (key === '__proto__') fail(where, 'preview node has a "__proto__" key');
+    preview(v[key], depth + 1, where);
+  }
 }
 
 function transferList(o: Record<string, unknown>, where: string): void {

@@ -110,7 +110,8 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     }
   };
 
-  // Focus on the text box: build the rows' search text in idle time, before the first keystroke needs it.
+  // Build the rows' search text in idle time, before the first keystroke needs it: after each view tick
+  // (most rows keep theirs from the last one) and when the text box gets focus.
   const warming = useRef<(() => void) | null>(null);
   useEffect(() => () => warming.current?.(), []);
   const warm = (): void => {
@@ -132,6 +133,11 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     };
     step();
   };
+  const warmRef = useRef(warm);
+  warmRef.current = warm;
+  useEffect(() => {
+    warmRef.current();
+  }, [model]);
 
   const realms = [...model.realms].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.frameId ?? 0) - (b.frameId ?? 0) || a.id.localeCompare(b.id));
   const realmKnown = filter.realm === null || realms.some((r) => r.id === filter.realm);

@@ -108,17 +108,20 @@ export function selectionKey(sel: Selection | null): string | null {
 
 const messageRows = new WeakMap<MessageModel, MessageRow>();
 
-function messageRow(m: MessageModel): MessageRow {
+/** A message's row, from the map of rows made for messages that were not where expected. */
+function messageRow(m: MessageModel, remember: boolean): MessageRow {
   let row = messageRows.get(m);
   if (!row) {
     row = { kind: 'message', key: `m:${m.id}`, t: m.sentAt ?? m.receivedAt ?? 0, message: m };
-    messageRows.set(m, row);
+    if (remember) messageRows.set(m, row);
   }
   return row;
 }
 
 /** The last model's messages and their rows: most messages of the next model are the same objects at
- *  the same place (or one place off), which an identity compare finds faster than a WeakMap. */
+ *  the same place (or one place off), which an identity compare finds faster than a WeakMap. A first
+ *  build (no last rows) puts nothing in the WeakMap: 100,000 entries cost more than the rows, and the
+ *  identity compare finds them next time. A row keeps its search text, so reuse keeps filtering cheap. */
 let lastMessages: readonly MessageModel[] = [];
 let lastRows: readonly MessageRow[] = [];
 
@@ -126,6 +129,7 @@ function messageRowsOf(messages: readonly MessageModel[]): MessageRow[] {
   const out = new Array<MessageRow>(messages.length);
   const prevM = lastMessages;
   const prevR = lastRows;
+  const remember = prevM.length > 0;
   let d = 0; // messages[i] is expected at prevM[i + d]
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as MessageModel;
@@ -135,7 +139,7 @@ function messageRowsOf(messages: readonly MessageModel[]): MessageRow[] {
       else if (prevM[j - 1] === m) d--;
       j = i + d;
     }
-    out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m);
+    out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m, remember);
   }
   lastMessages = messages;
   lastRows = out;
@@ -291,7 +295,7 @@ function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>
  * error, ambiguity, transfers and the preview text as the timeline shows it.
  */
 export function messageSearchText(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
-  const row = messageRow(m);
+  const row = messageRow(m, true);
   return (row.text ??= searchTextOf(m, realms));
 }
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// Panel performance, in Chromium against the built panel page (dist/chrome/panel.html):
+//
+// 1. Open a capture of MESSAGES messages over PORTS ports and REALMS realms (bench/synthetic.mjs, gzip)
+//    as a user would (the panel's own open path): time from the start of opening to the first render
+//    that shows timeline rows and the graph. Target ≤ 1.5 s.
+// 2. Apply a text filter: time from the filter change to the next painted frame with the narrowed rows.
+//    Target ≤ 100 ms.
+// 3. Scroll the timeline from top to bottom in steps, one per frame: longest task (PerformanceObserver
+//    'longtask'). Target: none over 50 ms.
+// 4. Live ingest: a page sends RATE messages per second for SECONDS seconds over MessageChannels while
+//    the panel is open on its tab: longest task in the panel (target none over 100 ms), and whether
+//    every message arrived (sends and receipts counted in the panel's model, gaps).
+//
+// Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
+// [--profile DIR]: also writes a CPU profile of each phase (load, filter, scroll, live) to DIR as
+// .cpuprofile files (open them in DevTools' Performance panel; build with ENTANGLE_NO_MINIFY=1 for names).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'vite';
+import { syntheticLog } from './synthetic.mjs';
+import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
+import { startDemoServer } from '../demo/serve.mjs';
+
+// The capture writer is TypeScript: bundle it into a temporary ES module (as bench/correlator.mjs does).
+const tmp = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
+await build({
+  configFile: false,
+  logLevel: 'silent',
+  build: { lib: { entry: resolve(import.meta.dirname, '../model/capture.ts'), formats: ['es'], fileName: 'capture' }, outDir: tmp, emptyOutDir: true, minify: false },
+});
+const { writeCaptureGzip } = await import(pathToFileURL(join(tmp, 'capture.js')).href);
+rmSync(tmp, { recursive: true, force: true });
+
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE_DIR = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--profile');
+
+/** Starts a CPU profile of `page` when --profile is given; the returned function stops and writes it. */
+async function profile(page, name) {
+  if (!PROFILE_DIR) return async () => {};
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile: data } = await cdp.send('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(data));
+    await cdp.detach();
+  };
+}
+const MESSAGES = Number(args[0] ?? 100_000);
+const PORTS = 1_000;
+const REALMS = 50;
+const RATE = 5_000;
+const SECONDS = 10;
+const SKIP_LIVE = process.argv.includes('--skip-live');
+const SKIP_LOAD = process.argv.includes('--skip-load');
+
+const fmt = (ms) => `${ms.toFixed(0)} ms`;
+const session = await launchChromium({ extension: true });
+const results = [];
+try {
+  const panelUrl = `chrome-extension://${session.extensionId}/panel.html`;
+
+  if (!SKIP_LOAD) {
+    const records = syntheticLog({ messages: MESSAGES, ports: PORTS, realms: REALMS });
+    const bytes = await writeCaptureGzip({ generator: { name: 'entangle-bench', version: '0' }, page: { url: 'https://app.test/' }, records });
+    console.log(`capture: ${MESSAGES.toLocaleString('en')} messages, ${PORTS} ports, ${REALMS} realms: ${records.length.toLocaleString('en')} events, ${(bytes.length / 1e6).toFixed(1)} MB gzip`);
+
+    const page = await session.browser.newPage();
+    await page.setViewport({ width: 1400, height: 800 });
+    await page.goto(panelUrl);
+    await page.waitForFunction(() => Boolean(window.__entangle));
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    // Hand the bytes to the page first (not timed): in the product they come from a file picker.
+    await page.evaluate(async (b64) => {
+      const bin = atob(b64);
+      const u8 = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+      window.__captureBytes = u8;
+    }, Buffer.from(bytes).toString('base64'));
+
+    let stop = await profile(page, 'load');
+    const load = await page.evaluate(async () => {
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const t0 = performance.now();
+      await window.__entangle.openCaptureBytes(window.__captureBytes, 'bench.json.gz');
+      const opened = performance.now();
+      for (;;) {
+        await nextFrame();
+        if (document.querySelector('[data-testid="timeline-row"]') && document.querySelector('[data-testid="graph-realm"]')) break;
+        if (performance.now() - t0 > 60_000) throw new Error('no rows after 60 s');
+      }
+      const shown = performance.now();
+      const c = window.__entangle.capture();
+      const m = c.store.getState().model();
+      return { parsed: opened - t0, shown: shown - t0, messages: m.totals.sent, realms: m.realms.length, ports: m.ports.length, delivered: m.totals.delivered, queued: m.totals.queued, failed: m.totals.failed };
+    });
+    await stop();
+    console.log(`open capture: model of ${load.messages.toLocaleString('en')} messages (${load.delivered.toLocaleString('en')} delivered, ${load.queued} queued, ${load.failed} failed), ${load.ports} ports, ${load.realms} realms`);
+    console.log(`  read + model: ${fmt(load.parsed)}   first useful render (rows and graph painted): ${fmt(load.shown)}   target ≤ 1500 ms`);
+    results.push(['first useful render', load.shown, 1500]);
+
+    // Let the view settle (graph fit, virtualizer measure), then filter.
+    await new Promise((r) => setTimeout(r, 1500));
+    stop = await profile(page, 'filter');
+    const filterTimes = [];
+    for (const text of ['item-42', 'fetch', 'DataCloneError', 'no-such-text']) {
+      const ms = await page.evaluate(async (needle) => {
+        const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+        const c = window.__entangle.capture();
+        c.view.getState().filtersCleared();
+        await nextFrame();
+        await nextFrame();
+        const before = document.querySelector('[data-testid="filter-count"]')?.textContent;
+        const t0 = performance.now();
+        c.view.getState().filterChanged({ text: needle });
+        for (;;) {
+          await nextFrame();
+          const now = document.querySelector('[data-testid="filter-count"]')?.textContent;
+          if (now !== before) break;
+          if (performance.now() - t0 > 10_000) throw new Error('filter count never changed');
+        }
+        return performance.now() - t0;
+      }, text);
+      filterTimes.push([text, ms]);
+    }
+    await stop();
+    console.log(`  text filter (change → painted frame): ${filterTimes.map(([t, ms]) => `"${t}" ${fmt(ms)}`).join(', ')}   target ≤ 100 ms`);
+    results.push(['text filter (slowest)', Math.max(...filterTimes.map((f) => f[1])), 100]);
+    await page.evaluate(() => window.__entangle.capture().view.getState().filtersCleared());
+    await new Promise((r) => setTimeout(r, 500));
+
+    stop = await profile(page, 'scroll');
+    if (process.env.CSS) await page.addStyleTag({ content: process.env.CSS });
+    console.log(await page.evaluate(() => JSON.stringify({ nodes: document.querySelectorAll('.react-flow__node').length, svgs: document.querySelectorAll('.graph svg').length, els: document.querySelectorAll('.graph *').length })));
+    if (process.env.TRACE) await page.tracing.start({ path: '/tmp/prof/scroll-trace.json', categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    const scroll = await page.evaluate(async () => {
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      // The grid scrolls (the resizable pane around it is also named "timeline").
+      const scroller = document.querySelector('[role="grid"][data-testid="timeline"]');
+      if (!scroller) throw new Error('no timeline');
+      window.__longTasks = [];
+      const t0 = performance.now();
+      const steps = 300;
+      scroller.scrollTop = 0;
+      await nextFrame();
+      const total = scroller.scrollHeight - scroller.clientHeight;
+      for (let i = 1; i <= steps; i++) {
+        scroller.scrollTop = (total * i) / steps;
+        await nextFrame();
+      }
+      const elapsed = performance.now() - t0;
+      const longest = window.__longTasks.reduce((m, e) => Math.max(m, e.duration), 0);
+      return { steps, elapsed, longest, count: window.__longTasks.length, height: scroller.scrollHeight };
+    });
+    await stop();
+    if (process.env.TRACE) await page.tracing.stop();
+    console.log(`  scroll: ${scroll.steps} frames over ${(scroll.height / 1e6).toFixed(1)} Mpx in ${fmt(scroll.elapsed)}: ${scroll.count} long tasks, longest ${fmt(scroll.longest)}   target none > 50 ms`);
+    results.push(['scroll, longest task', scroll.longest, 50]);
+    await page.close();
+  }
+
+  if (!SKIP_LIVE) {
+    const server = await startDemoServer({ dir: resolve(import.meta.dirname) });
+    try {
+      const page = await session.browser.newPage();
+      await page.goto(server.url('/page.html'));
+      await page.evaluate(() => new MessageChannel().port1.postMessage('wake'));
+      const panel = await session.browser.newPage();
+      await panel.setViewport({ width: 1400, height: 800 });
+      await panel.goto(panelUrl);
+      const tabId = await findInspectedTab(panel, '/page.html');
+      await panel.goto(`${panelUrl}?tabId=${tabId}`);
+      await panel.waitForFunction(() => Boolean(window.__entangle));
+      await panel.bringToFront();
+      await panel.evaluate(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: false });
+      });
+      const stopLive = await profile(panel, 'live');
+      const sent = await page.evaluate(
+        (rate, seconds) =>
+          new Promise((done) => {
+            // Ten channels, the receiving ends started; RATE messages a second in 10 ms ticks.
+            const chans = Array.from({ length: 10 }, () => new MessageChannel());
+            let received = 0;
+            for (const c of chans) c.port2.onmessage = () => received++;
+            const perTick = rate / 100;
+            let sentN = 0;
+            const end = performance.now() + seconds * 1000;
+            const tick = () => {
+              for (let i = 0; i < perTick; i++) chans[sentN % 10].port1.postMessage({ n: sentN++, op: 'tick', at: performance.now() });
+              if (performance.now() < end) setTimeout(tick, 10);
+              else setTimeout(() => done({ sent: sentN, received }), 500);
+            };
+            tick();
+          }),
+        RATE,
+        SECONDS,
+      );
+      const summary = await (async () => {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const s = await panel.evaluate(() => {
+            const st = window.__entangle.store.getState();
+            const t = st.model().totals;
+            return { delivered: t.delivered, sent: t.sent, gaps: st.gapCount, missing: st.missing, longest: window.__longTasks.reduce((m, e) => Math.max(m, e.duration), 0), longTasks: window.__longTasks.length };
+          });
+          if (s.delivered >= sent.sent || Date.now() > deadline) return s;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      await stopLive();
+      console.log(`live ingest: the page sent ${sent.sent.toLocaleString('en')} messages in ${SECONDS} s (${(sent.sent / SECONDS).toLocaleString('en')}/s), its receivers got ${sent.received.toLocaleString('en')}`);
+      console.log(`  panel: ${summary.delivered.toLocaleString('en')} delivered of ${summary.sent.toLocaleString('en')} messages, ${summary.gaps} gaps (${summary.missing} events missing); ${summary.longTasks} long tasks, longest ${fmt(summary.longest)}   target none > 100 ms, nothing lost`);
+      results.push(['live ingest, longest task', summary.longest, 100]);
+      results.push(['live ingest, messages not delivered in the panel', sent.sent - summary.delivered, 0]);
+    } finally {
+      await server.close();
+    }
+  }
+
+  console.log('\nsummary (measured vs target):');
+  for (const [what, value, target] of results) console.log(`  ${value <= target ? 'met   ' : 'MISSED'} ${what}: ${value.toFixed(0)} (target ≤ ${target})`);
+} finally {
+  await session.close();
+}
