@@ -5,7 +5,7 @@
  */
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { createContext, memo, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type MouseEvent as ReactMouseEvent } from 'react';
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BaseEdge,
@@ -188,18 +188,21 @@ const FlowEdge = memo(function FlowEdge(props: EdgeProps<GraphEdge>) {
       <BaseEdge id={id} path={path} {...(markerEnd !== undefined ? { markerEnd } : {})} interactionWidth={12} />
       {data.label !== '' && (
         <EdgeLabelRenderer>
-          <div
-            className={`graph-edge-label nodrag nopan kind-${data.kind}${data.route !== undefined ? ` route-${data.route}` : ''}${data.hl ? ' hl' : ''}${selected ? ' selected' : ''}${clickable ? ' clickable' : ''}`}
-            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
-            title={edgeTitle({ source, target, data })}
-            {...(data.kind === 'channel'
-              ? { 'data-testid': 'graph-channel', 'data-channel': data.channel }
-              : data.kind === 'route'
-                ? { 'data-testid': 'graph-route', 'data-route': data.route }
-                : {})}
-            onClick={clickable ? () => onLabel({ data }) : undefined}
-          >
-            {data.label}
+          {/* Centred on (lx, ly) by a zero-size flex anchor, not a transform: a transform per label is
+              one more layer for the compositor to sort out on every frame. */}
+          <div className="graph-edge-anchor" style={{ left: lx, top: ly }}>
+            <div
+              className={`graph-edge-label nodrag nopan kind-${data.kind}${data.route !== undefined ? ` route-${data.route}` : ''}${data.hl ? ' hl' : ''}${selected ? ' selected' : ''}${clickable ? ' clickable' : ''}`}
+              title={edgeTitle({ source, target, data })}
+              {...(data.kind === 'channel'
+                ? { 'data-testid': 'graph-channel', 'data-channel': data.channel }
+                : data.kind === 'route'
+                  ? { 'data-testid': 'graph-route', 'data-route': data.route }
+                  : {})}
+              onClick={clickable ? () => onLabel({ data }) : undefined}
+            >
+              {data.label}
+            </div>
           </div>
         </EdgeLabelRenderer>
       )}
@@ -270,6 +273,16 @@ function Legend() {
  * user pans or zooms. The pane's size matters: the split panes settle their sizes after the first
  * render, and a fit made while the pane was still 0 px wide leaves the graph out of sight.
  */
+/** Below this zoom edge labels are too small to read: they are not drawn (see graph.css `.far`). */
+const LABEL_MIN_ZOOM = 0.5;
+
+/** Tells whether the view is zoomed out below LABEL_MIN_ZOOM (the graph is then marked `far`). */
+function ZoomWatch({ onFar }: { onFar: (far: boolean) => void }) {
+  const far = useFlowStore((s) => s.transform[2] < LABEL_MIN_ZOOM);
+  useEffect(() => onFar(far), [far, onFar]);
+  return null;
+}
+
 function AutoFit({ topology, userMoved }: { topology: string; userMoved: { current: boolean } }) {
   const flow = useReactFlow();
   const size = useFlowStore((s) => `${Math.round(s.width)}x${Math.round(s.height)}`);
@@ -290,6 +303,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   // Bumped to drop expired pulse classes and after "re-layout".
   const [tick, redraw] = useReducer((n: number) => n + 1, 0);
   const userMoved = useRef(false);
+  const [far, setFar] = useState(false);
 
   const graph = useMemo(
     () => builder.build(shownModel(store), { focus, selection }, performance.now()),
@@ -341,7 +355,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   }
 
   return (
-    <div className={`graph${graph.highlighting ? ' highlighting' : ''}`} data-testid="graph">
+    <div className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`} data-testid="graph">
       <PortClick.Provider value={onPort}>
         <LabelClick.Provider value={onEdge}>
           <ReactFlow<GraphNode, GraphEdge>
@@ -371,6 +385,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
             <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />
             <Legend />
             <AutoFit topology={graph.topology} userMoved={userMoved} />
+          <ZoomWatch onFar={setFar} />
           </ReactFlow>
         </LabelClick.Provider>
       </PortClick.Provider>
