@@ -88,6 +88,20 @@ export class ModelKeeper {
     this.rebuilds++;
   }
 
+  /**
+   * A capture was loaded into the empty log: `records` are exactly what it holds (arrival indexes from
+   * `firstIndex`), with the gaps the capture names. Correlated as they are, without copying them.
+   */
+  loaded(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number): void {
+    const c = createCorrelator();
+    c.append(records, gaps, firstIndex);
+    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
+    if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
+    this.correlator = c;
+    this.evictedSinceBuild = 0;
+    this.rebuilds++;
+  }
+
   /** A new correlator over the events the log holds. */
   rebuild(realms: Iterable<KnownRealm>): void {
     // Per realm, the first sequence number still held: everything before it was evicted.

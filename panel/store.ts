@@ -370,6 +370,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         let t0: number | null = null;
         let evicted = 0;
         let duplicates = 0;
+        const firstIndex = log.end;
+        const accepted: LogRecord[] = [];
         for (const rec of records) {
           let info = realms.get(rec.realm);
           if (!info) {
@@ -393,11 +395,14 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           }
           t0 ??= event.t;
           if (log.push({ index: log.end, realm: rec.realm, frameId: rec.frameId, tabId: rec.tabId, event }) !== undefined) evicted++;
+          accepted.push(rec);
           counts[event.type]++;
           info.events++;
         }
-        // The model of what the log holds (all of it, or the newest `bound` events of a larger capture).
-        keeper.rebuild(known(realms));
+        // The model of what the log holds: all of it, straight from the capture's records; or, when the
+        // capture is larger than the log's bound, the newest `bound` events (rebuilt from the log).
+        if (evicted === 0) keeper.loaded(accepted, gaps, firstIndex);
+        else keeper.rebuild(known(realms));
         const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
         const missing = [...realms.values()].reduce((n, r) => n + r.gaps, 0);
         set({
