@@ -109,11 +109,14 @@ describe('capture across a cross-origin iframe', () => {
   });
 
   it('shows a selected message in the inspector, its Map payload as a Map', async () => {
-    const rows = await panel.$$('[data-testid="timeline-row"][data-kind="message"]');
-    let mapRow;
-    for (const row of rows) if ((await row.evaluate((el) => el.textContent ?? '')).includes('payload')) mapRow = row;
-    expect(mapRow).toBeDefined();
-    await mapRow!.click();
+    // The timeline draws at its next view tick: wait for the row rather than read the DOM once.
+    const mapRow = await waitFor('the row of the message with the Map payload', async () => {
+      for (const row of await panel.$$('[data-testid="timeline-row"][data-kind="message"]')) {
+        if ((await row.evaluate((el) => el.textContent ?? '')).includes('payload')) return row;
+      }
+      return undefined;
+    });
+    await mapRow.click();
     const tree = await panel.waitForSelector('[data-testid="inspector"] [data-testid="preview-tree"]');
     const text = await tree!.evaluate((el) => el.textContent ?? '');
     expect(text).toContain('Map(1)');
