@@ -26,7 +26,7 @@ const records: LogRecord[] = [
   { realm: 'a', ...top, event: events.realmStarted! },
   { realm: 'b', ...child, event: { ...events.realmStarted!, url: child.url, kind: 'iframe', origin: 'http://localhost:8001' } as EntangleEvent },
   { realm: 'a', ...top, event: events.channelCreated! },
-  { realm: 'a', tabId: 7, frameId: 0, event: events.sent! },
+  { realm: 'a', ...top, event: events.sent! },
   // seq 2 of b never arrived before seq 5: a gap (listed in gaps)
   { realm: 'b', ...child, event: { ...events.received!, seq: 5 } as EntangleEvent },
   { realm: 'b', ...child, event: { type: 'portClosed', seq: 6, t: 1004, port: 'b:1' } },
@@ -76,6 +76,20 @@ describe('round trip', () => {
     expect(result.capture.gaps).toEqual(gaps);
     // Writing what was read gives the same text.
     expect(writeCapture(result.capture)).toBe(text);
+  });
+
+  it('writes a realm\'s parentFrameId and url once, and reads them back on every record', async () => {
+    const text = writeCapture(input);
+    const lines = text.split('\n').filter((l) => l.startsWith('{"realm":"a"'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('"url":"http://127.0.0.1:8000/"');
+    for (const l of lines.slice(1)) {
+      expect(l).not.toContain('"url":"http');
+      expect(l).not.toContain('parentFrameId');
+    }
+    // A record the frame facts are missing from has its realm's (they do not change for a realm).
+    const bare = await readCapture(writeCapture({ ...input, records: [records[0]!, { realm: 'a', tabId: 7, frameId: 0, event: events.sent! }] }));
+    expect(bare.ok && bare.capture.records[1]).toMatchObject({ parentFrameId: -1, url: 'http://127.0.0.1:8000/' });
   });
 
   it('writes gzip that reads back to the same log', async () => {

@@ -136,7 +136,7 @@ export function writeCapture(input: CaptureInput): string {
     (clean.bounds !== undefined ? field('bounds', clean.bounds) : '') +
     (clean.problems !== undefined ? field('problems', clean.problems) : '') +
     `"gaps":${lines(clean.gaps)},\n` +
-    `"records":${lines(clean.records)}}\n`
+    `"records":${lines(recordsForFile(clean.records))}}\n`
   );
 }
 
@@ -276,6 +276,8 @@ function recordsOf(value: unknown): LogRecord[] {
   if (!Array.isArray(value)) fail('records must be an array');
   /** Per realm, the seq of its latest record: a realm's events arrive in order, each at most once. */
   const lastSeq = new Map<string, number>();
+  /** Per realm, the frame facts of its latest record: a record that omits them has the same. */
+  const lastFrame = new Map<string, { parentFrameId: number | undefined; url: string | undefined }>();
   return value.map((item, i): LogRecord => {
     const where = `records[${i}]`;
     const r = object(item, where);
@@ -284,11 +286,17 @@ function recordsOf(value: unknown): LogRecord[] {
     if (typeof tabId !== 'number' || !Number.isSafeInteger(tabId) || tabId < -1) fail(`${where}: tabId must be an integer (-1 or more)`);
     const frameId = r.frameId;
     if (typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0) fail(`${where}: frameId must be a non-negative integer`);
-    const parentFrameId = r.parentFrameId;
-    if (parentFrameId !== undefined && (typeof parentFrameId !== 'number' || !Number.isSafeInteger(parentFrameId) || parentFrameId < -1)) {
+    if (r.parentFrameId !== undefined && (typeof r.parentFrameId !== 'number' || !Number.isSafeInteger(r.parentFrameId) || r.parentFrameId < -1)) {
       fail(`${where}: parentFrameId must be an integer (-1 or more)`);
     }
-    const url = r.url === undefined ? undefined : string(r.url, `${where}.url`);
+    const frame = lastFrame.get(realm);
+    const parentFrameId = (r.parentFrameId as number | undefined) ?? frame?.parentFrameId;
+    const url = r.url === undefined ? frame?.url : string(r.url, `${where}.url`);
+    if (!frame) lastFrame.set(realm, { parentFrameId, url });
+    else {
+      frame.parentFrameId = parentFrameId;
+      frame.url = url;
+    }
 
     // The relay's per-event checks, one event at a time (a capture's seqs may jump; a batch's may not).
     // Capture version 1 holds wire-protocol version 1 events: when the protocol changes, this reader
@@ -301,14 +309,26 @@ function recordsOf(value: unknown): LogRecord[] {
     if (before !== undefined && event.seq <= before) fail(`${where}.event: seq ${event.seq} of realm ${show(realm)} does not follow ${before} (a realm's seqs only increase)`);
     lastSeq.set(realm, event.seq);
 
-    return {
-      realm,
-      tabId,
-      frameId,
-      ...(parentFrameId !== undefined ? { parentFrameId } : {}),
-      ...(url !== undefined ? { url } : {}),
-      event,
-    };
+    const record: LogRecord = { realm, tabId, frameId, event };
+    if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
+    if (url !== undefined) record.url = url;
+    return record;
+  });
+}
+
+/**
+ * The records as written: `parentFrameId` and `url` only where they differ from the realm's previous
+ * record (the reader carries them forward). The URL on every record was a fifth of a capture's size.
+ */
+function recordsForFile(records: readonly LogRecord[]): unknown[] {
+  const last = new Map<string, LogRecord>();
+  return records.map((r) => {
+    const prev = last.get(r.realm);
+    last.set(r.realm, r);
+    if (prev && prev.parentFrameId === r.parentFrameId && prev.url === r.url && (r.parentFrameId !== undefined || r.url !== undefined)) {
+      return { realm: r.realm, tabId: r.tabId, frameId: r.frameId, event: r.event };
+    }
+    return r;
   });
 }
 
