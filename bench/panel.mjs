@@ -6,8 +6,9 @@
 //    that shows timeline rows and the graph; three times, the median. Target ≤ 1.5 s.
 // 2. Apply a text filter: time from the filter change to the next painted frame with the narrowed rows.
 //    Target ≤ 100 ms.
-// 3. Scroll the timeline from top to bottom in steps, one per frame: longest task (PerformanceObserver
-//    'longtask'). Target: none over 50 ms.
+// 3. Scroll the timeline from top to bottom in 300 frames (like dragging the scrollbar's thumb), then
+//    60 px a frame for 600 frames (a wheel's pace), after collecting the loads' garbage: longest task
+//    (PerformanceObserver 'longtask'). Target: none over 50 ms.
 // 4. Live ingest: a page sends RATE messages per second for SECONDS seconds over MessageChannels while
 //    the panel is open on its tab: longest task in the panel (target none over 100 ms), and whether
 //    every message arrived (sends and receipts counted in the panel's model, gaps).
@@ -155,6 +156,13 @@ try {
     await page.evaluate(() => window.__entangle.capture().view.getState().filtersCleared());
     await new Promise((r) => setTimeout(r, 500));
 
+    // The garbage of the loads above (three captures, their JSON text) is collected first: a pause
+    // for it would fall in whatever runs next, and this figure is about scrolling.
+    {
+      const cdp = await page.createCDPSession();
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.detach();
+    }
     stop = await profile(page, 'scroll');
     const scroll = await page.evaluate(async () => {
       const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
@@ -176,8 +184,27 @@ try {
       return { steps, elapsed, longest, count: window.__longTasks.length, height: scroller.scrollHeight };
     });
     await stop();
-    console.log(`  scroll: ${scroll.steps} frames over ${(scroll.height / 1e6).toFixed(1)} Mpx in ${fmt(scroll.elapsed)}: ${scroll.count} long tasks, longest ${fmt(scroll.longest)}   target none > 50 ms`);
-    results.push(['scroll, longest task', scroll.longest, 50]);
+    console.log(`  scroll, top to bottom in ${scroll.steps} frames (${(scroll.height / 1e6).toFixed(1)} Mpx, a thumb drag): ${fmt(scroll.elapsed)}, ${scroll.count} long tasks, longest ${fmt(scroll.longest)}   target none > 50 ms`);
+    results.push(['scroll (thumb drag), longest task', scroll.longest, 50]);
+
+    // A wheel's pace: 3 rows a frame for 600 frames, from the middle down.
+    const wheel = await page.evaluate(async () => {
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const scroller = document.querySelector('[role="grid"][data-testid="timeline"]');
+      scroller.scrollTop = scroller.scrollHeight / 2;
+      await nextFrame();
+      await nextFrame();
+      window.__longTasks = [];
+      const t0 = performance.now();
+      const steps = 600;
+      for (let i = 0; i < steps; i++) {
+        scroller.scrollTop += 60;
+        await nextFrame();
+      }
+      return { steps, elapsed: performance.now() - t0, longest: window.__longTasks.reduce((m, e) => Math.max(m, e.duration), 0), count: window.__longTasks.length };
+    });
+    console.log(`  scroll at a wheel's pace (60 px a frame, ${wheel.steps} frames): ${fmt(wheel.elapsed)}, ${wheel.count} long tasks, longest ${fmt(wheel.longest)}   target none > 50 ms`);
+    results.push(['scroll (wheel pace), longest task', wheel.longest, 50]);
     await page.close();
   }
 

@@ -284,6 +284,11 @@ interface SendRec {
   match?: RecvRec;
   ambiguity?: string[];
   receipts?: RecvRec[];
+  /** The message built from it while nothing could change it, and the epoch it was built at. Fields,
+   *  not a WeakMap: a WeakMap of 100,000 entries is an ephemeron table that every major garbage
+   *  collection iterates (measured: the panel's longest pauses while scrolling a large capture). */
+  settled?: MessageModel;
+  settledEpoch?: number;
 }
 
 interface RecvRec {
@@ -294,6 +299,8 @@ interface RecvRec {
   arrived: LocalPort[];
   match?: SendRec;
   inference?: { candidates: PortId[] };
+  settled?: MessageModel;
+  settledEpoch?: number;
 }
 
 type Item = { send: SendRec } | { recv: RecvRec };
@@ -323,8 +330,7 @@ export function createCorrelator(): Correlator {
    * so a redraw during a flood costs little more than the new messages.
    */
   let epoch = 0;
-  let settled = new WeakMap<SendRec | RecvRec, MessageModel>();
-  let settledEpoch = -1;
+  const settledAt = (x: SendRec | RecvRec): MessageModel | undefined => (x.settledEpoch === epoch ? x.settled : undefined);
 
   // ── realms and gaps ──
 
@@ -837,10 +843,6 @@ export function createCorrelator(): Correlator {
       inferArrivals(src.realm !== undefined && !src.ambiguous ? realms.get(src.realm) : undefined, recv);
     }
     confirmInferredJoins();
-    if (settledEpoch !== epoch) {
-      settled = new WeakMap();
-      settledEpoch = epoch;
-    }
 
     // Broadcast: FIFO per receiving realm when one realm of that origin sent on that name.
     const bcast = new Map<SendRec, RecvRec[]>();
@@ -1001,7 +1003,7 @@ export function createCorrelator(): Correlator {
     for (const item of items) {
       if ('send' in item) {
         const s = item.send;
-        const known = settled.get(s);
+        const known = settledAt(s);
         if (known) {
           messages.push(known);
           continue;
@@ -1063,13 +1065,16 @@ export function createCorrelator(): Correlator {
           m.ambiguity = [...(m.ambiguity ?? []), 'partnerMayHaveMoved'];
         }
         // Settled: nothing but an epoch change (join, undone pairs, realms) can alter it any more.
-        if (ev.route !== 'broadcast' && (s.match || ev.error || ev.outcome !== 'posted')) settled.set(s, m);
+        if (ev.route !== 'broadcast' && (s.match || ev.error || ev.outcome !== 'posted')) {
+          s.settled = m;
+          s.settledEpoch = epoch;
+        }
         messages.push(m);
         continue;
       }
       const r = item.recv;
       if (r.match || bcastMatched.has(r)) continue;
-      const known = settled.get(r);
+      const known = settledAt(r);
       if (known) {
         messages.push(known);
         continue;
@@ -1105,7 +1110,10 @@ export function createCorrelator(): Correlator {
       }
       // A receipt no send accounts for yet: settled only when it brought no ports (whose inference may
       // still change) and is not a broadcast (matched in this build, by the sends seen so far).
-      if (ev.route !== 'broadcast' && r.arrived.length === 0 && r.inference === undefined) settled.set(r, m);
+      if (ev.route !== 'broadcast' && r.arrived.length === 0 && r.inference === undefined) {
+        r.settled = m;
+        r.settledEpoch = epoch;
+      }
       messages.push(m);
     }
     messages.sort((a, b) => (a.sentAt ?? a.receivedAt ?? 0) - (b.sentAt ?? b.receivedAt ?? 0));

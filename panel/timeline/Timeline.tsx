@@ -15,10 +15,11 @@ import {
   useState,
   type KeyboardEvent,
   type PointerEvent as ReactPointerEvent,
+  type ReactElement,
 } from 'react';
 import { useStore } from 'zustand';
 import type { RealmModel } from '../../model/correlator';
-import type { Preview, RealmId } from '../../model/protocol';
+import type { RealmId } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
 import { bytes, previewText, summarize } from '../summary';
@@ -37,6 +38,7 @@ import {
   timeText,
   transfersText,
   viewRows,
+  type MessageRow,
   type TimelineRow,
 } from './rows';
 import './timeline.css';
@@ -126,6 +128,42 @@ interface RowProps {
   onPick: (position: number, open: boolean) => void;
 }
 
+/** What a message row shows, as text. */
+interface MessageCells {
+  time: string;
+  look: ReturnType<typeof statusLook>;
+  ends: { text: string; title: string };
+  transfers: string;
+  transferTitle: string | undefined;
+  preview: string;
+  size: string;
+  sizeTitle: string;
+  latency: string;
+  error: string | undefined;
+}
+
+/**
+ * Worked out per render, not cached: a fast scroll passes over each row once, and a cache per message
+ * only grew the heap that garbage collections then walk (what the longest frames were spent on). The
+ * preview line, the one costly part, is kept on the row.
+ */
+function cellsOf(row: MessageRow, t0: number | null, realms: ReadonlyMap<RealmId, RealmModel>): MessageCells {
+  const m = row.message;
+  const transfers = transfersText(m);
+  return {
+    time: timeText(row.t, t0),
+    look: statusLook(m),
+    ends: endpoints(m, realms),
+    transfers,
+    transferTitle: transfers ? `transfer: ${m.transfers.map((x) => (x.port !== undefined ? `${x.kind} ${x.port}` : x.kind)).join(', ')}` : undefined,
+    preview: m.preview === undefined ? '' : (row.line ??= previewText(m.preview)),
+    size: m.size !== undefined ? bytes(m.size) : '',
+    sizeTitle: m.size !== undefined ? `${m.size.toLocaleString('en-US')} bytes` : 'size unknown',
+    latency: latencyText(m.latency),
+    error: m.error ? `${m.error.name}: ${m.error.message}` : undefined,
+  };
+}
+
 const Row = memo(function Row({ row, position, start, selected, t0, realms, onPick }: RowProps) {
   const common = {
     role: 'row',
@@ -141,7 +179,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
     onClick: () => onPick(position, false),
     onDoubleClick: () => onPick(position, true),
   } as const;
-  const time = (
+  const time = (): ReactElement => (
     <div role="gridcell" className="tl-cell num mono">
       {timeText(row.t, t0)}
     </div>
@@ -149,13 +187,13 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
   switch (row.kind) {
     case 'message': {
       const m = row.message;
-      const look = statusLook(m);
-      const ends = endpoints(m, realms);
-      const transfers = transfersText(m);
-      const preview = m.preview !== undefined ? previewOf(m.preview) : '';
+      const c = cellsOf(row, t0, realms);
+      const look = c.look;
       return (
         <div {...common} data-status={m.status} className={`tl-row tl-message ${look.className}${position % 2 ? ' tl-odd' : ''}`}>
-          {time}
+          <div role="gridcell" className="tl-cell num mono">
+            {c.time}
+          </div>
           <div role="gridcell" className="tl-cell tl-status" title={look.title}>
             <span className="tl-icon" aria-hidden="true">
               {look.icon}
@@ -172,19 +210,19 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
           <div role="gridcell" className="tl-cell">
             {m.route}
           </div>
-          <div role="gridcell" className="tl-cell mono" title={ends.title}>
-            {ends.text}
+          <div role="gridcell" className="tl-cell mono" title={c.ends.title}>
+            {c.ends.text}
           </div>
-          <div role="gridcell" className="tl-cell num" title={m.size !== undefined ? `${m.size.toLocaleString('en-US')} bytes` : 'size unknown'}>
-            {m.size !== undefined ? bytes(m.size) : ''}
+          <div role="gridcell" className="tl-cell num" title={c.sizeTitle}>
+            {c.size}
           </div>
           <div role="gridcell" className="tl-cell num" title={m.latency !== undefined && m.latency < 0 ? LATENCY_SKEW_TITLE : undefined}>
-            {latencyText(m.latency)}
+            {c.latency}
           </div>
-          <div role="gridcell" className="tl-cell mono tl-preview" title={transfers ? `transfer: ${m.transfers.map((t) => (t.port !== undefined ? `${t.kind} ${t.port}` : t.kind)).join(', ')}` : undefined}>
-            {transfers && <span className="tl-transfer">⇄ {transfers}</span>}
-            {m.error ? <span className="tl-error">{`${m.error.name}: ${m.error.message}`} </span> : null}
-            {preview}
+          <div role="gridcell" className="tl-cell mono tl-preview" title={c.transferTitle}>
+            {c.transfers && <span className="tl-transfer">⇄ {c.transfers}</span>}
+            {c.error !== undefined ? <span className="tl-error">{c.error} </span> : null}
+            {c.preview}
           </div>
         </div>
       );
@@ -194,7 +232,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
       const fault = e.type === 'recorderFault';
       return (
         <div {...common} className={`tl-row tl-event${fault ? ' tl-warn' : ''}${position % 2 ? ' tl-odd' : ''}`}>
-          {time}
+          {time()}
           <div role="gridcell" className="tl-cell tl-span-label" title={`${realmTitle(row.entry.realm, realms)}, seq ${e.seq}`}>
             {eventLabel(e)} <span className="mono muted">{realmName(row.entry.realm, realms)}</span>
           </div>
@@ -208,7 +246,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
       const g = row.gap;
       return (
         <div {...common} className={`tl-row tl-gap tl-warn${position % 2 ? ' tl-odd' : ''}`}>
-          {time}
+          {time()}
           <div role="gridcell" className="tl-cell tl-span-all" title={`${realmTitle(g.realm, realms)}: sequence numbers ${g.from}–${g.to} never arrived`}>
             ⚠ {gapText(g, realmName(g.realm, realms))}
           </div>
@@ -227,18 +265,6 @@ const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: ea
 function latencyText(latency: number | undefined): string {
   if (latency === undefined) return '';
   return latency < 0 ? '≈0 ms' : `${latency.toFixed(1)} ms`;
-}
-
-// previewText walks the preview each call: cache the line per preview object (previews are immutable).
-const previewLines = new WeakMap<object, string>();
-function previewOf(p: Preview): string {
-  if (p === null || typeof p !== 'object') return previewText(p);
-  let s = previewLines.get(p);
-  if (s === undefined) {
-    s = previewText(p);
-    previewLines.set(p, s);
-  }
-  return s;
 }
 
 interface EmptyProps {
