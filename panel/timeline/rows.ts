@@ -32,8 +32,6 @@ export interface MessageRow {
   message: MessageModel;
   /** Lower-case search text, filled the first time a text filter needs it. */
   text?: string;
-  /** The preview as one line, filled the first time the row is drawn. */
-  line?: string;
 }
 
 /** A log entry that is not a message (messages are shown by their message rows). */
