@@ -374,6 +374,34 @@ describe('correlator: guesses are labelled', () => {
   });
 });
 
+describe('correlator: choosing among window-carried candidates', () => {
+  it('joins the candidate whose partner has receipts only the arrived port can explain, not one whose partner only has queued sends', () => {
+    const tab = new Tab();
+    const top = tab.realm('top').start();
+    const frame = tab.realm('ifr', { kind: 'iframe', frameId: 3, parentFrameId: 0 }).start();
+    // A channel whose port2 is never started: port1's three sends stay queued (the demo's scenario f).
+    const [q1, q2] = top.channel();
+    top.send(q1);
+    top.send(q1);
+    top.send(q1);
+    // Another channel: port2 goes to the frame by window.postMessage; the two then talk both ways.
+    const [g1, g2] = top.channel();
+    top.started(g1);
+    const [arrived] = frame.windowRecv('parent', { ports: 1 }) as [PortId];
+    frame.started(arrived);
+    frame.send(arrived);
+    top.recv(g1);
+    top.send(g1);
+    frame.recv(arrived);
+    const m = correlate(tab.records);
+    expect(port(m, g2).custody.map((c) => c.realm)).toEqual(['top', 'ifr']);
+    expect(port(m, g2).custody[1]).toMatchObject({ localId: arrived });
+    expect(port(m, q2).custody.map((c) => c.realm)).toEqual(['top']);
+    expect(m.messages.filter((x) => x.fromPort === q1).map((x) => x.status)).toEqual(['queued', 'queued', 'queued']);
+    expect(m.messages.filter((x) => x.fromPort === g1 || x.fromPort === g2).map((x) => x.status)).toEqual(['delivered', 'delivered']);
+  });
+});
+
 describe('correlator: workers and broadcast', () => {
   it('joins a port that comes back from a worker only when traffic confirms it', () => {
     const tab = new Tab();

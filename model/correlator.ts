@@ -730,6 +730,22 @@ export function createCorrelator(): Correlator {
 
   /** Sends from `c`'s partner not received on `c`, or receipts on it not sent by `c`: traffic the
    *  arrived port must account for if it is `c`. */
+  /**
+   * The stronger half of `trafficConfirms`: the candidate's partner has receipts no recorded send
+   * explains, and the arrived port's sends can (its first send comes before the first such receipt).
+   * Unexplained sends are common (a port never started keeps them queued); unexplained receipts in an
+   * instrumented realm are not, so a candidate that explains them is the better one.
+   */
+  function explainsReceipts(c: LocalPort, arrived: LocalPort): boolean {
+    const cr = rootOf(c);
+    const ar = rootOf(arrived);
+    const q = partnerOf(cr);
+    if (!q || ar.out.length === 0 || q.in.length <= cr.out.length) return false;
+    const firstUnexplained = q.in[cr.out.length];
+    const firstSend = ar.out[0];
+    return firstUnexplained !== undefined && firstSend !== undefined && firstSend.ev.t <= firstUnexplained.ev.t + CLOCK_SKEW_MS;
+  }
+
   function trafficConfirms(c: LocalPort, arrived: LocalPort): boolean {
     const cr = rootOf(c);
     const ar = rootOf(arrived);
@@ -794,9 +810,16 @@ export function createCorrelator(): Correlator {
       });
       const confirmed = cands.filter((c) => trafficConfirms(c, a));
       let chosen: LocalPort | undefined;
-      if (confirmed.length === 1) chosen = confirmed[0];
-      else if (cands.length === 1 && open.length === 1 && sender.instrumented) chosen = cands[0];
-      if (chosen && join(chosen, a, a.via, { inferred: true, confirmed: confirmed.length === 1 })) {
+      let sure = false;
+      if (confirmed.length === 1) {
+        chosen = confirmed[0];
+        sure = true;
+      } else if (confirmed.length > 1) {
+        // Several candidates have traffic that fits; one that explains receipts nothing else can wins.
+        const explaining = confirmed.filter((c) => explainsReceipts(c, a));
+        if (explaining.length === 1) chosen = explaining[0];
+      } else if (cands.length === 1 && open.length === 1 && sender.instrumented) chosen = cands[0];
+      if (chosen && join(chosen, a, a.via, { inferred: true, confirmed: sure })) {
         chosen.leftT = t;
         continue;
       }
