@@ -222,6 +222,15 @@ function MiniNode({ id, x, y, width, height }: MiniMapNodeProps) {
   return <rect className="graph-mini-realm" x={x} y={y} width={width} height={height} rx={3} ry={3} />;
 }
 
+/** The minimap, where the pane has room for it beside the graph (in a small pane it would cover it). */
+function RoomyMiniMap() {
+  const roomy = useFlowStore((s) => s.width >= MINIMAP_ROOM.width && s.height >= MINIMAP_ROOM.height);
+  if (!roomy) return null;
+  return <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />;
+}
+
+const MINIMAP_ROOM = { width: 420, height: 300 };
+
 function Legend() {
   return (
     <Panel position="top-left" className="graph-legend-panel">
@@ -382,7 +391,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
                 ⟳
               </ControlButton>
             </Controls>
-            <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />
+            <RoomyMiniMap />
             <Legend />
             <AutoFit topology={graph.topology} userMoved={userMoved} />
           <ZoomWatch onFar={setFar} />
