@@ -151,6 +151,11 @@ export function zeroCounts(): Record<EventType, number> {
   return Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
 }
 
+/** The counters that start again at a clear (and at the start). */
+function sinceClear(): Pick<LogData, 'countsByType' | 'total' | 'gaps' | 'gapCount' | 'missing' | 'evicted' | 'duplicates' | 'notRecorded' | 't0'> {
+  return { countsByType: zeroCounts(), total: 0, gaps: [], gapCount: 0, missing: 0, evicted: 0, duplicates: 0, notRecorded: 0, t0: null };
+}
+
 export function createLogStore(options: LogStoreOptions = {}): LogStore {
   const log = new EventLog<LogEntry>(options.bound ?? LOG_BOUND);
   const keeper = new ModelKeeper(log);
@@ -213,16 +218,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       version: 0,
       log,
       realms: new Map(),
-      countsByType: zeroCounts(),
-      total: 0,
-      gaps: [],
-      gapCount: 0,
-      missing: 0,
-      evicted: 0,
-      duplicates: 0,
+      ...sinceClear(),
       recording: true,
-      notRecorded: 0,
-      t0: null,
       preserveLog: options.preserveLog ?? false,
       navigations: 0,
 
@@ -324,15 +321,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         set({
           version: s.version + 1,
           realms,
-          countsByType: zeroCounts(),
-          total: 0,
-          gaps: [],
-          gapCount: 0,
-          missing: 0,
-          evicted: 0,
-          duplicates: 0,
-          notRecorded: 0,
-          t0: null,
+          ...sinceClear(),
         });
       },
 
