@@ -2,7 +2,8 @@
 // iframe gets a carrier port from the top by window.postMessage, then the top creates channels and hands
 // one port of each to an iframe over its carrier (recorded port transfers), and MESSAGES messages flow
 // over the channels both ways (send + receipt each, small object payloads, a few failures and a few
-// messages left queued on never-started ports). Records are in arrival order: each realm's events in
+// messages left queued on never-started ports). Events carry what the recorder records: a port send to
+// an instrumented receiver has no preview (the receipt has it). Records are in arrival order: each realm's events in
 // batches, in the order the batches were flushed, as the panel receives them.
 // Usage: import { syntheticLog } from './synthetic.mjs'; syntheticLog({ messages, ports, realms })
 
@@ -71,7 +72,7 @@ export function syntheticLog({ messages = 100_000, ports = 1_000, realms = 50, b
     const [carrierTop, carrierIfr] = carriers.get(id);
     const [p1, p2] = newChannel();
     emit(top, { type: 'portStarted', port: p1, implicit: true });
-    emit(top, { type: 'messageSent', route: 'port', port: carrierTop, transfer: [{ kind: 'MessagePort', port: p2 }], outcome: 'posted', preview: { $t: 'object', entries: [['type', 'channel'], ['n', k]], more: 0 }, size: 32 });
+    emit(top, { type: 'messageSent', route: 'port', port: carrierTop, transfer: [{ kind: 'MessagePort', port: p2 }], outcome: 'posted' });
     const arrived = nextLocal(id);
     emit(id, { type: 'messageReceived', route: 'port', port: carrierIfr, origin: '', ports: [arrived], preview: { $t: 'object', entries: [['type', 'channel'], ['n', k]], more: 0 }, size: 32 });
     // Every 97th channel's iframe end is never started: its messages stay queued.
@@ -90,7 +91,9 @@ export function syntheticLog({ messages = 100_000, ports = 1_000, realms = 50, b
       continue;
     }
     const [s, sp, r, rp] = fromTop ? [top, p1, id, arrived] : [id, arrived, top, p1];
-    emit(s, { type: 'messageSent', route: 'port', port: sp, transfer: [], outcome: 'posted', preview, size: 64 });
+    // As the recorder does: an instrumented receiver previews and measures the payload, the send
+    // carries neither (only a send that can never reach its receiver is previewed where it is sent).
+    emit(s, { type: 'messageSent', route: 'port', port: sp, transfer: [], outcome: 'posted', ...(fromTop && !started ? { preview, size: 64 } : {}) });
     if (fromTop && !started) continue;
     emit(r, { type: 'messageReceived', route: 'port', port: rp, origin: '', ports: [], preview, size: 64 });
   }
