@@ -256,6 +256,18 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
   }
 });
 
+/** The last rows, as the virtualizer would place them when scrolled to the end (`overscan` above). */
+function tailItems(count: number, viewport: number | undefined): { index: number; start: number }[] {
+  const visible = Math.ceil(Math.max(0, (viewport ?? 600) - HEADER_HEIGHT) / ROW_HEIGHT) + 1;
+  const from = Math.max(0, count - visible - OVERSCAN);
+  const out: { index: number; start: number }[] = [];
+  for (let i = from; i < count; i++) out.push({ index: i, start: HEADER_HEIGHT + i * ROW_HEIGHT });
+  return out;
+}
+
+/** Rows drawn beyond the viewport on each side. */
+const OVERSCAN = 12;
+
 /** Row slots the timeline recycles (at least as many as rows rendered at once). */
 const ROW_POOL = 256;
 
@@ -355,7 +367,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     getItemKey,
@@ -513,7 +525,11 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   };
   const total = COLUMNS.reduce((n, c) => n + widths[c.id], 0);
 
-  const items = virtualizer.getVirtualItems();
+  // Following the newest rows: draw the rows at the bottom at once (fixed row heights say where they
+  // go), rather than the range at the old scroll position. The layout effect then scrolls to the end
+  // and the virtualizer finds the rows it wants already drawn; otherwise every view tick of a live
+  // flood was two renders and two layouts.
+  const items = following && count > 0 ? tailItems(count, virtualizer.scrollRect?.height) : virtualizer.getVirtualItems();
   const pool = Math.max(ROW_POOL, items.length);
   const newRows = following ? 0 : Math.max(0, count - leftAt);
 
