@@ -275,6 +275,7 @@ interface Logical {
 }
 
 interface SendRec {
+  kind: 'send';
   ev: MessageSent;
   realm: Realm;
   index: number;
@@ -292,6 +293,7 @@ interface SendRec {
 }
 
 interface RecvRec {
+  kind: 'recv';
   ev: MessageReceived | MessageFailedToDeserialize;
   realm: Realm;
   index: number;
@@ -303,7 +305,14 @@ interface RecvRec {
   settledEpoch?: number;
 }
 
-type Item = { send: SendRec } | { recv: RecvRec };
+/** Sends and receipts in arrival order (tagged, not wrapped: one object per event, not two). */
+type Item = SendRec | RecvRec;
+
+/** Shared by every send and receipt that moves no port (most of them): an array each is 200,000
+ *  arrays for the collector to walk in a large capture. Never pushed to: a port list is replaced. */
+const NO_PORTS: LocalPort[] = [];
+/** The transfer list of every message that transferred nothing (the model's readers never mutate it). */
+const NO_TRANSFERS: TransferModel[] = [];
 
 // ── the correlator ──────────────────────────────────────────────────────────
 
@@ -551,12 +560,13 @@ export function createCorrelator(): Correlator {
   // ── events ──
 
   function onSend(rec: LogRecord, r: Realm, ev: MessageSent): void {
-    const s: SendRec = { ev, realm: r, index, ports: [] };
-    items.push({ send: s });
+    const s: SendRec = { kind: 'send', ev, realm: r, index, ports: NO_PORTS };
+    items.push(s);
     for (const item of ev.transfer) {
       if (item.kind === 'MessagePort' && 'port' in item) {
         const p = localOf(item.port, r, ev.t, ev.seq);
         p.lastActiveT = ev.t;
+        if (s.ports === NO_PORTS) s.ports = [];
         s.ports.push(p);
       }
     }
@@ -625,12 +635,13 @@ export function createCorrelator(): Correlator {
   }
 
   function onReceive(rec: LogRecord, r: Realm, ev: MessageReceived | MessageFailedToDeserialize): void {
-    const recv: RecvRec = { ev, realm: r, index, arrived: [] };
-    items.push({ recv });
+    const recv: RecvRec = { kind: 'recv', ev, realm: r, index, arrived: NO_PORTS };
+    items.push(recv);
     const via: CustodyVia = ev.route === 'port' ? 'port' : ev.route === 'worker' ? 'worker' : ev.route === 'window' ? 'window' : 'unknown';
     if (ev.type === 'messageReceived') {
       for (const id of ev.ports) {
         const known = locals.get(id);
+        if (recv.arrived === NO_PORTS) recv.arrived = [];
         recv.arrived.push(known ?? newLocal(id, r, ev.t, ev.seq, via));
       }
     }
@@ -992,6 +1003,7 @@ export function createCorrelator(): Correlator {
     };
 
     const transfersOfSend = (s: SendRec): TransferModel[] => {
+      if (s.ev.transfer.length === 0) return NO_TRANSFERS;
       let i = 0;
       return s.ev.transfer.map((t) => {
         const m: TransferModel = { kind: t.kind };
@@ -1024,8 +1036,8 @@ export function createCorrelator(): Correlator {
 
     const messages: MessageModel[] = [];
     for (const item of items) {
-      if ('send' in item) {
-        const s = item.send;
+      if (item.kind === 'send') {
+        const s = item;
         const known = settledAt(s);
         if (known) {
           messages.push(known);
@@ -1095,7 +1107,7 @@ export function createCorrelator(): Correlator {
         messages.push(m);
         continue;
       }
-      const r = item.recv;
+      const r = item;
       if (r.match || bcastMatched.has(r)) continue;
       const known = settledAt(r);
       if (known) {
@@ -1105,7 +1117,7 @@ export function createCorrelator(): Correlator {
       // A receipt no recorded send accounts for: a window message, a worker's message, or a port
       // message from a holder that is not instrumented (or whose send fell in a gap).
       const ev = r.ev;
-      const m: MessageModel = { id: `${r.realm.id}#${ev.seq}`, route: ev.route, status: 'delivered', ambiguous: false, transfers: r.arrived.map((a) => ({ kind: 'MessagePort', port: rootOf(a).id })) };
+      const m: MessageModel = { id: `${r.realm.id}#${ev.seq}`, route: ev.route, status: 'delivered', ambiguous: false, transfers: r.arrived.length === 0 ? NO_TRANSFERS : r.arrived.map((a) => ({ kind: 'MessagePort', port: rootOf(a).id })) };
       fillReceipt(m, r);
       if (ev.channelName !== undefined) m.channelName = ev.channelName;
       if (ev.worker !== undefined) m.worker = ev.worker;
