@@ -25,6 +25,7 @@ import {
   type MiniMapNodeProps,
   type NodeProps,
   type NodeTypes,
+  type Viewport,
 } from '@xyflow/react';
 import { useStore } from 'zustand';
 import type { LogStore } from '../store';
@@ -343,9 +344,17 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const onEdgeClick = useCallback((_: ReactMouseEvent, edge: GraphEdge) => onEdge(edge), [onEdge]);
   const onPaneClick = useCallback(() => view.getState().focused(null), [view]);
   const onPort = useCallback((port: PortId) => view.getState().focused({ kind: 'port', id: port }), [view]);
-  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    // Programmatic moves (fitView) come without an event.
-    if (event) userMoved.current = true;
+  // The user moved the view when a gesture ends somewhere else than it started. A click on a node or the
+  // pane starts a gesture too (it is a press), and must not stop the view from being fitted later; a
+  // programmatic move (fitView) comes without an event.
+  const moveFrom = useRef<Viewport | null>(null);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null, viewport: Viewport) => {
+    moveFrom.current = event ? viewport : null;
+  }, []);
+  const onMoveEnd = useCallback((event: MouseEvent | TouchEvent | null, viewport: Viewport) => {
+    const from = moveFrom.current;
+    moveFrom.current = null;
+    if (event && from && (from.x !== viewport.x || from.y !== viewport.y || from.zoom !== viewport.zoom)) userMoved.current = true;
   }, []);
   const relayout = useCallback(() => {
     builder.relayout();
@@ -376,6 +385,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
             onEdgeClick={onEdgeClick}
             onPaneClick={onPaneClick}
             onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
             nodesDraggable={false}
             nodesConnectable={false}
             edgesReconnectable={false}

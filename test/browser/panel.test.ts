@@ -179,6 +179,14 @@ describe('the panel on the demo page', () => {
     // Nothing in the toolbar or filter bar spills out of the page at this width.
     const overflow = await panel.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The graph was fitted again for its new pane (a click on a port earlier is no pan or zoom): every
+    // realm box is drawn inside the pane.
+    await waitFor('every realm box inside the narrow graph pane', async () => {
+      const n = await panel.$$eval('[data-testid="graph-realm"]', (els) => els.length);
+      if (n < facts.realms.length) return undefined;
+      for (const r of facts.realms) if (!(await insideOf(panel, `[data-testid="graph-realm"][data-realm="${r.id}"]`, '[data-testid="graph"]'))) return undefined;
+      return true;
+    });
     await panel.screenshot({ path: join(ARTIFACTS, 'panel-narrow.png') });
     await panel.setViewport({ width: 1400, height: 820 });
   });
