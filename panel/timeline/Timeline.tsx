@@ -34,6 +34,7 @@ import {
   selectionKey,
   selectionOf,
   shortRealm,
+  statusLabel,
   statusLook,
   timeText,
   transfersText,
@@ -268,6 +269,24 @@ function tailItems(count: number, viewport: number | undefined): { index: number
 /** Rows drawn beyond the viewport on each side. */
 const OVERSCAN = 12;
 
+/** How long a flying scroll must rest before rows are drawn in full again. */
+const FLY_SETTLE_MS = 120;
+
+/** A row while the timeline flies past it: one element, its time, status and route as text. */
+const FlyingRow = memo(function FlyingRow({ row, position, start, t0 }: { row: TimelineRow; position: number; start: number; t0: number | null }) {
+  const text =
+    row.kind === 'message'
+      ? `${timeText(row.t, t0)}   ${statusLabel(row.message.status)}   ${row.message.route}`
+      : row.kind === 'event'
+        ? `${timeText(row.t, t0)}   ${eventLabel(row.entry.event)}`
+        : `${timeText(row.t, t0)}   gap`;
+  return (
+    <div role="row" aria-rowindex={position + 2} data-testid="timeline-row" data-kind={row.kind} className={`tl-row tl-flying${position % 2 ? ' tl-odd' : ''}`} style={{ top: start }}>
+      {text}
+    </div>
+  );
+});
+
 /** Row slots the timeline recycles (at least as many as rows rendered at once). */
 const ROW_POOL = 256;
 
@@ -398,9 +417,31 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     }
   };
 
+  // ── flying: a scroll that moves more than a screen a frame (a thumb drag, End, a big jump) ──
+  // Rows then pass by too fast to read, and drawing each in full made the browser allocate (styles,
+  // layout fragments) faster than it could collect: rows are drawn as one line of text until the
+  // scrolling stops for FLY_SETTLE_MS.
+  const [flying, setFlying] = useState(false);
+  const lastTop = useRef(0);
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (settle.current !== null) clearTimeout(settle.current);
+  }, []);
+
   const onScroll = (): void => {
     const el = scroller.current;
-    if (el) follow(atBottom(el) || el.scrollHeight <= el.clientHeight);
+    if (!el) return;
+    follow(atBottom(el) || el.scrollHeight <= el.clientHeight);
+    const jump = Math.abs(el.scrollTop - lastTop.current);
+    lastTop.current = el.scrollTop;
+    if (jump > el.clientHeight && !stick.current) {
+      if (!flying) setFlying(true);
+      if (settle.current !== null) clearTimeout(settle.current);
+      settle.current = setTimeout(() => {
+        settle.current = null;
+        setFlying(false);
+      }, FLY_SETTLE_MS);
+    }
   };
 
   const jumpToEnd = (): void => {
@@ -568,6 +609,9 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
+            if (flying) {
+              return <FlyingRow key={`f${item.index % pool}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
+            }
             return (
               <Row
                 // Keyed by slot (index modulo the pool), not by row: a row scrolled out hands its DOM to
