@@ -299,6 +299,43 @@ describe('Timeline', () => {
     expect(screen.getByTestId('timeline').getAttribute('aria-rowcount')).toBe('2001');
   });
 
+  it('draws rows as one line of text while a scroll flies past them, and in full once it rests', async () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    const p = new Page('big');
+    const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
+    for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
+    store.getState().batchReceived(p.batch(events));
+    // happy-dom does no layout: the grid's content is as tall as its 2,000 rows.
+    const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight');
+    Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 22 + 2000 * 20 });
+    try {
+      render(<App store={store} view={view} />);
+      const grid = screen.getByTestId('timeline');
+      await act(async () => {
+        grid.scrollTop = 0;
+        fireEvent.scroll(grid);
+      });
+      expect(messageRows().every((r) => r.classList.contains('tl-message'))).toBe(true);
+      // A jump of half the list in one event: more than a screen.
+      await act(async () => {
+        grid.scrollTop = 20_000;
+        fireEvent.scroll(grid);
+      });
+      const flying = messageRows();
+      expect(flying.length).toBeGreaterThan(0);
+      expect(flying.every((r) => r.classList.contains('tl-flying') && r.children.length === 0)).toBe(true);
+      expect(flying[0]!.textContent).toMatch(/delivered\s+port/);
+      await act(() => new Promise<void>((r) => setTimeout(r, 200)));
+      const rested = messageRows();
+      expect(rested.length).toBeGreaterThan(0);
+      expect(rested.every((r) => r.classList.contains('tl-message'))).toBe(true);
+    } finally {
+      if (had) Object.defineProperty(HTMLElement.prototype, 'scrollHeight', had);
+      else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
+    }
+  });
+
   it('resizes a column by dragging its handle and keeps the widths in localStorage', () => {
     const { store, view } = setup();
     render(<App store={store} view={view} />);
