@@ -278,6 +278,8 @@ describe('hostile files', () => {
       [text.replace('"ports":["b:1"]', '"ports":["b:1"],"x":[{"__proto__":{"polluted":true}}]'), 'records[4].event.x[0]: key "__proto__" is not allowed'],
       // Inside a preview (walked by the event validator, not twice).
       [text.replace('"preview":{"$t":"object",', '"preview":{"$t":"object","__proto__":{"polluted":true},'), 'records[4].event: preview node has a "__proto__" key'],
+      // A "preview" on an event that has none is not the validator's: the reader's own walk sees it.
+      [text.replace('"event":{"type":"portClosed"', '"event":{"preview":{"__proto__":{"polluted":true}},"type":"portClosed"'), 'records[5].event.preview: key "__proto__" is not allowed'],
     ];
     for (const [hostile, error] of cases) {
       expect(hostile).not.toBe(text);

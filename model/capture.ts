@@ -410,10 +410,16 @@ function checkNesting(root: unknown): void {
     if (typeof child !== 'object' || child === null) continue;
     // An event's preview (most of a capture's nodes) is walked by the event validator, which bounds its
     // depth and rejects "__proto__" keys in it: not walked twice.
-    if (key === 'preview' && stack.length === 4 && frame.key === 'event' && stack[1]!.key === 'records') continue;
+    if (key === 'preview' && stack.length === 4 && frame.key === 'event' && stack[1]!.key === 'records' && previewValidated(node)) continue;
     if (stack.length >= MAX_NESTING) fail(`nesting too deep: more than ${MAX_NESTING} levels at ${path(key)}`);
     stack.push({ node: child, keys: keysOf(child), i: 0, key });
   }
+}
+
+/** Event types whose `preview` the event validator walks (depth bound, "__proto__" keys). */
+function previewValidated(event: object): boolean {
+  const type = (event as { type?: unknown }).type;
+  return type === 'messageSent' || type === 'messageReceived';
 }
 
 function parseJson(text: string): unknown {

@@ -92,14 +92,27 @@ export class ModelKeeper {
    * A capture was loaded into the empty log: `records` are exactly what it holds (arrival indexes from
    * `firstIndex`), with the gaps the capture names. Correlated as they are, without copying them.
    */
-  loaded(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number): void {
-    const c = createCorrelator();
+  loaded(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number, realms: Iterable<KnownRealm>): void {
+    this.remember(records);
+    // A realm whose first record is not its seq 1 (the capture was saved after a clear, a pause or an
+    // eviction) left its earlier events out on purpose, unless the capture names a gap there.
+    const first = new Map<RealmId, number>();
+    for (const r of records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
+    const c = this.fresh(realms, (id) => {
+      const seq = first.get(id);
+      if (seq === undefined) return undefined;
+      return gaps.some((g) => g.realm === id && g.from <= seq - 1 && g.to >= seq - 1) ? 1 : seq;
+    });
     c.append(records, gaps, firstIndex);
-    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
-    if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
     this.correlator = c;
     this.evictedSinceBuild = 0;
     this.rebuilds++;
+  }
+
+  /** Keeps the structure records of `records` (a capture being loaded) for later rebuilds. */
+  remember(records: readonly LogRecord[]): void {
+    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
+    if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
   }
 
   /** A new correlator over the events the log holds. */

@@ -319,6 +319,40 @@ describe('log store: the model', () => {
     expect(s.model().gaps).toEqual([]);
   });
 
+  it('a navigated-away page stays away: its late batches and its frame going add nothing to the model', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 5000 }]));
+    store.getState().batchReceived(routed('old', [closed(3), closed(4)]));
+    store.getState().frameGone('old');
+    const s = store.getState();
+    expect(logSeqs(s.log)).toEqual(['new#1']);
+    expect(s.model().realms.map((r) => r.id)).toEqual(['new']);
+    expect(s.model().gaps).toEqual([]);
+    expect(s.missing).toBe(0);
+    // Its resends are still recognised as such.
+    expect(s.realms.get('old')?.highestSeq).toBe(4);
+  });
+
+  it('a navigation right after a clear still retires the old page', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    store.getState().logCleared();
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 5000 }]));
+    const s = store.getState();
+    expect(s.navigations).toBe(1);
+    expect(s.realms.get('old')?.retired).toBe(true);
+    expect(s.model().realms.map((r) => r.id)).toEqual(['new']);
+  });
+
+  it('times after a navigation that kept an early frame count from the new top document', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('old', [started(1)]));
+    store.getState().batchReceived(routed('frame', [{ ...(started(1) as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 5000, kind: 'iframe' }], { frameId: 4, parentFrameId: 0 }));
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 4000 }]));
+    expect(store.getState().t0).toBe(4000);
+  });
+
   it('loads a capture (records and gaps) into an empty store, with the model, and refuses a non-empty one', () => {
     const store = createLogStore();
     const rec = (event: EntangleEvent) => ({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event });

@@ -171,6 +171,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
     const navigated = (at: number): void => {
       const before = get();
       const stays = (info: RealmInfo): boolean => !info.retired && info.started !== undefined && info.started.event.t > at;
+      // Nothing of an older page to retire (the first page, or frames of this one that came first).
+      if (![...before.realms.values()].some((info) => !info.retired && !stays(info))) return;
       const kept = [...before.log].filter((e) => {
         const info = before.realms.get(e.realm);
         return info !== undefined && stays(info);
@@ -187,9 +189,11 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       const s = get();
       const counts = { ...s.countsByType };
       const again = new Map(s.realms);
-      let t0: number | null = null;
+      // Times are shown from the new top document's start (its realmStarted is the next event), or from a
+      // kept frame's event if one is earlier still.
+      let t0: number = at;
       for (const e of kept) {
-        t0 = t0 === null ? e.event.t : Math.min(t0, e.event.t);
+        t0 = Math.min(t0, e.event.t);
         log.push({ ...e, index: log.end });
         const info = again.get(e.realm);
         if (info) again.set(e.realm, { ...info, events: info.events + 1 });
@@ -224,12 +228,23 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       navigations: 0,
 
       batchReceived(routed) {
-        const newTopAt = get().preserveLog || get().total === 0 ? null : newTopDocumentAt(get().realms, routed);
+        const newTopAt = get().preserveLog ? null : newTopDocumentAt(get().realms, routed);
         if (newTopAt !== null) navigated(newTopAt);
         const s = get();
         const { batch, tabId, frameId, parentFrameId } = routed;
         const realm = batch.realm;
         const prev = s.realms.get(realm);
+        if (prev?.retired) {
+          // A late batch of a page the tab navigated away from: its sequence numbers are accounted for
+          // (so a resend is not recorded again), its events are not shown.
+          const highestSeq = batch.events.reduce((m, e) => Math.max(m, e.seq), Math.max(prev.highestSeq, routed.dropped?.to ?? 0));
+          if (highestSeq !== prev.highestSeq) {
+            const realms = new Map(s.realms);
+            realms.set(realm, { ...prev, highestSeq });
+            set({ realms });
+          }
+          return;
+        }
         const info: RealmInfo = prev
           ? { ...prev, tabId, frameId, gone: false }
           : { realm, tabId, frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
@@ -332,7 +347,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const realms = new Map(s.realms);
         const goneAt = Date.now();
         realms.set(realm, { ...info, gone: true, goneAt });
-        keeper.realmGone(realm, goneAt);
+        // A retired realm is not in the model any more: telling the correlator would bring it back.
+        if (!info.retired) keeper.realmGone(realm, goneAt);
         set({ version: s.version + 1, realms });
       },
 
@@ -374,7 +390,9 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
             duplicates++;
             continue;
           }
-          if (event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
+          // Before a realm's first record is not a loss (the capture may start after a clear, a pause or an
+          // eviction) unless the capture names a gap there (counted below).
+          if (info.highestSeq > 0 && event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
           info.highestSeq = event.seq;
           if (event.type === 'realmStarted') {
             info.kind = event.kind;
@@ -390,9 +408,20 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         }
         // The model of what the log holds: all of it, straight from the capture's records; or, when the
         // capture is larger than the log's bound, the newest `bound` events (rebuilt from the log).
-        if (evicted === 0) keeper.loaded(accepted, gaps, firstIndex);
-        else keeper.rebuild(known(realms));
+        if (evicted === 0) keeper.loaded(accepted, gaps, firstIndex, known(realms));
+        else {
+          // The structure of the part that did not fit (channels, ports started) still introduces it.
+          keeper.remember(accepted);
+          keeper.rebuild(known(realms));
+        }
         const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
+        const firstSeq = new Map<RealmId, number>();
+        for (const rec of accepted) if (!firstSeq.has(rec.realm)) firstSeq.set(rec.realm, rec.event.seq);
+        for (const g of gaps) {
+          const info = realms.get(g.realm);
+          const first = firstSeq.get(g.realm);
+          if (info && first !== undefined && g.to < first) info.gaps += g.to - g.from + 1;
+        }
         const missing = [...realms.values()].reduce((n, r) => n + r.gaps, 0);
         set({
           version: s.version + 1,

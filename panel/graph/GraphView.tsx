@@ -356,6 +356,12 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
     moveFrom.current = null;
     if (event && from && (from.x !== viewport.x || from.y !== viewport.y || from.zoom !== viewport.zoom)) userMoved.current = true;
   }, []);
+  const markUserMoved = useCallback(() => {
+    userMoved.current = true;
+  }, []);
+  const clearUserMoved = useCallback(() => {
+    userMoved.current = false;
+  }, []);
   const relayout = useCallback(() => {
     builder.relayout();
     userMoved.current = false;
@@ -396,7 +402,15 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
             attributionPosition="top-right"
           >
             <Background gap={16} size={1} />
-            <Controls showInteractive={false} position="bottom-left">
+            <Controls
+              showInteractive={false}
+              position="bottom-left"
+              // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
+              // the fitted view, and for it to follow the layout again.
+              onZoomIn={markUserMoved}
+              onZoomOut={markUserMoved}
+              onFitView={clearUserMoved}
+            >
               <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
                 ⟳
               </ControlButton>
