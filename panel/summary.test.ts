@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Preview } from '../model/protocol';
-import { isProblem, previewText, summarize } from './summary';
+import { previewText, summarize } from './summary';
 
 describe('previewText', () => {
   it('renders every preview kind compactly', () => {
@@ -64,10 +64,5 @@ describe('summarize', () => {
     ).toBe('window  from https://c.test  (child #1)  1 B  null');
     expect(summarize({ type: 'portStarted', seq: 1, t: 1, port: 'r:1', implicit: true })).toBe('r:1  started by onmessage');
     expect(summarize({ type: 'channelCreated', seq: 1, t: 1, channel: 'c1', port1: 'r:1', port2: 'r:2' })).toBe('c1  r:1 ⇄ r:2');
-  });
-
-  it('flags problems', () => {
-    expect(isProblem({ type: 'messageSent', seq: 1, t: 1, route: 'port', transfer: [], size: 1, outcome: 'partnerClosed' })).toBe(true);
-    expect(isProblem({ type: 'portClosed', seq: 1, t: 1, port: 'r:1' })).toBe(false);
   });
 });

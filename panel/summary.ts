@@ -1,5 +1,5 @@
 /**
- * One-line text summaries of events for the live list. Pure functions returning plain strings:
+ * One-line text summaries of events (timeline event rows, search text, inspector). Pure functions returning plain strings:
  * the view renders them as React text, never as HTML.
  */
 import type { EntangleEvent, Preview, TransferSummary } from '../model/protocol';
@@ -199,25 +199,4 @@ export function summarize(e: EntangleEvent): string {
       return `unknown event ${JSON.stringify((e as { type?: unknown }).type)}`;
   }
   return parts.filter((p) => p !== '').join('  ');
-}
-
-/** Whether the event is an error or a silent failure the list should highlight. */
-export function isProblem(e: EntangleEvent): boolean {
-  switch (e.type) {
-    case 'messageSent':
-      return e.error !== undefined || e.outcome !== 'posted';
-    case 'messageUndeserializable':
-      return true;
-    case 'realmStarted':
-    case 'channelCreated':
-    case 'messageReceived':
-    case 'portStarted':
-    case 'portClosed':
-    case 'workerCreated':
-      return false;
-    case 'recorderFault':
-      return true;
-    default:
-      return false;
-  }
 }

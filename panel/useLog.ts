@@ -2,18 +2,14 @@
  * React bindings for the log store. Views read the store through these hooks only.
  *
  * Batches can arrive hundreds of times a second; `useLogVersion` re-renders at most every
- * VIEW_UPDATE_MS, on an animation frame (and not at all while the panel is hidden), then the component reads `store.getState()`.
+ * VIEW_UPDATE_MS, on an animation frame (and not at all while the panel is hidden); every view of a
+ * store then reads the same model for that tick through `shownModel`.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { CaptureModel } from '../model/correlator';
-import type { LogState, LogStore } from './store';
-
-/** Selects a slice of the store, re-rendering on every change of that slice (zustand's `useStore`). */
-export function useLog<T>(store: LogStore, selector: (state: LogState) => T): T {
-  return useStore(store, selector);
-}
+import type { LogStore } from './store';
 
 /** Any small vanilla store (e.g. the connection status). */
 export function useVanilla<S>(store: StoreApi<S>): S {

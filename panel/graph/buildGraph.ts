@@ -401,17 +401,15 @@ export function createGraphBuilder(): GraphBuilder {
 
   // A chip object is kept while its data and place are: the realm's chip list (and so the realm node)
   // then stays the same object, and React Flow skips the node.
-  let chipMemo = new Map<PortId, PortChipData>();
-  let nextChipMemo = new Map<PortId, PortChipData>();
+  let chipMemo = new Map<PortId, { data: PortNodeData; chip: PortChipData }>();
+  let nextChipMemo = new Map<PortId, { data: PortNodeData; chip: PortChipData }>();
   const memoChip = (id: PortId, data: PortNodeData, x: number, y: number, selected: boolean, hl: boolean): PortChipData => {
     const prev = chipMemo.get(id);
-    const chip =
-      prev && prev.x === x && prev.y === y && prev.selected === selected && prev.hl === hl && portDataOf.get(prev) === data ? prev : { ...data, x, y, selected, hl };
-    portDataOf.set(chip, data);
-    nextChipMemo.set(id, chip);
-    return chip;
+    const same = prev !== undefined && prev.data === data && prev.chip.x === x && prev.chip.y === y && prev.chip.selected === selected && prev.chip.hl === hl;
+    const entry = same ? prev : { data, chip: { ...data, x, y, selected, hl } };
+    nextChipMemo.set(id, entry);
+    return entry.chip;
   };
-  const portDataOf = new WeakMap<PortChipData, PortNodeData>();
 
   const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false };
 

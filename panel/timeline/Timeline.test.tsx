@@ -87,6 +87,17 @@ function setup(): { store: LogStore; view: ViewStore; page: Page } {
   return { store, view, page };
 }
 
+/** One channel, 2,000 messages delivered on it. */
+function bigLog(): { store: LogStore; view: ViewStore } {
+  const store = createLogStore();
+  const view = createViewStore();
+  const p = new Page('big');
+  const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
+  for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
+  store.getState().batchReceived(p.batch(events));
+  return { store, view };
+}
+
 function App({ store, view, onOpen }: { store: LogStore; view: ViewStore; onOpen?: () => void }) {
   return (
     <div>
@@ -285,12 +296,7 @@ describe('Timeline', () => {
   });
 
   it('virtualizes: only the rows in view (plus overscan) are in the DOM', async () => {
-    const store = createLogStore();
-    const view = createViewStore();
-    const p = new Page('big');
-    const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
-    for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
-    store.getState().batchReceived(p.batch(events));
+    const { store, view } = bigLog();
     render(<App store={store} view={view} />);
     expect(screen.getByTestId('filter-count').textContent).toBe('2,000 messages');
     const n = rows().length;
@@ -300,12 +306,7 @@ describe('Timeline', () => {
   });
 
   it('draws rows as one line of text while a scroll flies past them, and in full once it rests', async () => {
-    const store = createLogStore();
-    const view = createViewStore();
-    const p = new Page('big');
-    const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
-    for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
-    store.getState().batchReceived(p.batch(events));
+    const { store, view } = bigLog();
     // happy-dom does no layout: the grid's content is as tall as its 2,000 rows.
     const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight');
     Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 22 + 2000 * 20 });

@@ -11,6 +11,7 @@ import {
   useCallback,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent,
@@ -453,7 +454,8 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
 
   // ── selection ──
   const selKey = selectionKey(selection);
-  const selPos = selKey === null ? -1 : rows.findIndex((r) => r.key === selKey);
+  // A search of every row: once per rows array and selection, not on every scroll frame or view tick.
+  const selPos = useMemo(() => (selKey === null ? -1 : rows.findIndex((r) => r.key === selKey)), [rows, selKey]);
 
   // Selecting a row other than the last stops following, so the row stays where the user is looking;
   // the "↓ N new" button (or End, or scrolling to the bottom) follows again.
