@@ -188,6 +188,35 @@ export interface CaptureModel {
   totals: Totals;
 }
 
+/** One end of a custody step (see PortJoin). */
+export interface JoinEnd {
+  /** The port's local id in `realm` (made up, `worker:?n`, in an uninstrumented realm). */
+  id: PortId;
+  realm: RealmId;
+  observed: boolean;
+  /** Time and sequence number of its first event in `realm` (0 where unobserved). */
+  t: number;
+  seq: number;
+}
+
+/**
+ * One step of a logical port's custody: `to` is the same port as `from`, moved on. A correlator built
+ * anew over part of a log (the panel's rebuilds after a clear or an eviction) is given the joins whose
+ * evidence — the message that carried the port — it no longer holds; it makes the others itself.
+ */
+export interface PortJoin {
+  from: JoinEnd;
+  to: JoinEnd;
+  via: CustodyVia;
+  inferred?: boolean;
+  confirmed?: boolean;
+  ambiguous?: boolean;
+  /** When `from` left (the carrying send, or the arrival of an inferred join). */
+  leftT?: number;
+  /** The events that showed the join (the send and the receipt, or the receipt of an inferred one). */
+  evidence: Array<{ realm: RealmId; seq: number }>;
+}
+
 export interface Correlator {
   /**
    * Adds records (arrival order) and the gaps the relay reported for them. `firstIndex` is the arrival
@@ -201,6 +230,13 @@ export interface Correlator {
   resume(realm: RealmId, seq: number): void;
   /** The background reported the realm's frame gone (not part of the log: see docs/correlation.md). */
   realmGone(realm: RealmId, at: number): void;
+  /** Every custody step, each port's in order (builds the model first: inferred joins are made there). */
+  joins(): PortJoin[];
+  /**
+   * Steps made by an earlier correlator from events this one will not be given. Call after the records
+   * that created the ports (channelCreated) and before the ones that use them.
+   */
+  joined(joins: readonly PortJoin[]): void;
   model(): CaptureModel;
 }
 
@@ -254,6 +290,8 @@ interface LocalPort {
   /** Carried away by a recorded send (or discarded by a doomed one). */
   leftT?: number;
   successor?: LocalPort;
+  /** What showed its join to the previous holder (PortJoin.evidence). */
+  joinedBy?: PortJoin['evidence'];
 }
 
 interface Logical {
@@ -474,13 +512,20 @@ export function createCorrelator(): Correlator {
    * Joins `arrived` (the first local of its logical port) after `from` (the last local of its own):
    * they are one logical port. Returns false when that cannot be (the guards refuse the join).
    */
-  function join(from: LocalPort, arrived: LocalPort, via: CustodyVia, flags: { inferred?: boolean; confirmed?: boolean; ambiguous?: boolean }): boolean {
+  function join(
+    from: LocalPort,
+    arrived: LocalPort,
+    via: CustodyVia,
+    flags: { inferred?: boolean; confirmed?: boolean; ambiguous?: boolean },
+    evidence: PortJoin['evidence'],
+  ): boolean {
     const r = rootOf(from);
     const p = rootOf(arrived);
     if (r === p || from.successor || r.custody[r.custody.length - 1] !== from || p.custody[0] !== arrived) return false;
     epoch++;
     from.successor = arrived;
     arrived.via = via;
+    arrived.joinedBy = evidence;
     if (flags.inferred) arrived.inferred = true;
     if (flags.confirmed) arrived.confirmed = true;
     if (flags.ambiguous) arrived.ambiguousJoin = true;
@@ -546,7 +591,8 @@ export function createCorrelator(): Correlator {
     if (r.ev.type === 'messageReceived' && arrivedCount === portCount(s)) {
       for (let i = 0; i < s.ports.length; i++) {
         const a = r.arrived[i];
-        if (a) join(s.ports[i]!, a, 'port', reasons.length > 0 ? { ambiguous: true } : {});
+        const evidence = [{ realm: s.realm.id, seq: s.ev.seq }, { realm: r.realm.id, seq: r.ev.seq }];
+        if (a) join(s.ports[i]!, a, 'port', reasons.length > 0 ? { ambiguous: true } : {}, evidence);
       }
     }
   }
@@ -596,8 +642,10 @@ export function createCorrelator(): Correlator {
         // Ports given to a worker: their custody moves into the (uninstrumented) worker realm.
         const w = workerRealm(ev.worker);
         for (const p of s.ports) {
+          // Already moved on by a join carried over from an earlier correlator (PortJoin).
+          if (p.successor) continue;
           const pseudo = newLocal(`${w.id}:?${++w.pseudo}`, w, ev.t, 0, 'worker', false);
-          join(p, pseudo, 'worker', {});
+          join(p, pseudo, 'worker', {}, [{ realm: r.id, seq: ev.seq }]);
         }
         return;
       }
@@ -830,7 +878,7 @@ export function createCorrelator(): Correlator {
         const explaining = confirmed.filter((c) => explainsReceipts(c, a));
         if (explaining.length === 1) chosen = explaining[0];
       } else if (cands.length === 1 && open.length === 1 && sender.instrumented) chosen = cands[0];
-      if (chosen && join(chosen, a, a.via, { inferred: true, confirmed: sure })) {
+      if (chosen && join(chosen, a, a.via, { inferred: true, confirmed: sure }, [{ realm: recv.realm.id, seq: recv.ev.seq }])) {
         chosen.leftT = t;
         continue;
       }
@@ -1234,6 +1282,44 @@ export function createCorrelator(): Correlator {
       const r = realmOf(realm);
       if (r.goneAt === undefined || at < r.goneAt) r.goneAt = at;
       version++;
+    },
+    joins() {
+      // Joins by inference are made when the model is built.
+      this.model();
+      const end = (x: LocalPort): JoinEnd => ({ id: x.id, realm: x.realm.id, observed: x.observed, t: x.firstT, seq: x.firstSeq });
+      const out: PortJoin[] = [];
+      for (const l of logicals) {
+        if (l.parent) continue;
+        for (let i = 1; i < l.custody.length; i++) {
+          const prev = l.custody[i - 1]!;
+          const c = l.custody[i]!;
+          const j: PortJoin = { from: end(prev), to: end(c), via: c.via, evidence: c.joinedBy ?? [] };
+          if (c.inferred) j.inferred = true;
+          if (c.confirmed) j.confirmed = true;
+          if (c.ambiguousJoin) j.ambiguous = true;
+          if (prev.leftT !== undefined) j.leftT = prev.leftT;
+          out.push(j);
+        }
+      }
+      return out;
+    },
+    joined(joins) {
+      const localOfEnd = (e: JoinEnd, via: CustodyVia): LocalPort => {
+        const known = locals.get(e.id);
+        if (known) return known;
+        const r = e.observed ? realmOf(e.realm) : workerRealm(e.realm);
+        // Made-up ids of ports in uninstrumented realms continue after the carried ones.
+        const n = e.observed ? NaN : Number(e.id.slice(e.id.lastIndexOf('?') + 1));
+        if (n > r.pseudo) r.pseudo = n;
+        return newLocal(e.id, r, e.t, e.seq, via, e.observed);
+      };
+      for (const j of joins) {
+        const from = localOfEnd(j.from, 'unknown');
+        const to = localOfEnd(j.to, j.via);
+        const flags = { ...(j.inferred ? { inferred: true } : {}), ...(j.confirmed ? { confirmed: true } : {}), ...(j.ambiguous ? { ambiguous: true } : {}) };
+        if (join(from, to, j.via, flags, j.evidence) && j.leftT !== undefined) from.leftT ??= j.leftT;
+      }
+      if (joins.length > 0) version++;
     },
     model() {
       if (cached?.version !== version) cached = { version, model: build() };

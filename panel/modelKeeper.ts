@@ -8,11 +8,12 @@
  *
  * What a rebuild keeps of the evicted (or cleared) part: the structure — realms started, channels
  * created, workers created, ports started and closed (a bounded list, STRUCTURE_BOUND) — so that later
- * messages still find their channel and partner. The rest of that part is marked as left out on
- * purpose, not as a gap. Not kept: messages that carried ports, so a port transferred before the cut
- * is seen in its new realm without its history.
+ * messages still find their channel and partner — and the custody steps of ports that moved to another
+ * realm (the joins whose carrying message was cut, at most STRUCTURE_BOUND), so traffic on a port
+ * transferred before the cut is still matched with its partner's. The rest of that part is marked as
+ * left out on purpose, not as a gap. Not kept: the carrying messages themselves.
  */
-import { createCorrelator, type CaptureModel, type Correlator } from '../model/correlator';
+import { createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
 import type { LogGap, LogRecord } from '../model/log';
 import type { RealmId } from '../model/protocol';
 import type { EventLog } from './eventLog';
@@ -110,7 +111,7 @@ export class ModelKeeper {
   }
 
   /** Keeps the structure records of `records` (a capture being loaded) for later rebuilds. */
-  remember(records: readonly LogRecord[]): void {
+  private remember(records: readonly LogRecord[]): void {
     for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
     if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
   }
@@ -161,11 +162,22 @@ export class ModelKeeper {
       if (r.started && r.started.event.seq <= (cut.get(r.realm) ?? 0) && !seeds.includes(r.started)) seeds.unshift(r.started);
     }
     c.append(seeds, [], -1);
+    c.joined(this.joinsCut(cut));
     for (const r of list) {
       const upTo = cut.get(r.realm) ?? 0;
       if (upTo > 0) c.resume(r.realm, upTo);
       if (r.goneAt !== undefined) c.realmGone(r.realm, r.goneAt);
     }
     return c;
+  }
+
+  /** The current correlator's custody steps that a correlator holding only what follows `cut` could
+   *  not make again: some of their evidence is at or before the cut (per realm; unknown realms go). */
+  private joinsCut(cut: ReadonlyMap<RealmId, number>): PortJoin[] {
+    const out = this.correlator.joins().filter((j) => {
+      if (!cut.has(j.from.realm) || (j.to.observed && !cut.has(j.to.realm))) return false;
+      return j.evidence.length === 0 || j.evidence.some((e) => e.seq <= (cut.get(e.realm) ?? Infinity));
+    });
+    return out.length > STRUCTURE_BOUND ? out.slice(-STRUCTURE_BOUND) : out;
   }
 }

@@ -407,13 +407,11 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           info.events++;
         }
         // The model of what the log holds: all of it, straight from the capture's records; or, when the
-        // capture is larger than the log's bound, the newest `bound` events (rebuilt from the log).
-        if (evicted === 0) keeper.loaded(accepted, gaps, firstIndex, known(realms));
-        else {
-          // The structure of the part that did not fit (channels, ports started) still introduces it.
-          keeper.remember(accepted);
-          keeper.rebuild(known(realms));
-        }
+        // capture is larger than the log's bound, the newest `bound` events, rebuilt from the log after
+        // a model of the whole capture (so the part that did not fit still introduces its channels
+        // and the ports that moved in it).
+        keeper.loaded(accepted, gaps, firstIndex, known(realms));
+        if (evicted > 0) keeper.rebuild(known(realms));
         const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
         const firstSeq = new Map<RealmId, number>();
         for (const rec of accepted) if (!firstSeq.has(rec.realm)) firstSeq.set(rec.realm, rec.event.seq);
