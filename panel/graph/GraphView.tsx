@@ -9,6 +9,7 @@ import { createContext, memo, useCallback, useContext, useEffect, useMemo, useRe
 import {
   Background,
   BaseEdge,
+  ConnectionMode,
   ControlButton,
   Controls,
   EdgeLabelRenderer,
@@ -49,16 +50,15 @@ import { PORT_H, PORT_W } from './layout';
 
 // ── nodes ───────────────────────────────────────────────────────────────────
 
-/** Invisible attachment points: left/right, as source and as target (ids from buildGraph: the side
- *  alone for a realm box, `chip|side` for a port chip). */
+/** Invisible attachment points, one per side (ids from buildGraph: the side alone for a realm box,
+ *  `chip|side` for a port chip). Edges may end at a source handle (ConnectionMode.Loose), so one
+ *  handle a side serves both ends: a realm box of port chips has thousands of them otherwise. */
 function Handles({ chip }: { chip?: string }) {
   const id = (side: string): string => (chip === undefined ? side : portHandle(chip, side));
   return (
     <>
-      <Handle id={id('lt')} type="target" position={Position.Left} isConnectable={false} className="graph-handle" />
-      <Handle id={id('ls')} type="source" position={Position.Left} isConnectable={false} className="graph-handle" />
-      <Handle id={id('rt')} type="target" position={Position.Right} isConnectable={false} className="graph-handle" />
-      <Handle id={id('rs')} type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
+      <Handle id={id('l')} type="source" position={Position.Left} isConnectable={false} className="graph-handle" />
+      <Handle id={id('r')} type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
     </>
   );
 }
@@ -66,10 +66,19 @@ function Handles({ chip }: { chip?: string }) {
 /** Clicking a port chip focuses the port (chips live inside their realm's node). */
 const PortClick = createContext<(port: PortId) => void>(() => {});
 
+/**
+ * Zoomed out below LABEL_MIN_ZOOM: text would be a few pixels high, so chips are drawn as bare
+ * coloured boxes and edges without labels. Fitting a large capture (50 realms) zooms out to about 0.05,
+ * where the text took 3,400 of the panel's 7,900 elements (bench/panel.mjs's capture), each a cost in
+ * every frame the browser draws, for nothing a person can read.
+ */
+const Far = createContext(false);
+
 const STATE_ICON: Record<PortState, string> = { ok: '●', queued: '◷', failed: '✕', closed: '⊘', lost: '⚠' };
 
 const PortChip = memo(function PortChip({ chip }: { chip: PortChipData }) {
   const onPort = useContext(PortClick);
+  const far = useContext(Far);
   return (
     <div
       className={`graph-port state-${chip.state}${chip.selected ? ' selected' : ''}${chip.hl ? ' hl' : ''}${chip.movedFrom !== undefined ? ' moved' : ''}`}
@@ -84,12 +93,16 @@ const PortChip = memo(function PortChip({ chip }: { chip: PortChipData }) {
         onPort(chip.port);
       }}
     >
-      <span className="graph-port-icon" aria-hidden="true">
-        {STATE_ICON[chip.state]}
-      </span>
-      <span className="graph-port-label">{chip.label}</span>
-      {chip.badge !== undefined && <span className="graph-port-badge">{chip.badge}</span>}
-      {chip.movedFrom !== undefined && <span className="graph-port-moved">↪ {chip.movedFrom}</span>}
+      {!far && (
+        <>
+          <span className="graph-port-icon" aria-hidden="true">
+            {STATE_ICON[chip.state]}
+          </span>
+          <span className="graph-port-label">{chip.label}</span>
+          {chip.badge !== undefined && <span className="graph-port-badge">{chip.badge}</span>}
+          {chip.movedFrom !== undefined && <span className="graph-port-moved">↪ {chip.movedFrom}</span>}
+        </>
+      )}
       <Handles chip={chip.port} />
     </div>
   );
@@ -97,6 +110,7 @@ const PortChip = memo(function PortChip({ chip }: { chip: PortChipData }) {
 
 /** The ports of a realm beyond what its box shows, as one chip (a click focuses the realm). */
 const MoreChip = memo(function MoreChip({ realm, more }: { realm: RealmId; more: MoreChipData }) {
+  const far = useContext(Far);
   const state = more.failed > 0 ? 'failed' : more.queued > 0 ? 'queued' : 'ok';
   return (
     <div
@@ -106,8 +120,8 @@ const MoreChip = memo(function MoreChip({ realm, more }: { realm: RealmId; more:
       data-realm={realm}
       title={more.title}
     >
-      <span className="graph-port-label">+{more.hidden.toLocaleString('en-US')} ports</span>
-      {more.failed + more.queued > 0 && <span className="graph-port-badge">{more.failed + more.queued}</span>}
+      {!far && <span className="graph-port-label">+{more.hidden.toLocaleString('en-US')} ports</span>}
+      {!far && more.failed + more.queued > 0 && <span className="graph-port-badge">{more.failed + more.queued}</span>}
       <Handles chip={MORE_CHIP} />
     </div>
   );
@@ -181,13 +195,15 @@ export function flowPath(
 const FlowEdge = memo(function FlowEdge(props: EdgeProps<GraphEdge>) {
   const { id, data, source, target, sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, markerEnd, selected } = props;
   const onLabel = useContext(LabelClick);
+  const far = useContext(Far);
   if (!data) return null;
   const [path, lx, ly] = flowPath(sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, data.bend, data.self);
   const clickable = data.kind === 'channel' || data.kind === 'pair';
   return (
     <>
-      <BaseEdge id={id} path={path} {...(markerEnd !== undefined ? { markerEnd } : {})} interactionWidth={12} />
-      {data.label !== '' && (
+      {/* The wider invisible path that takes clicks is flow units wide: zoomed out, too thin to hit. */}
+      <BaseEdge id={id} path={path} {...(markerEnd !== undefined ? { markerEnd } : {})} interactionWidth={far ? 0 : 12} />
+      {!far && data.label !== '' && (
         <EdgeLabelRenderer>
           {/* Centred on (lx, ly) by a zero-size flex anchor, not a transform: a transform per label is
               one more layer for the compositor to sort out on every frame. */}
@@ -283,7 +299,7 @@ function Legend() {
  * user pans or zooms. The pane's size matters: the split panes settle their sizes after the first
  * render, and a fit made while the pane was still 0 px wide leaves the graph out of sight.
  */
-/** Below this zoom edge labels are too small to read: they are not drawn (see graph.css `.far`). */
+/** Below this zoom text is too small to read: edge labels and chip text are not drawn (`Far`). */
 const LABEL_MIN_ZOOM = 0.5;
 
 /** Tells whether the view is zoomed out below LABEL_MIN_ZOOM (the graph is then marked `far`). */
@@ -380,48 +396,51 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
 
   return (
     <div className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`} data-testid="graph">
-      <PortClick.Provider value={onPort}>
-        <LabelClick.Provider value={onEdge}>
-          <ReactFlow<GraphNode, GraphEdge>
-            nodes={graph.nodes}
-            edges={graph.edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            onNodeClick={onNodeClick}
-            onEdgeClick={onEdgeClick}
-            onPaneClick={onPaneClick}
-            onMoveStart={onMoveStart}
-            onMoveEnd={onMoveEnd}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            edgesReconnectable={false}
-            deleteKeyCode={null}
-            onlyRenderVisibleElements
-            minZoom={0.05}
-            maxZoom={2.5}
-            attributionPosition="top-right"
-          >
-            <Background gap={16} size={1} />
-            <Controls
-              showInteractive={false}
-              position="bottom-left"
-              // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
-              // the fitted view, and for it to follow the layout again.
-              onZoomIn={markUserMoved}
-              onZoomOut={markUserMoved}
-              onFitView={clearUserMoved}
+      <Far.Provider value={far}>
+        <PortClick.Provider value={onPort}>
+          <LabelClick.Provider value={onEdge}>
+            <ReactFlow<GraphNode, GraphEdge>
+              nodes={graph.nodes}
+              edges={graph.edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodeClick={onNodeClick}
+              onEdgeClick={onEdgeClick}
+              onPaneClick={onPaneClick}
+              onMoveStart={onMoveStart}
+              onMoveEnd={onMoveEnd}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              connectionMode={ConnectionMode.Loose}
+              edgesReconnectable={false}
+              deleteKeyCode={null}
+              onlyRenderVisibleElements
+              minZoom={0.05}
+              maxZoom={2.5}
+              attributionPosition="top-right"
             >
-              <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
-                ⟳
-              </ControlButton>
-            </Controls>
-            <RoomyMiniMap />
-            <Legend />
-            <AutoFit topology={graph.topology} userMoved={userMoved} />
-          <ZoomWatch onFar={setFar} />
-          </ReactFlow>
-        </LabelClick.Provider>
-      </PortClick.Provider>
+              <Background gap={16} size={1} />
+              <Controls
+                showInteractive={false}
+                position="bottom-left"
+                // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
+                // the fitted view, and for it to follow the layout again.
+                onZoomIn={markUserMoved}
+                onZoomOut={markUserMoved}
+                onFitView={clearUserMoved}
+              >
+                <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
+                  ⟳
+                </ControlButton>
+              </Controls>
+              <RoomyMiniMap />
+              <Legend />
+              <AutoFit topology={graph.topology} userMoved={userMoved} />
+              <ZoomWatch onFar={setFar} />
+            </ReactFlow>
+          </LabelClick.Provider>
+        </PortClick.Provider>
+      </Far.Provider>
     </div>
   );
 }

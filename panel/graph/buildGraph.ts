@@ -360,8 +360,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 
 /** Which handles an edge uses, from the two ends' centres (absolute flow coordinates). */
 function handlesFor(sx: number, tx: number, self: boolean): { sourceHandle: string; targetHandle: string } {
-  if (self || Math.abs(sx - tx) < 1) return { sourceHandle: 'rs', targetHandle: 'rt' };
-  return sx < tx ? { sourceHandle: 'rs', targetHandle: 'lt' } : { sourceHandle: 'ls', targetHandle: 'rt' };
+  if (self || Math.abs(sx - tx) < 1) return { sourceHandle: 'r', targetHandle: 'r' };
+  return sx < tx ? { sourceHandle: 'r', targetHandle: 'l' } : { sourceHandle: 'l', targetHandle: 'r' };
 }
 
 /** The handles of two port chips an edge runs between (chip ids, or MORE_CHIP). */
@@ -638,7 +638,7 @@ export function createGraphBuilder(): GraphBuilder {
         source: realmNodeId(b.from.realm),
         target: realmNodeId(b.to.realm),
         type: 'flow',
-        ...(self ? { sourceHandle: portHandle(b.from.chip, 'rs'), targetHandle: portHandle(b.to.chip, 'rt') } : chipHandles(b.from.chip, b.to.chip, b.sx, b.tx)),
+        ...(self ? { sourceHandle: portHandle(b.from.chip, 'r'), targetHandle: portHandle(b.to.chip, 'r') } : chipHandles(b.from.chip, b.to.chip, b.sx, b.tx)),
         selectable: false,
         className: `edge-bundle${pulseClass(id, b.fwd + b.back)}${b.hl ? ' hl' : ''}`,
         data: { kind: 'bundle', label: `${plural(b.channels, 'channel')}${b.fwd + b.back > 0 ? ` · ${channelLabel(b.fwd, b.back)}` : ''}`, fwd: b.fwd, back: b.back, bend: 0, self, hl: b.hl, channels: b.channels },
