@@ -267,6 +267,13 @@ function tailItems(count: number, viewport: number | undefined): { index: number
   return out;
 }
 
+/**
+ * The virtualizer's key of a row: its position. Rows have one fixed height, so a key is only a name for
+ * a measurement the virtualizer keeps per row (100,000 of them); a row's own key would be a string per
+ * row held there. Stable, so the virtualizer does not recompute every offset on each render.
+ */
+const indexKey = (i: number): number => i;
+
 /** Rows drawn beyond the viewport on each side. */
 const OVERSCAN = 12;
 
@@ -288,8 +295,29 @@ const FlyingRow = memo(function FlyingRow({ row, position, start, t0 }: { row: T
   );
 });
 
-/** Row slots the timeline recycles (at least as many as rows rendered at once). */
-const ROW_POOL = 256;
+/**
+ * Which slot (React key) each drawn row uses. A row keeps its slot while it stays drawn; a row scrolled
+ * in takes the slot of one scrolled out, so its elements are updated in place (a few text nodes and
+ * attributes) instead of a dozen elements, their fibers and listeners being removed and made again for
+ * every row that enters at a wheel's pace. Returns the new assignment.
+ */
+export function assignSlots(prev: ReadonlyMap<number, number>, indexes: readonly number[]): Map<number, number> {
+  const next = new Map<number, number>();
+  for (const i of indexes) {
+    const slot = prev.get(i);
+    if (slot !== undefined) next.set(i, slot);
+  }
+  const free: number[] = [];
+  let top = 0;
+  for (const [i, slot] of prev) {
+    if (slot >= top) top = slot + 1;
+    if (!next.has(i)) free.push(slot);
+  }
+  // The lowest free slots first, so that the keys stay a small, stable set.
+  free.sort((a, b) => b - a);
+  for (const i of indexes) if (!next.has(i)) next.set(i, free.pop() ?? top++);
+  return next;
+}
 
 const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
 
@@ -380,9 +408,6 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const count = rows.length;
 
   const scroller = useRef<HTMLDivElement>(null);
-  // The virtualizer recomputes every row's offset (and key) whenever getItemKey changes identity: a
-  // fresh function per render made each scroll frame O(rows). Keyed on the rows array instead.
-  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -390,7 +415,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey,
+    getItemKey: indexKey,
   });
 
   // ── following the newest rows ──
@@ -424,6 +449,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // scrolling stops for FLY_SETTLE_MS.
   const [flying, setFlying] = useState(false);
   const lastTop = useRef(0);
+  const slots = useRef<ReadonlyMap<number, number>>(new Map());
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
     if (settle.current !== null) clearTimeout(settle.current);
@@ -573,7 +599,8 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // and the virtualizer finds the rows it wants already drawn; otherwise every view tick of a live
   // flood was two renders and two layouts.
   const items = following && count > 0 ? tailItems(count, virtualizer.scrollRect?.height) : virtualizer.getVirtualItems();
-  const pool = Math.max(ROW_POOL, items.length);
+  const slotOf = assignSlots(slots.current, items.map((item) => item.index));
+  slots.current = slotOf;
   const newRows = following ? 0 : Math.max(0, count - leftAt);
 
   return (
@@ -612,14 +639,13 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
             const row = rows[item.index];
             if (!row) return null;
             if (flying) {
-              return <FlyingRow key={`f${item.index % pool}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
+              return <FlyingRow key={`f${slotOf.get(item.index)}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
             }
             return (
               <Row
-                // Keyed by slot (index modulo the pool), not by row: a row scrolled out hands its DOM to
-                // the one scrolled in, so a fast scroll updates text instead of removing and creating
-                // every row (consecutive indexes modulo the pool never collide).
-                key={item.index % pool}
+                // Keyed by slot (assignSlots), not by row: a row scrolled out hands its elements to the
+                // one scrolled in.
+                key={slotOf.get(item.index)}
                 row={row}
                 position={item.index}
                 start={item.start - HEADER_HEIGHT}

@@ -24,14 +24,28 @@ import type { Focus, Selection, TimelineFilter } from '../viewState';
 // ── rows ─────────────────────────────────────────────────────────────────────
 
 export interface MessageRow {
-  kind: 'message';
+  readonly kind: 'message';
   /** Unique among the rows: `m:${message.id}`. */
-  key: string;
+  readonly key: string;
   /** Send time, else receipt time (the model's order). */
-  t: number;
-  message: MessageModel;
+  readonly t: number;
+  readonly message: MessageModel;
   /** Lower-case search text, filled the first time a text filter needs it. */
   text?: string;
+}
+
+/** A message's row: its key and time are read from the message when asked for, not stored — a string
+ *  and a boxed number less per row, 200,000 objects less in a large capture's heap. */
+class MessageRowOf implements MessageRow {
+  readonly kind = 'message';
+  text?: string;
+  constructor(readonly message: MessageModel) {}
+  get key(): string {
+    return `m:${this.message.id}`;
+  }
+  get t(): number {
+    return this.message.sentAt ?? this.message.receivedAt ?? 0;
+  }
 }
 
 /** A log entry that is not a message (messages are shown by their message rows). */
@@ -112,7 +126,7 @@ const messageRows = new WeakMap<MessageModel, MessageRow>();
 function messageRow(m: MessageModel, remember: boolean): MessageRow {
   let row = messageRows.get(m);
   if (!row) {
-    row = { kind: 'message', key: `m:${m.id}`, t: m.sentAt ?? m.receivedAt ?? 0, message: m };
+    row = new MessageRowOf(m);
     if (remember) messageRows.set(m, row);
   }
   return row;
