@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromText, parseBatch, validateBatch } from './validate';
+import { batchFromText, parseBatch, validateBatch, validateEvent } from './validate';
 
 const realmStarted = { type: 'realmStarted', seq: 1, t: 1, kind: 'top', url: 'http://a/', origin: 'http://a', protocol: 1 };
 const sent = { type: 'messageSent', seq: 2, t: 2, route: 'port', port: 'r:1', transfer: [{ kind: 'MessagePort', port: 'r:2' }], size: 10, outcome: 'posted' };
@@ -26,6 +26,19 @@ describe('validateBatch', () => {
     [batch([{ ...realmStarted, url: 'x'.repeat(20_000) }]), 'event 0: url is longer than 16384 characters'],
   ])('rejects %j with a message naming the problem', (value, error) => {
     expect(validateBatch(value)).toEqual({ ok: false, error });
+  });
+
+  it('shares one frozen empty list among the events that move nothing, in batches and single events', () => {
+    const parsed = parseBatch(JSON.stringify(batch([realmStarted, { ...sent, transfer: [] }, { ...received, ports: [] }])), 10_000);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const [, s, r] = parsed.value.events as [unknown, { transfer: unknown[] }, { ports: unknown[] }];
+    expect(s.transfer).toBe(r.ports);
+    expect(Object.isFrozen(s.transfer)).toBe(true);
+    const one = validateEvent(JSON.parse(JSON.stringify({ ...received, ports: [] })), 'records[0].event');
+    expect(one.ok && (one.value as { ports: unknown[] }).ports).toBe(r.ports);
+    // A list with something in it is the event's own.
+    expect(validateEvent(JSON.parse(JSON.stringify(sent)), 'e').ok).toBe(true);
   });
 
   it('bounds preview nesting (a hostile page cannot make the relay recurse without end)', () => {
