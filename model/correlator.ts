@@ -11,7 +11,7 @@
  * produced: such a message leaves no trace in the recording (docs/recording.md).
  */
 import { FrameTree, type FrameRealm, type SourceResolution } from './correlate-frames';
-import type { LogGap, LogRecord } from './log';
+import type { LogContext, LogGap, LogRecord } from './log';
 import type {
   ChannelId,
   ErrorSummary,
@@ -224,6 +224,12 @@ export interface Correlator {
    */
   append(records: readonly LogRecord[], gaps?: readonly LogGap[], firstIndex?: number): void;
   /**
+   * Records from before a cut (LogContext.records: realms, channels, workers and ports set up before
+   * a clear or an eviction), for a correlator built anew over what follows. The sequence numbers
+   * between them were cut with the rest, not lost: no gap.
+   */
+  context(records: readonly LogRecord[]): void;
+  /**
    * Events of `realm` up to `seq` were left out on purpose (the log was cleared or paused, or they were
    * evicted by its bound): a later event after them is not a gap.
    */
@@ -353,6 +359,28 @@ const NO_PORTS: LocalPort[] = [];
 const NO_TRANSFERS: TransferModel[] = [];
 
 // ── the correlator ──────────────────────────────────────────────────────────
+
+/**
+ * A correlator over a saved log (a capture file being opened): its context first, then each realm's
+ * sequence numbers before its first record marked as left out on purpose — a log saved after a clear
+ * or an eviction starts part-way, which is not a loss unless one of the log's gaps says so — then the
+ * records, with arrival indexes from `firstIndex`.
+ */
+export function correlateSaved(saved: { records: readonly LogRecord[]; gaps: readonly LogGap[]; context?: LogContext }, firstIndex = 0): Correlator {
+  const c = createCorrelator();
+  if (saved.context) {
+    c.context(saved.context.records);
+    c.joined(saved.context.joins);
+  }
+  const first = new Map<RealmId, number>();
+  for (const r of saved.records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
+  for (const [realm, seq] of first) {
+    const named = saved.gaps.some((g) => g.realm === realm && g.from <= seq - 1 && g.to >= seq - 1);
+    if (!named && seq > 1) c.resume(realm, seq - 1);
+  }
+  c.append(saved.records, saved.gaps, firstIndex);
+  return c;
+}
 
 export function createCorrelator(): Correlator {
   const realms = new Map<RealmId, Realm>();
@@ -1248,6 +1276,18 @@ export function createCorrelator(): Correlator {
   };
 
   return {
+    context(records) {
+      const saved = index;
+      index = -1;
+      for (const rec of records) {
+        // Whatever came between two scene-setting records was left out with the rest of the cut.
+        const r = realmOf(rec.realm);
+        if (rec.event.seq - 1 > r.highestSeq) r.highestSeq = rec.event.seq - 1;
+        onRecord(rec);
+      }
+      index = saved;
+      version++;
+    },
     append(records, gaps = [], firstIndex) {
       if (firstIndex !== undefined) index = firstIndex;
       for (const g of gaps) {

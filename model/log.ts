@@ -2,7 +2,8 @@
  * The event log as the rest of the model sees it: what the panel receives from the background,
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
-import type { DroppedRange, EntangleEvent, RealmId, RoutedBatch } from './protocol';
+import type { PortJoin } from './correlator';
+import type { DroppedRange, EntangleEvent, EventType, RealmId, RoutedBatch } from './protocol';
 
 /** One event with where it came from. */
 export interface LogRecord {
@@ -36,4 +37,22 @@ export function recordsOf(routed: RoutedBatch): LogRecord[] {
     ...(url !== undefined ? { url } : {}),
     event,
   }));
+}
+
+/** The event types that set the scene (realms, channels, workers, ports) rather than carry messages. */
+export const CONTEXT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['realmStarted', 'channelCreated', 'workerCreated', 'portStarted', 'portClosed']);
+
+/** Most records, and most custody steps, a LogContext holds. */
+export const CONTEXT_BOUND = 50_000;
+
+/**
+ * What came before a log that starts part-way (saved after a clear, or once a bound evicted its start):
+ * the records that set up its realms, channels, workers and ports (CONTEXT_TYPES only), and the custody
+ * steps of ports that moved to another realm by messages the log no longer holds. With it, the log's
+ * events are still placed in their realms and matched on their channels; none of it is an event of the
+ * log itself.
+ */
+export interface LogContext {
+  records: LogRecord[];
+  joins: PortJoin[];
 }

@@ -161,7 +161,7 @@ export class ModelKeeper {
       // A realmStarted record lost to the structure bound still introduces its realm.
       if (r.started && r.started.event.seq <= (cut.get(r.realm) ?? 0) && !seeds.includes(r.started)) seeds.unshift(r.started);
     }
-    c.append(seeds, [], -1);
+    c.context(seeds);
     c.joined(this.joinsCut(cut));
     for (const r of list) {
       const upTo = cut.get(r.realm) ?? 0;

@@ -312,6 +312,8 @@ describe('log store: the model', () => {
       store.getState().logCleared();
       traffic(store, 3, 9, 8);
       expect(routes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
+      // What was cleared between the structure records kept (the iframe's window receipt) is no gap.
+      expect(store.getState().model().gaps).toEqual([]);
       const port = store.getState().model().ports.find((p) => p.id === 'top:4')!;
       expect(port.custody.map((c) => [c.realm, c.localId, c.via])).toEqual([['top', 'top:4', 'created'], ['ifr', 'ifr:2', 'port']]);
       expect(store.getState().model().ports.find((p) => p.id === 'top:2')!.custody.map((c) => [c.realm, c.via])).toEqual([['top', 'created'], ['ifr', 'window']]);
@@ -324,6 +326,7 @@ describe('log store: the model', () => {
       expect(store.getState().evicted).toBeGreaterThan(10);
       expect(routes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
       expect(store.getState().model().ports.length).toBe(4);
+      expect(store.getState().model().gaps).toEqual([]);
     });
 
     it('in a capture larger than the log bound, still matches the traffic on them', () => {
