@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readCapture } from '../model/capture';
-import { createCorrelator, summarize, type CaptureSummary } from '../model/correlator';
+import { correlateSaved, summarize, type CaptureSummary } from '../model/correlator';
 
 export const SUMMARY_FORMAT = 'entangle-summary';
 export const SUMMARY_VERSION = 1;
@@ -27,8 +27,7 @@ export async function summarizeFile(path: string): Promise<Summary> {
   }
   const read = await readCapture(bytes);
   if (!read.ok) throw new Error(`${path}: ${read.error}`);
-  const correlator = createCorrelator();
-  correlator.append(read.capture.records, read.capture.gaps);
+  const correlator = correlateSaved(read.capture);
   const s = summarize(correlator.model());
   return {
     format: SUMMARY_FORMAT,

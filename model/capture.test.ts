@@ -135,6 +135,34 @@ describe('round trip', () => {
     expect(result.capture.records[0]).not.toHaveProperty('note');
   });
 
+  describe('context: what came before a log saved part-way', () => {
+    // A log saved after a clear: b's start and its port's arrival were cut; the context keeps them.
+    const scene: LogRecord[] = [{ realm: 'b', ...child, event: { ...events.realmStarted!, seq: 1, url: child.url, kind: 'iframe', origin: 'http://localhost:8001' } as EntangleEvent }];
+    const later: LogRecord[] = [{ realm: 'b', ...child, event: { type: 'portClosed', seq: 9, t: 1009, port: 'b:1' } }];
+    const join = { from: { id: 'a:2', realm: 'a', observed: true, t: 1001, seq: 2 }, to: { id: 'b:1', realm: 'b', observed: true, t: 1003, seq: 5 }, via: 'port' as const, leftT: 1002, evidence: [{ realm: 'a', seq: 3 }, { realm: 'b', seq: 5 }] };
+    const withContext: CaptureInput = { ...input, records: later, gaps: [], context: { records: scene, joins: [join] } };
+
+    it('writes it and reads it back; a file without one reads without one', async () => {
+      const read = await readCapture(writeCapture(withContext));
+      expect(read.ok && read.capture.context).toEqual({ records: scene, joins: [join] });
+      const plain = await readCapture(writeCapture({ ...withContext, context: { records: [], joins: [] } }));
+      expect(plain.ok && plain.capture.context).toBeUndefined();
+    });
+
+    it.each([
+      ['a message in it', { records: [{ ...later[0]!, event: { ...events.sent!, seq: 1 } }], joins: [] }, 'context.records[0].event: messageSent does not set the scene'],
+      ['a record not before its realm\'s first', { records: [{ ...later[0]!, event: { type: 'portStarted', seq: 9, t: 1, port: 'b:1', implicit: true } }], joins: [] }, "seq 9 of realm \"b\" is not before the realm's first record (9)"],
+      ['a step by an unknown way', { records: [], joins: [{ ...join, via: 'teleport' }] }, 'context.joins[0]: via must be one of created, port, window, worker, unknown'],
+      ['a step without its evidence list', { records: [], joins: [{ ...join, evidence: 'x' }] }, 'context.joins[0]: evidence must be an array of at most 2 events'],
+      ['a step from nowhere', { records: [], joins: [{ ...join, from: { ...join.from, t: 'soon' } }] }, 'context.joins[0].from: t must be a finite number'],
+      ['not an object', [], 'context must be an object'],
+    ])('refuses %s', async (_, context, error) => {
+      const file = JSON.parse(writeCapture(withContext)) as Record<string, unknown>;
+      file.context = context;
+      expect(await errorOf(file)).toContain(error);
+    });
+  });
+
   it('refuses to write a capture it could not read back', () => {
     const bad = { ...input, records: [{ ...records[0]!, event: { ...events.realmStarted!, seq: 0 } }] };
     expect(() => writeCapture(bad)).toThrow('cannot write capture: records[0].event: seq must be a positive integer');

@@ -13,7 +13,8 @@
  * Pure TypeScript: gzip goes through the web-standard CompressionStream / DecompressionStream, so it
  * runs the same in the panel, in a worker and in Node (18+).
  */
-import type { LogGap, LogRecord } from './log';
+import { CUSTODY_VIAS, type CustodyVia, type JoinEnd, type PortJoin } from './correlator';
+import { CONTEXT_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
 import { assertNever } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
 import { validateEvent } from './validate';
@@ -67,6 +68,9 @@ export interface CaptureV1 {
   gaps: LogGap[];
   /** The event log in arrival order. */
   records: LogRecord[];
+  /** What came before the records when the log was saved part-way (after a clear, or once a bound had
+   *  evicted its start): the scene they play in. Optional: files without it read as before. */
+  context?: LogContext;
   bounds?: CaptureBounds;
   /** What went wrong while recording, if anything (the capture holds what was recorded before). */
   problems?: string[];
@@ -115,6 +119,7 @@ export function writeCapture(input: CaptureInput): string {
     page: input.page,
     gaps: input.gaps ?? [],
     records: input.records,
+    ...(input.context !== undefined && (input.context.records.length > 0 || input.context.joins.length > 0) ? { context: input.context } : {}),
     ...(input.bounds !== undefined ? { bounds: input.bounds } : {}),
     ...(input.problems !== undefined ? { problems: input.problems } : {}),
   };
@@ -135,6 +140,7 @@ export function writeCapture(input: CaptureInput): string {
     field('page', clean.page) +
     (clean.bounds !== undefined ? field('bounds', clean.bounds) : '') +
     (clean.problems !== undefined ? field('problems', clean.problems) : '') +
+    (clean.context !== undefined ? `"context":{"records":${lines(recordsForFile(clean.context.records))},\n"joins":${lines(clean.context.joins)}},\n` : '') +
     `"gaps":${lines(clean.gaps)},\n` +
     `"records":${lines(recordsForFile(clean.records))}}\n`
   );
@@ -234,8 +240,9 @@ function readV1(file: Record<string, unknown>): CaptureV1 {
     generator: { name, version },
     page: title === undefined ? { url } : { url, title },
     gaps: gapsOf(file.gaps),
-    records: recordsOf(file.records),
+    records: recordsOf(file.records, 'records'),
   };
+  if (file.context !== undefined) capture.context = contextOf(file.context, capture.records);
 
   if (file.bounds !== undefined) {
     const bounds = object(file.bounds, 'bounds');
@@ -272,14 +279,68 @@ function gapsOf(value: unknown): LogGap[] {
   });
 }
 
-function recordsOf(value: unknown): LogRecord[] {
-  if (!Array.isArray(value)) fail('records must be an array');
+/** `context`: its records may only set the scene (CONTEXT_TYPES), and come before each realm's first
+ *  record in `records` (they are what was cut before it). */
+function contextOf(value: unknown, records: readonly LogRecord[]): LogContext {
+  const c = object(value, 'context');
+  if (!Array.isArray(c.records) || c.records.length > CONTEXT_BOUND) fail(`context.records must be an array of at most ${CONTEXT_BOUND.toLocaleString('en-US')} records`);
+  const scene = recordsOf(c.records, 'context.records');
+  const first = new Map<string, number>();
+  for (const r of records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
+  scene.forEach((r, i) => {
+    if (!CONTEXT_TYPES.has(r.event.type)) fail(`context.records[${i}].event: ${r.event.type} does not set the scene (only ${[...CONTEXT_TYPES].join(', ')})`);
+    const before = first.get(r.realm);
+    if (before !== undefined && r.event.seq >= before) fail(`context.records[${i}].event: seq ${r.event.seq} of realm ${show(r.realm)} is not before the realm's first record (${before})`);
+  });
+  if (!Array.isArray(c.joins) || c.joins.length > CONTEXT_BOUND) fail(`context.joins must be an array of at most ${CONTEXT_BOUND.toLocaleString('en-US')} steps`);
+  return { records: scene, joins: c.joins.map((j, i) => joinOf(j, `context.joins[${i}]`)) };
+}
+
+function joinOf(value: unknown, where: string): PortJoin {
+  const j = object(value, where);
+  if (!CUSTODY_VIAS.includes(j.via as CustodyVia)) fail(`${where}: via must be one of ${CUSTODY_VIAS.join(', ')}`);
+  if (!Array.isArray(j.evidence) || j.evidence.length > 2) fail(`${where}: evidence must be an array of at most 2 events`);
+  const join: PortJoin = {
+    from: joinEndOf(j.from, `${where}.from`),
+    to: joinEndOf(j.to, `${where}.to`),
+    via: j.via as CustodyVia,
+    evidence: j.evidence.map((e, k) => {
+      const ref = object(e, `${where}.evidence[${k}]`);
+      const realm = realmOf(ref.realm, `${where}.evidence[${k}]`);
+      if (!isSeq(ref.seq)) fail(`${where}.evidence[${k}]: seq must be a positive integer`);
+      return { realm, seq: ref.seq };
+    }),
+  };
+  for (const flag of ['inferred', 'confirmed', 'ambiguous'] as const) {
+    if (j[flag] === undefined) continue;
+    if (typeof j[flag] !== 'boolean') fail(`${where}: ${flag} must be true or false`);
+    if (j[flag]) join[flag] = true;
+  }
+  if (j.leftT !== undefined) {
+    if (typeof j.leftT !== 'number' || !Number.isFinite(j.leftT)) fail(`${where}: leftT must be a finite number`);
+    join.leftT = j.leftT;
+  }
+  return join;
+}
+
+function joinEndOf(value: unknown, where: string): JoinEnd {
+  const e = object(value, where);
+  const id = shortString(e.id, `${where}.id`, 1);
+  const realm = realmOf(e.realm, where);
+  if (typeof e.observed !== 'boolean') fail(`${where}: observed must be true or false`);
+  if (typeof e.t !== 'number' || !Number.isFinite(e.t)) fail(`${where}: t must be a finite number`);
+  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) fail(`${where}: seq must be a non-negative integer`);
+  return { id, realm, observed: e.observed, t: e.t, seq: e.seq };
+}
+
+function recordsOf(value: unknown, name: 'records' | 'context.records'): LogRecord[] {
+  if (!Array.isArray(value)) fail(`${name} must be an array`);
   /** Per realm, the seq of its latest record: a realm's events arrive in order, each at most once. */
   const lastSeq = new Map<string, number>();
   /** Per realm, the frame facts of its latest record: a record that omits them has the same. */
   const lastFrame = new Map<string, { parentFrameId: number | undefined; url: string | undefined }>();
   return value.map((item, i): LogRecord => {
-    const where = `records[${i}]`;
+    const where = `${name}[${i}]`;
     const r = object(item, where);
     const realm = realmOf(r.realm, where);
     const tabId = r.tabId;

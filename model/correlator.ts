@@ -84,7 +84,8 @@ export interface ChannelModel {
   ports: [PortId, PortId];
 }
 
-export type CustodyVia = 'created' | 'port' | 'window' | 'worker' | 'unknown';
+export const CUSTODY_VIAS = ['created', 'port', 'window', 'worker', 'unknown'] as const;
+export type CustodyVia = (typeof CUSTODY_VIAS)[number];
 
 export interface CustodySpan {
   realm: RealmId;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { captureBytes, openCapture } from './captureFiles';
+import { portRoutes, portsMoved, trafficOnMovedPort } from './movedPorts.fixture';
 import { createLogStore } from './store';
 
 const batch = (events: EntangleEvent[]): RoutedBatch => ({ tabId: 1, frameId: 0, parentFrameId: -1, url: 'https://a.test/', batch: { v: PROTOCOL_VERSION, realm: 'top', events } });
@@ -20,8 +21,26 @@ describe('capture files of the panel', () => {
     const s = opened.opened.store.getState();
     expect(s.missing).toBe(0);
     expect(s.model().gaps).toEqual([]);
-    // (Its realm's kind is not known: its realmStarted was cleared — see docs/panel.md, limits.)
-    expect(s.model().realms.map((r) => r.id)).toEqual(['top']);
+    // Its realmStarted was cleared; the capture's context still says what the realm is.
+    expect(s.model().realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top']]);
+  });
+
+  it('a log saved after a clear opens with its moved ports still matched (the capture keeps their custody)', async () => {
+    const live = createLogStore();
+    portsMoved(live);
+    trafficOnMovedPort(live, 2, 7, 6);
+    live.getState().logCleared();
+    trafficOnMovedPort(live, 3, 9, 8);
+    expect(portRoutes(live)).toEqual(['delivered top:top:3 → ifr:top:4']);
+    const opened = await openCapture(await captureBytes(live.getState()), 'after-clear.json.gz');
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    const store = opened.opened.store;
+    expect(portRoutes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
+    expect(store.getState().model().gaps).toEqual([]);
+    expect(store.getState().model().realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top'], ['ifr', 'iframe']]);
+    // Only the events after the clear are the capture's log.
+    expect(store.getState().model().messages.length).toBe(3);
   });
 
   it('a capture larger than the log bound keeps its channels (their records were evicted)', async () => {

@@ -28,6 +28,7 @@ export async function captureBytes(s: LogState): Promise<Uint8Array> {
     generator: { name: 'entangle', version },
     page: { url: top?.url ?? top?.documentUrl ?? '' },
     records: recordsOfStore(s),
+    context: s.captureContext(),
     gaps: s.gaps.map(({ realm, from, to, reason }) => ({ realm, from, to, reason })),
     bounds: { ...relayBounds(), panelLogEvents: s.log.bound },
   });
@@ -64,6 +65,6 @@ export async function openCapture(bytes: Uint8Array, name: string): Promise<{ ok
   if (!read.ok) return { ok: false, error: `${name}: ${read.error}` };
   const { capture } = read;
   const store = createLogStore({ bound: Math.max(LOG_BOUND, capture.records.length), preserveLog: true });
-  store.getState().captureLoaded(capture.records, capture.gaps);
+  store.getState().captureLoaded(capture.records, capture.gaps, capture.context);
   return { ok: true, opened: { store, capture, name } };
 }

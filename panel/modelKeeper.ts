@@ -13,8 +13,8 @@
  * transferred before the cut is still matched with its partner's. The rest of that part is marked as
  * left out on purpose, not as a gap. Not kept: the carrying messages themselves.
  */
-import { createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
-import type { LogGap, LogRecord } from '../model/log';
+import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
+import { CONTEXT_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
 import type { RealmId } from '../model/protocol';
 import type { EventLog } from './eventLog';
 
@@ -45,9 +45,9 @@ export interface KnownRealm {
 /** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
 export const REBUILD_AFTER_EVICTED = 0.25;
 /** Most structure records kept for rebuilds (the oldest go first). */
-export const STRUCTURE_BOUND = 50_000;
+export const STRUCTURE_BOUND = CONTEXT_BOUND;
 
-const STRUCTURAL: ReadonlySet<LogRecord['event']['type']> = new Set(['realmStarted', 'channelCreated', 'workerCreated', 'portStarted', 'portClosed']);
+const STRUCTURAL = CONTEXT_TYPES;
 
 export class ModelKeeper {
   private correlator: Correlator = createCorrelator();
@@ -91,21 +91,13 @@ export class ModelKeeper {
 
   /**
    * A capture was loaded into the empty log: `records` are exactly what it holds (arrival indexes from
-   * `firstIndex`), with the gaps the capture names. Correlated as they are, without copying them.
+   * `firstIndex`), with the gaps the capture names and what came before (its context). Correlated as
+   * they are, without copying them (correlateSaved).
    */
-  loaded(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number, realms: Iterable<KnownRealm>): void {
+  loaded(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number, context?: LogContext): void {
+    if (context) this.remember(context.records);
     this.remember(records);
-    // A realm whose first record is not its seq 1 (the capture was saved after a clear, a pause or an
-    // eviction) left its earlier events out on purpose, unless the capture names a gap there.
-    const first = new Map<RealmId, number>();
-    for (const r of records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
-    const c = this.fresh(realms, (id) => {
-      const seq = first.get(id);
-      if (seq === undefined) return undefined;
-      return gaps.some((g) => g.realm === id && g.from <= seq - 1 && g.to >= seq - 1) ? 1 : seq;
-    });
-    c.append(records, gaps, firstIndex);
-    this.correlator = c;
+    this.correlator = correlateSaved(context ? { records, gaps, context } : { records, gaps }, firstIndex);
     this.evictedSinceBuild = 0;
     this.rebuilds++;
   }
@@ -116,11 +108,24 @@ export class ModelKeeper {
     if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
   }
 
-  /** A new correlator over the events the log holds. */
-  rebuild(realms: Iterable<KnownRealm>): void {
-    // Per realm, the first sequence number still held: everything before it was evicted.
+  /** Per realm, the first sequence number the log still holds: everything before it was cut. */
+  private firstHeld(): Map<RealmId, number> {
     const firstHeld = new Map<RealmId, number>();
     for (const entry of this.log) if (!firstHeld.has(entry.realm)) firstHeld.set(entry.realm, entry.event.seq);
+    return firstHeld;
+  }
+
+  /** What a capture of the log needs from before the events it holds (LogContext). */
+  context(realms: Iterable<KnownRealm>): LogContext {
+    const firstHeld = this.firstHeld();
+    const list = [...realms];
+    const cut = cutsOf(list, (id) => firstHeld.get(id));
+    return { records: this.seedsBefore(cut, list), joins: this.joinsCut(cut) };
+  }
+
+  /** A new correlator over the events the log holds. */
+  rebuild(realms: Iterable<KnownRealm>): void {
+    const firstHeld = this.firstHeld();
     const list = [...realms];
     const byId = new Map(list.map((r) => [r.realm, r]));
     const c = this.fresh(list, (id) => firstHeld.get(id));
@@ -148,20 +153,11 @@ export class ModelKeeper {
    */
   private fresh(realms: Iterable<KnownRealm>, firstHeldSeq: (id: RealmId) => number | undefined): Correlator {
     const c = createCorrelator();
-    const cut = new Map<RealmId, number>();
     const list = [...realms];
-    for (const r of list) {
-      const first = firstHeldSeq(r.realm);
-      cut.set(r.realm, first === undefined ? r.highestSeq : Math.min(first - 1, r.highestSeq));
-    }
+    const cut = cutsOf(list, firstHeldSeq);
     // Realms the tab navigated away from are not known any more: their structure goes too.
     this.structure = this.structure.filter((rec) => cut.has(rec.realm));
-    const seeds = this.structure.filter((rec) => rec.event.seq <= (cut.get(rec.realm) ?? 0));
-    for (const r of list) {
-      // A realmStarted record lost to the structure bound still introduces its realm.
-      if (r.started && r.started.event.seq <= (cut.get(r.realm) ?? 0) && !seeds.includes(r.started)) seeds.unshift(r.started);
-    }
-    c.context(seeds);
+    c.context(this.seedsBefore(cut, list));
     c.joined(this.joinsCut(cut));
     for (const r of list) {
       const upTo = cut.get(r.realm) ?? 0;
@@ -169,6 +165,16 @@ export class ModelKeeper {
       if (r.goneAt !== undefined) c.realmGone(r.realm, r.goneAt);
     }
     return c;
+  }
+
+  /** The structure records at or before each realm's cut, in arrival order. */
+  private seedsBefore(cut: ReadonlyMap<RealmId, number>, realms: readonly KnownRealm[]): LogRecord[] {
+    const seeds = this.structure.filter((rec) => cut.has(rec.realm) && rec.event.seq <= (cut.get(rec.realm) ?? 0));
+    for (const r of realms) {
+      // A realmStarted record lost to the structure bound still introduces its realm.
+      if (r.started && r.started.event.seq <= (cut.get(r.realm) ?? 0) && !seeds.includes(r.started)) seeds.unshift(r.started);
+    }
+    return seeds;
   }
 
   /** The current correlator's custody steps that a correlator holding only what follows `cut` could
@@ -180,4 +186,14 @@ export class ModelKeeper {
     });
     return out.length > STRUCTURE_BOUND ? out.slice(-STRUCTURE_BOUND) : out;
   }
+}
+
+/** Per realm, the last sequence number of the part cut (cleared or evicted): before its first held one. */
+function cutsOf(realms: readonly KnownRealm[], firstHeldSeq: (id: RealmId) => number | undefined): Map<RealmId, number> {
+  const cut = new Map<RealmId, number>();
+  for (const r of realms) {
+    const first = firstHeldSeq(r.realm);
+    cut.set(r.realm, first === undefined ? r.highestSeq : Math.min(first - 1, r.highestSeq));
+  }
+  return cut;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type DroppedRange, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { EventLog } from './eventLog';
+import { portRoutes, portsMoved, trafficOnMovedPort } from './movedPorts.fixture';
 import { createLogStore, LOG_BOUND, type LogEntry } from './store';
 
 function started(seq: number, url = 'https://a.test/'): EntangleEvent {
@@ -278,40 +279,13 @@ describe('log store: the model', () => {
   });
 
   describe('ports that moved to another realm before a clear or an eviction', () => {
-    // top:c1's port2 goes to the iframe by window.postMessage (joined by inference); top:c2's port2
-    // rides over it (joined by the recorded send and receipt); then traffic both ways on top:c2.
-    const ifr = (events: EntangleEvent[]) => routed('ifr', events, { frameId: 3, parentFrameId: 0, url: 'https://a.test/ifr' });
-    const setUp = (store: ReturnType<typeof createLogStore>) => {
-      store.getState().batchReceived(routed('top', [started(1), channel(2), start(3, 'top:1')]));
-      store.getState().batchReceived(ifr([
-        { type: 'realmStarted', seq: 1, t: 1001, kind: 'iframe', url: 'https://a.test/ifr', origin: 'https://a.test', protocol: PROTOCOL_VERSION },
-        { type: 'messageReceived', seq: 2, t: 1004, route: 'window', origin: 'https://a.test', source: 'parent', ports: ['ifr:1'], preview: 'connect' },
-        start(3, 'ifr:1'),
-      ]));
-      store.getState().batchReceived(routed('top', [
-        { type: 'channelCreated', seq: 4, t: 1005, channel: 'top:c2', port1: 'top:3', port2: 'top:4' },
-        start(5, 'top:3'),
-        { type: 'messageSent', seq: 6, t: 1006, route: 'port', port: 'top:1', transfer: [{ kind: 'MessagePort', port: 'top:4' }], outcome: 'posted' },
-      ]));
-      store.getState().batchReceived(ifr([{ type: 'messageReceived', seq: 4, t: 1007, route: 'port', port: 'ifr:1', origin: '', ports: ['ifr:2'], preview: 'port' }, start(5, 'ifr:2')]));
-    };
-    /** Sends from top:3 and their receipts on ifr:2, from top seq `topSeq` and ifr seq `ifrSeq`. */
-    const traffic = (store: ReturnType<typeof createLogStore>, n: number, topSeq: number, ifrSeq: number) => {
-      for (let i = 0; i < n; i++) {
-        store.getState().batchReceived(routed('top', [send(topSeq + i, 'top:3')]));
-        store.getState().batchReceived(ifr([{ ...recv(ifrSeq + i, 'ifr:2'), t: 1000.5 + topSeq + i }]));
-      }
-    };
-    const routes = (store: ReturnType<typeof createLogStore>) =>
-      [...new Set(store.getState().model().messages.filter((x) => x.route === 'port' && x.transfers.length === 0).map((x) => `${x.status} ${x.fromRealm}:${x.fromPort} → ${x.toRealm}:${x.toPort}`))];
-
     it('after a clear, still matches the traffic on them', () => {
       const store = createLogStore();
-      setUp(store);
-      traffic(store, 2, 7, 6);
+      portsMoved(store);
+      trafficOnMovedPort(store, 2, 7, 6);
       store.getState().logCleared();
-      traffic(store, 3, 9, 8);
-      expect(routes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
+      trafficOnMovedPort(store, 3, 9, 8);
+      expect(portRoutes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
       // What was cleared between the structure records kept (the iframe's window receipt) is no gap.
       expect(store.getState().model().gaps).toEqual([]);
       const port = store.getState().model().ports.find((p) => p.id === 'top:4')!;
@@ -321,24 +295,24 @@ describe('log store: the model', () => {
 
     it('after an eviction rebuild, still matches the traffic on them', () => {
       const store = createLogStore({ bound: 40 });
-      setUp(store);
-      traffic(store, 60, 7, 6);
+      portsMoved(store);
+      trafficOnMovedPort(store, 60, 7, 6);
       expect(store.getState().evicted).toBeGreaterThan(10);
-      expect(routes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
+      expect(portRoutes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
       expect(store.getState().model().ports.length).toBe(4);
       expect(store.getState().model().gaps).toEqual([]);
     });
 
     it('in a capture larger than the log bound, still matches the traffic on them', () => {
       const live = createLogStore();
-      setUp(live);
-      traffic(live, 30, 7, 6);
+      portsMoved(live);
+      trafficOnMovedPort(live, 30, 7, 6);
       const info = live.getState().realms;
       const records = [...live.getState().log].map((e) => ({ realm: e.realm, tabId: e.tabId, frameId: e.frameId, parentFrameId: info.get(e.realm)!.parentFrameId!, event: e.event }));
       const small = createLogStore({ bound: 20, preserveLog: true });
       small.getState().captureLoaded(records, []);
       expect(small.getState().evicted).toBeGreaterThan(10);
-      expect(routes(small)).toEqual(['delivered top:top:3 → ifr:top:4']);
+      expect(portRoutes(small)).toEqual(['delivered top:top:3 → ifr:top:4']);
     });
   });
 

@@ -17,7 +17,7 @@ import {
   type RoutedBatch,
 } from '../model/protocol';
 import type { CaptureModel } from '../model/correlator';
-import type { LogGap, LogRecord } from '../model/log';
+import type { LogContext, LogGap, LogRecord } from '../model/log';
 import { EventLog } from './eventLog';
 import { ModelKeeper } from './modelKeeper';
 
@@ -123,10 +123,13 @@ export interface LogActions {
   recordingResumed(): void;
   preserveLogChanged(on: boolean): void;
   /**
-   * Loads a saved log (a capture file's records, in arrival order, and its known gaps) into this store,
-   * which must be empty: a capture is viewed in a store of its own, never mixed with live events.
+   * Loads a saved log (a capture file's records, in arrival order, its known gaps and what came before
+   * them) into this store, which must be empty: a capture is viewed in a store of its own, never mixed
+   * with live events.
    */
-  captureLoaded(records: readonly LogRecord[], gaps: readonly LogGap[]): void;
+  captureLoaded(records: readonly LogRecord[], gaps: readonly LogGap[], context?: LogContext): void;
+  /** What a capture of the log needs from before the events it holds (after a clear or an eviction). */
+  captureContext(): LogContext;
   /** Per realm, the highest sequence number accounted for — what to send as `subscribe.have`. */
   haveMap(): Record<RealmId, number>;
   /**
@@ -367,10 +370,26 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         if (s.preserveLog !== on) set({ version: s.version + 1, preserveLog: on });
       },
 
-      captureLoaded(records, gaps) {
+      captureLoaded(records, gaps, context) {
         const s = get();
         if (s.total > 0 || s.realms.size > 0) throw new Error('captureLoaded: the store must be empty');
         const realms = new Map<RealmId, RealmInfo>();
+        // The context introduces realms (kind, URL) whose start was cut; its records are not log events.
+        for (const rec of context?.records ?? []) {
+          let info = realms.get(rec.realm);
+          if (!info) {
+            info = { realm: rec.realm, tabId: rec.tabId, frameId: rec.frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
+            realms.set(rec.realm, info);
+          }
+          if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
+          if (rec.url !== undefined) info.documentUrl = rec.url;
+          if (rec.event.type === 'realmStarted') {
+            info.kind = rec.event.kind;
+            info.url = rec.event.url;
+            info.origin = rec.event.origin;
+            info.started = rec;
+          }
+        }
         const counts = zeroCounts();
         let t0: number | null = null;
         let evicted = 0;
@@ -410,7 +429,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         // capture is larger than the log's bound, the newest `bound` events, rebuilt from the log after
         // a model of the whole capture (so the part that did not fit still introduces its channels
         // and the ports that moved in it).
-        keeper.loaded(accepted, gaps, firstIndex, known(realms));
+        keeper.loaded(accepted, gaps, firstIndex, context);
         if (evicted > 0) keeper.rebuild(known(realms));
         const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
         const firstSeq = new Map<RealmId, number>();
@@ -434,6 +453,10 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           t0,
           recording: false,
         });
+      },
+
+      captureContext() {
+        return keeper.context(known(get().realms));
       },
 
       haveMap() {
