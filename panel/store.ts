@@ -374,8 +374,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const s = get();
         if (s.total > 0 || s.realms.size > 0) throw new Error('captureLoaded: the store must be empty');
         const realms = new Map<RealmId, RealmInfo>();
-        // The context introduces realms (kind, URL) whose start was cut; its records are not log events.
-        for (const rec of context?.records ?? []) {
+        /** The record's realm, with the frame facts and the start the record tells. */
+        const infoOf = (rec: LogRecord): RealmInfo => {
           let info = realms.get(rec.realm);
           if (!info) {
             info = { realm: rec.realm, tabId: rec.tabId, frameId: rec.frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
@@ -389,7 +389,10 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
             info.origin = rec.event.origin;
             info.started = rec;
           }
-        }
+          return info;
+        };
+        // The context introduces realms (kind, URL) whose start was cut; its records are not log events.
+        for (const rec of context?.records ?? []) infoOf(rec);
         const counts = zeroCounts();
         let t0: number | null = null;
         let evicted = 0;
@@ -397,13 +400,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const firstIndex = log.end;
         const accepted: LogRecord[] = [];
         for (const rec of records) {
-          let info = realms.get(rec.realm);
-          if (!info) {
-            info = { realm: rec.realm, tabId: rec.tabId, frameId: rec.frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
-            realms.set(rec.realm, info);
-          }
-          if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
-          if (rec.url !== undefined) info.documentUrl = rec.url;
+          const info = infoOf(rec);
           const event = rec.event;
           if (!(event.seq > info.highestSeq)) {
             duplicates++;
@@ -413,12 +410,6 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           // eviction) unless the capture names a gap there (counted below).
           if (info.highestSeq > 0 && event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
           info.highestSeq = event.seq;
-          if (event.type === 'realmStarted') {
-            info.kind = event.kind;
-            info.url = event.url;
-            info.origin = event.origin;
-            info.started = rec;
-          }
           t0 ??= event.t;
           if (log.push({ index: log.end, realm: rec.realm, frameId: rec.frameId, tabId: rec.tabId, event }) !== undefined) evicted++;
           accepted.push(rec);

@@ -107,6 +107,18 @@ function App({ store, view, onOpen }: { store: LogStore; view: ViewStore; onOpen
   );
 }
 
+/** Runs `body` with every element's content as tall as bigLog's 2,000 rows (happy-dom does no layout). */
+async function withTallGrid(body: () => Promise<void>): Promise<void> {
+  const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight');
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 22 + 2000 * 20 });
+  try {
+    await body();
+  } finally {
+    if (had) Object.defineProperty(HTMLElement.prototype, 'scrollHeight', had);
+    else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
+  }
+}
+
 const rows = () => screen.queryAllByTestId('timeline-row');
 const messageRows = () => rows().filter((r) => r.dataset.kind === 'message');
 
@@ -307,10 +319,7 @@ describe('Timeline', () => {
 
   it('draws rows as one line of text while a scroll flies past them, and in full once it rests', async () => {
     const { store, view } = bigLog();
-    // happy-dom does no layout: the grid's content is as tall as its 2,000 rows.
-    const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight');
-    Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 22 + 2000 * 20 });
-    try {
+    await withTallGrid(async () => {
       render(<App store={store} view={view} />);
       const grid = screen.getByTestId('timeline');
       await act(async () => {
@@ -331,17 +340,12 @@ describe('Timeline', () => {
       const rested = messageRows();
       expect(rested.length).toBeGreaterThan(0);
       expect(rested.every((r) => r.classList.contains('tl-message'))).toBe(true);
-    } finally {
-      if (had) Object.defineProperty(HTMLElement.prototype, 'scrollHeight', had);
-      else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
-    }
+    });
   });
 
   it('a small scroll hands the rows that left to the rows that came in: the same elements, new text', async () => {
     const { store, view } = bigLog();
-    const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight');
-    Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 22 + 2000 * 20 });
-    try {
+    await withTallGrid(async () => {
       render(<App store={store} view={view} />);
       const grid = screen.getByTestId('timeline');
       await act(async () => {
@@ -362,10 +366,7 @@ describe('Timeline', () => {
       expect(new Set(after)).toEqual(new Set(before));
       // Each element shows its row's own text (the one at the top is further down the list now).
       for (const el of after) expect(el.textContent).toContain(`m${Number(el.getAttribute('aria-rowindex')) - 2}`);
-    } finally {
-      if (had) Object.defineProperty(HTMLElement.prototype, 'scrollHeight', had);
-      else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
-    }
+    });
   });
 
   it('resizes a column by dragging its handle and keeps the widths in localStorage', () => {
