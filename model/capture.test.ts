@@ -140,12 +140,12 @@ describe('round trip', () => {
     const scene: LogRecord[] = [{ realm: 'b', ...child, event: { ...events.realmStarted!, seq: 1, url: child.url, kind: 'iframe', origin: 'http://localhost:8001' } as EntangleEvent }];
     const later: LogRecord[] = [{ realm: 'b', ...child, event: { type: 'portClosed', seq: 9, t: 1009, port: 'b:1' } }];
     const join = { from: { id: 'a:2', realm: 'a', observed: true, t: 1001, seq: 2 }, to: { id: 'b:1', realm: 'b', observed: true, t: 1003, seq: 5 }, via: 'port' as const, leftT: 1002, evidence: [{ realm: 'a', seq: 3 }, { realm: 'b', seq: 5 }] };
-    const withContext: CaptureInput = { ...input, records: later, gaps: [], context: { records: scene, joins: [join] } };
+    const withContext: CaptureInput = { ...input, records: later, gaps: [], context: { records: scene, joins: [join], pairsCut: [{ port: 'a:1', receipts: 1, sends: 0 }] } };
 
     it('writes it and reads it back; a file without one reads without one', async () => {
       const read = await readCapture(writeCapture(withContext));
-      expect(read.ok && read.capture.context).toEqual({ records: scene, joins: [join] });
-      const plain = await readCapture(writeCapture({ ...withContext, context: { records: [], joins: [] } }));
+      expect(read.ok && read.capture.context).toEqual({ records: scene, joins: [join], pairsCut: [{ port: 'a:1', receipts: 1, sends: 0 }] });
+      const plain = await readCapture(writeCapture({ ...withContext, context: { records: [], joins: [], pairsCut: [] } }));
       expect(plain.ok && plain.capture.context).toBeUndefined();
     });
 
@@ -155,6 +155,8 @@ describe('round trip', () => {
       ['a step by an unknown way', { records: [], joins: [{ ...join, via: 'teleport' }] }, 'context.joins[0]: via must be one of created, port, window, worker, unknown'],
       ['a step without its evidence list', { records: [], joins: [{ ...join, evidence: 'x' }] }, 'context.joins[0]: evidence must be an array of at most 2 events'],
       ['a step from nowhere', { records: [], joins: [{ ...join, from: { ...join.from, t: 'soon' } }] }, 'context.joins[0].from: t must be a finite number'],
+      ['a made-up port id that is not one', { records: [], joins: [{ ...join, to: { ...join.to, observed: false } }] }, 'context.joins[0].to: a port not observed must have a made-up id'],
+      ['a negative count of pairs cut', { records: [], joins: [], pairsCut: [{ port: 'a:1', receipts: -1, sends: 0 }] }, 'context.pairsCut[0]: receipts must be a non-negative integer'],
       ['not an object', [], 'context must be an object'],
     ])('refuses %s', async (_, context, error) => {
       const file = JSON.parse(writeCapture(withContext)) as Record<string, unknown>;

@@ -13,8 +13,8 @@
  * Pure TypeScript: gzip goes through the web-standard CompressionStream / DecompressionStream, so it
  * runs the same in the panel, in a worker and in Node (18+).
  */
-import { CUSTODY_VIAS, type CustodyVia, type JoinEnd, type PortJoin } from './correlator';
-import { CONTEXT_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
+import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './correlator';
+import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
 import { assertNever } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
 import { validateEvent } from './validate';
@@ -119,7 +119,7 @@ export function writeCapture(input: CaptureInput): string {
     page: input.page,
     gaps: input.gaps ?? [],
     records: input.records,
-    ...(input.context !== undefined && (input.context.records.length > 0 || input.context.joins.length > 0) ? { context: input.context } : {}),
+    ...(input.context !== undefined && (input.context.records.length > 0 || input.context.joins.length > 0 || input.context.pairsCut.length > 0) ? { context: input.context } : {}),
     ...(input.bounds !== undefined ? { bounds: input.bounds } : {}),
     ...(input.problems !== undefined ? { problems: input.problems } : {}),
   };
@@ -140,7 +140,9 @@ export function writeCapture(input: CaptureInput): string {
     field('page', clean.page) +
     (clean.bounds !== undefined ? field('bounds', clean.bounds) : '') +
     (clean.problems !== undefined ? field('problems', clean.problems) : '') +
-    (clean.context !== undefined ? `"context":{"records":${lines(recordsForFile(clean.context.records))},\n"joins":${lines(clean.context.joins)}},\n` : '') +
+    (clean.context !== undefined
+      ? `"context":{"records":${lines(recordsForFile(clean.context.records))},\n"joins":${lines(clean.context.joins)},\n"pairsCut":${lines(clean.context.pairsCut)}},\n`
+      : '') +
     `"gaps":${lines(clean.gaps)},\n` +
     `"records":${lines(recordsForFile(clean.records))}}\n`
   );
@@ -292,8 +294,20 @@ function contextOf(value: unknown, records: readonly LogRecord[]): LogContext {
     const before = first.get(r.realm);
     if (before !== undefined && r.event.seq >= before) fail(`context.records[${i}].event: seq ${r.event.seq} of realm ${show(r.realm)} is not before the realm's first record (${before})`);
   });
-  if (!Array.isArray(c.joins) || c.joins.length > CONTEXT_BOUND) fail(`context.joins must be an array of at most ${CONTEXT_BOUND.toLocaleString('en-US')} steps`);
-  return { records: scene, joins: c.joins.map((j, i) => joinOf(j, `context.joins[${i}]`)) };
+  if (!Array.isArray(c.joins) || c.joins.length > CONTEXT_JOINS_BOUND) fail(`context.joins must be an array of at most ${CONTEXT_JOINS_BOUND.toLocaleString('en-US')} steps`);
+  const pairs = c.pairsCut ?? [];
+  if (!Array.isArray(pairs) || pairs.length > CONTEXT_JOINS_BOUND) fail(`context.pairsCut must be an array of at most ${CONTEXT_JOINS_BOUND.toLocaleString('en-US')} ports`);
+  return { records: scene, joins: c.joins.map((j, i) => joinOf(j, `context.joins[${i}]`)), pairsCut: pairs.map((p, i) => cutPairsOf(p, `context.pairsCut[${i}]`)) };
+}
+
+function cutPairsOf(value: unknown, where: string): CutPairs {
+  const p = object(value, where);
+  const port = shortString(p.port, `${where}.port`, 1);
+  for (const k of ['receipts', 'sends'] as const) {
+    const n = p[k];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail(`${where}: ${k} must be a non-negative integer`);
+  }
+  return { port, receipts: p.receipts as number, sends: p.sends as number };
 }
 
 function joinOf(value: unknown, where: string): PortJoin {
@@ -328,6 +342,8 @@ function joinEndOf(value: unknown, where: string): JoinEnd {
   const id = shortString(e.id, `${where}.id`, 1);
   const realm = realmOf(e.realm, where);
   if (typeof e.observed !== 'boolean') fail(`${where}: observed must be true or false`);
+  // A port Entangle never saw has a made-up id, `<realm>:?<n>` (model/correlator.ts).
+  if (!e.observed && !/:\?\d{1,6}$/.test(id)) fail(`${where}: a port not observed must have a made-up id ("<realm>:?<n>")`);
   if (typeof e.t !== 'number' || !Number.isFinite(e.t)) fail(`${where}: t must be a finite number`);
   if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) fail(`${where}: seq must be a non-negative integer`);
   return { id, realm, observed: e.observed, t: e.t, seq: e.seq };

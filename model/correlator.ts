@@ -244,7 +244,24 @@ export interface Correlator {
    * that created the ports (channelCreated) and before the ones that use them.
    */
   joined(joins: readonly PortJoin[]): void;
+  /**
+   * Per port, how the pairs of its receipts with its partner's sends straddle a cut (each realm's
+   * events up to `cutOf(realm)`): a correlator given only what follows must pair the receipts whose
+   * sends were cut, and the sends whose receipts were, with nothing — held or still to come — or
+   * every later pair on the port would be one off.
+   */
+  pairsCut(cutOf: (realm: RealmId) => number): CutPairs[];
+  /** What pairsCut said of an earlier correlator's cut. Call after joined(), before the records. */
+  pairsCutBefore(pairs: readonly CutPairs[]): void;
   model(): CaptureModel;
+}
+
+/** Of the traffic into `port` (a logical port id) after a cut, how many receipts, and how many sends
+ *  to it, pair with an event that was cut. */
+export interface CutPairs {
+  port: PortId;
+  receipts: number;
+  sends: number;
 }
 
 /** Cross-process clocks are close but not equal: a receipt may read this much earlier than its send. */
@@ -315,6 +332,10 @@ interface Logical {
   matched: number;
   /** A gap or fault may have hidden a send or receipt: every later pair is unconfirmed. */
   unsynced: boolean;
+  /** Receipts still to come on this port whose sends were cut before this correlator's start, and
+   *  sends still to come to it whose receipts were (pairsCut): they pair with nothing. */
+  skipReceipts: number;
+  skipSends: number;
   lost?: { at: number; reason: 'doomed' | 'discarded' };
   order: number;
 }
@@ -335,6 +356,8 @@ interface SendRec {
    *  collection iterates (measured: the panel's longest pauses while scrolling a large capture). */
   settled?: MessageModel;
   settledEpoch?: number;
+  /** Its receipt is in the part of the log cut before this correlator's start (partnersCut). */
+  receiptCut?: boolean;
 }
 
 interface RecvRec {
@@ -348,6 +371,8 @@ interface RecvRec {
   inference?: { candidates: PortId[] };
   settled?: MessageModel;
   settledEpoch?: number;
+  /** Its send is in the part of the log cut before this correlator's start (partnersCut). */
+  sendCut?: boolean;
 }
 
 /** Sends and receipts in arrival order (tagged, not wrapped: one object per event, not two). */
@@ -372,6 +397,7 @@ export function correlateSaved(saved: { records: readonly LogRecord[]; gaps: rea
   if (saved.context) {
     c.context(saved.context.records);
     c.joined(saved.context.joins);
+    c.pairsCutBefore(saved.context.pairsCut);
   }
   const first = new Map<RealmId, number>();
   for (const r of saved.records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
@@ -500,7 +526,7 @@ export function createCorrelator(): Correlator {
   }
 
   function newLogical(id: PortId): Logical {
-    const l: Logical = { id, custody: [], out: [], in: [], matched: 0, unsynced: false, order: logicals.length };
+    const l: Logical = { id, custody: [], out: [], in: [], matched: 0, unsynced: false, skipReceipts: 0, skipSends: 0, order: logicals.length };
     logicals.push(l);
     return l;
   }
@@ -569,6 +595,8 @@ export function createCorrelator(): Correlator {
     p.out = [];
     p.in = [];
     p.parent = r;
+    r.skipReceipts += p.skipReceipts;
+    r.skipSends += p.skipSends;
     if (!r.partner && p.partner) r.partner = p.partner;
     if (!r.channel && p.channel) r.channel = p.channel;
     if (!r.lost && p.lost) r.lost = p.lost;
@@ -661,8 +689,14 @@ export function createCorrelator(): Correlator {
         s.local = local;
         if (ev.error || ev.outcome !== 'posted') return;
         const x = rootOf(local);
-        const at = insertOrdered(x.out, s);
         const y = partnerOf(x);
+        // Received before the cut (pairsCut): it pairs with no receipt here, nor takes another's place.
+        if (y && y.skipSends > 0) {
+          y.skipSends--;
+          s.receiptCut = true;
+          return;
+        }
+        const at = insertOrdered(x.out, s);
         if (y) advanceFrom(y, at);
         return;
       }
@@ -729,6 +763,12 @@ export function createCorrelator(): Correlator {
         local.lastActiveT = ev.t;
         recv.local = local;
         const y = rootOf(local);
+        // Sent before the cut (pairsCut): it pairs with no send here, nor takes another's place.
+        if (y.skipReceipts > 0) {
+          y.skipReceipts--;
+          recv.sendCut = true;
+          return;
+        }
         advanceFrom(y, insertOrdered(y.in, recv));
         return;
       }
@@ -1145,6 +1185,11 @@ export function createCorrelator(): Correlator {
           if (s.match) {
             m.status = 'delivered';
             fillReceipt(m, s.match);
+          } else if (s.receiptCut) {
+            // Delivered: its receipt was in the part of the log that was cleared or evicted.
+            m.status = 'delivered';
+            const holder = y?.custody[y.custody.length - 1];
+            if (holder) m.toRealm = holder.realm.id;
           } else {
             const st = unmatchedPortStatus(x);
             m.status = st.status;
@@ -1177,7 +1222,7 @@ export function createCorrelator(): Correlator {
           m.ambiguity = [...(m.ambiguity ?? []), 'partnerMayHaveMoved'];
         }
         // Settled: nothing but an epoch change (join, undone pairs, realms) can alter it any more.
-        if (ev.route !== 'broadcast' && (s.match || ev.error || ev.outcome !== 'posted')) {
+        if (ev.route !== 'broadcast' && (s.match || s.receiptCut || ev.error || ev.outcome !== 'posted')) {
           s.settled = m;
           s.settledEpoch = epoch;
         }
@@ -1206,7 +1251,8 @@ export function createCorrelator(): Correlator {
           m.fromPort = x.id;
           const h = holderAt(x, ev.t);
           if (h) m.fromRealm = h.realm.id;
-          if (h?.realm.instrumented) ambiguity.push('sendNotRecorded');
+          // A send cut from the log (cleared or evicted) was recorded: nothing is in doubt.
+          if (h?.realm.instrumented && !r.sendCut) ambiguity.push('sendNotRecorded');
         } else ambiguity.push('partnerUnknown');
       } else if (ev.route === 'window' || ev.route === 'worker') {
         const src = sourceOf(r);
@@ -1284,7 +1330,10 @@ export function createCorrelator(): Correlator {
         // Whatever came between two scene-setting records was left out with the rest of the cut.
         const r = realmOf(rec.realm);
         if (rec.event.seq - 1 > r.highestSeq) r.highestSeq = rec.event.seq - 1;
+        // Not an event of the log: the realm's count (and the totals) are of the log's events.
+        const events = r.events;
         onRecord(rec);
+        r.events = events;
       }
       index = saved;
       version++;
@@ -1344,19 +1393,65 @@ export function createCorrelator(): Correlator {
       }
       return out;
     },
+    pairsCut(cutOf) {
+      const cut = (x: SendRec | RecvRec): boolean => x.ev.seq <= cutOf(x.realm.id);
+      // Per receiving port y, the direction partner(y) → y as two queues in pair order, k-th send with
+      // k-th receipt: count the sends and the receipts up to the cut. Pairs this correlator was told
+      // straddle an earlier cut count too: still to come (skip counters), and held but paired with
+      // nothing (the send or receipt whose partner was cut before).
+      const counts = new Map<Logical, { sends: number; receipts: number }>();
+      const of = (y: Logical) => {
+        let c = counts.get(y);
+        if (!c) counts.set(y, (c = { sends: y.skipReceipts, receipts: y.skipSends }));
+        return c;
+      };
+      for (const y of logicals) {
+        if (y.parent) continue;
+        const c = of(y);
+        for (const s of partnerOf(y)?.out ?? []) if (cut(s)) c.sends++;
+        for (const r of y.in) if (cut(r)) c.receipts++;
+      }
+      for (const x of items) {
+        if (cut(x) || !x.local) continue;
+        if (x.kind === 'recv' && x.sendCut) of(rootOf(x.local)).sends++;
+        if (x.kind === 'send' && x.receiptCut) {
+          const y = partnerOf(rootOf(x.local));
+          if (y) of(y).receipts++;
+        }
+      }
+      const out: CutPairs[] = [];
+      for (const [y, c] of counts) {
+        if (c.sends !== c.receipts) out.push({ port: y.id, receipts: Math.max(0, c.sends - c.receipts), sends: Math.max(0, c.receipts - c.sends) });
+      }
+      return out;
+    },
+    pairsCutBefore(pairs) {
+      for (const p of pairs) {
+        const local = locals.get(p.port);
+        if (!local) continue;
+        const y = rootOf(local);
+        y.skipReceipts += p.receipts;
+        y.skipSends += p.sends;
+      }
+    },
     joined(joins) {
-      const localOfEnd = (e: JoinEnd, via: CustodyVia): LocalPort => {
+      /** The end's port, made if new; undefined for an end that contradicts what is known (a step from
+       *  a hostile file: a port of another realm, a made-up id in an instrumented realm). */
+      const localOfEnd = (e: JoinEnd, via: CustodyVia): LocalPort | undefined => {
         const known = locals.get(e.id);
-        if (known) return known;
-        const r = e.observed ? realmOf(e.realm) : workerRealm(e.realm);
+        if (known) return known.realm.id === e.realm && known.observed === e.observed ? known : undefined;
+        if (e.observed) return newLocal(e.id, realmOf(e.realm), e.t, e.seq, via, true);
+        const made = /:\?(\d{1,6})$/.exec(e.id);
+        if (!made || realms.get(e.realm)?.instrumented) return undefined;
+        const w = workerRealm(e.realm);
         // Made-up ids of ports in uninstrumented realms continue after the carried ones.
-        const n = e.observed ? NaN : Number(e.id.slice(e.id.lastIndexOf('?') + 1));
-        if (n > r.pseudo) r.pseudo = n;
-        return newLocal(e.id, r, e.t, e.seq, via, e.observed);
+        w.pseudo = Math.max(w.pseudo, Number(made[1]));
+        return newLocal(e.id, w, e.t, e.seq, via, false);
       };
       for (const j of joins) {
         const from = localOfEnd(j.from, 'unknown');
-        const to = localOfEnd(j.to, j.via);
+        const to = from && localOfEnd(j.to, j.via);
+        if (!from || !to) continue;
         const flags = { ...(j.inferred ? { inferred: true } : {}), ...(j.confirmed ? { confirmed: true } : {}), ...(j.ambiguous ? { ambiguous: true } : {}) };
         if (join(from, to, j.via, flags, j.evidence) && j.leftT !== undefined) from.leftT ??= j.leftT;
       }

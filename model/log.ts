@@ -2,7 +2,7 @@
  * The event log as the rest of the model sees it: what the panel receives from the background,
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
-import type { PortJoin } from './correlator';
+import type { CutPairs, PortJoin } from './correlator';
 import type { DroppedRange, EntangleEvent, EventType, RealmId, RoutedBatch } from './protocol';
 
 /** One event with where it came from. */
@@ -42,8 +42,11 @@ export function recordsOf(routed: RoutedBatch): LogRecord[] {
 /** The event types that set the scene (realms, channels, workers, ports) rather than carry messages. */
 export const CONTEXT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['realmStarted', 'channelCreated', 'workerCreated', 'portStarted', 'portClosed']);
 
-/** Most records, and most custody steps, a LogContext holds. */
+/** Most records a LogContext holds. */
 export const CONTEXT_BOUND = 50_000;
+/** Most custody steps, and most ports with pairs cut, a LogContext holds (fewer than records: a step can cost
+ *  a copy of its port's custody list, and a hostile file could order a long chain backwards). */
+export const CONTEXT_JOINS_BOUND = 10_000;
 
 /**
  * What came before a log that starts part-way (saved after a clear, or once a bound evicted its start):
@@ -55,4 +58,7 @@ export const CONTEXT_BOUND = 50_000;
 export interface LogContext {
   records: LogRecord[];
   joins: PortJoin[];
+  /** Per port, the receipts (and the sends to it) in the log whose partner event was cut: they pair
+   *  with nothing, so that every later pair on the port stays in line. */
+  pairsCut: CutPairs[];
 }

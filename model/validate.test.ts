@@ -38,7 +38,9 @@ describe('validateBatch', () => {
     const one = validateEvent(JSON.parse(JSON.stringify({ ...received, ports: [] })), 'records[0].event');
     expect(one.ok && (one.value as { ports: unknown[] }).ports).toBe(r.ports);
     // A list with something in it is the event's own.
-    expect(validateEvent(JSON.parse(JSON.stringify(sent)), 'e').ok).toBe(true);
+    const own = validateEvent(JSON.parse(JSON.stringify(sent)), 'e');
+    expect(own.ok && (own.value as { transfer: unknown[] }).transfer).not.toBe(r.ports);
+    expect(own.ok && (own.value as { transfer: unknown[] }).transfer).toHaveLength(1);
   });
 
   it('bounds preview nesting (a hostile page cannot make the relay recurse without end)', () => {

@@ -179,7 +179,8 @@ function event(e: unknown, where: string): void {
   }
 }
 
-/** Validates one event; `where` prefixes the error (e.g. `records[12].event`). */
+/** Validates one event; `where` prefixes the error (e.g. `records[12].event`). A valid event is changed
+ *  in place: it shares its type string and an empty port or transfer list with other events. */
 export function validateEvent(value: unknown, where: string): Validated<EntangleEvent> {
   try {
     event(value, where);
@@ -191,7 +192,8 @@ export function validateEvent(value: unknown, where: string): Validated<Entangle
   }
 }
 
-/** Validates a parsed batch: shape, sizes, and contiguous numbering within the batch. */
+/** Validates a parsed batch: shape, sizes, and contiguous numbering within the batch (its valid events
+ *  are changed in place as validateEvent says). */
 export function validateBatch(value: unknown): Validated<Batch> {
   try {
     if (!isRecord(value)) fail('batch', 'not an object');

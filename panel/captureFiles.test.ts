@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { captureBytes, openCapture } from './captureFiles';
-import { portRoutes, portsMoved, trafficOnMovedPort } from './movedPorts.fixture';
+import { portRoutes, portsMoved, sendOnMovedPort, trafficOnMovedPort } from './movedPorts.fixture';
 import { createLogStore } from './store';
 
 const batch = (events: EntangleEvent[]): RoutedBatch => ({ tabId: 1, frameId: 0, parentFrameId: -1, url: 'https://a.test/', batch: { v: PROTOCOL_VERSION, realm: 'top', events } });
@@ -39,8 +39,27 @@ describe('capture files of the panel', () => {
     expect(portRoutes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
     expect(store.getState().model().gaps).toEqual([]);
     expect(store.getState().model().realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top'], ['ifr', 'iframe']]);
-    // Only the events after the clear are the capture's log.
+    // Only the events after the clear are the capture's log (the context's records are not events).
     expect(store.getState().model().messages.length).toBe(3);
+    expect(store.getState().model().totals.events).toBe(6);
+  });
+
+  it('a capture opened and saved again keeps its context, also of realms with no events in it', async () => {
+    const live = createLogStore();
+    portsMoved(live);
+    live.getState().logCleared();
+    // Only the top sends after the clear: the iframe is known from the context alone.
+    sendOnMovedPort(live, 7);
+    const first = live.getState().captureContext();
+    const once = await openCapture(await captureBytes(live.getState()), 'once.json.gz');
+    if (!once.ok) throw new Error(once.error);
+    const again = once.opened.store.getState().captureContext();
+    expect(again.records.map((r) => `${r.realm}#${r.event.seq}`)).toEqual(first.records.map((r) => `${r.realm}#${r.event.seq}`));
+    expect(again.joins.length).toBe(first.joins.length);
+    const twice = await openCapture(await captureBytes(once.opened.store.getState()), 'twice.json.gz');
+    if (!twice.ok) throw new Error(twice.error);
+    expect(twice.opened.store.getState().model().realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top'], ['ifr', 'iframe']]);
+    expect(portRoutes(twice.opened.store)).toEqual(portRoutes(live));
   });
 
   it('a capture larger than the log bound keeps its channels (their records were evicted)', async () => {

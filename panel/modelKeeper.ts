@@ -8,13 +8,15 @@
  *
  * What a rebuild keeps of the evicted (or cleared) part: the structure — realms started, channels
  * created, workers created, ports started and closed (a bounded list, STRUCTURE_BOUND) — so that later
- * messages still find their channel and partner — and the custody steps of ports that moved to another
- * realm (the joins whose carrying message was cut, at most STRUCTURE_BOUND), so traffic on a port
- * transferred before the cut is still matched with its partner's. The rest of that part is marked as
- * left out on purpose, not as a gap. Not kept: the carrying messages themselves.
+ * messages still find their channel and partner — the custody steps of ports that moved to another
+ * realm (the joins whose carrying message was cut, at most CONTEXT_JOINS_BOUND; not those from or
+ * to a realm the tab navigated away from), so traffic on a port transferred before the cut is still
+ * matched with its partner's, and per port how its pairs straddle the cut (a send cut whose receipt
+ * is held or still to come pairs with nothing). The rest of that part is marked as left out on
+ * purpose, not as a gap. Not kept: the carrying messages themselves.
  */
 import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
-import { CONTEXT_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
+import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
 import type { RealmId } from '../model/protocol';
 import type { EventLog } from './eventLog';
 
@@ -120,7 +122,14 @@ export class ModelKeeper {
     const firstHeld = this.firstHeld();
     const list = [...realms];
     const cut = cutsOf(list, (id) => firstHeld.get(id));
-    return { records: this.seedsBefore(cut, list), joins: this.joinsCut(cut) };
+    const records = this.seedsBefore(cut, list);
+    const pairsCut = this.correlator.pairsCut((id) => cut.get(id) ?? Infinity);
+    // Within the capture format's bounds (the newest kept): a capture must be readable back.
+    return {
+      records: records.length > CONTEXT_BOUND ? records.slice(-CONTEXT_BOUND) : records,
+      joins: this.joinsCut(cut),
+      pairsCut: pairsCut.length > CONTEXT_JOINS_BOUND ? pairsCut.slice(-CONTEXT_JOINS_BOUND) : pairsCut,
+    };
   }
 
   /** A new correlator over the events the log holds. */
@@ -159,6 +168,7 @@ export class ModelKeeper {
     this.structure = this.structure.filter((rec) => cut.has(rec.realm));
     c.context(this.seedsBefore(cut, list));
     c.joined(this.joinsCut(cut));
+    c.pairsCutBefore(this.correlator.pairsCut((id) => cut.get(id) ?? Infinity));
     for (const r of list) {
       const upTo = cut.get(r.realm) ?? 0;
       if (upTo > 0) c.resume(r.realm, upTo);
@@ -181,10 +191,11 @@ export class ModelKeeper {
    *  not make again: some of their evidence is at or before the cut (per realm; unknown realms go). */
   private joinsCut(cut: ReadonlyMap<RealmId, number>): PortJoin[] {
     const out = this.correlator.joins().filter((j) => {
-      if (!cut.has(j.from.realm) || (j.to.observed && !cut.has(j.to.realm))) return false;
+      // Ends in realms no longer known (a page navigated away) go; a port in a worker is never "known".
+      if ((j.from.observed && !cut.has(j.from.realm)) || (j.to.observed && !cut.has(j.to.realm))) return false;
       return j.evidence.length === 0 || j.evidence.some((e) => e.seq <= (cut.get(e.realm) ?? Infinity));
     });
-    return out.length > STRUCTURE_BOUND ? out.slice(-STRUCTURE_BOUND) : out;
+    return out.length > CONTEXT_JOINS_BOUND ? out.slice(-CONTEXT_JOINS_BOUND) : out;
   }
 }
 

@@ -46,3 +46,15 @@ export function portRoutes(store: LogStore): string[] {
   const plain = store.getState().model().messages.filter((x) => x.route === 'port' && x.transfers.length === 0);
   return [...new Set(plain.map((x) => `${x.status} ${x.fromRealm}:${x.fromPort} → ${x.toRealm}:${x.toPort}`))];
 }
+
+/** The latencies of the port messages matched send with receipt: trafficOnMovedPort's receipts come
+ *  0.5 ms after their own sends, so a pair that is one off shows as another figure. */
+export function pairedLatencies(store: LogStore): number[] {
+  return [...new Set(store.getState().model().messages.filter((x) => x.send && x.receipt && x.transfers.length === 0).map((x) => x.latency ?? NaN))];
+}
+
+/** A send from top:3 and, apart, its receipt on ifr:2 (trafficOnMovedPort's timing). */
+export const sendOnMovedPort = (store: LogStore, seq: number): void =>
+  store.getState().batchReceived(top([{ type: 'messageSent', seq, t: 1000 + seq, route: 'port', port: 'top:3', transfer: [], outcome: 'posted' }]));
+export const receiptOnMovedPort = (store: LogStore, seq: number, sentSeq: number): void =>
+  store.getState().batchReceived(ifr([{ type: 'messageReceived', seq, t: 1000.5 + sentSeq, route: 'port', port: 'ifr:2', origin: '', ports: [], preview: sentSeq }]));

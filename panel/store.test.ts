@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type DroppedRange, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { EventLog } from './eventLog';
-import { portRoutes, portsMoved, trafficOnMovedPort } from './movedPorts.fixture';
+import { pairedLatencies, portRoutes, portsMoved, receiptOnMovedPort, sendOnMovedPort, trafficOnMovedPort } from './movedPorts.fixture';
 import { createLogStore, LOG_BOUND, type LogEntry } from './store';
 
 function started(seq: number, url = 'https://a.test/'): EntangleEvent {
@@ -293,6 +293,53 @@ describe('log store: the model', () => {
       expect(store.getState().model().ports.find((p) => p.id === 'top:2')!.custody.map((c) => [c.realm, c.via])).toEqual([['top', 'created'], ['ifr', 'window']]);
     });
 
+    it('a send cleared while its receipt is still to come pairs with nothing: later pairs stay in line', () => {
+      const store = createLogStore();
+      portsMoved(store);
+      sendOnMovedPort(store, 7);
+      store.getState().logCleared();
+      receiptOnMovedPort(store, 6, 7);
+      trafficOnMovedPort(store, 2, 8, 7);
+      expect(pairedLatencies(store)).toEqual([0.5]);
+      const m = store.getState().model().messages;
+      expect(m.filter((x) => !x.send).map((x) => [x.id, x.status, x.ambiguous])).toEqual([['ifr#6', 'delivered', false]]);
+    });
+
+    it('a receipt cleared while its send is still to come: that send is delivered, later pairs stay in line', () => {
+      const store = createLogStore();
+      portsMoved(store);
+      receiptOnMovedPort(store, 6, 7);
+      store.getState().logCleared();
+      sendOnMovedPort(store, 7);
+      trafficOnMovedPort(store, 2, 8, 7);
+      expect(pairedLatencies(store)).toEqual([0.5]);
+      const sent = store.getState().model().messages.find((x) => x.id === 'top#7');
+      expect([sent?.status, sent?.receipt]).toEqual(['delivered', undefined]);
+    });
+
+    it('a port that went to a worker and came back keeps its custody across a clear', () => {
+      const store = createLogStore();
+      const at = (seq: number) => 1000 + seq;
+      store.getState().batchReceived(routed('top', [
+        started(1),
+        channel(2),
+        start(3, 'top:1'),
+        { type: 'workerCreated', seq: 4, t: at(4), worker: 'top:w1', url: 'https://a.test/w.js', workerType: 'classic' },
+        { type: 'messageSent', seq: 5, t: at(5), route: 'worker', worker: 'top:w1', transfer: [{ kind: 'MessagePort', port: 'top:2' }], outcome: 'posted' },
+        { type: 'messageReceived', seq: 6, t: at(6), route: 'worker', worker: 'top:w1', origin: '', ports: ['top:5'], preview: 'back' },
+        start(7, 'top:5'),
+        send(8, 'top:1'),
+        recv(9, 'top:5'),
+      ]));
+      const custody = () => store.getState().model().ports.find((p) => p.id === 'top:2')?.custody.map((c) => [c.realm, c.via]);
+      const before = custody();
+      expect(before).toEqual([['top', 'created'], ['top:w1', 'worker'], ['top', 'worker']]);
+      store.getState().logCleared();
+      store.getState().batchReceived(routed('top', [send(10, 'top:1'), recv(11, 'top:5')]));
+      expect(custody()).toEqual(before);
+      expect(store.getState().model().messages.map((x) => [x.id, x.status])).toEqual([['top#10', 'delivered']]);
+    });
+
     it('after an eviction rebuild, still matches the traffic on them', () => {
       const store = createLogStore({ bound: 40 });
       portsMoved(store);
@@ -301,6 +348,8 @@ describe('log store: the model', () => {
       expect(portRoutes(store)).toEqual(['delivered top:top:3 → ifr:top:4']);
       expect(store.getState().model().ports.length).toBe(4);
       expect(store.getState().model().gaps).toEqual([]);
+      // Each receipt with its own send, not the one before (the bound cut sends and receipts apart).
+      expect(pairedLatencies(store)).toEqual([0.5]);
     });
 
     it('in a capture larger than the log bound, still matches the traffic on them', () => {

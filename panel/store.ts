@@ -393,6 +393,9 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         };
         // The context introduces realms (kind, URL) whose start was cut; its records are not log events.
         for (const rec of context?.records ?? []) infoOf(rec);
+        const contextOnly = new Map<RealmId, number>();
+        for (const rec of context?.records ?? []) contextOnly.set(rec.realm, Math.max(contextOnly.get(rec.realm) ?? 0, rec.event.seq));
+        for (const rec of records) contextOnly.delete(rec.realm);
         const counts = zeroCounts();
         let t0: number | null = null;
         let evicted = 0;
@@ -416,6 +419,9 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           counts[event.type]++;
           info.events++;
         }
+        // A realm known only from the context is accounted for up to its last context record: what a
+        // capture saved from this store again must still introduce (ModelKeeper.context).
+        for (const [realm, seq] of contextOnly) realms.get(realm)!.highestSeq = seq;
         // The model of what the log holds: all of it, straight from the capture's records; or, when the
         // capture is larger than the log's bound, the newest `bound` events, rebuilt from the log after
         // a model of the whole capture (so the part that did not fit still introduces its channels
