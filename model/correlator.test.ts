@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCorrelator, summarize, type CaptureModel, type MessageModel } from './correlator';
+import { correlateSaved, createCorrelator, summarize, type CaptureModel, type MessageModel } from './correlator';
 import type { LogGap, LogRecord } from './log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId, type RealmKind, type SendOutcome, type WindowRelation } from './protocol';
 
@@ -618,5 +618,19 @@ describe('correlator: incremental', () => {
     expect(Object.keys(s).sort()).toEqual(['channels', 'messages', 'ports', 'realms', 'totals']);
     expect(s.realms[0]).toEqual({ id: 'top', kind: 'top', url: 'https://a.test/top', origin: 'https://a.test', parent: undefined });
     expect(JSON.parse(JSON.stringify(s)).messages.length).toBe(t.sent);
+  });
+});
+
+describe('correlateSaved: a saved log that starts part-way', () => {
+  const rec = (seq: number, event: Omit<EntangleEvent, 'seq' | 't'>): LogRecord => ({ realm: 'a', tabId: 1, frameId: 0, event: { ...event, seq, t: 1000 + seq } as EntangleEvent });
+  const closed = (seq: number) => rec(seq, { type: 'portClosed', port: 'a:1' } as Omit<EntangleEvent, 'seq' | 't'>);
+
+  it('counts only the gaps the log names: what came before them, and before its first record, was cut', () => {
+    const named: LogGap = { realm: 'a', from: 10, to: 19, reason: 'relayBufferFull' };
+    const scene = [rec(3, { type: 'realmStarted', kind: 'top', url: 'https://a.test/', origin: 'https://a.test', protocol: PROTOCOL_VERSION } as Omit<EntangleEvent, 'seq' | 't'>)];
+    const m = correlateSaved({ records: [closed(20), closed(21)], gaps: [named], context: { records: scene, joins: [], pairsCut: [] } }).model();
+    expect(m.gaps.map((g) => [g.from, g.to, g.reason])).toEqual([[10, 19, 'relayBufferFull']]);
+    expect(m.realms.map((r) => [r.id, r.kind, r.events])).toEqual([['a', 'top', 2]]);
+    expect(correlateSaved({ records: [closed(20)], gaps: [] }).model().gaps).toEqual([]);
   });
 });

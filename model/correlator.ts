@@ -402,8 +402,10 @@ export function correlateSaved(saved: { records: readonly LogRecord[]; gaps: rea
   const first = new Map<RealmId, number>();
   for (const r of saved.records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
   for (const [realm, seq] of first) {
-    const named = saved.gaps.some((g) => g.realm === realm && g.from <= seq - 1 && g.to >= seq - 1);
-    if (!named && seq > 1) c.resume(realm, seq - 1);
+    // A gap the log names just before its first record is a loss; what comes before that gap was cut.
+    const named = saved.gaps.find((g) => g.realm === realm && g.from <= seq - 1 && g.to >= seq - 1);
+    const upTo = named ? named.from - 1 : seq - 1;
+    if (upTo > 0) c.resume(realm, upTo);
   }
   c.append(saved.records, saved.gaps, firstIndex);
   return c;
