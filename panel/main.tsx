@@ -28,6 +28,8 @@ declare global {
       capture(): CaptureView | null;
       /** Opens capture bytes as if the user picked a file (benchmarks). */
       openCaptureBytes(bytes: Uint8Array, name: string): Promise<void>;
+      /** The bytes Save would write now, of the store shown (tests). */
+      savedCaptureBytes(): Promise<Uint8Array>;
     };
   }
 }
@@ -162,6 +164,7 @@ window.__entangle = {
   connects: () => connection?.getState().connects ?? 0,
   capture: () => capture,
   openCaptureBytes: openBytes,
+  savedCaptureBytes: () => captureBytes((capture?.store ?? store).getState()),
 };
 
 render(null);
