@@ -9,6 +9,7 @@ import {
   type Placed,
   type RealmBox,
   type RealmLayout,
+  type Slot,
 } from './layout';
 
 const box = (id: string, ports: number, parent?: string): RealmBox => ({ id, ...(parent !== undefined ? { parent } : {}), ...boxSize(capacityFor(ports)) });
@@ -46,6 +47,21 @@ describe('graph layout: capacity and slots', () => {
     expect(boxSize(capacityFor(1))).toEqual(boxSize(capacityFor(6)));
     // Empty and small boxes are equally wide: the first port makes a box taller, not wider.
     expect(boxSize(0).width).toBe(boxSize(24).width);
+  });
+
+  it('as the timeline uses it for rows (one group): those still drawn keep their slots, those coming in take the freed ones, never two in one', () => {
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, k) => ({ id: String(from + k), realm: 'rows' }));
+    const first = assignSlots(rows(10, 4), null).slots;
+    const next = assignSlots(rows(12, 4), first).slots;
+    expect([12, 13, 14, 15].map((i) => next.get(String(i))?.slot)).toEqual([2, 3, 0, 1]);
+    // More rows than before: a new slot after the highest; fewer: the slots of the rows kept.
+    expect(assignSlots(rows(12, 5), next).slots.get('16')?.slot).toBe(4);
+    expect([...assignSlots(rows(13, 2), next).slots.values()].map((s) => s.slot)).toEqual([3, 0]);
+    let slots: ReadonlyMap<string, Slot> | null = null;
+    for (let start = 0; start < 500; start += 7) {
+      slots = assignSlots(rows(start, 40 + (start % 5)), slots).slots;
+      expect(new Set([...slots.values()].map((s) => s.slot)).size).toBe(slots.size);
+    }
   });
 
   it('keeps a port in its slot while its realm holds it; a newcomer takes the lowest free slot', () => {

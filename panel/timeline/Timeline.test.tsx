@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../../mo
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
 import { FilterBar } from './FilterBar';
-import { assignSlots, COLUMNS_STORAGE_KEY, Timeline } from './Timeline';
+import { COLUMNS_STORAGE_KEY, Timeline } from './Timeline';
 
 // happy-dom does no layout: give every element a 400×800 client box so the virtualizer has a viewport.
 const sizes: [string, PropertyDescriptor | undefined][] = [];
@@ -388,23 +388,5 @@ describe('Timeline', () => {
     cleanup();
     render(<App store={store} view={view} />);
     expect(screen.getByTestId('timeline').style.getPropertyValue('--tl-cols').startsWith('40px ')).toBe(true);
-  });
-});
-
-describe('assignSlots', () => {
-  it('keeps the slots of rows still drawn and gives rows coming in the slots of rows gone', () => {
-    const first = assignSlots(new Map(), [10, 11, 12, 13]);
-    expect([...first]).toEqual([[10, 0], [11, 1], [12, 2], [13, 3]]);
-    const next = assignSlots(first, [12, 13, 14, 15]);
-    expect([...next].sort((a, b) => a[0] - b[0])).toEqual([[12, 2], [13, 3], [14, 0], [15, 1]]);
-    // More rows than before: new slots after the highest; fewer: the slots of the rows kept.
-    expect([...assignSlots(next, [12, 13, 14, 15, 16])].find(([i]) => i === 16)?.[1]).toBe(4);
-    expect([...assignSlots(next, [13, 14])].sort((a, b) => a[0] - b[0])).toEqual([[13, 3], [14, 0]]);
-    // Never two rows in one slot.
-    let slots = new Map<number, number>();
-    for (let start = 0; start < 500; start += 7) {
-      slots = assignSlots(slots, Array.from({ length: 40 + (start % 5) }, (_, k) => start + k));
-      expect(new Set(slots.values()).size).toBe(slots.size);
-    }
   });
 });

@@ -43,6 +43,7 @@ import {
   type MessageRow,
   type TimelineRow,
 } from './rows';
+import { assignSlots, type Slot } from '../graph/layout';
 import './timeline.css';
 
 export const EMPTY_TEXT =
@@ -296,28 +297,13 @@ const FlyingRow = memo(function FlyingRow({ row, position, start, t0 }: { row: T
 });
 
 /**
- * Which slot (React key) each drawn row uses. A row keeps its slot while it stays drawn; a row scrolled
- * in takes the slot of one scrolled out, so its elements are updated in place (a few text nodes and
- * attributes) instead of a dozen elements, their fibers and listeners being removed and made again for
- * every row that enters at a wheel's pace. Returns the new assignment.
+ * Rows are drawn in slots (React keys), assigned as the graph assigns port chips their places
+ * (`assignSlots` of graph/layout.ts, all rows in one group): a row keeps its slot while it stays drawn,
+ * and a row scrolled in takes the lowest free one — a slot of a row scrolled out. So its elements are
+ * updated in place (a few text nodes and attributes) instead of a dozen elements, their fibers and
+ * listeners being removed and made again for every row that enters at a wheel's pace.
  */
-export function assignSlots(prev: ReadonlyMap<number, number>, indexes: readonly number[]): Map<number, number> {
-  const next = new Map<number, number>();
-  for (const i of indexes) {
-    const slot = prev.get(i);
-    if (slot !== undefined) next.set(i, slot);
-  }
-  const free: number[] = [];
-  let top = 0;
-  for (const [i, slot] of prev) {
-    if (slot >= top) top = slot + 1;
-    if (!next.has(i)) free.push(slot);
-  }
-  // The lowest free slots first, so that the keys stay a small, stable set.
-  free.sort((a, b) => b - a);
-  for (const i of indexes) if (!next.has(i)) next.set(i, free.pop() ?? top++);
-  return next;
-}
+const ROW_GROUP = 'rows';
 
 const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
 
@@ -449,7 +435,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // scrolling stops for FLY_SETTLE_MS.
   const [flying, setFlying] = useState(false);
   const lastTop = useRef(0);
-  const slots = useRef<ReadonlyMap<number, number>>(new Map());
+  const slots = useRef<ReadonlyMap<string, Slot> | null>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
     if (settle.current !== null) clearTimeout(settle.current);
@@ -599,8 +585,12 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // and the virtualizer finds the rows it wants already drawn; otherwise every view tick of a live
   // flood was two renders and two layouts.
   const items = following && count > 0 ? tailItems(count, virtualizer.scrollRect?.height) : virtualizer.getVirtualItems();
-  const slotOf = assignSlots(slots.current, items.map((item) => item.index));
+  const slotOf = assignSlots(
+    items.map((item) => ({ id: String(item.index), realm: ROW_GROUP })),
+    slots.current,
+  ).slots;
   slots.current = slotOf;
+  const slotKey = (index: number): number | undefined => slotOf.get(String(index))?.slot;
   const newRows = following ? 0 : Math.max(0, count - leftAt);
 
   return (
@@ -639,13 +629,13 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
             const row = rows[item.index];
             if (!row) return null;
             if (flying) {
-              return <FlyingRow key={`f${slotOf.get(item.index)}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
+              return <FlyingRow key={`f${slotKey(item.index)}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
             }
             return (
               <Row
-                // Keyed by slot (assignSlots), not by row: a row scrolled out hands its elements to the
+                // Keyed by slot (ROW_GROUP), not by row: a row scrolled out hands its elements to the
                 // one scrolled in.
-                key={slotOf.get(item.index)}
+                key={slotKey(item.index)}
                 row={row}
                 position={item.index}
                 start={item.start - HEADER_HEIGHT}
