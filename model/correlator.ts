@@ -225,12 +225,6 @@ export interface Correlator {
    */
   append(records: readonly LogRecord[], gaps?: readonly LogGap[], firstIndex?: number): void;
   /**
-   * Records from before a cut (LogContext.records: realms, channels, workers and ports set up before
-   * a clear or an eviction), for a correlator built anew over what follows. The sequence numbers
-   * between them were cut with the rest, not lost: no gap.
-   */
-  context(records: readonly LogRecord[]): void;
-  /**
    * Events of `realm` up to `seq` were left out on purpose (the log was cleared or paused, or they were
    * evicted by its bound): a later event after them is not a gap.
    */
@@ -240,19 +234,19 @@ export interface Correlator {
   /** Every custody step, each port's in order (builds the model first: inferred joins are made there). */
   joins(): PortJoin[];
   /**
-   * Steps made by an earlier correlator from events this one will not be given. Call after the records
-   * that created the ports (channelCreated) and before the ones that use them.
-   */
-  joined(joins: readonly PortJoin[]): void;
-  /**
    * Per port, how the pairs of its receipts with its partner's sends straddle a cut (each realm's
    * events up to `cutOf(realm)`): a correlator given only what follows must pair the receipts whose
    * sends were cut, and the sends whose receipts were, with nothing — held or still to come — or
    * every later pair on the port would be one off.
    */
   pairsCut(cutOf: (realm: RealmId) => number): CutPairs[];
-  /** What pairsCut said of an earlier correlator's cut. Call after joined(), before the records. */
-  pairsCutBefore(pairs: readonly CutPairs[]): void;
+  /**
+   * Starts from what came before a cut (a clear, an eviction, a capture saved part-way), for a
+   * correlator given only what follows: the scene's records (the sequence numbers between them were
+   * cut, not lost), the custody steps made from events it will not hold, and the pairs that straddle
+   * the cut. Call before any record.
+   */
+  startAfter(context: LogContext): void;
   model(): CaptureModel;
 }
 
@@ -395,9 +389,7 @@ const NO_TRANSFERS: TransferModel[] = [];
 export function correlateSaved(saved: { records: readonly LogRecord[]; gaps: readonly LogGap[]; context?: LogContext }, firstIndex = 0): Correlator {
   const c = createCorrelator();
   if (saved.context) {
-    c.context(saved.context.records);
-    c.joined(saved.context.joins);
-    c.pairsCutBefore(saved.context.pairsCut);
+    c.startAfter(saved.context);
   }
   const first = new Map<RealmId, number>();
   for (const r of saved.records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
@@ -1324,20 +1316,62 @@ export function createCorrelator(): Correlator {
     return l ? rootOf(l).id : id;
   };
 
+  /** The scene before a cut (LogContext.records): seqs between its records were cut, not lost. */
+  function sceneBefore(records: readonly LogRecord[]): void {
+    const saved = index;
+    index = -1;
+    for (const rec of records) {
+      // Whatever came between two scene-setting records was left out with the rest of the cut.
+      const r = realmOf(rec.realm);
+      if (rec.event.seq - 1 > r.highestSeq) r.highestSeq = rec.event.seq - 1;
+      // Not an event of the log: the realm's count (and the totals) are of the log's events.
+      const events = r.events;
+      onRecord(rec);
+      r.events = events;
+    }
+    index = saved;
+  }
+
+  /** Custody steps an earlier correlator made from events this one will not be given. */
+  function joinsBefore(joins: readonly PortJoin[]): void {
+    /** The end's port, made if new; undefined for an end that contradicts what is known (a step from
+     *  a hostile file: a port of another realm, a made-up id in an instrumented realm). */
+    const localOfEnd = (e: JoinEnd, via: CustodyVia): LocalPort | undefined => {
+      const known = locals.get(e.id);
+      if (known) return known.realm.id === e.realm && known.observed === e.observed ? known : undefined;
+      if (e.observed) return newLocal(e.id, realmOf(e.realm), e.t, e.seq, via, true);
+      const made = /:\?(\d{1,6})$/.exec(e.id);
+      if (!made || realms.get(e.realm)?.instrumented) return undefined;
+      const w = workerRealm(e.realm);
+      // Made-up ids of ports in uninstrumented realms continue after the carried ones.
+      w.pseudo = Math.max(w.pseudo, Number(made[1]));
+      return newLocal(e.id, w, e.t, e.seq, via, false);
+    };
+    for (const j of joins) {
+      const from = localOfEnd(j.from, 'unknown');
+      const to = from && localOfEnd(j.to, j.via);
+      if (!from || !to) continue;
+      const flags = { ...(j.inferred ? { inferred: true } : {}), ...(j.confirmed ? { confirmed: true } : {}), ...(j.ambiguous ? { ambiguous: true } : {}) };
+      if (join(from, to, j.via, flags, j.evidence) && j.leftT !== undefined) from.leftT ??= j.leftT;
+    }
+  }
+
+  /** What pairsCut said of an earlier correlator's cut (after joinsBefore: ports are joined). */
+  function cutPairsBefore(pairs: readonly CutPairs[]): void {
+    for (const p of pairs) {
+      const local = locals.get(p.port);
+      if (!local) continue;
+      const y = rootOf(local);
+      y.skipReceipts += p.receipts;
+      y.skipSends += p.sends;
+    }
+  }
+
   return {
-    context(records) {
-      const saved = index;
-      index = -1;
-      for (const rec of records) {
-        // Whatever came between two scene-setting records was left out with the rest of the cut.
-        const r = realmOf(rec.realm);
-        if (rec.event.seq - 1 > r.highestSeq) r.highestSeq = rec.event.seq - 1;
-        // Not an event of the log: the realm's count (and the totals) are of the log's events.
-        const events = r.events;
-        onRecord(rec);
-        r.events = events;
-      }
-      index = saved;
+    startAfter(context) {
+      sceneBefore(context.records);
+      joinsBefore(context.joins);
+      cutPairsBefore(context.pairsCut);
       version++;
     },
     append(records, gaps = [], firstIndex) {
@@ -1426,38 +1460,6 @@ export function createCorrelator(): Correlator {
         if (c.sends !== c.receipts) out.push({ port: y.id, receipts: Math.max(0, c.sends - c.receipts), sends: Math.max(0, c.receipts - c.sends) });
       }
       return out;
-    },
-    pairsCutBefore(pairs) {
-      for (const p of pairs) {
-        const local = locals.get(p.port);
-        if (!local) continue;
-        const y = rootOf(local);
-        y.skipReceipts += p.receipts;
-        y.skipSends += p.sends;
-      }
-    },
-    joined(joins) {
-      /** The end's port, made if new; undefined for an end that contradicts what is known (a step from
-       *  a hostile file: a port of another realm, a made-up id in an instrumented realm). */
-      const localOfEnd = (e: JoinEnd, via: CustodyVia): LocalPort | undefined => {
-        const known = locals.get(e.id);
-        if (known) return known.realm.id === e.realm && known.observed === e.observed ? known : undefined;
-        if (e.observed) return newLocal(e.id, realmOf(e.realm), e.t, e.seq, via, true);
-        const made = /:\?(\d{1,6})$/.exec(e.id);
-        if (!made || realms.get(e.realm)?.instrumented) return undefined;
-        const w = workerRealm(e.realm);
-        // Made-up ids of ports in uninstrumented realms continue after the carried ones.
-        w.pseudo = Math.max(w.pseudo, Number(made[1]));
-        return newLocal(e.id, w, e.t, e.seq, via, false);
-      };
-      for (const j of joins) {
-        const from = localOfEnd(j.from, 'unknown');
-        const to = from && localOfEnd(j.to, j.via);
-        if (!from || !to) continue;
-        const flags = { ...(j.inferred ? { inferred: true } : {}), ...(j.confirmed ? { confirmed: true } : {}), ...(j.ambiguous ? { ambiguous: true } : {}) };
-        if (join(from, to, j.via, flags, j.evidence) && j.leftT !== undefined) from.leftT ??= j.leftT;
-      }
-      if (joins.length > 0) version++;
     },
     model() {
       if (cached?.version !== version) cached = { version, model: build() };

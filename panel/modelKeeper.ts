@@ -7,7 +7,7 @@
  * clear starts a new correlator the same way.
  *
  * What a rebuild keeps of the evicted (or cleared) part: the structure — realms started, channels
- * created, workers created, ports started and closed (a bounded list, STRUCTURE_BOUND) — so that later
+ * created, workers created, ports started and closed (a bounded list, CONTEXT_BOUND) — so that later
  * messages still find their channel and partner — the custody steps of ports that moved to another
  * realm (the joins whose carrying message was cut, at most CONTEXT_JOINS_BOUND; not those from or
  * to a realm the tab navigated away from), so traffic on a port transferred before the cut is still
@@ -46,15 +46,11 @@ export interface KnownRealm {
 
 /** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
 export const REBUILD_AFTER_EVICTED = 0.25;
-/** Most structure records kept for rebuilds (the oldest go first). */
-export const STRUCTURE_BOUND = CONTEXT_BOUND;
-
-const STRUCTURAL = CONTEXT_TYPES;
 
 export class ModelKeeper {
   private correlator: Correlator = createCorrelator();
   private evictedSinceBuild = 0;
-  /** Structure records in arrival order (see the header), at most STRUCTURE_BOUND. */
+  /** Structure records (CONTEXT_TYPES) in arrival order, at most CONTEXT_BOUND (the oldest go first). */
   private structure: LogRecord[] = [];
   /** Model builds from scratch (clears and eviction rebuilds), for the panel's diagnostics and tests. */
   rebuilds = 0;
@@ -65,8 +61,7 @@ export class ModelKeeper {
   appended(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number): void {
     if (records.length === 0 && gaps.length === 0) return;
     this.correlator.append(records, gaps, firstIndex);
-    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
-    if (this.structure.length > STRUCTURE_BOUND * 1.25) this.structure = this.structure.slice(-STRUCTURE_BOUND);
+    this.remember(records);
   }
 
   /** Events of `realm` up to `seq` were not recorded (paused). */
@@ -104,10 +99,11 @@ export class ModelKeeper {
     this.rebuilds++;
   }
 
-  /** Keeps the structure records of `records` (a capture being loaded) for later rebuilds. */
+  /** Keeps the structure records of `records` for later rebuilds (cut back to the bound only once it is
+   *  passed by a quarter, so that a flood does not copy the list per batch). */
   private remember(records: readonly LogRecord[]): void {
-    for (const r of records) if (STRUCTURAL.has(r.event.type)) this.structure.push(r);
-    if (this.structure.length > STRUCTURE_BOUND) this.structure = this.structure.slice(-STRUCTURE_BOUND);
+    for (const r of records) if (CONTEXT_TYPES.has(r.event.type)) this.structure.push(r);
+    if (this.structure.length > CONTEXT_BOUND * 1.25) this.structure = this.structure.slice(-CONTEXT_BOUND);
   }
 
   /** Per realm, the first sequence number the log still holds: everything before it was cut. */
@@ -121,15 +117,7 @@ export class ModelKeeper {
   context(realms: Iterable<KnownRealm>): LogContext {
     const firstHeld = this.firstHeld();
     const list = [...realms];
-    const cut = cutsOf(list, (id) => firstHeld.get(id));
-    const records = this.seedsBefore(cut, list);
-    const pairsCut = this.correlator.pairsCut((id) => cut.get(id) ?? Infinity);
-    // Within the capture format's bounds (the newest kept): a capture must be readable back.
-    return {
-      records: records.length > CONTEXT_BOUND ? records.slice(-CONTEXT_BOUND) : records,
-      joins: this.joinsCut(cut),
-      pairsCut: pairsCut.length > CONTEXT_JOINS_BOUND ? pairsCut.slice(-CONTEXT_JOINS_BOUND) : pairsCut,
-    };
+    return this.contextAt(cutsOf(list, (id) => firstHeld.get(id)), list);
   }
 
   /** A new correlator over the events the log holds. */
@@ -166,15 +154,29 @@ export class ModelKeeper {
     const cut = cutsOf(list, firstHeldSeq);
     // Realms the tab navigated away from are not known any more: their structure goes too.
     this.structure = this.structure.filter((rec) => cut.has(rec.realm));
-    c.context(this.seedsBefore(cut, list));
-    c.joined(this.joinsCut(cut));
-    c.pairsCutBefore(this.correlator.pairsCut((id) => cut.get(id) ?? Infinity));
+    c.startAfter(this.contextAt(cut, list));
     for (const r of list) {
       const upTo = cut.get(r.realm) ?? 0;
       if (upTo > 0) c.resume(r.realm, upTo);
       if (r.goneAt !== undefined) c.realmGone(r.realm, r.goneAt);
     }
     return c;
+  }
+
+  /**
+   * What the current correlator knows from before `cut` (per realm, the last seq cut) that one built
+   * over what follows needs: the scene, the custody steps it could not make again, the pairs that
+   * straddle the cut. Within the capture format's bounds (the newest kept): a capture of it must be
+   * readable back.
+   */
+  private contextAt(cut: ReadonlyMap<RealmId, number>, realms: readonly KnownRealm[]): LogContext {
+    const records = this.seedsBefore(cut, realms);
+    const pairsCut = this.correlator.pairsCut((id) => cut.get(id) ?? Infinity);
+    return {
+      records: records.length > CONTEXT_BOUND ? records.slice(-CONTEXT_BOUND) : records,
+      joins: this.joinsCut(cut),
+      pairsCut: pairsCut.length > CONTEXT_JOINS_BOUND ? pairsCut.slice(-CONTEXT_JOINS_BOUND) : pairsCut,
+    };
   }
 
   /** The structure records at or before each realm's cut, in arrival order. */

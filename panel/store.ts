@@ -392,9 +392,12 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           return info;
         };
         // The context introduces realms (kind, URL) whose start was cut; its records are not log events.
-        for (const rec of context?.records ?? []) infoOf(rec);
+        // Per realm, the last seq it tells of (for the realms it alone knows, below).
         const contextOnly = new Map<RealmId, number>();
-        for (const rec of context?.records ?? []) contextOnly.set(rec.realm, Math.max(contextOnly.get(rec.realm) ?? 0, rec.event.seq));
+        for (const rec of context?.records ?? []) {
+          infoOf(rec);
+          contextOnly.set(rec.realm, Math.max(contextOnly.get(rec.realm) ?? 0, rec.event.seq));
+        }
         for (const rec of records) contextOnly.delete(rec.realm);
         const counts = zeroCounts();
         let t0: number | null = null;
