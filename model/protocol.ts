@@ -14,7 +14,9 @@ export type RealmId = string;
 export type PortId = string;
 export type ChannelId = string;
 
-export type RealmKind = 'top' | 'iframe' | 'worker' | 'sharedworker' | 'serviceworker';
+/** `popup`: the top window of another tab, opened by a realm of the inspected tab (`window.open`); it
+ *  belongs to the opener's session. `serviceworker`: known from the page side (`serviceWorkerFound`). */
+export type RealmKind = 'top' | 'iframe' | 'popup' | 'worker' | 'sharedworker' | 'serviceworker';
 export type WindowRelation = 'self' | 'parent' | 'top' | 'opener' | 'child' | 'other' | 'none';
 export type Route = 'port' | 'window' | 'worker' | 'broadcast';
 
@@ -27,6 +29,13 @@ export type TransferSummary =
 export interface ErrorSummary {
   name: string;
   message: string;
+  /** A `DataCloneError`: where in the payload the first value that cannot be cloned sits, in the
+   *  order structured clone visits it (`payload.handlers[2]`, `payload.el`, `payload` itself). Absent
+   *  when the recorder cannot tell without running page code (the value sits behind a getter, or it is
+   *  a Proxy: see docs/recording.md). */
+  path?: string;
+  /** What that value is: `Function`, `Symbol`, `HTMLDivElement`, `WeakMap`, `Proxy`, … */
+  culprit?: string;
 }
 
 /**
@@ -66,7 +75,11 @@ export type Preview =
   | { $t: 'error'; name: string; message: string }
   | { $t: 'platform'; kind: string } // MessagePort, ImageBitmap, CryptoKey, FileList, … shown by kind
   | { $t: 'cycle'; path: string }
-  | { $t: 'truncated'; reason: 'depth' | 'budget' }
+  /** `unreached`: after the value a failed send could not clone — the browser stopped there, so the
+   *  recorder looks no further (what lies beyond was never checked and may run page code). */
+  | { $t: 'truncated'; reason: 'depth' | 'budget' | 'unreached' }
+  /** A part that cannot be looked at without running page code (a Proxy, for one), so not walked. */
+  | { $t: 'opaque'; kind: string }
   | { $t: 'accessor'; key: string } // sender side: a getter we refused to call
   | { $t: 'uncloneable'; kind: string } // a value structured clone rejects (function, symbol, DOM node)
   | { $t: 'skipped'; reason: 'load' } // over the recorder's preview budget (previews per second)
@@ -108,15 +121,19 @@ export interface MessageSent extends EventBase {
   partner?: PortId;
   /** Route `broadcast`: the channel name. */
   channelName?: string;
-  /** Route `worker`: the local id of the Worker object. */
+  /** Route `worker`: the local id of the Worker (`realm:wN`) or ServiceWorker (`realm:sN`) object. */
   worker?: string;
+  /** Route `broadcast`: the local id of the sending BroadcastChannel object (`realm:bN`). */
+  bc?: string;
   transfer: TransferSummary[];
   /** Approximate structured-clone size in bytes (bounded walk: `sizeCapped` when it stopped early).
    *  Absent when an instrumented receiver measures the payload (the receipt carries it); present when
    *  the sender previews, and for a send that threw or went nowhere. */
   size?: number;
   sizeCapped?: boolean;
-  /** Present when the receiving end is not instrumented (workers), so the sender previews instead. */
+  /** Present when the receiving end is not instrumented (workers, service workers, a port whose other
+   *  end went into one), and for every send that will never be received (threw, doomed, sent on or to a
+   *  closed port): the sender previews instead. */
   preview?: Preview;
   outcome: SendOutcome;
   /** The send threw: the page got exactly this exception. */
@@ -137,7 +154,11 @@ export interface MessageReceived extends EventBase {
   /** With `source: 'child'`: the index of that child in `window.frames`. */
   childIndex?: number;
   channelName?: string;
+  /** Route `worker`: the Worker the message came from, or for a message on `navigator.serviceWorker`,
+   *  the ServiceWorker that sent it (`event.source`). */
   worker?: string;
+  /** Route `broadcast`: the local id of the receiving BroadcastChannel object. */
+  bc?: string;
   /** Ports that arrived in `event.ports`, with the local ids this realm gave them. */
   ports: PortId[];
   /** Absent, like the preview's content, when the receipt was over the preview budget. */
@@ -154,6 +175,7 @@ export interface MessageFailedToDeserialize extends EventBase {
   origin: string;
   channelName?: string;
   worker?: string;
+  bc?: string;
 }
 
 export interface PortStarted extends EventBase {
@@ -175,6 +197,44 @@ export interface WorkerCreated extends EventBase {
   workerType: 'classic' | 'module';
 }
 
+/** `new BroadcastChannel(name)`: a receiving end exists from now on (it never receives its own posts). */
+export interface BroadcastChannelCreated extends EventBase {
+  type: 'broadcastChannelCreated';
+  bc: string;
+  channelName: string;
+}
+
+/** `BroadcastChannel.prototype.close()`: it receives nothing from now on. */
+export interface BroadcastChannelClosed extends EventBase {
+  type: 'broadcastChannelClosed';
+  bc: string;
+}
+
+/**
+ * A ServiceWorker object seen for the first time in this realm (`navigator.serviceWorker.controller`,
+ * `registration.active`, a message's `source`…), or seen again with more known (its scope, found
+ * asynchronously, or a new state). The service worker itself is not instrumented: this is what the
+ * page side knows of it.
+ */
+export interface ServiceWorkerFound extends EventBase {
+  type: 'serviceWorkerFound';
+  /** Local id of the ServiceWorker object (`realm:sN`), as in sends and receipts. */
+  worker: string;
+  scriptURL: string;
+  /** `parsed`, `installing`, `installed`, `activating`, `activated` or `redundant`. */
+  state: string;
+  scope?: string;
+}
+
+/**
+ * The document is going away (`pagehide`): unloaded (navigated, its frame removed, its popup closed)
+ * or, when `persisted`, put in the back/forward cache (it may come back: later events say so).
+ */
+export interface RealmGone extends EventBase {
+  type: 'realmGone';
+  persisted: boolean;
+}
+
 /** The recorder failed to describe something (a bug, or a hostile page): the event it would have
  *  recorded is replaced by this, so the loss is visible rather than silent. */
 export interface RecorderFault extends EventBase {
@@ -193,6 +253,10 @@ export type EntangleEvent =
   | PortStarted
   | PortClosed
   | WorkerCreated
+  | BroadcastChannelCreated
+  | BroadcastChannelClosed
+  | ServiceWorkerFound
+  | RealmGone
   | RecorderFault;
 
 export type EventType = EntangleEvent['type'];
@@ -206,6 +270,10 @@ export const EVENT_TYPES: readonly EventType[] = [
   'portStarted',
   'portClosed',
   'workerCreated',
+  'broadcastChannelCreated',
+  'broadcastChannelClosed',
+  'serviceWorkerFound',
+  'realmGone',
   'recorderFault',
 ];
 
@@ -226,6 +294,14 @@ export interface RoutedBatch {
   batch: Batch;
   /** Sequence numbers the relay had to drop for this realm, just before this batch's first event. */
   dropped?: DroppedRange;
+  /** The batch comes from a popup's tab (`window.open`, popups of popups too): the frame that opened
+   *  that tab's top window, in the inspected tab or in another popup of its session. */
+  opener?: FrameRef;
+}
+
+export interface FrameRef {
+  tabId: number;
+  frameId: number;
 }
 
 export interface DroppedRange {

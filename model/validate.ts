@@ -15,7 +15,7 @@ const MAX_PREVIEW_DEPTH = 24;
 const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
 const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed'];
 const WINDOW_RELATIONS = ['self', 'parent', 'top', 'opener', 'child', 'other', 'none'];
-const REALM_KINDS = ['top', 'iframe', 'worker', 'sharedworker', 'serviceworker'];
+const REALM_KINDS = ['top', 'iframe', 'popup', 'worker', 'sharedworker', 'serviceworker'];
 const eventTypes = new Set<string>(EVENT_TYPES);
 const canonicalType = new Map<string, EntangleEvent['type']>(EVENT_TYPES.map((t) => [t, t]));
 /** The one empty port or transfer list every event that moves nothing shares (frozen: never written). */
@@ -133,7 +133,7 @@ function event(e: unknown, where: string): void {
     case 'messageSent':
       oneOf(e, 'route', ROUTES, where);
       oneOf(e, 'outcome', OUTCOMES, where);
-      for (const k of ['port', 'partner', 'channelName', 'worker', 'stack']) str(e, k, where, true);
+      for (const k of ['port', 'partner', 'channelName', 'worker', 'bc', 'stack']) str(e, k, where, true);
       transferList(e, where);
       num(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
@@ -142,11 +142,13 @@ function event(e: unknown, where: string): void {
         if (!isRecord(e.error)) fail(where, 'error must be an object');
         str(e.error, 'name', `${where}.error`);
         str(e.error, 'message', `${where}.error`);
+        str(e.error, 'path', `${where}.error`, true);
+        str(e.error, 'culprit', `${where}.error`, true);
       }
       return;
     case 'messageReceived':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker']) str(e, k, where, true);
+      for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
       str(e, 'origin', where);
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
       num(e, 'childIndex', where, true);
@@ -157,7 +159,7 @@ function event(e: unknown, where: string): void {
       return;
     case 'messageUndeserializable':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker']) str(e, k, where, true);
+      for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
       str(e, 'origin', where);
       return;
     case 'portStarted':
@@ -171,6 +173,22 @@ function event(e: unknown, where: string): void {
       str(e, 'worker', where);
       str(e, 'url', where);
       oneOf(e, 'workerType', ['classic', 'module'], where);
+      return;
+    case 'broadcastChannelCreated':
+      str(e, 'bc', where);
+      str(e, 'channelName', where);
+      return;
+    case 'broadcastChannelClosed':
+      str(e, 'bc', where);
+      return;
+    case 'serviceWorkerFound':
+      str(e, 'worker', where);
+      str(e, 'scriptURL', where);
+      str(e, 'state', where);
+      str(e, 'scope', where, true);
+      return;
+    case 'realmGone':
+      bool(e, 'persisted', where);
       return;
     case 'recorderFault':
       str(e, 'during', where);
