@@ -21,8 +21,9 @@ Usage:
       usual places.
   entangle summarize <FILE> [--check]
       Reads a capture (plain or gzip), matches sends with receipts, and prints the model as JSON:
-      realms, channels, ports (with custody), messages (with status), totals. See
-      docs/capture-format.md. With --check, exits 1 when any message failed, stayed queued, was lost
+      realms, channels, ports (with custody), messages (with status, and a plain-words reason when
+      ambiguous, not delivered or with no known sender), totals. Every documented key is present,
+      null when unknown. See docs/capture-format.md. With --check, exits 1 when any message failed, stayed queued, was lost
       or doomed (for CI).
   entangle help
       This text.

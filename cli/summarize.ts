@@ -13,8 +13,7 @@ export type Summary = {
   format: typeof SUMMARY_FORMAT;
   version: typeof SUMMARY_VERSION;
   page: { url: string; title?: string };
-} & Omit<CaptureSummary, 'messages' | 'totals'> & {
-    messages: (Omit<CaptureSummary['messages'][number], 'error'> & { error: { name: string; message: string } | null })[];
+} & Omit<CaptureSummary, 'totals'> & {
     totals: CaptureSummary['totals'] & { droppedOrigin: number };
   };
 
@@ -36,7 +35,7 @@ export async function summarizeFile(path: string): Promise<Summary> {
     realms: s.realms,
     channels: s.channels,
     ports: s.ports,
-    messages: s.messages.map((m) => ({ ...m, error: m.error ?? null })),
+    messages: s.messages,
     // A window message dropped for its targetOrigin leaves no trace a page can observe (docs/recording.md).
     totals: { ...s.totals, droppedOrigin: 0 },
   };

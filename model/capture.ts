@@ -13,9 +13,9 @@
  * Pure TypeScript: gzip goes through the web-standard CompressionStream / DecompressionStream, so it
  * runs the same in the panel, in a worker and in Node (18+).
  */
-import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './correlator';
+import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './model-types';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
-import { assertNever } from './protocol';
+import { assertNever, type FrameRef } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
 import { validateEvent } from './validate';
 
@@ -389,6 +389,7 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
     const record: LogRecord = { realm, tabId, frameId, event };
     if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
     if (url !== undefined) record.url = url;
+    if (r.opener !== undefined) record.opener = frameRef(r.opener, `${where}.opener`);
     return record;
   });
 }
@@ -403,7 +404,8 @@ function recordsForFile(records: readonly LogRecord[]): unknown[] {
     const prev = last.get(r.realm);
     last.set(r.realm, r);
     if (prev && prev.parentFrameId === r.parentFrameId && prev.url === r.url && (r.parentFrameId !== undefined || r.url !== undefined)) {
-      return { realm: r.realm, tabId: r.tabId, frameId: r.frameId, event: r.event };
+      // A popup's records keep their opener on every record (it is small, and rare).
+      return r.opener ? { realm: r.realm, tabId: r.tabId, frameId: r.frameId, opener: r.opener, event: r.event } : { realm: r.realm, tabId: r.tabId, frameId: r.frameId, event: r.event };
     }
     return r;
   });
@@ -411,6 +413,15 @@ function recordsForFile(records: readonly LogRecord[]): unknown[] {
 
 // ---------------------------------------------------------------------------------------------------
 // Field checks
+
+/** A popup record's opener frame (LogRecord.opener). */
+function frameRef(v: unknown, where: string): FrameRef {
+  const o = object(v, where);
+  const { tabId, frameId } = o;
+  if (typeof tabId !== 'number' || !Number.isSafeInteger(tabId) || tabId < -1) fail(`${where}.tabId must be an integer (-1 or more)`);
+  if (typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0) fail(`${where}.frameId must be a non-negative integer`);
+  return { tabId, frameId };
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,11 +3,16 @@
  * which realm a window message's `source` relation names. Pure and rebuilt on demand (it is small:
  * one entry per realm).
  *
+ * Popups: a tab opened by `window.open` from a realm of the session has its records marked with the
+ * opener frame. Its top realm's parent is the realm in that frame when the popup started; `opener`
+ * resolves to it, and the opener's `other` resolves to the one popup of that origin it opened.
+ *
  * A frame can hold several realms over time (the initial `about:blank`, then each navigation): the
  * realm that answers for a frame at time `t` is the newest one started at or before `t` (or, before
  * any started, the first one).
  */
-import type { RealmId, WindowRelation } from './protocol';
+import { CLOCK_SKEW_MS } from './model-types';
+import type { FrameRef, RealmId, WindowRelation } from './protocol';
 
 /** What the frame tree needs to know about a window realm. */
 export interface FrameRealm {
@@ -19,6 +24,8 @@ export interface FrameRealm {
   origin?: string;
   /** When the realm started (its `realmStarted`, else its first event). */
   startT: number;
+  /** In a popup's tab: the frame that opened the popup (LogRecord.opener). */
+  opener?: FrameRef;
 }
 
 /** Who sent a window message, as far as the frame tree and the guards can tell. */
@@ -39,6 +46,8 @@ export class FrameTree {
   private readonly children = new Map<string, number[]>();
   private readonly tops = new Map<number, number>();
   private readonly byTab = new Map<number, FrameRealm[]>();
+  /** Popup top realms by the opener frame's key. */
+  private readonly popups = new Map<string, FrameRealm[]>();
 
   constructor(realms: Iterable<FrameRealm>) {
     for (const r of realms) {
@@ -56,12 +65,28 @@ export class FrameTree {
         if (r.parentFrameId === -1 || r.frameId === 0) this.tops.set(r.tabId, r.frameId);
       }
       list.push(r);
+      if (r.opener && this.isTop(r)) {
+        const ok = key(r.opener.tabId, r.opener.frameId);
+        const opened = this.popups.get(ok) ?? [];
+        opened.push(r);
+        this.popups.set(ok, opened);
+      }
       const tab = this.byTab.get(r.tabId) ?? [];
       tab.push(r);
       this.byTab.set(r.tabId, tab);
     }
     for (const list of this.byFrame.values()) list.sort((a, b) => a.startT - b.startT);
     for (const kids of this.children.values()) kids.sort((a, b) => a - b);
+  }
+
+  private isTop(r: FrameRealm): boolean {
+    return r.parentFrameId === -1 || (r.parentFrameId === undefined && r.frameId === 0);
+  }
+
+  /** The realm that opened a popup's top realm: the one in the opener frame when the popup started. */
+  openerOf(realm: FrameRealm, t = realm.startT): FrameRealm | undefined {
+    if (!realm.opener || !this.isTop(realm)) return undefined;
+    return this.realmAt(realm.opener.tabId, realm.opener.frameId, t);
   }
 
   /** The realm of a frame at time `t`. */
@@ -82,8 +107,9 @@ export class FrameTree {
     return next ? next.startT : undefined;
   }
 
-  /** The realm of the parent frame, at the time the child started. */
+  /** The realm of the parent frame, at the time the child started (for a popup, its opener). */
   parentOf(realm: FrameRealm): FrameRealm | undefined {
+    if (realm.opener && this.isTop(realm)) return this.openerOf(realm);
     if (realm.parentFrameId === undefined || realm.parentFrameId < 0) return undefined;
     return this.realmAt(realm.tabId, realm.parentFrameId, realm.startT);
   }
@@ -136,17 +162,39 @@ export class FrameTree {
         const current = new Set<FrameRealm>();
         for (const r of this.byTab.get(receiver.tabId) ?? []) {
           const now = this.realmAt(r.tabId, r.frameId, t);
-          if (now && !excluded.has(now.id) && originOk(now) && origin !== '') current.add(now);
+          // A frame whose first realm started after the message cannot have sent it.
+          if (now && now.startT <= t + CLOCK_SKEW_MS && !excluded.has(now.id) && originOk(now) && origin !== '') current.add(now);
         }
         const list = [...current];
         if (list.length === 1) return { realm: list[0]!.id };
-        if (list.length === 0) return { unknown: 'notInTab' };
+        if (list.length === 0) return this.popupOf(receiver, origin, t);
         return { ambiguous: ['severalCandidates'], candidates: list.map((r) => r.id) };
       }
-      case 'opener':
-        return { unknown: 'opener' };
+      case 'opener': {
+        // Only a popup of the session has its opener in the recording.
+        const opener = this.openerOf(receiver, t);
+        return opener ? single(opener) : { unknown: 'opener' };
+      }
       case 'none':
         return { unknown: 'none' };
     }
+  }
+
+  /**
+   * A window outside the receiver's tab: one of the popups it opened (still there at `t`). Named only
+   * when exactly one of that origin was; a popup that navigated to another origin does not match.
+   */
+  private popupOf(receiver: FrameRealm, origin: string, t: number): SourceResolution {
+    const opened = this.popups.get(key(receiver.tabId, receiver.frameId)) ?? [];
+    const now = new Set<FrameRealm>();
+    for (const p of opened) {
+      if (p.startT > t || this.openerOf(p)?.id !== receiver.id) continue;
+      const current = this.realmAt(p.tabId, p.frameId, t);
+      if (current && origin !== '' && current.origin === origin) now.add(current);
+    }
+    const list = [...now];
+    if (list.length === 1) return { realm: list[0]!.id };
+    if (list.length === 0) return { unknown: 'notInTab' };
+    return { ambiguous: ['severalPopups'], candidates: list.map((r) => r.id) };
   }
 }

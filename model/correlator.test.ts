@@ -424,7 +424,7 @@ describe('correlator: workers and broadcast', () => {
     expect(bySend(m, 'top', 7)).toMatchObject({ status: 'delivered', fromPort: p2, toPort: p1, ambiguous: true, ambiguity: ['uninstrumentedHolder'] });
   });
 
-  it('matches broadcast receipts when one realm sent on that name, and says so when several did', () => {
+  it('matches broadcast receipts with their sends: a request and its reply are two delivered messages, not ambiguous', () => {
     const tab = new Tab();
     const top = tab.realm('top').start();
     const frame = tab.realm('ifr', { kind: 'iframe', frameId: 3, parentFrameId: 0 }).start();
@@ -438,7 +438,9 @@ describe('correlator: workers and broadcast', () => {
     bsend(frame);
     brecv(top);
     m = correlate(tab.records);
-    expect(m.messages.find((x) => x.receipt?.realm === 'top')).toMatchObject({ status: 'delivered', ambiguous: true, ambiguity: ['severalSenders'] });
+    // The top's own object never receives its own post: the frame's send is the only one it can be.
+    expect(bySend(m, 'ifr', 3)).toMatchObject({ status: 'delivered', fromRealm: 'ifr', toRealm: 'top', ambiguous: false });
+    expect(m.totals.sent).toBe(2);
   });
 });
 
@@ -483,9 +485,12 @@ describe('correlator: ambiguity', () => {
     top.windowRecv('child', { childIndex: 0, origin: 'https://b.test' });
     const m = correlate(tab.records);
     const [fromA, fromB] = m.messages.filter((x) => x.route === 'window');
-    expect(fromA).toMatchObject({ fromRealm: 'c2', ambiguous: true, ambiguity: ['source:childIndex'] });
-    // Only one child has that origin: the guard confirms it whatever the index says about document order.
-    expect(fromB).toMatchObject({ fromRealm: 'x', ambiguous: true });
+    // An ambiguous source names no realm (never a wrong sender): it says why instead.
+    expect(fromA?.fromRealm).toBeUndefined();
+    expect(fromA).toMatchObject({ senderUnknown: 'sourceAmbiguous', ambiguous: true, ambiguity: ['source:childIndex'] });
+    // Only one child has that origin, but the index points at another: a child the tree lacks may be it.
+    expect(fromB?.fromRealm).toBeUndefined();
+    expect(fromB).toMatchObject({ senderUnknown: 'sourceAmbiguous', ambiguous: true });
     expect(m.realms.find((r) => r.id === 'c1')?.parent).toBe('top');
   });
 
@@ -616,7 +621,18 @@ describe('correlator: incremental', () => {
     expect(t.delivered + t.queued + t.failed + t.lost + t.doomed + t.inFlight).toBe(t.sent);
     const s = summarize(m);
     expect(Object.keys(s).sort()).toEqual(['channels', 'messages', 'ports', 'realms', 'totals']);
-    expect(s.realms[0]).toEqual({ id: 'top', kind: 'top', url: 'https://a.test/top', origin: 'https://a.test', parent: undefined });
+    expect(s.realms[0]).toEqual({
+      id: 'top',
+      kind: 'top',
+      url: 'https://a.test/top',
+      origin: 'https://a.test',
+      parent: null,
+      instrumented: true,
+      goneAt: null,
+      persisted: false,
+      scope: null,
+      state: null,
+    });
     expect(JSON.parse(JSON.stringify(s)).messages.length).toBe(t.sent);
   });
 });

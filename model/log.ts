@@ -2,8 +2,8 @@
  * The event log as the rest of the model sees it: what the panel receives from the background,
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
-import type { CutPairs, PortJoin } from './correlator';
-import type { DroppedRange, EntangleEvent, EventType, RealmId, RoutedBatch } from './protocol';
+import type { CutPairs, PortJoin } from './model-types';
+import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, RoutedBatch } from './protocol';
 
 /** One event with where it came from. */
 export interface LogRecord {
@@ -15,6 +15,8 @@ export interface LogRecord {
   parentFrameId?: number;
   /** The document URL as the browser reported it for the sender. */
   url?: string;
+  /** A popup's records (its tab is not the inspected one): the frame whose realm opened the popup. */
+  opener?: FrameRef;
   event: EntangleEvent;
 }
 
@@ -28,19 +30,30 @@ export interface LogGap {
 
 /** Flattens a routed batch into records (in order). */
 export function recordsOf(routed: RoutedBatch): LogRecord[] {
-  const { tabId, frameId, parentFrameId, url, batch } = routed;
+  const { tabId, frameId, parentFrameId, url, opener, batch } = routed;
   return batch.events.map((event) => ({
     realm: batch.realm,
     tabId,
     frameId,
     ...(parentFrameId !== undefined ? { parentFrameId } : {}),
     ...(url !== undefined ? { url } : {}),
+    ...(opener !== undefined ? { opener } : {}),
     event,
   }));
 }
 
 /** The event types that set the scene (realms, channels, workers, ports) rather than carry messages. */
-export const CONTEXT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['realmStarted', 'channelCreated', 'workerCreated', 'portStarted', 'portClosed']);
+export const CONTEXT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'realmStarted',
+  'channelCreated',
+  'workerCreated',
+  'portStarted',
+  'portClosed',
+  'broadcastChannelCreated',
+  'broadcastChannelClosed',
+  'serviceWorkerFound',
+  'realmGone',
+]);
 
 /** Most records a LogContext holds. */
 export const CONTEXT_BOUND = 50_000;

@@ -1,8 +1,11 @@
 /**
  * Messages on the extension's runtime ports (content ⇄ background ⇄ panel).
  *
- * The background holds no event data: the content relay of each document keeps a bounded buffer and
- * resends whatever the panel reports it does not have, so a restarted service worker loses nothing.
+ * While a document lives, the background holds no event data: the content relay of each document keeps
+ * a bounded buffer and resends whatever the panel reports it does not have, so a restarted service
+ * worker loses nothing. When the document leaves (`pagehide`), its relay hands every batch no panel
+ * acknowledged to the background (`final`), which keeps them in `storage.session` (bounded per
+ * inspected tab, see DEPARTED_*) for panels that subscribe later, until the tab closes.
  */
 import type { DroppedRange, RealmId, RoutedBatch } from './protocol';
 
@@ -13,15 +16,34 @@ export const PANEL_PORT = 'entangle-panel';
 export const RELAY_BUFFER_EVENTS = 50_000;
 /** Characters of batch JSON a content relay keeps per document (with RELAY_BUFFER_EVENTS, whichever binds first). */
 export const RELAY_BUFFER_CHARS = 32 * 1024 * 1024;
+/** Events of departed documents the background keeps per inspected tab (popups count with their
+ *  opener's tab). Beyond it, or beyond DEPARTED_CHARS, the oldest batches go and the panel gets their
+ *  seq range as a gap (`relayBufferFull`). */
+export const DEPARTED_EVENTS = 20_000;
+/** Characters of batch JSON of departed documents kept per inspected tab: `storage.session` holds
+ *  10 MB for the whole extension, so a few busy tabs must fit. */
+export const DEPARTED_CHARS = 2 * 1024 * 1024;
 /** Largest batch (JSON characters) the relay accepts from the main world. */
 export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 /** Most events in one batch. */
 export const MAX_BATCH_EVENTS = 5_000;
 
 export type ContentToBackground =
-  | { kind: 'hello'; realm: RealmId }
+  /** `popup`: the relay runs in the top window of a tab opened by another (`window.open`), and so
+   *  streams every batch at once: a closing tab's last messages never reach the background. */
+  | { kind: 'hello'; realm: RealmId; popup?: true }
   /** A batch as the recorder wrote it (`json` is a `Batch`), validated by the background. */
-  | { kind: 'batch'; realm: RealmId; first: number; last: number; json: string; dropped?: DroppedRange };
+  | {
+      kind: 'batch';
+      realm: RealmId;
+      first: number;
+      last: number;
+      json: string;
+      dropped?: DroppedRange;
+      /** The document is leaving: no panel acknowledged this batch yet and the relay's buffer dies
+       *  with the document, so the background keeps it for panels that subscribe later. */
+      final?: true;
+    };
 
 export type BackgroundToContent =
   /** A panel for this tab is listening: send every buffered event with `seq > have`
@@ -39,7 +61,9 @@ export type PanelToBackground =
 
 /** A RoutedBatch whose batch travels as the recorder's JSON text with its envelope (a string crosses
  *  the extension's message channel far more cheaply than the object). The panel parses and validates
- *  it (`batchFromText`); `json` is empty when the background already rejected it. */
+ *  it (`batchFromText`); `json` is empty when the background already rejected it, or when the batch
+ *  only carries a `dropped` range of `relayBufferFull` (the background's store of departed documents
+ *  dropped every batch of that realm: the panel shows the range as a gap). */
 export type RoutedBatchText = Omit<RoutedBatch, 'batch'> & { realm: RealmId; first: number; last: number; json: string };
 
 export type BackgroundToPanel =
@@ -53,4 +77,6 @@ export type ExtensionRequest = { kind: 'inspectableTabs' };
 export interface InspectableTab {
   tabId: number;
   urls: string[];
+  /** A popup's tab: the inspected tab whose session it belongs to (its panels show the popup too). */
+  popupOf?: number;
 }

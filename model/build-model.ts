@@ -1,0 +1,465 @@
+/**
+ * The model builder: from the correlator's state to the CaptureModel (realms, channels, ports with
+ * custody, messages with status and sender). Runs the inference of window-carried ports and the
+ * broadcast matching first, since both depend on every record so far. O(size of the model); messages
+ * that nothing can change any more are reused from the previous build (SendRec.settled).
+ */
+import type { BroadcastDelivery } from './broadcast-match';
+import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
+import { FrameTree, type FrameRealm, type SourceResolution } from './correlate-frames';
+import { confirmInferredJoins, inferArrivals } from './infer-ports';
+import {
+  CLOCK_SKEW_MS,
+  type CaptureModel,
+  type CustodySpan,
+  type DeliveryModel,
+  type EventRef,
+  type GapModel,
+  type MessageModel,
+  type MessageStatus,
+  type PortModel,
+  type RealmModel,
+  type SenderUnknownReason,
+  type StatusReason,
+  type Totals,
+  type TransferModel,
+} from './model-types';
+import { find, partnerOf, rootOf } from './ports';
+import type { PortId, RealmId } from './protocol';
+
+function frameRealms(st: State): Map<RealmId, FrameRealm> {
+  const out = new Map<RealmId, FrameRealm>();
+  for (const r of st.realms.values()) {
+    if (r.frameId === undefined || r.tabId === undefined || !r.instrumented) continue;
+    const f: FrameRealm = { id: r.id, tabId: r.tabId, frameId: r.frameId, startT: r.startT ?? r.firstT ?? 0 };
+    if (r.parentFrameId !== undefined) f.parentFrameId = r.parentFrameId;
+    if (r.origin !== undefined) f.origin = r.origin;
+    if (r.opener !== undefined) f.opener = r.opener;
+    out.set(r.id, f);
+  }
+  return out;
+}
+
+export function build(st: State): CaptureModel {
+  const { realms, inferable, logicals } = st;
+  const frames = frameRealms(st);
+  const tree = new FrameTree(frames.values());
+  const goneAt = (r: Realm): number | undefined => {
+    const f = frames.get(r.id);
+    const replaced = f ? tree.replacedAt(f) : undefined;
+    if (r.goneAt !== undefined && replaced !== undefined) return Math.min(r.goneAt, replaced);
+    return r.goneAt ?? replaced;
+  };
+  const sourceOf = (recv: RecvRec): SourceResolution => {
+    const ev = recv.ev;
+    // A Worker's or ServiceWorker's message: the object it came from is certain (or there was none).
+    if (ev.route === 'worker') return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
+    if (ev.type !== 'messageReceived' || ev.source === undefined) return { unknown: 'none' };
+    const f = frames.get(recv.realm.id);
+    if (!f) return { unknown: 'frameUnknown' };
+    return tree.resolve(f, ev.source, ev.childIndex, ev.origin, ev.t);
+  };
+
+  // Ports that arrived with no recorded send: infer, in arrival order (joins made here stay).
+  for (const recv of inferable) {
+    const src = sourceOf(recv);
+    inferArrivals(st, src.realm !== undefined && !src.ambiguous ? realms.get(src.realm) : undefined, recv);
+  }
+  confirmInferredJoins(st);
+
+  // Broadcast: each receipt with its send (broadcast-match.ts).
+  const bcast = st.broadcast.match();
+
+  const realmModels: RealmModel[] = [];
+  const allGaps: GapModel[] = [];
+  let missing = 0;
+  let faults = 0;
+  let events = 0;
+  for (const r of realms.values()) {
+    const f = frames.get(r.id);
+    const parent = r.creator ?? (f ? tree.parentOf(f)?.id : undefined);
+    // The top window of a popup's tab is the popup (an older recorder says `top`: its records say whose).
+    const kind = r.kind === 'top' && r.opener !== undefined && r.frameId === 0 ? 'popup' : (r.kind ?? 'unknown');
+    const m: RealmModel = {
+      id: r.id,
+      kind,
+      instrumented: r.instrumented,
+      events: r.events,
+      gaps: r.gaps.length,
+      missing: r.missing,
+      faults: r.faults.length,
+    };
+    if (r.url !== undefined || r.documentUrl !== undefined) m.url = r.url ?? r.documentUrl;
+    if (r.origin !== undefined) m.origin = r.origin;
+    if (parent !== undefined) m.parent = parent;
+    if (r.tabId !== undefined) m.tabId = r.tabId;
+    if (r.frameId !== undefined && r.instrumented) m.frameId = r.frameId;
+    const start = r.startT ?? r.firstT;
+    if (start !== undefined) m.startedAt = start;
+    const gone = goneAt(r);
+    if (gone !== undefined) m.goneAt = gone;
+    else if (r.suspendedAt !== undefined) {
+      m.goneAt = r.suspendedAt;
+      m.persisted = true;
+    }
+    if (r.scope !== undefined) m.scope = r.scope;
+    if (r.state !== undefined) m.state = r.state;
+    realmModels.push(m);
+    for (const g of r.gaps) allGaps.push({ ...g });
+    missing += r.missing;
+    faults += r.faults.length;
+    events += r.events;
+  }
+  allGaps.sort((a, b) => (a.after ?? a.before ?? 0) - (b.after ?? b.before ?? 0));
+  const realmGone = new Map<RealmId, number | undefined>();
+  const goneOf = (r: Realm): number | undefined => {
+    if (!realmGone.has(r.id)) realmGone.set(r.id, goneAt(r));
+    return realmGone.get(r.id);
+  };
+
+  const portModels: PortModel[] = [];
+  const candidatesOf = new Map<PortId, PortId[]>();
+  for (const recv of inferable) {
+    if (!recv.inference) continue;
+    for (const a of recv.arrived) if (a.index === 0 && !a.inferred) candidatesOf.set(rootOf(a).id, recv.inference.candidates);
+  }
+  for (const l of logicals) {
+    if (l.parent) continue;
+    const custody: CustodySpan[] = l.custody.map((c, i) => {
+      const span: CustodySpan = { realm: c.realm.id, from: c.firstT, via: c.via, started: c.startedT !== undefined, closed: c.closedT !== undefined };
+      if (c.observed) span.localId = c.id;
+      const next = l.custody[i + 1];
+      const to = c.leftT ?? next?.firstT;
+      if (to !== undefined) span.to = to;
+      else if (l.lost) span.to = l.lost.at;
+      if (c.inferred) span.inferred = true;
+      if (c.confirmed) span.confirmed = true;
+      if (c.ambiguousJoin) span.ambiguous = true;
+      return span;
+    });
+    const last = l.custody[l.custody.length - 1];
+    const p: PortModel = {
+      id: l.id,
+      custody,
+      started: last?.startedT !== undefined,
+      closed: l.custody.some((c) => c.closedT !== undefined),
+    };
+    if (l.channel !== undefined) p.channel = l.channel;
+    const q = partnerOf(l);
+    if (q) p.entangledWith = q.id;
+    if (l.lost) p.lost = l.lost;
+    const cands = candidatesOf.get(l.id);
+    if (cands && cands.length > 0) p.candidates = cands;
+    portModels.push(p);
+  }
+
+  // The holder of a logical port at time t (for receipts with no recorded send).
+  const holderAt = (l: Logical, t: number): LocalPort | undefined => {
+    let h = l.custody[0];
+    for (const c of l.custody) if (c.firstT <= t + CLOCK_SKEW_MS) h = c;
+    return h;
+  };
+
+  /**
+   * The realm that sent a receipt on the partner of `x` that no recorded send matches. Only an
+   * uninstrumented holder (a worker, a service worker) sends unrecorded, and only a custody chain of
+   * recorded or confirmed steps says it held the port; an instrumented holder would have recorded the
+   * send. A send cut from the log (cleared or evicted) was recorded by its holder: nothing is in doubt.
+   */
+  const portSender = (x: Logical, t: number, sendCut: boolean): { realm: RealmId; unknown?: undefined } | { realm?: undefined; unknown: SenderUnknownReason } => {
+    const h = holderAt(x, t);
+    if (!h) return { unknown: 'custodyUncertain' };
+    if (sendCut) return { realm: h.realm.id };
+    if (h.realm.instrumented) return { unknown: 'sendNotRecorded' };
+    for (let i = 1; i <= h.index; i++) {
+      const c = x.custody[i]!;
+      if (c.ambiguousJoin || (c.inferred && !c.confirmed)) return { unknown: 'custodyUncertain' };
+    }
+    return { realm: h.realm.id };
+  };
+
+  /** A receipt no recorded send matches, on a port whose partner an uninstrumented realm held then
+   *  (its sender, named by portSender): that realm used the port it was given. */
+  const noteUse = (r: RecvRec): void => {
+    if (r.sendCut || !r.local) return;
+    const x = partnerOf(rootOf(r.local));
+    const h = x && holderAt(x, r.ev.t);
+    if (h && !h.realm.instrumented) usedThere.add(h);
+  };
+
+  /** A broadcast's receipts: one delivery per receiving object; the message shows the first. */
+  const fillDeliveries = (m: MessageModel, ds: readonly BroadcastDelivery[]): void => {
+    const deliveries: DeliveryModel[] = [];
+    let ambiguous = false;
+    for (const d of ds) {
+      const r = d.recv;
+      const dm: DeliveryModel = { toRealm: r.realm.id, receivedAt: r.ev.t, receipt: ref(r) };
+      if (r.ev.bc !== undefined) dm.bc = r.ev.bc;
+      if (m.sentAt !== undefined) dm.latency = r.ev.t - m.sentAt;
+      if (r.ev.type === 'messageUndeserializable') dm.failed = true;
+      if (d.ambiguous) {
+        dm.ambiguous = true;
+        ambiguous = true;
+      }
+      deliveries.push(dm);
+    }
+    m.deliveries = deliveries;
+    fillReceipt(m, ds[0]!.recv);
+    // Delivered once any receiving object got it; failed only when every one failed to deserialize.
+    if (deliveries.some((d) => !d.failed)) {
+      m.status = 'delivered';
+      delete m.reason;
+      delete m.error;
+      const ok = ds.find((d) => d.recv.ev.type === 'messageReceived')!.recv.ev;
+      if (ok.type === 'messageReceived' && ok.preview !== undefined) m.preview = ok.preview;
+    }
+    if (deliveries.length > 1) delete m.toRealm;
+    if (ambiguous) {
+      m.ambiguous = true;
+      m.ambiguity = ['broadcastAmbiguous'];
+    }
+  };
+
+  /** Status of a deliverable port send that no receipt matches (yet). */
+  const unmatchedPortStatus = (x: Logical): { status: MessageStatus; reason: StatusReason } => {
+    const y = partnerOf(x);
+    if (!y) return { status: 'in-flight', reason: 'partnerUnknown' };
+    if (y.lost) return { status: 'lost', reason: 'partnerLost' };
+    const holder = y.custody[y.custody.length - 1];
+    if (!holder) return { status: 'in-flight', reason: 'partnerUnknown' };
+    if (y.custody.some((c) => c.closedT !== undefined)) return { status: 'lost', reason: 'partnerClosed' };
+    if (!holder.realm.instrumented) return { status: 'in-flight', reason: 'receiverUninstrumented' };
+    if (goneOf(holder.realm) !== undefined) return { status: 'lost', reason: 'realmGone' };
+    if (holder.leftT !== undefined) return { status: 'in-flight', reason: 'inTransit' };
+    if (holder.startedT === undefined) return { status: 'queued', reason: 'notStarted' };
+    return { status: 'in-flight', reason: 'awaitingReceipt' };
+  };
+
+  const transfersOfSend = (s: SendRec): TransferModel[] => {
+    if (s.ev.transfer.length === 0) return NO_TRANSFERS;
+    let i = 0;
+    return s.ev.transfer.map((t) => {
+      const m: TransferModel = { kind: t.kind };
+      if (t.kind === 'MessagePort') {
+        const p = s.ports[i++];
+        if (p) m.port = rootOf(p).id;
+      } else if ('byteLength' in t && typeof t.byteLength === 'number') m.byteLength = t.byteLength;
+      return m;
+    });
+  };
+
+  const ref = (x: { realm: Realm; ev: { seq: number }; index: number }): EventRef => ({ realm: x.realm.id, seq: x.ev.seq, index: x.index });
+
+  const fillReceipt = (m: MessageModel, r: RecvRec): void => {
+    m.receivedAt = r.ev.t;
+    m.receipt = ref(r);
+    if (r.local) {
+      m.toPort = rootOf(r.local).id;
+      m.toRealm = r.realm.id;
+    } else m.toRealm = r.realm.id;
+    if (r.ev.type === 'messageReceived') {
+      // The receiver's preview is of what arrived; with none (over its budget), the sender's stays.
+      if (r.ev.preview !== undefined) m.preview = r.ev.preview;
+      if (r.ev.size !== undefined) m.size = r.ev.size;
+    } else {
+      m.status = 'failed';
+      m.reason = 'undeserializable';
+      m.error = { name: 'messageerror', message: 'the receiver could not deserialize the message' };
+    }
+  };
+
+  /** Ports held by an uninstrumented realm that a received message proves it used (it sent on them). */
+  const usedThere = new Set<LocalPort>();
+  /** Sends to a worker or service worker that carried ports: delivered once one of them was used there. */
+  const toWorkers: { s: SendRec; m: MessageModel }[] = [];
+  const messages: MessageModel[] = [];
+  const settledAt = (x: SendRec | RecvRec): MessageModel | undefined => (x.settledEpoch === st.epoch ? x.settled : undefined);
+  for (const item of st.items) {
+    if (item.kind === 'send') {
+      const s = item;
+      const known = settledAt(s);
+      if (known) {
+        messages.push(known);
+        continue;
+      }
+      const ev = s.ev;
+      const m: MessageModel = { id: `${s.realm.id}#${ev.seq}`, route: ev.route, fromRealm: s.realm.id, sentAt: ev.t, status: 'in-flight', ambiguous: false, transfers: transfersOfSend(s), send: ref(s) };
+      if (ev.preview !== undefined) m.preview = ev.preview;
+      if (ev.size !== undefined) m.size = ev.size;
+      if (ev.channelName !== undefined) m.channelName = ev.channelName;
+      if (ev.worker !== undefined) m.worker = ev.worker;
+      if (ev.bc !== undefined) m.bc = ev.bc;
+      if (s.local) m.fromPort = rootOf(s.local).id;
+      if (ev.error) {
+        m.status = 'failed';
+        m.reason = 'sendThrew';
+        m.error = ev.error;
+      } else if (ev.outcome === 'doomed') m.status = 'doomed';
+      else if (ev.outcome === 'portClosed') {
+        m.status = 'lost';
+        m.reason = 'sendingPortClosed';
+      } else if (ev.outcome === 'partnerClosed') {
+        m.status = 'lost';
+        m.reason = 'partnerClosed';
+      } else if (ev.route === 'port' && s.local) {
+        const x = rootOf(s.local);
+        const y = partnerOf(x);
+        if (y) m.toPort = y.id;
+        if (s.match) {
+          m.status = 'delivered';
+          fillReceipt(m, s.match);
+        } else if (s.receiptCut) {
+          // Delivered: its receipt was in the part of the log that was cleared or evicted.
+          m.status = 'delivered';
+          const holder = y?.custody[y.custody.length - 1];
+          if (holder) m.toRealm = holder.realm.id;
+        } else {
+          const st = unmatchedPortStatus(x);
+          m.status = st.status;
+          m.reason = st.reason;
+          const holder = y?.custody[y.custody.length - 1];
+          if (holder) m.toRealm = holder.realm.id;
+        }
+      } else if (ev.route === 'worker') {
+        m.reason = 'receiverUninstrumented';
+        if (ev.worker !== undefined) m.toRealm = workerRealmId(st, ev.worker);
+        if (s.ports.length > 0) toWorkers.push({ s, m });
+      } else if (ev.route === 'broadcast') {
+        const ds = bcast.deliveries.get(s);
+        if (ds) fillDeliveries(m, ds);
+        else m.reason = 'broadcastUnmatched';
+      }
+      if (m.receivedAt !== undefined && m.sentAt !== undefined) m.latency = m.receivedAt - m.sentAt;
+      if (s.ambiguity) {
+        m.ambiguous = true;
+        m.ambiguity = s.ambiguity;
+      }
+      // "Queued" rests on the partner never having been started where it was last seen. A port sent
+      // away by window.postMessage leaves no trace at the sender, so while some port arrival in the
+      // log is still unexplained, the partner may have moved: say so rather than assume it.
+      if (m.status === 'queued' && candidatesOf.size > 0) {
+        m.ambiguous = true;
+        m.ambiguity = [...(m.ambiguity ?? []), 'partnerMayHaveMoved'];
+      }
+      // Settled: nothing but an epoch change (join, undone pairs, realms) can alter it any more.
+      if (ev.route !== 'broadcast' && (s.match || s.receiptCut || ev.error || ev.outcome !== 'posted')) {
+        s.settled = m;
+        s.settledEpoch = st.epoch;
+      }
+      messages.push(m);
+      continue;
+    }
+    const r = item;
+    if (r.match || bcast.matched.has(r)) continue;
+    const known = settledAt(r);
+    if (known) {
+      if (known.fromRealm !== undefined && known.route === 'port') noteUse(r);
+      messages.push(known);
+      continue;
+    }
+    // A receipt no recorded send accounts for: a window message, a worker's message, or a port
+    // message from a holder that is not instrumented (or whose send fell in a gap).
+    const ev = r.ev;
+    const m: MessageModel = { id: `${r.realm.id}#${ev.seq}`, route: ev.route, status: 'delivered', ambiguous: false, transfers: r.arrived.length === 0 ? NO_TRANSFERS : r.arrived.map((a) => ({ kind: 'MessagePort', port: rootOf(a).id })) };
+    fillReceipt(m, r);
+    if (ev.channelName !== undefined) m.channelName = ev.channelName;
+    if (ev.worker !== undefined) m.worker = ev.worker;
+    if (ev.bc !== undefined) m.bc = ev.bc;
+    const ambiguity: string[] = [];
+    // Who sent it: named only when certain (docs/correlation.md, "Senders"); otherwise why not.
+    if (ev.route === 'port') {
+      const x = r.local ? partnerOf(rootOf(r.local)) : undefined;
+      if (x) {
+        // Entanglement: the partner port sent it, whoever held it.
+        m.fromPort = x.id;
+        const sender = portSender(x, ev.t, r.sendCut === true);
+        if (sender.realm !== undefined) {
+          m.fromRealm = sender.realm;
+          noteUse(r);
+        } else {
+          m.senderUnknown = sender.unknown;
+          ambiguity.push(sender.unknown);
+        }
+      } else {
+        m.senderUnknown = 'partnerUnknown';
+        ambiguity.push('partnerUnknown');
+      }
+    } else if (ev.route === 'window' || ev.route === 'worker') {
+      const src = sourceOf(r);
+      if (src.realm !== undefined && !src.ambiguous) m.fromRealm = src.realm;
+      else if (src.ambiguous) {
+        m.senderUnknown = 'sourceAmbiguous';
+        ambiguity.push(...src.ambiguous.map((a) => `source:${a}`));
+      } else m.senderUnknown = src.unknown === 'frameUnknown' ? 'frameUnknown' : src.unknown === 'none' ? 'sourceNone' : 'sourceOutsideTab';
+    } else m.senderUnknown = 'broadcastUnmatched';
+    if (r.inference && r.inference.candidates.length > 0) ambiguity.push('transferredPorts');
+    // A port joined to its only candidate, with no traffic yet to confirm it: a guess, so say so.
+    else if (r.arrived.some((a) => a.inferred && !a.confirmed)) ambiguity.push('transferInferred');
+    if (ambiguity.length > 0) {
+      m.ambiguous = true;
+      m.ambiguity = ambiguity;
+    }
+    // A receipt no send accounts for yet: settled only when it brought no ports (whose inference may
+    // still change) and is not a broadcast (matched in this build, by the sends seen so far).
+    if (ev.route !== 'broadcast' && r.arrived.length === 0 && r.inference === undefined) {
+      r.settled = m;
+      r.settledEpoch = st.epoch;
+    }
+    messages.push(m);
+  }
+  // A worker does not record its receipts, but one that sent on a port a message carried to it had
+  // that message: delivered, with no receipt time (docs/correlation.md, "Statuses").
+  for (const { s, m } of toWorkers) {
+    if (m.status !== 'in-flight') continue;
+    if (!s.ports.some((p) => p.successor !== undefined && p.successor.realm.id === m.toRealm && usedThere.has(p.successor))) continue;
+    m.status = 'delivered';
+    m.reason = 'deliveryInferred';
+  }
+  messages.sort((a, b) => (a.sentAt ?? a.receivedAt ?? 0) - (b.sentAt ?? b.receivedAt ?? 0));
+
+  const totals: Totals = {
+    sent: messages.length,
+    delivered: 0,
+    queued: 0,
+    failed: 0,
+    lost: 0,
+    doomed: 0,
+    inFlight: 0,
+    ambiguous: 0,
+    gaps: allGaps.length,
+    missing,
+    events,
+    duplicates: st.duplicates,
+    faults,
+  };
+  for (const m of messages) {
+    if (m.ambiguous) totals.ambiguous++;
+    switch (m.status) {
+      case 'delivered':
+        totals.delivered++;
+        break;
+      case 'queued':
+        totals.queued++;
+        break;
+      case 'failed':
+        totals.failed++;
+        break;
+      case 'lost':
+        totals.lost++;
+        break;
+      case 'doomed':
+        totals.doomed++;
+        break;
+      case 'in-flight':
+        totals.inFlight++;
+        break;
+    }
+  }
+  return { realms: realmModels, channels: st.channels.map((c) => ({ ...c, ports: [rootIdOf(st, c.ports[0]), rootIdOf(st, c.ports[1])] })), ports: portModels, messages, gaps: allGaps, totals };
+}
+
+/** A logical port id as the model names it (the root of the local's logical port). */
+function rootIdOf(st: State, id: PortId): PortId {
+  const l = st.locals.get(id);
+  return l ? find(l.logical).id : id;
+}

@@ -1,0 +1,160 @@
+/**
+ * The correlator's internal state, shared by its modules (ports.ts, infer-ports.ts, broadcast-match.ts,
+ * build-model.ts): realms as the log shows them, local ports joined into logical ports, and the sends
+ * and receipts in arrival order. Not part of the model: nothing outside the correlator reads it.
+ */
+import type { BroadcastMatcher } from './broadcast-match';
+import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
+import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind } from './protocol';
+
+export interface Realm {
+  id: RealmId;
+  kind?: RealmKind;
+  url?: string;
+  origin?: string;
+  tabId?: number;
+  frameId?: number;
+  parentFrameId?: number;
+  documentUrl?: string;
+  instrumented: boolean;
+  creator?: RealmId;
+  startT?: number;
+  firstT?: number;
+  lastT: number;
+  highestSeq: number;
+  events: number;
+  gaps: GapModel[];
+  missing: number;
+  /** Sequence numbers of `recorderFault` events (a send or receipt may be missing there). */
+  faults: number[];
+  locals: LocalPort[];
+  /** When it unloaded: its `realmGone` event (not persisted), or the background's report. */
+  goneAt?: number;
+  /** Put in the back/forward cache (`realmGone` persisted) and nothing of it since: gone for now. */
+  suspendedAt?: number;
+  /** Records of a popup's tab: the frame that opened the popup (LogRecord.opener). */
+  opener?: FrameRef;
+  /** A service worker: what the page side last knew of it (`serviceWorkerFound`). */
+  scope?: string;
+  state?: string;
+  pseudo: number;
+}
+
+export interface LocalPort {
+  id: PortId;
+  realm: Realm;
+  /** false: a port held by an uninstrumented realm (a worker); its id is made up. */
+  observed: boolean;
+  logical: Logical;
+  /** Position in the root's custody. */
+  index: number;
+  firstT: number;
+  firstSeq: number;
+  via: CustodyVia;
+  inferred?: boolean;
+  confirmed?: boolean;
+  ambiguousJoin?: boolean;
+  startedT?: number;
+  closedT?: number;
+  lastActiveT: number;
+  /** Carried away by a recorded send (or discarded by a doomed one). */
+  leftT?: number;
+  successor?: LocalPort;
+  /** What showed its join to the previous holder (PortJoin.evidence). */
+  joinedBy?: PortJoin['evidence'];
+}
+
+export interface Logical {
+  id: PortId;
+  parent?: Logical;
+  channel?: ChannelId;
+  partner?: Logical;
+  custody: LocalPort[];
+  /** Deliverable sends from this port, in custody then sequence order. */
+  out: SendRec[];
+  /** Receipts on this port, in custody then sequence order. */
+  in: RecvRec[];
+  /** How many of `in` are paired with the partner's `out` (positional FIFO). */
+  matched: number;
+  /** A gap or fault may have hidden a send or receipt: every later pair is unconfirmed. */
+  unsynced: boolean;
+  /** Receipts still to come on this port whose sends were cut before this correlator's start, and
+   *  sends still to come to it whose receipts were (pairsCut): they pair with nothing. */
+  skipReceipts: number;
+  skipSends: number;
+  lost?: { at: number; reason: 'doomed' | 'discarded' };
+  order: number;
+}
+
+export interface SendRec {
+  kind: 'send';
+  ev: MessageSent;
+  realm: Realm;
+  index: number;
+  local?: LocalPort;
+  /** Transferred local ports (MessagePort items, in order). */
+  ports: LocalPort[];
+  match?: RecvRec;
+  ambiguity?: string[];
+  receipts?: RecvRec[];
+  /** The message built from it while nothing could change it, and the epoch it was built at. Fields,
+   *  not a WeakMap: a WeakMap of 100,000 entries is an ephemeron table that every major garbage
+   *  collection iterates (measured: the panel's longest pauses while scrolling a large capture). */
+  settled?: MessageModel;
+  settledEpoch?: number;
+  /** Its receipt is in the part of the log cut before this correlator's start (partnersCut). */
+  receiptCut?: boolean;
+}
+
+export interface RecvRec {
+  kind: 'recv';
+  ev: MessageReceived | MessageFailedToDeserialize;
+  realm: Realm;
+  index: number;
+  local?: LocalPort;
+  arrived: LocalPort[];
+  match?: SendRec;
+  inference?: { candidates: PortId[] };
+  settled?: MessageModel;
+  settledEpoch?: number;
+  /** Its send is in the part of the log cut before this correlator's start (partnersCut). */
+  sendCut?: boolean;
+}
+
+/** Sends and receipts in arrival order (tagged, not wrapped: one object per event, not two). */
+export type Item = SendRec | RecvRec;
+
+/** Shared by every send and receipt that moves no port (most of them): an array each is 200,000
+ *  arrays for the collector to walk in a large capture. Never pushed to: a port list is replaced. */
+export const NO_PORTS: LocalPort[] = [];
+/** The transfer list of every message that transferred nothing (the model's readers never mutate it). */
+export const NO_TRANSFERS: TransferModel[] = [];
+
+/** Everything the correlator knows; its modules read and change it. */
+export interface State {
+  realms: Map<RealmId, Realm>;
+  locals: Map<PortId, LocalPort>;
+  logicals: Logical[];
+  channels: ChannelModel[];
+  /** Sends and receipts in arrival order. */
+  items: Item[];
+  /** Receipts that brought ports with no recorded send (window, worker): joined by inference. */
+  inferable: RecvRec[];
+  broadcast: BroadcastMatcher;
+  /** ServiceWorker objects (`realm:sN`, ids unique over the session) → the service worker's realm. */
+  serviceWorkers: Map<string, RealmId>;
+  /**
+   * Bumped by every change that can alter a message already built: a port join, pairs undone, a realm
+   * appearing or changing its frame, a gap, a realm gone. A settled message (delivered on a port, or
+   * failed at its send) built at the same epoch is taken from `settled` instead of being built again,
+   * so a redraw during a flood costs little more than the new messages.
+   */
+  epoch: number;
+  duplicates: number;
+}
+
+/** The realm a Worker or ServiceWorker object (`worker` of a send or receipt) stands for: a service
+ *  worker's is shared by every object naming its script (serviceWorkerFound); a worker's is its own. */
+export function workerRealmId(st: State, worker: string): RealmId {
+  return st.serviceWorkers.get(worker) ?? worker;
+}
