@@ -4,6 +4,7 @@
  * the original's native source for every wrapper (itself included).
  */
 import { apply, construct, defineProperty, getOwnPropertyDescriptor, NativeProxy, NativeWeakMap, weakMapGet, weakMapSet } from './natives';
+import { restack } from './stack';
 
 type Fn = (...args: never[]) => unknown;
 const originals = new NativeWeakMap<object, Fn>();
@@ -15,12 +16,18 @@ export function disguise<T extends Fn>(original: T, handler: ProxyHandler<T>): T
 }
 
 const nativeToString = Function.prototype.toString;
-const toStringWrapper = disguise(nativeToString, {
+const toStringHandler: ProxyHandler<Fn> = {
   apply(target, thisArg, args) {
     const original = apply(weakMapGet, originals, [thisArg]) as Fn | undefined;
-    return apply(target, original ?? thisArg, args);
+    try {
+      return apply(target, original ?? thisArg, args);
+    } catch (err) {
+      restack(err, toStringHandler.apply); // `requires that 'this' be a Function`, without our frame
+      throw err;
+    }
   },
-});
+};
+const toStringWrapper = disguise(nativeToString, toStringHandler);
 
 export function installToStringDisguise(): void {
   const d = getOwnPropertyDescriptor(Function.prototype, 'toString');
@@ -52,9 +59,15 @@ export function replaceConstructor(
   const d = getOwnPropertyDescriptor(global, key);
   const original = d?.value as (Fn & { prototype: object }) | undefined;
   if (!d || typeof original !== 'function') return false;
-  const wrapper = disguise(original, {
+  const handler: ProxyHandler<Fn & { prototype: object }> = {
     construct(target, args, newTarget) {
-      const instance = construct(target, args, newTarget) as object;
+      let instance: object;
+      try {
+        instance = construct(target, args, newTarget) as object;
+      } catch (err) {
+        restack(err, handler.construct); // `Failed to construct 'Worker'…`, without our frame
+        throw err;
+      }
       try {
         onConstructed(instance, args);
       } catch (err) {
@@ -62,7 +75,8 @@ export function replaceConstructor(
       }
       return instance;
     },
-  });
+  };
+  const wrapper = disguise(original, handler);
   const proto = original.prototype;
   const c = getOwnPropertyDescriptor(proto, 'constructor');
   if (c) defineProperty(proto, 'constructor', { ...c, value: wrapper });

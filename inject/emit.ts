@@ -52,6 +52,9 @@ export class Emitter {
   private seq = 0;
   private timer = false;
   private bound = false;
+  /** The document is leaving (pagehide, freeze): no timer may fire again, so every event goes out
+   *  at once (the page's own pagehide/unload handlers may still post after the recorder's). */
+  private immediate = false;
 
   constructor(readonly realm: RealmId, private readonly doc: Document) {
     this.node = apply(createElement, doc, ['entangle-relay']) as Element;
@@ -89,7 +92,7 @@ export class Emitter {
     (event as EntangleEvent).seq = ++this.seq;
     const q = this.queue;
     q[q.length] = event as EntangleEvent;
-    if (q.length >= FLUSH_AT) this.flush();
+    if (q.length >= FLUSH_AT || this.immediate) this.flush();
     else if (!this.timer) {
       this.timer = true;
       setTimeoutNative(() => {
@@ -109,8 +112,26 @@ export class Emitter {
     }
   }
 
+  /** From now on each event is flushed as it is recorded (`true`), or batched again (`false`: the
+   *  document came back from the back/forward cache, or resumed). Flushes what is queued. */
+  setLeaving(on: boolean): void {
+    this.immediate = on;
+    this.flush();
+  }
+
+  /**
+   * Nothing but the realm's start was ever recorded. A document leaving in that state did nothing worth
+   * reporting — typically the initial `about:blank` of a frame, replaced by the frame's first
+   * navigation — so it records no `realmGone`, and while leaving its start is not sent on its own (the
+   * relay does the same with a start it already has: extension/content.ts). Should it record
+   * something after all, its start goes out with it.
+   */
+  get idle(): boolean {
+    return this.seq === 1;
+  }
+
   flush(): void {
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || (this.immediate && this.idle)) return;
     const events = this.queue;
     const batch: Batch = { v: PROTOCOL_VERSION, realm: this.realm, events };
     this.queue = [];

@@ -15,19 +15,27 @@ import {
   eventGetters,
   getOwnPropertyDescriptor,
   getPrototypeOf,
+  errorIsError,
   getter,
   isArray,
   NativeError,
+  NativeMap,
+  mapSet,
   NativeURL,
   NativeWeakMap,
   constructorNames,
   read,
+  stringSlice,
   weakMapGet,
   weakMapSet,
 } from './natives';
-import { previewValue, sizeOf, type PreviewResult } from './preview';
+import { instrumentBroadcastChannel } from './broadcast';
+import { cloneCulprit, serializedBeforeError } from './cloneError';
+import { bufferFacts, previewSent, previewUnserialized, previewValue, type BufferFacts, type PreviewResult } from './preview';
+import { instrumentServiceWorker } from './serviceWorker';
+import { restack } from './stack';
 
-interface PortState {
+export interface PortState {
   id: PortId;
   partner: PortState | undefined;
   started: boolean;
@@ -41,9 +49,9 @@ interface PortState {
 /** Where a send's payload is measured: `preview` here (the receiver is not instrumented), or
  *  `receiver` (an instrumented receiver previews it; the sender measures only a send that will never
  *  be received: one that threw or went nowhere). */
-type Measure = 'preview' | 'receiver';
+export type Measure = 'preview' | 'receiver';
 
-interface SendContext {
+export interface SendContext {
   route: Route;
   port?: PortState;
   message: unknown;
@@ -52,11 +60,62 @@ interface SendContext {
   /** The ports in the transfer list, which a successful send moves away. */
   transferred: PortState[];
   fields: Record<string, unknown>;
-  preview?: PreviewResult;
+  /** Set by `context` when the payload will be previewed at the sender whatever happens (the receiver
+   *  is not instrumented) and the budget allowed it; the preview itself is made after the call. */
+  preview?: true;
+  /** The browser will not serialize the payload (a send on a closed or transferred port returns
+   *  before): no walk is protected by its serializer. */
+  unserialized?: boolean;
+  /** What the transfer list's ArrayBuffers held, read before the call (which detaches them); only
+   *  when a preview may follow. */
+  buffers?: Map<object, BufferFacts>;
   stack?: string;
 }
 
 type Fn = (...args: never[]) => unknown;
+
+const stringIndexOf = String.prototype.indexOf;
+
+/** `list.includes(item)` without the page's Array.prototype. */
+function holds<T>(list: readonly T[], item: T): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
+  return false;
+}
+
+/**
+ * What the modules that instrument one more messaging source (`broadcast.ts`, `serviceWorker.ts`)
+ * share with the core: identities, listening, the send wrapper and the receipt recorder.
+ */
+export interface RecorderApi {
+  win: Window & typeof globalThis;
+  emitter: Emitter;
+  /** The realm-local state of a MessagePort object (made, and listened to, on first sight). */
+  portState(port: object): PortState;
+  /** Adds the recorder's capture listeners for `message` and `messageerror` (they start nothing). */
+  listen(target: object, handler: (e: Event) => void): void;
+  /** A data property of a plain object, read without calling a getter. */
+  dataField(obj: unknown, key: string): unknown;
+  /** The value if it is a genuine array, else undefined. */
+  asList(v: unknown): unknown[] | undefined;
+  wrapSend(
+    target: object | undefined,
+    key: string,
+    prepare: (self: unknown, args: unknown[]) => SendContext | undefined,
+    outcome: (ctx: SendContext) => SendOutcome,
+  ): void;
+  /** The context of a send, read before the call (transfer list, stack, whether to preview). */
+  context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext;
+  /** Records a `message`/`messageerror` event seen by one of the recorder's listeners. Route `worker`
+   *  (or `port`, on a port whose other end is not instrumented): ports that arrive preview at send. */
+  received(e: Event, route: Route, fields: Record<string, unknown>, port?: PortState): void;
+  /** Wraps an event handler so that a recording failure becomes a `recorderFault`, never a page error. */
+  guarded(fn: (e: Event) => void): (e: Event) => void;
+  /** A native getter of MessageEvent/Event, called on an event the recorder's own listener got. */
+  eventField(e: Event, key: 'currentTarget' | 'source' | 'type'): unknown;
+  /** The name of the nearest constructor on `v`'s prototype chain, read through descriptors only. */
+  kindOf(v: object): string;
+  now(): number;
+}
 
 export function instrument(win: Window & typeof globalThis, emitter: Emitter): void {
   const realm = emitter.realm;
@@ -68,7 +127,6 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   const channelPort1 = getter(win.MessageChannel?.prototype, 'port1');
   const channelPort2 = getter(win.MessageChannel?.prototype, 'port2');
-  const broadcastName = getter(win.BroadcastChannel?.prototype, 'name');
   const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
   const domExceptionName = getter(win.DOMException?.prototype, 'name');
   const domExceptionMessage = getter(win.DOMException?.prototype, 'message');
@@ -117,28 +175,40 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   /** Reads the transfer list once, before the call: its summary, and the ports it names (which
    *  the call will move away). */
-  function readTransfer(list: unknown[] | undefined): { transfer: TransferSummary[]; ports: PortState[] } {
+  function readTransfer(list: unknown[] | undefined): { transfer: TransferSummary[]; ports: PortState[]; buffers: object[] } {
     const transfer: TransferSummary[] = [];
     const ports: PortState[] = [];
-    if (!list) return { transfer, ports };
+    const buffers: object[] = [];
+    if (!list) return { transfer, ports, buffers };
     const n = dataField(list, 'length') as number;
     for (let i = 0; i < n; i++) {
-      const item = dataField(list, `${i}`);
+      const d = getOwnPropertyDescriptor(list, `${i}`);
+      // A getter the browser calls (once) when it reads the list: not called here, so not known.
+      if (d && !('value' in d)) {
+        transfer[transfer.length] = { kind: 'accessor' };
+        continue;
+      }
+      const item = d ? d.value : undefined;
       if (typeof item !== 'object' || item === null) transfer[transfer.length] = { kind: typeof item };
       else if (isPort(item)) {
         const s = portState(item);
         ports[ports.length] = s;
         transfer[transfer.length] = { kind: 'MessagePort', port: s.id };
-      } else if (getPrototypeOf(item) === arrayBufferProto) transfer[transfer.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
-      else transfer[transfer.length] = { kind: kindOf(item) };
+      } else if (getPrototypeOf(item) === arrayBufferProto) {
+        transfer[transfer.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
+        buffers[buffers.length] = item;
+      } else transfer[transfer.length] = { kind: kindOf(item) };
     }
-    return { transfer, ports };
+    return { transfer, ports, buffers };
   }
 
   function errorSummary(err: unknown): ErrorSummary {
     if (typeof err !== 'object' || err === null) return { name: typeof err, message: '' };
     const n = read(domExceptionName, err);
     if (typeof n === 'string') return { name: n, message: (read(domExceptionMessage, err) as string) ?? '' };
+    // Page code threw it (a getter during serialization, say). Read only a genuine Error, through
+    // descriptors: a thrown Proxy would run its traps.
+    if (!errorIsError || !errorIsError(err)) return { name: 'Object', message: '' };
     const field = (key: string): string => {
       for (let o: object | null = err; o; o = getPrototypeOf(o)) {
         const d = getOwnPropertyDescriptor(o, key);
@@ -153,14 +223,17 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     if (!emitter.config.captureStacks) return undefined;
     const s = new NativeError().stack;
     if (typeof s !== 'string') return undefined;
-    // Drop the recorder's own frames: everything that names an extension URL.
-    const lines = s.split('\n');
-    const kept: string[] = [];
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.indexOf('-extension://') < 0) kept[kept.length] = line;
+    // Drop the first line and the recorder's own frames: every line that names an extension URL.
+    // (Natives only: the page may have replaced String.prototype.split and friends.)
+    let kept = '';
+    let at = apply(stringIndexOf, s, ['\n']) as number;
+    while (at >= 0) {
+      const next = apply(stringIndexOf, s, ['\n', at + 1]) as number;
+      const line = apply(stringSlice, s, next < 0 ? [at + 1] : [at + 1, next]) as string;
+      if ((apply(stringIndexOf, line, ['-extension://']) as number) < 0) kept = kept === '' ? line : `${kept}\n${line}`;
+      at = next;
     }
-    return kept.join('\n');
+    return kept;
   }
 
   // ── sends ─────────────────────────────────────────────────────────────────
@@ -174,8 +247,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     outcome: (ctx: SendContext) => SendOutcome,
   ): void {
     if (!target) return;
-    replaceValue(target, key, (original) =>
-      disguise(original, {
+    replaceValue(target, key, (original) => {
+      const handler: ProxyHandler<Fn> = {
         apply(fn, self, args: unknown[]) {
           let ctx: SendContext | undefined;
           try {
@@ -188,6 +261,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           try {
             result = apply(fn, self, args);
           } catch (err) {
+            restack(err, handler.apply);
             if (ctx) {
               try {
                 sent(ctx, 'posted', errorSummary(err));
@@ -206,38 +280,83 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           }
           return result;
         },
-      }),
-    );
+      };
+      return disguise(original, handler);
+    });
   }
 
+  /**
+   * Read before the call: the transfer list (the call moves its items), the stack, and whether the
+   * sender will preview. The preview itself is made after the call (see `sent`). On the hot path (a
+   * port send to an instrumented receiver, nothing amiss) nothing more is read than the transfer list.
+   */
   function context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext {
-    const { transfer, ports: transferred } = readTransfer(transferList);
+    const unserialized = port !== undefined && (port.closed || port.gone);
+    const { transfer, ports: transferred, buffers } = readTransfer(transferList);
     const ctx: SendContext = { route, port, message, measure, transfer, transferred, fields, stack: stack() };
-    // Preview before the call: a transfer detaches the buffers it moves.
-    if (measure === 'preview' && previewAllowed(nowMs())) ctx.preview = previewValue(message, false);
+    if (unserialized) ctx.unserialized = true;
+    // A preview may follow the call: the receiver is not instrumented, or the message will not be
+    // received (to a closed partner, or doomed: known now). Then the buffers the call will detach are
+    // read now. (A send that throws is not known before the call, but it detaches nothing.)
+    const partner = port?.partner;
+    const mayPreview = measure === 'preview' || (partner !== undefined && (partner.closed || holds(transferred, partner)));
+    if (mayPreview && buffers.length > 0) {
+      const facts = new NativeMap<object, BufferFacts>();
+      for (let i = 0; i < buffers.length; i++) apply(mapSet, facts, [buffers[i], bufferFacts(buffers[i]!)]);
+      ctx.buffers = facts;
+    }
+    if (measure === 'preview' && previewAllowed(nowMs())) ctx.preview = true;
     return ctx;
   }
 
+  /**
+   * Records a send, after the call. The payload is previewed here when the receiver will not (it is
+   * not instrumented, or the message will never arrive: those get a preview whatever the budget), and
+   * only as far as the browser's serializer went: a Proxy anywhere in a payload makes it throw without
+   * calling a trap, so after a send it serialized none is reachable through data properties, and a
+   * walk reads descriptors only (docs/recording.md, "Never runs page code").
+   */
   function sent(ctx: SendContext, outcome: SendOutcome, error: ErrorSummary | undefined): void {
     if (!error) {
-      for (const p of ctx.transferred) {
+      for (let i = 0; i < ctx.transferred.length; i++) {
+        const p = ctx.transferred[i]!;
         p.gone = true;
-        if (ctx.route === 'worker' && p.partner) p.partner.previewAtSend = true;
+        // The port's other end now lives where the sent message goes: not instrumented, so its
+        // partner here previews at send (also for a port sent on to there over such a port).
+        if (ctx.measure === 'preview' && p.partner) p.partner.previewAtSend = true;
       }
     }
     const ev: Record<string, unknown> = { type: 'messageSent', t: nowMs(), route: ctx.route, ...ctx.fields, transfer: ctx.transfer, outcome };
-    if (ctx.preview) {
-      ev.size = ctx.preview.size;
-      ev.preview = ctx.preview.preview;
-      if (ctx.preview.sizeCapped) ev.sizeCapped = true;
-    } else if (error || outcome !== 'posted') {
-      const m = sizeOf(ctx.message);
-      ev.size = m.size;
-      if (m.sizeCapped) ev.sizeCapped = true;
+    let p: PreviewResult | undefined;
+    if (error) p = failedPreview(ctx, error);
+    else if (ctx.unserialized) p = previewUnserialized(ctx.message);
+    else if (ctx.preview || outcome !== 'posted') p = previewSent(ctx.message, ctx.buffers, false);
+    else if (ctx.measure === 'preview') ev.preview = SKIPPED;
+    if (p) {
+      // An opaque payload was not walked: it has no size to tell.
+      const opaque = typeof p.preview === 'object' && p.preview !== null && '$t' in p.preview && p.preview.$t === 'opaque';
+      if (!opaque) ev.size = p.size;
+      ev.preview = p.preview;
+      if (p.sizeCapped && !opaque) ev.sizeCapped = true;
     }
     if (error) ev.error = error;
     if (ctx.stack !== undefined) ev.stack = ctx.stack;
     emitter.record(ev as never);
+  }
+
+  /** The preview of a send that threw, and where the value it could not clone sits (`error.path`). */
+  function failedPreview(ctx: SendContext, error: ErrorSummary): PreviewResult {
+    if (error.name !== 'DataCloneError') return previewUnserialized(ctx.message);
+    if (serializedBeforeError(error.message)) return previewSent(ctx.message, undefined, false);
+    const culprit = cloneCulprit(error.message);
+    // No value named (a transfer-list error, raised before serialization): nothing vouches for it.
+    if (culprit === undefined) return previewUnserialized(ctx.message);
+    error.culprit = culprit;
+    // A Proxy: the walk could not tell it from an object, and reaching it would run its traps.
+    if (culprit === 'Proxy') return { preview: { $t: 'opaque', kind: 'Proxy' }, size: 0, sizeCapped: true };
+    const p = previewSent(ctx.message, undefined, true);
+    if (p.culprit && p.culprit.kind === culprit) error.path = p.culprit.path;
+    return p;
   }
 
   const nowMs = (): number => emitter.now();
@@ -258,7 +377,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     (ctx) => {
       const s = ctx.port!;
       if (s.closed || s.gone) return 'portClosed';
-      if (s.partner && ctx.transferred.includes(s.partner)) return 'doomed';
+      if (s.partner && holds(ctx.transferred, s.partner)) return 'doomed';
       if (s.partner && s.partner.closed) return 'partnerClosed';
       return 'posted';
     },
@@ -280,16 +399,6 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       const opt = args[1];
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
       return context('worker', args[0], list, 'preview', id ? { worker: id } : {});
-    },
-    () => 'posted',
-  );
-
-  wrapSend(
-    win.BroadcastChannel?.prototype,
-    'postMessage',
-    (self, args) => {
-      const name = read(broadcastName, self);
-      return context('broadcast', args[0], undefined, 'receiver', typeof name === 'string' ? { channelName: name } : {});
     },
     () => 'posted',
   );
@@ -316,7 +425,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   const ev = eventGetters as { [K in keyof typeof eventGetters]: NonNullable<(typeof eventGetters)[K]> };
   const get = (g: (this: unknown) => unknown, e: Event): unknown => apply(g, e, []);
 
-  function received(e: Event, route: Route, fields: Record<string, unknown>): void {
+  /** `port`: the receiving port, for a port receipt (ports arriving over a port whose other end is
+   *  not instrumented come from there too). */
+  function received(e: Event, route: Route, fields: Record<string, unknown>, port?: PortState): void {
     const origin = get(ev.origin, e) as string;
     if (get(ev.type, e) === 'messageerror') {
       emitter.record({ type: 'messageUndeserializable', t: nowMs(), route, origin, ...fields } as never);
@@ -326,7 +437,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     const ids: PortId[] = [];
     for (let i = 0; i < arrived.length; i++) {
       const s = portState(arrived[i]!);
-      if (route === 'worker') s.previewAtSend = true;
+      if (route === 'worker' || (port !== undefined && port.previewAtSend)) s.previewAtSend = true;
       ids[ids.length] = s.id;
     }
     const t = nowMs();
@@ -351,15 +462,12 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
 
   const onPortEvent = guarded((e) => {
-    received(e, 'port', { port: portState(get(ev.currentTarget, e) as object).id });
+    const s = portState(get(ev.currentTarget, e) as object);
+    received(e, 'port', { port: s.id }, s);
   });
   const onWorkerEvent = guarded((e) => {
     const id = apply(weakMapGet, workers, [get(ev.currentTarget, e) as object]) as string | undefined;
     received(e, 'worker', id ? { worker: id } : {});
-  });
-  const onBroadcastEvent = guarded((e) => {
-    const name = read(broadcastName, get(ev.currentTarget, e));
-    received(e, 'broadcast', typeof name === 'string' ? { channelName: name } : {});
   });
   const windowGet = {
     parent: getter(win, 'parent'),
@@ -407,7 +515,6 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
   });
 
-  replaceConstructor(win, 'BroadcastChannel', (err) => emitter.fault('channel', err), (channel) => listen(channel, onBroadcastEvent));
 
   // ── port lifecycle ────────────────────────────────────────────────────────
 
@@ -419,10 +526,16 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     emitter.record({ type: 'portStarted', t: nowMs(), port: s.id, implicit } as never);
   }
 
-  const afterCall = (onCall: (self: unknown) => void) => (original: Fn) =>
-    disguise(original, {
+  const afterCall = (onCall: (self: unknown) => void) => (original: Fn) => {
+    const handler: ProxyHandler<Fn> = {
       apply(fn, self, args) {
-        const result = apply(fn, self, args);
+        let result: unknown;
+        try {
+          result = apply(fn, self, args);
+        } catch (err) {
+          restack(err, handler.apply);
+          throw err;
+        }
         try {
           onCall(self);
         } catch (err) {
@@ -430,7 +543,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         }
         return result;
       },
-    });
+    };
+    return disguise(original, handler);
+  };
 
   if (messagePortProto) {
     replaceValue(messagePortProto, 'start', afterCall((self) => started(self, false)));
@@ -447,4 +562,22 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       }),
     );
   }
+
+  const api: RecorderApi = {
+    win,
+    emitter,
+    portState,
+    listen,
+    dataField,
+    asList,
+    wrapSend,
+    context,
+    received,
+    guarded,
+    eventField: (e, key) => get(ev[key], e),
+    kindOf,
+    now: nowMs,
+  };
+  instrumentBroadcastChannel(api);
+  instrumentServiceWorker(api);
 }

@@ -12,6 +12,11 @@ export const defineProperty = Reflect.defineProperty;
 export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const getPrototypeOf = Reflect.getPrototypeOf;
 export const objectKeys = Object.keys;
+export const getOwnPropertyNames = Object.getOwnPropertyNames;
+/** `Error.isError`: true for genuine Error objects only, false for a Proxy, without calling a trap
+ *  (so a thrown value can be read through descriptors only when it is one). */
+export const errorIsError = (Error as { isError?: (v: unknown) => boolean }).isError;
+export const captureStackTrace = (Error as { captureStackTrace?: (target: object, ctor?: unknown) => void }).captureStackTrace;
 export const isArray = Array.isArray;
 export const jsonStringify = JSON.stringify;
 export const jsonParse = JSON.parse;
@@ -33,7 +38,8 @@ export const mapGet = mapProto.get;
 export const mapSet = mapProto.set;
 
 export const setTimeoutNative = setTimeout;
-const performanceNow = Performance.prototype.now;
+// (Through `performance`'s own prototype: Performance.prototype in a browser, and in test environments too.)
+const performanceNow = (getPrototypeOf(performance) as Performance).now;
 const perf = performance;
 const timeOrigin = performance.timeOrigin;
 

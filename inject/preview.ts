@@ -4,12 +4,17 @@
  * Receiving side (`trusted`): `event.data` is a fresh structured-clone copy, so every own property is
  * a data property and every prototype is an intrinsic; direct reads are safe and fast.
  * Sending side: the value is the page's own object graph, which may hold getters; the walk reads
- * property descriptors and never calls a getter (an accessor is shown as such).
+ * property descriptors and never calls a getter (an accessor is shown as such). It cannot see a Proxy
+ * either (nothing in JavaScript tells one apart without calling a trap), so the sender walks only
+ * what the browser's own serializer has already visited: after a send it serialized (a Proxy there
+ * would have made it throw), or up to the value a `DataCloneError` names (`previewSent`,
+ * `stopAtUncloneable`). See docs/recording.md, "Never runs page code".
  */
 import type { Preview } from '../model/protocol';
 import {
   apply,
   getOwnPropertyDescriptor,
+  getOwnPropertyNames,
   getPrototypeOf,
   getter,
   isArray,
@@ -94,6 +99,7 @@ const get = {
   mapSize: getter(Map.prototype, 'size'),
   setSize: getter(Set.prototype, 'size'),
   abByteLength: getter(ArrayBuffer.prototype, 'byteLength'),
+  abDetached: getter(ArrayBuffer.prototype, 'detached'),
   taLength: getter(typedArrayProto, 'length'),
   taByteLength: getter(typedArrayProto, 'byteLength'),
   taByteOffset: getter(typedArrayProto, 'byteOffset'),
@@ -114,6 +120,13 @@ const bigintToString = BigInt.prototype.toString;
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
 const dateGetTime = Date.prototype.getTime;
+const elementSizes = new NativeMap<string, number>();
+for (const [name, n] of [
+  ['Int8Array', 1], ['Uint8Array', 1], ['Uint8ClampedArray', 1], ['Int16Array', 2], ['Uint16Array', 2], ['Float16Array', 2],
+  ['Int32Array', 4], ['Uint32Array', 4], ['Float32Array', 4], ['Float64Array', 8], ['BigInt64Array', 8], ['BigUint64Array', 8],
+] as const) {
+  apply(mapSet, elementSizes, [name, n]);
+}
 const valueOf: Record<string, (this: unknown) => unknown> = {
   Number: Number.prototype.valueOf,
   String: String.prototype.valueOf,
@@ -127,12 +140,26 @@ export interface PreviewResult {
   sizeCapped: boolean;
 }
 
+/** What was read of a transferred ArrayBuffer before the send detached it. */
+export interface BufferFacts {
+  byteLength: number;
+  head: string;
+}
+
 interface Walk {
   trusted: boolean;
   nodes: number;
   capped: boolean;
   size: number;
   seen: Map<object, string>;
+  /** Buffers of the transfer list, read before the call (the call detaches them). */
+  buffers?: Map<object, BufferFacts>;
+  /** A failed send: stop at the first value structured clone refuses; nothing after it is read. */
+  stopAtUncloneable: boolean;
+  /** Set once the walk stopped (at the culprit, or at a getter before it): the rest is `unreached`. */
+  stopped: boolean;
+  /** The culprit, when the walk found it before any getter. */
+  culprit?: { path: string; kind: string };
 }
 
 const HEX = '0123456789abcdef';
@@ -164,9 +191,37 @@ for (const name of [
 ]) {
   apply(mapSet, PLATFORM, [name, true]);
 }
-/** Objects structured clone refuses: DOM nodes and windows. */
+/** Objects structured clone refuses: DOM nodes and windows (by name: objects of another realm). */
 const UNCLONEABLE = new NativeMap<string, true>();
-for (const name of ['Node', 'Window', 'WindowProxy', 'Location', 'EventTarget']) apply(mapSet, UNCLONEABLE, [name, true]);
+for (const name of ['Node', 'Window', 'WindowProxy', 'Location', 'EventTarget', 'Event', 'WeakMap', 'WeakSet', 'WeakRef', 'Promise', 'FinalizationRegistry', 'Symbol']) {
+  apply(mapSet, UNCLONEABLE, [name, true]);
+}
+
+/**
+ * The prototypes of this realm's own global constructors (`HTMLDivElement`, `WeakMap`, `Promise`,
+ * `Event`…), snapshotted before any page script runs: an object that inherits from one of them and is
+ * not a clonable kind is something structured clone refuses (a host object, or an exotic built-in).
+ * A page's own classes are not among them (they did not exist yet), and are cloned as plain objects.
+ */
+const nativeProtos = new NativeMap<object, string>();
+{
+  const names = getOwnPropertyNames(globalThis);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const c = name.charCodeAt(0);
+    if (c < 65 || c > 90) continue; // constructors only (capitalised)
+    try {
+      const d = getOwnPropertyDescriptor(globalThis, name);
+      const ctor = d && 'value' in d ? d.value : undefined;
+      if (typeof ctor !== 'function') continue;
+      const pd = getOwnPropertyDescriptor(ctor as object, 'prototype');
+      const proto = pd && 'value' in pd ? pd.value : undefined;
+      if (typeof proto === 'object' && proto !== null && apply(mapGet, kinds, [proto]) === undefined) apply(mapSet, nativeProtos, [proto, name]);
+    } catch {
+      /* a getter-backed global: not a constructor */
+    }
+  }
+}
 
 /** Stands for a getter the walk refused to call. */
 const ACCESSOR = {};
@@ -181,6 +236,7 @@ function ownValue(w: Walk, obj: object, key: string): unknown {
 
 /** `parent` and `seg` name the value's place; the path string is built only for objects (cycles). */
 function walk(w: Walk, value: unknown, depth: number, parent: string, seg: string | number, emit: boolean): Preview {
+  if (w.stopped) return UNREACHED;
   w.nodes++;
   if (w.nodes > PREVIEW_LIMITS.sizeNodes) {
     w.capped = true;
@@ -210,9 +266,9 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
       w.size += 9;
       return { $t: 'bigint', v: apply(bigintToString, value, []) as string };
     case 'symbol':
-      return { $t: 'uncloneable', kind: 'Symbol' };
+      return refused(w, parent, seg, 'Symbol');
     case 'function':
-      return { $t: 'uncloneable', kind: 'Function' };
+      return refused(w, parent, seg, 'Function');
     case 'object':
       break;
   }
@@ -221,7 +277,7 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     return null;
   }
   const obj = value as object;
-  const path = typeof seg === 'number' ? `${parent}[${seg}]` : seg === '' ? parent : `${parent}.${seg}`;
+  const path = pathOf(parent, seg);
   const prior = apply(mapGet, w.seen, [obj]) as string | undefined;
   if (prior !== undefined) return { $t: 'cycle', path: prior };
   apply(mapSet, w.seen, [obj, path]);
@@ -273,16 +329,32 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'regexp':
       return { $t: 'regexp', source: read(get.reSource, obj) as string, flags: read(get.reFlags, obj) as string };
     case 'arraybuffer': {
+      const known = w.buffers ? (apply(mapGet, w.buffers, [obj]) as BufferFacts | undefined) : undefined;
+      if (known) {
+        w.size += known.byteLength;
+        return { $t: 'arraybuffer', byteLength: known.byteLength, head: emit ? known.head : '' };
+      }
+      // A detached buffer outside the transfer list: structured clone refuses it.
+      if (w.stopAtUncloneable && read(get.abDetached, obj) === true) return refused(w, parent, seg, 'ArrayBuffer');
       const byteLength = (read(get.abByteLength, obj) as number | undefined) ?? 0;
       w.size += byteLength;
       return { $t: 'arraybuffer', byteLength, head: emit ? hexHead(obj, 0, byteLength) : '' };
     }
     case 'typedarray': {
+      const name = (apply(mapGet, typedArrayNames, [proto]) as string | undefined) ?? 'TypedArray';
+      const known = w.buffers ? (apply(mapGet, w.buffers, [read(get.taBuffer, obj) as object]) as BufferFacts | undefined) : undefined;
+      if (known) {
+        // Its buffer was transferred (now detached): shown as a view of the whole buffer, as read
+        // before the call (the view's own offset and length read 0 once detached).
+        w.size += known.byteLength;
+        const per = (apply(mapGet, elementSizes, [name]) as number | undefined) ?? 1;
+        return { $t: 'typedarray', kind: name, length: (known.byteLength / per) | 0, byteLength: known.byteLength, head: emit ? known.head : '' };
+      }
       const byteLength = (read(get.taByteLength, obj) as number | undefined) ?? 0;
       w.size += byteLength;
       return {
         $t: 'typedarray',
-        kind: (apply(mapGet, typedArrayNames, [proto]) as string | undefined) ?? 'TypedArray',
+        kind: name,
         length: (read(get.taLength, obj) as number | undefined) ?? 0,
         byteLength,
         head: emit ? hexHead(read(get.taBuffer, obj), read(get.taByteOffset, obj) as number, byteLength) : '',
@@ -321,19 +393,75 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'BigInt':
       return { $t: 'boxed', kind, v: walk(w, apply(valueOf[kind]!, obj, []), depth + 1, path, '<value>', emit) };
     case undefined:
-      return isArray(obj) ? arrayPreview(w, obj as unknown[], depth, path, emit) : foreignPreview(w, obj, depth, path, emit);
+      return isArray(obj) ? arrayPreview(w, obj as unknown[], depth, path, emit) : foreignPreview(w, obj, proto, depth, parent, seg, emit);
   }
 }
 
-/** An object whose prototype is not one of this realm's intrinsics: a platform object (MessagePort,
- *  ImageBitmap, CryptoKey…), a DOM node, an object from another realm, or a class instance, which
- *  structured clone copies as a plain object (own enumerable properties, prototype dropped). */
-function foreignPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {
+const UNREACHED: Preview = { $t: 'truncated', reason: 'unreached' };
+
+/** A key that reads as `.key` (no RegExp: its methods are the page's to replace). */
+function isIdentifier(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return s.length > 0;
+}
+/** `parent.key`, `parent["odd key"]`, `parent[3]`, `parent.<key 0>` (Map keys/values, Set items). */
+function pathOf(parent: string, seg: string | number): string {
+  if (typeof seg === 'number') return `${parent}[${seg}]`;
+  if (seg === '') return parent;
+  if (seg.charCodeAt(0) === 60 /* < */ || isIdentifier(seg)) return `${parent}.${seg}`;
+  return `${parent}[${jsonQuote(seg)}]`;
+}
+function jsonQuote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    out += ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+  }
+  return `${out}"`;
+}
+
+/** A value structured clone refuses. A failed send's walk stops at the first one (the browser did). */
+function refused(w: Walk, parent: string, seg: string | number, kind: string): Preview {
+  if (w.stopAtUncloneable) {
+    w.stopped = true;
+    w.culprit = { path: pathOf(parent, seg), kind };
+  }
+  return { $t: 'uncloneable', kind };
+}
+
+/** A getter in a failed send's payload: the browser called it and cloned what it returned, which the
+ *  recorder cannot see; the culprit may lie there, so the walk stops without naming a path. */
+function accessorMet(w: Walk, key: string): Preview {
+  if (w.stopAtUncloneable) w.stopped = true;
+  return { $t: 'accessor', key };
+}
+
+/** An object whose prototype is not one of this realm's clonable intrinsics: a platform object
+ *  (MessagePort, ImageBitmap, CryptoKey…), a DOM node or another object structured clone refuses, an
+ *  object from another realm, or a class instance, which structured clone copies as a plain object
+ *  (own enumerable properties, prototype dropped). */
+function foreignPreview(w: Walk, obj: object, proto: object | null, depth: number, parent: string, seg: string | number, emit: boolean): Preview {
+  const path = pathOf(parent, seg);
   const names = constructorNames(obj);
   const nearest = names[0] ?? 'Object';
   if (apply(mapGet, PLATFORM, [nearest])) return { $t: 'platform', kind: nearest };
+  // This realm's own built-ins and host interfaces, by prototype identity (a page class may be named
+  // anything): the nearest one on the chain decides.
+  for (let p = proto; p; p = getPrototypeOf(p)) {
+    // Object.prototype, or a subclass of a clonable built-in (cloned as one, shown as an object).
+    if (apply(mapGet, kinds, [p]) !== undefined) break;
+    const native = apply(mapGet, nativeProtos, [p]) as string | undefined;
+    if (native !== undefined) {
+      if (apply(mapGet, PLATFORM, [native])) return { $t: 'platform', kind: nearest };
+      return refused(w, parent, seg, nearest);
+    }
+  }
   for (let i = 0; i < names.length; i++) {
-    if (apply(mapGet, UNCLONEABLE, [names[i]])) return { $t: 'uncloneable', kind: nearest };
+    if (apply(mapGet, UNCLONEABLE, [names[i]])) return refused(w, parent, seg, nearest);
   }
   return objectPreview(w, obj, depth, path, emit);
 }
@@ -344,10 +472,15 @@ function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: 
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     const key = keys[i] as string;
-    w.size += key.length + 2;
     const show = emit && i < PREVIEW_LIMITS.keys;
+    if (w.stopped) {
+      // Past a failed send's culprit: keys are named (the object itself was visited), values not read.
+      if (show) entries[entries.length] = [key, UNREACHED];
+      continue;
+    }
+    w.size += key.length + 2;
     const got = ownValue(w, obj, key);
-    const child: Preview = got === ACCESSOR ? { $t: 'accessor', key } : walk(w, got, depth + 1, path, key, show);
+    const child: Preview = got === ACCESSOR ? accessorMet(w, key) : walk(w, got, depth + 1, path, key, show);
     if (show) entries[entries.length] = [key, child];
     if (w.capped) break;
   }
@@ -372,8 +505,13 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
     length = (d && 'value' in d ? d.value : 0) as number;
     for (let i = 0; i < length; i++) {
       const show = emit && i < PREVIEW_LIMITS.items;
+      if (w.stopped) {
+        if (show) items[items.length] = UNREACHED;
+        else break;
+        continue;
+      }
       const got = ownValue(w, arr, `${i}`);
-      const child: Preview = got === ACCESSOR ? { $t: 'accessor', key: `${i}` } : walk(w, got, depth + 1, path, i, show);
+      const child: Preview = got === ACCESSOR ? accessorMet(w, `${i}`) : walk(w, got, depth + 1, path, i, show);
       if (show) items[items.length] = child;
       if (w.capped) break;
     }
@@ -400,9 +538,13 @@ function errorPreview(w: Walk, obj: object): Preview {
   return { $t: 'error', name: field('name'), message };
 }
 
+function newWalk(trusted: boolean): Walk {
+  return { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap(), stopAtUncloneable: false, stopped: false };
+}
+
 /** Preview and size of `value`. `trusted`: the value is a fresh structured-clone copy (receiver). */
 export function previewValue(value: unknown, trusted: boolean): PreviewResult {
-  const w: Walk = { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
+  const w = newWalk(trusted);
   try {
     return { preview: walk(w, value, 0, '$', '', true), size: w.size, sizeCapped: w.capped };
   } catch {
@@ -413,11 +555,62 @@ export function previewValue(value: unknown, trusted: boolean): PreviewResult {
 
 /** Size only (sender side, when the receiver will preview): the same walk, no preview kept. */
 export function sizeOf(value: unknown): { size: number; sizeCapped: boolean } {
-  const w: Walk = { trusted: false, nodes: 0, capped: false, size: 0, seen: new NativeMap() };
+  const w = newWalk(false);
   try {
     walk(w, value, 0, '$', '', false);
   } catch {
     w.capped = true;
   }
   return { size: w.size, sizeCapped: w.capped };
+}
+
+export interface SentPreview extends PreviewResult {
+  /** With `stopAtUncloneable`: the first value structured clone refuses, when reached before any getter. */
+  culprit?: { path: string; kind: string };
+}
+
+/**
+ * Preview of a payload at the sender, made AFTER the send (see the file comment for why). `buffers`:
+ * the transfer list's ArrayBuffers as read before the call detached them. `stopAtUncloneable`: the
+ * send threw a `DataCloneError` naming a value: walk in structured-clone order and read nothing past
+ * the first value the clone refuses (the browser stopped there; what follows was never checked).
+ */
+export function previewSent(value: unknown, buffers: Map<object, BufferFacts> | undefined, stopAtUncloneable: boolean): SentPreview {
+  const w = newWalk(false);
+  w.buffers = buffers;
+  w.stopAtUncloneable = stopAtUncloneable;
+  try {
+    const preview = walk(w, value, 0, '$', '', true);
+    const out: SentPreview = { preview, size: w.size, sizeCapped: w.capped };
+    if (w.culprit) out.culprit = { path: `payload${apply(stringSlice, w.culprit.path, [1]) as string}`, kind: w.culprit.kind };
+    return out;
+  } catch {
+    return { preview: { $t: 'unreadable' }, size: w.size, sizeCapped: true };
+  }
+}
+
+/** What a transferred ArrayBuffer holds, read before the call moves it. */
+export function bufferFacts(buffer: object): BufferFacts {
+  const byteLength = (read(get.abByteLength, buffer) as number | undefined) ?? 0;
+  return { byteLength, head: hexHead(buffer, 0, byteLength) };
+}
+
+/**
+ * A payload the browser did not serialize (a send on a closed or transferred port, or one refused
+ * before serialization: a bad transfer list, a closed BroadcastChannel…). Nothing vouches that it
+ * holds no Proxy, and no walk can tell one apart without calling a trap: primitives are shown, an
+ * object is `opaque` (by `Array.isArray`, which calls no trap).
+ */
+export function previewUnserialized(value: unknown): PreviewResult {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+    if (typeof value === 'function') return { preview: { $t: 'uncloneable', kind: 'Function' }, size: 0, sizeCapped: false };
+    let kind = 'Object';
+    try {
+      if (isArray(value)) kind = 'Array';
+    } catch {
+      kind = 'Proxy'; // a revoked Proxy: isArray throws on it, and on nothing else
+    }
+    return { preview: { $t: 'opaque', kind }, size: 0, sizeCapped: true };
+  }
+  return previewValue(value, false);
 }

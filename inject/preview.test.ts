@@ -1,0 +1,94 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { bufferFacts, previewSent, previewUnserialized } from './preview';
+
+/** A Proxy whose every trap fails the test: the walks below must never reach it. */
+function tripwire(): object {
+  const fail = () => {
+    throw new Error('a trap ran');
+  };
+  return new Proxy({}, { get: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, getPrototypeOf: fail, defineProperty: fail, isExtensible: fail });
+}
+
+const culprit = (payload: unknown) => previewSent(payload, undefined, true).culprit;
+
+describe('previewSent after a DataCloneError: where the refused value sits', () => {
+  it('finds functions and symbols at the top, in object keys and array items', () => {
+    expect(culprit(() => 1)).toEqual({ path: 'payload', kind: 'Function' });
+    expect(culprit(Symbol('s'))).toEqual({ path: 'payload', kind: 'Symbol' });
+    expect(culprit({ a: 1, handlers: [1, 2, function h() {}], after: tripwire() })).toEqual({ path: 'payload.handlers[2]', kind: 'Function' });
+    expect(culprit({ 'odd key': { s: Symbol('x') } })).toEqual({ path: 'payload["odd key"].s', kind: 'Symbol' });
+  });
+
+  it('finds them in Map keys and values and in Set items, in clone order', () => {
+    expect(culprit(new Map<unknown, unknown>([[1, 'a'], [() => 1, tripwire()]]))).toEqual({ path: 'payload.<key 1>', kind: 'Function' });
+    expect(culprit({ m: new Map<unknown, unknown>([['k', Symbol('v')]]) })).toEqual({ path: 'payload.m.<value 0>', kind: 'Symbol' });
+    expect(culprit({ s: new Set<unknown>([1, Symbol('i'), tripwire()]) })).toEqual({ path: 'payload.s.<item 1>', kind: 'Symbol' });
+  });
+
+  it('finds DOM nodes and refused built-ins by their interface', () => {
+    expect(culprit({ el: document.createElement('div') })).toEqual({ path: 'payload.el', kind: 'HTMLDivElement' });
+    expect(culprit({ deep: { list: [{ ok: 1 }, new WeakMap()] } })).toEqual({ path: 'payload.deep.list[1]', kind: 'WeakMap' });
+    expect(culprit([Promise.resolve()])).toEqual({ path: 'payload[0]', kind: 'Promise' });
+  });
+
+  it('reads nothing past the culprit', () => {
+    const p = previewSent({ f: () => 1, after: tripwire(), more: [tripwire()] }, undefined, true);
+    expect(p.preview).toEqual({
+      $t: 'object',
+      entries: [
+        ['f', { $t: 'uncloneable', kind: 'Function' }],
+        ['after', { $t: 'truncated', reason: 'unreached' }],
+        ['more', { $t: 'truncated', reason: 'unreached' }],
+      ],
+      more: 0,
+    });
+  });
+
+  it('stops at a getter without naming a path (the culprit may be in what it returned)', () => {
+    let calls = 0;
+    const payload = {
+      get g() {
+        calls++;
+        return 1;
+      },
+      f: () => 1,
+      after: tripwire(),
+    };
+    const p = previewSent(payload, undefined, true);
+    expect(p.culprit).toBeUndefined();
+    expect(calls).toBe(0);
+    expect(p.preview).toMatchObject({ entries: [['g', { $t: 'accessor', key: 'g' }], ['f', { $t: 'truncated', reason: 'unreached' }], ['after', { $t: 'truncated', reason: 'unreached' }]] });
+  });
+
+  it('keeps walking a payload that cloned (no stop, no culprit)', () => {
+    const p = previewSent({ f: 1, s: new Set([1]) }, undefined, false);
+    expect(p.culprit).toBeUndefined();
+    expect(p.preview).toEqual({ $t: 'object', entries: [['f', 1], ['s', { $t: 'set', items: [1], size: 1 }]], more: 0 });
+  });
+});
+
+describe('previews at the sender, made after the call', () => {
+  it('shows a transferred buffer as read before the call detached it', () => {
+    const buf = new Uint8Array([1, 2, 255]).buffer;
+    const facts = new Map([[buf as object, bufferFacts(buf)]]);
+    const payload = { b: buf, v: new Uint8Array(buf) };
+    structuredClone(buf, { transfer: [buf] }); // detaches it, as a send would
+    expect(buf.byteLength).toBe(0);
+    expect(previewSent(payload, facts, false).preview).toEqual({
+      $t: 'object',
+      entries: [
+        ['b', { $t: 'arraybuffer', byteLength: 3, head: '0102ff' }],
+        ['v', { $t: 'typedarray', kind: 'Uint8Array', length: 3, byteLength: 3, head: '0102ff' }],
+      ],
+      more: 0,
+    });
+  });
+
+  it('never enters an object the browser did not serialize', () => {
+    expect(previewUnserialized(tripwire()).preview).toEqual({ $t: 'opaque', kind: 'Object' });
+    expect(previewUnserialized([1]).preview).toEqual({ $t: 'opaque', kind: 'Array' });
+    expect(previewUnserialized('text').preview).toBe('text');
+    expect(previewUnserialized(() => 1).preview).toEqual({ $t: 'uncloneable', kind: 'Function' });
+  });
+});
