@@ -1,13 +1,20 @@
 /**
- * Background router: connects each tab's content relays with the panels inspecting that tab.
+ * Background router: connects each tab's content relays with the panels inspecting that tab's session.
  *
- * It keeps only the live runtime ports (rebuilt on every reconnect) and never event data, so an
- * MV3 service worker stopped mid-stream loses nothing: both ends reconnect, the panel says what it
- * has, and the relays resend the rest from their buffers.
+ * A session is the inspected tab and the popups its realms opened (`window.open`, popups of popups
+ * too): a popup tab's batches go to the panels of every tab up its opener chain, carrying `opener`.
+ *
+ * While documents live, the router keeps only the live runtime ports (rebuilt on every reconnect) and
+ * no event data, so an MV3 service worker stopped mid-stream loses nothing: both ends reconnect, the
+ * panel says what it has, and the relays resend the rest from their buffers. A document that leaves
+ * hands what no panel acknowledged to the router (`final` batches), which keeps it in
+ * `storage.session` (DepartedStore) for later panels; the popup map lives there too.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground } from '../model/relay';
-import { CONTENT_PORT, PANEL_PORT } from '../model/relay';
+import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground, RoutedBatchText } from '../model/relay';
+import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
+import { DepartedStore, type SessionArea } from './departed';
+import { PopupTabs } from './popups';
 
 interface Relay {
   port: Runtime.Port;
@@ -17,17 +24,60 @@ interface Relay {
   parentFrameId: number | undefined;
   url: string | undefined;
   realm: string | null;
+  /** Highest seq forwarded to panels: a departing relay's resend of what was streamed is only kept. */
+  forwardedSeq: number;
   /** Batches wait for the frame lookup (and so stay in order) before they are forwarded. */
   forwarded: Promise<void>;
+  /** A popup's relay streams always (see popupHeld): what no panel acknowledged yet, oldest first. */
+  held: RoutedBatchText[];
+  heldEvents: number;
+  /** The relay said it runs in a popup (known before webNavigation may have told us). */
+  popup: boolean;
 }
+
+const POPUPS_KEY = 'popups';
 
 const relays = new Map<number, Set<Relay>>();
 const panels = new Map<number, Set<Runtime.Port>>();
+const session = browser.storage.session as unknown as SessionArea;
+const departed = new DepartedStore(session);
+let popups = new PopupTabs();
+/**
+ * Batches of popups that closed before webNavigation told which tab opened them (it can tell after
+ * the popup is gone): kept in memory until it does, for the few most recent such tabs.
+ */
+const orphans = new Map<number, RoutedBatchText[]>();
+const MAX_ORPHAN_TABS = 20;
+
+/** Everything that reads stored state waits for it: the worker may just have been restarted. */
+const ready: Promise<void> = Promise.all([
+  departed.load(),
+  session
+    .get(null)
+    .then((all) => {
+      popups = new PopupTabs(all[POPUPS_KEY]);
+    })
+    .catch(() => undefined),
+]).then(() => undefined);
+
+function savePopups(): void {
+  session.set({ [POPUPS_KEY]: popups.toRecord() }).catch((err: unknown) => console.warn('[Entangle] could not keep the popup tabs in storage.session', err));
+}
 
 function members<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   return set;
+}
+
+/** The panels that show the tab's realms: its own and those of every tab up its opener chain. */
+function panelsOf(tabId: number): Runtime.Port[] {
+  return popups.audience(tabId).flatMap((t) => [...(panels.get(t) ?? [])]);
+}
+
+/** The relays of every tab a panel of `tabId` shows. */
+function relaysOfSession(tabId: number): Relay[] {
+  return [...popups.session(tabId)].flatMap((t) => [...(relays.get(t) ?? [])]);
 }
 
 function toContent(relay: Relay, message: BackgroundToContent): void {
@@ -38,27 +88,72 @@ function toContent(relay: Relay, message: BackgroundToContent): void {
   }
 }
 
-function toPanels(tabId: number, message: BackgroundToPanel): void {
-  for (const panel of panels.get(tabId) ?? []) {
-    try {
-      panel.postMessage(message);
-    } catch {
-      // A panel that went away mid-way: its onDisconnect removes it; the others still get the batch.
-    }
+function toPanel(panel: Runtime.Port, message: BackgroundToPanel): void {
+  try {
+    panel.postMessage(message);
+  } catch {
+    // A panel that went away mid-way: its onDisconnect removes it; the others still get the batch.
   }
 }
 
-/** Forwards a relay's batch text to the tab's panels, which parse and validate it (the router stays
- *  light: it shares the extension's process with the panel). A batch claiming another realm than its
- *  relay's is not forwarded: the panel gets its seq range as a gap with reason `batchRejected`. */
-function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): BackgroundToPanel {
+/** Forwards a relay's batch text to the session's panels, which parse and validate it (the router
+ *  stays light: it shares the extension's process with the panel). A batch claiming another realm
+ *  than its relay's is not forwarded: the panel gets its seq range as a gap with reason `batchRejected`. */
+function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): RoutedBatchText {
   const { realm, first, last } = message;
-  const base = { tabId: relay.tabId, frameId: relay.frameId, url: relay.url, ...(relay.parentFrameId !== undefined ? { parentFrameId: relay.parentFrameId } : {}) };
+  const opener = popups.get(relay.tabId)?.opener;
+  const base = {
+    tabId: relay.tabId,
+    frameId: relay.frameId,
+    url: relay.url,
+    ...(relay.parentFrameId !== undefined ? { parentFrameId: relay.parentFrameId } : {}),
+    ...(opener ? { opener } : {}),
+  };
   if (realm !== relay.realm) {
     console.warn(`[Entangle] rejected a batch of realm ${realm} from the relay of realm ${relay.realm}`);
-    return { kind: 'batch', routed: { ...base, realm: relay.realm ?? realm, first, last, json: '', dropped: { from: first, to: last, reason: 'batchRejected' } } };
+    return { ...base, realm: relay.realm ?? realm, first, last, json: '', dropped: { from: first, to: last, reason: 'batchRejected' } };
   }
-  return { kind: 'batch', routed: { ...base, realm, first, last, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) } };
+  return { ...base, realm, first, last, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) };
+}
+
+/**
+ * A popup's batches are streamed to the router as they come and held here until a panel acknowledges
+ * them or the relay disconnects (then they go to the departed store). Why not wait for `pagehide` as
+ * for other documents: a closing tab's last messages never reach the router (Chrome drops what a
+ * closing tab's frames post on extension ports during its unload; seen in Chromium 156), and a popup
+ * usually closes right after posting. Memory only, bounded like the departed store; a worker stopped
+ * while the popup lives gets them again from the relay's buffer when it reconnects.
+ */
+function popupHeld(relay: Relay, routed: RoutedBatchText): void {
+  relay.held.push(routed);
+  relay.heldEvents += routed.last - routed.first + 1;
+  while (relay.heldEvents > DEPARTED_EVENTS && relay.held.length > 1) {
+    const oldest = relay.held.shift()!;
+    relay.heldEvents -= oldest.last - oldest.first + 1;
+    const next = relay.held[0]!;
+    next.dropped = { from: Math.min(oldest.dropped?.from ?? oldest.first, oldest.first), to: next.first - 1, reason: 'relayBufferFull' };
+  }
+}
+
+function popupAcknowledged(relay: Relay, seq: number): void {
+  while (relay.held.length > 0 && relay.held[0]!.last <= seq) {
+    const b = relay.held.shift()!;
+    relay.heldEvents -= b.last - b.first + 1;
+  }
+}
+
+function batchArrived(relay: Relay, message: Extract<ContentToBackground, { kind: 'batch' }>): void {
+  const routed = routedBatch(relay, message);
+  const fresh = routed.last > relay.forwardedSeq;
+  if (message.final) {
+    // A departing document's relay resends what no panel acknowledged, part of which it may have
+    // streamed already: keep all of it, forward only what the panels have not been sent.
+    departed.add(popups.root(relay.tabId), routed);
+    popupAcknowledged(relay, routed.last);
+    if (!fresh) return;
+  } else if (fresh && (relay.popup || popups.get(relay.tabId))) popupHeld(relay, routed);
+  relay.forwardedSeq = Math.max(relay.forwardedSeq, routed.last);
+  for (const panel of panelsOf(relay.tabId)) toPanel(panel, { kind: 'batch', routed });
 }
 
 function relayConnected(port: Runtime.Port): void {
@@ -72,55 +167,96 @@ function relayConnected(port: Runtime.Port): void {
       if (frame) relay.parentFrameId = frame.parentFrameId;
     })
     .catch(() => undefined);
-  const relay: Relay = { port, tabId, frameId, parentFrameId: undefined, url: port.sender?.url, realm: null, forwarded: lookup };
+  const relay: Relay = {
+    port,
+    tabId,
+    frameId,
+    parentFrameId: undefined,
+    url: port.sender?.url,
+    realm: null,
+    forwardedSeq: 0,
+    forwarded: Promise.all([lookup, ready]).then(() => undefined),
+    held: [],
+    heldEvents: 0,
+    popup: false,
+  };
   members(relays, tabId).add(relay);
   port.onMessage.addListener((raw) => {
     const message = raw as ContentToBackground;
     switch (message.kind) {
       case 'hello':
         relay.realm = message.realm;
-        if (panels.get(tabId)?.size) toContent(relay, { kind: 'panelAttached', have: null });
+        relay.popup = message.popup === true;
+        void ready.then(() => {
+          if (panelsOf(tabId).length > 0 || popups.get(tabId)) toContent(relay, { kind: 'panelAttached', have: null });
+        });
         return;
       case 'batch':
-        relay.forwarded = relay.forwarded.then(() => toPanels(tabId, routedBatch(relay, message)));
+        relay.forwarded = relay.forwarded.then(() => batchArrived(relay, message));
         return;
     }
   });
   port.onDisconnect.addListener(() => {
     relays.get(tabId)?.delete(relay);
-    if (relay.realm) toPanels(tabId, { kind: 'frameGone', realm: relay.realm, frameId: relay.frameId });
+    if (relays.get(tabId)?.size === 0) relays.delete(tabId);
+    // After the batches still waiting for the frame lookup, so the panel hears of the end last.
+    void relay.forwarded.then(() => {
+      // A popup's relay: what no panel acknowledged is kept for later panels, as a departure would.
+      const opener = popups.get(tabId)?.opener;
+      if (opener) for (const routed of relay.held) departed.add(popups.root(tabId), { ...routed, opener });
+      else if (relay.held.length > 0) {
+        orphans.set(tabId, [...(orphans.get(tabId) ?? []), ...relay.held]);
+        if (orphans.size > MAX_ORPHAN_TABS) orphans.delete(orphans.keys().next().value!);
+      }
+      relay.held = [];
+      if (!relay.realm) return;
+      for (const panel of panelsOf(tabId)) toPanel(panel, { kind: 'frameGone', realm: relay.realm, frameId: relay.frameId });
+    });
   });
 }
 
 function panelConnected(port: Runtime.Port): void {
   let tabId: number | null = null;
+  let gone = false;
   port.onMessage.addListener((raw) => {
     const message = raw as PanelToBackground;
     switch (message.kind) {
       case 'subscribe':
-        tabId = message.tabId;
-        members(panels, tabId).add(port);
-        for (const relay of relays.get(tabId) ?? []) {
-          toContent(relay, { kind: 'panelAttached', have: relay.realm ? (message.have[relay.realm] ?? 0) : 0 });
-        }
+        void ready.then(() => {
+          if (gone) return;
+          tabId = message.tabId;
+          subscribed(port, message.tabId, message.have);
+        });
         return;
-      case 'ack':
+      case 'ack': {
         if (tabId === null) return;
-        for (const relay of relays.get(tabId) ?? []) {
-          if (relay.realm === message.realm) toContent(relay, { kind: 'ack', seq: message.seq });
+        for (const relay of relaysOfSession(tabId)) {
+          if (relay.realm !== message.realm) continue;
+          toContent(relay, { kind: 'ack', seq: message.seq });
+          popupAcknowledged(relay, message.seq);
         }
         return;
+      }
     }
   });
   port.onDisconnect.addListener(() => {
+    gone = true;
     if (tabId === null) return;
     const set = panels.get(tabId);
     set?.delete(port);
     if (set && set.size === 0) {
       panels.delete(tabId);
-      for (const relay of relays.get(tabId) ?? []) toContent(relay, { kind: 'panelDetached' });
+      for (const relay of relaysOfSession(tabId)) if (panelsOf(relay.tabId).length === 0 && !popups.get(relay.tabId)) toContent(relay, { kind: 'panelDetached' });
     }
   });
+}
+
+/** A panel of `tabId` listens: first what departed documents of its session left, then the live relays' buffers. */
+function subscribed(port: Runtime.Port, tabId: number, have: Record<string, number>): void {
+  members(panels, tabId).add(port);
+  const has = (realm: string | null): number => (realm !== null && Object.hasOwn(have, realm) ? have[realm]! : 0);
+  for (const routed of departed.batchesFor(popups.root(tabId), popups.session(tabId), have)) toPanel(port, { kind: 'batch', routed });
+  for (const relay of relaysOfSession(tabId)) toContent(relay, { kind: 'panelAttached', have: has(relay.realm) });
 }
 
 browser.runtime.onConnect.addListener((port) => {
@@ -128,11 +264,46 @@ browser.runtime.onConnect.addListener((port) => {
   else if (port.name === PANEL_PORT) panelConnected(port);
 });
 
+// A realm opened a popup: the new tab joins the opener's session (before its documents load, usually).
+browser.webNavigation.onCreatedNavigationTarget.addListener(({ sourceTabId, sourceFrameId, tabId }) => {
+  void ready.then(() => {
+    if (!popups.learned(tabId, sourceTabId, sourceFrameId)) return;
+    savePopups();
+    const { opener } = popups.get(tabId)!;
+    for (const orphan of orphans.get(tabId) ?? []) {
+      const routed = { ...orphan, opener };
+      departed.add(popups.root(tabId), routed);
+      for (const panel of panelsOf(tabId)) toPanel(panel, { kind: 'batch', routed });
+    }
+    orphans.delete(tabId);
+    // Its relays may have said hello (and streamed, from the top window) before this was known: the
+    // session's panels get what is held, and every relay of the popup streams from now on.
+    for (const relay of relays.get(tabId) ?? []) {
+      relay.held = relay.held.map((routed) => ({ ...routed, opener }));
+      const panelsNow = panelsOf(tabId);
+      for (const routed of relay.held) for (const panel of panelsNow) toPanel(panel, { kind: 'batch', routed });
+      toContent(relay, { kind: 'panelAttached', have: null });
+    }
+  });
+});
+
+// A closed tab's departed documents can be asked for by nobody any more (a closed popup's belong to its root).
+browser.tabs.onRemoved.addListener((tabId) => {
+  void ready.then(() => {
+    departed.forget(tabId);
+    if (popups.removed(tabId)) savePopups();
+  });
+});
+
 /** Extension pages (the panel opened as a tab, the CLI, tests) ask which tabs have recorders. */
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ExtensionRequest;
   // Only the extension's own pages may ask: content scripts (and so pages) get no answer.
   if (!sender.url?.startsWith(browser.runtime.getURL('')) || message?.kind !== 'inspectableTabs') return undefined;
-  const tabs: InspectableTab[] = [...relays].map(([tabId, set]) => ({ tabId, urls: [...new Set([...set].map((r) => r.url ?? ''))] }));
-  return Promise.resolve(tabs);
+  return ready.then(() =>
+    [...relays].map(([tabId, set]): InspectableTab => {
+      const popup = popups.get(tabId);
+      return { tabId, urls: [...new Set([...set].map((r) => r.url ?? ''))], ...(popup ? { popupOf: popup.root } : {}) };
+    }),
+  );
 });

@@ -4,10 +4,18 @@
  * background while a panel listens. It runs on the page's own thread, so it never parses a batch:
  * the background validates them on its own thread. The buffer is the only copy until a panel
  * acknowledges it, so a stopped service worker or a panel opened late loses nothing within the bound.
+ *
+ * The buffer dies with the document, so when the document leaves (`pagehide`: navigated, its frame
+ * removed, its popup closed; also `freeze`, after which it may be discarded unseen) the relay hands
+ * every batch no panel acknowledged to the background at once (`final`), connecting if it never did,
+ * and so does it with any batch that arrives after that: the recorder's own last flush may come
+ * before or after this listener runs (the two worlds' `pagehide` listeners run in the order they
+ * were added, and both scripts start at document_start in an order the browser does not promise).
+ * While the document lives nothing of this happens: the live path only buffers and streams.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundToContent, ContentToBackground } from '../model/relay';
-import { CONTENT_PORT, MAX_BATCH_CHARS } from '../model/relay';
+import { CONTENT_PORT, DEPARTED_CHARS, DEPARTED_EVENTS, MAX_BATCH_CHARS } from '../model/relay';
 import { BATCH, BOUND, CONFIG, decodeEnvelope, HELLO, READY } from '../model/bridge';
 import { BatchBuffer, type RawBatch } from './buffer';
 import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
@@ -24,6 +32,17 @@ let ackedSeq = 0;
 let expectedSeq = 1;
 let reconnectDelay = 50;
 let contextAlive = true;
+/** A leaving document's start was held back (see `depart`). */
+let idleStart = false;
+/** The document is leaving (between `pagehide`/`freeze` and a `pageshow`/`resume` that may never come). */
+let leaving = false;
+/**
+ * The top window of a tab another window opened (`window.open`): a popup, which usually closes right
+ * after posting. What a closing tab posts on an extension port during its unload never reaches the
+ * background (Chrome drops it), so a popup's relay hands every batch over as it comes, panel or not;
+ * the background holds them for the session's panels.
+ */
+const inPopup = window === window.top && window.opener !== null;
 
 function onHello(e: Event): void {
   if (node) return;
@@ -52,17 +71,65 @@ function onBatch(e: Event): void {
   else if (envelope.realm !== realm) return; // one document, one realm: anything else is not ours
   if (envelope.first < expectedSeq) return; // a repeat: the recorder numbers every event once
   expectedSeq = envelope.last + 1;
-  buffer.append({ first: envelope.first, last: envelope.last, json: envelope.json });
+  const raw: RawBatch = { first: envelope.first, last: envelope.last, json: envelope.json };
+  buffer.append(raw);
   if (!port) connect();
-  else if (streaming) sendFrom(sentSeq + 1);
+  if (leaving && idleStart) {
+    idleStart = false;
+    for (const b of buffer.batchesFrom(1)) send(b, undefined, true);
+  } else if (leaving) send(raw, undefined, true);
+  else if (streaming || inPopup) sendFrom(sentSeq + 1);
 }
 
-function send(batch: RawBatch, dropped?: { from: number; to: number }): void {
+function send(batch: RawBatch, dropped?: { from: number; to: number }, final = false): void {
   if (!port || realm === null) return;
   const message: ContentToBackground = { kind: 'batch', realm, first: batch.first, last: batch.last, json: batch.json };
   if (dropped) message.dropped = { ...dropped, reason: 'relayBufferFull' };
-  port.postMessage(message);
-  sentSeq = batch.last;
+  if (final) message.final = true;
+  try {
+    port.postMessage(message);
+  } catch {
+    return; // the port closed under us: onDisconnect reconnects and a panel asks again
+  }
+  sentSeq = Math.max(sentSeq, batch.last);
+}
+
+/**
+ * The document is leaving: hands every batch no panel acknowledged to the background, which keeps
+ * them for later panels. At most what the background keeps per tab (DEPARTED_*): the newest batches,
+ * the older ones reported as dropped, so as little as needed crosses while the page unloads.
+ */
+function depart(): void {
+  leaving = true;
+  if (realm === null) return; // no batch yet: nothing to hand over (a later one goes at once)
+  // Only the realm's start (seq 1 is always `realmStarted`) arrived, and no panel has it: a document
+  // that did nothing — typically the initial about:blank of a frame being navigated — is not handed
+  // over (the recorder records no `realmGone` for it either). If it records more while leaving, its
+  // start goes out with that.
+  if (expectedSeq === 2 && sentSeq === 0) {
+    idleStart = true;
+    return;
+  }
+  if (!port) connect();
+  const batches = buffer.batchesFrom(ackedSeq + 1);
+  let start = batches.length;
+  for (let events = 0, chars = 0; start > 0; start--) {
+    const b = batches[start - 1]!;
+    events += b.last - b.first + 1;
+    chars += b.json.length;
+    if ((events > DEPARTED_EVENTS || chars > DEPARTED_CHARS) && start < batches.length) break; // the newest goes anyway
+  }
+  const kept = batches.slice(start);
+  if (kept.length === 0) return;
+  const from = ackedSeq + 1;
+  const bufferDropped = buffer.droppedBefore(from);
+  const dropped = start > 0 ? { from, to: kept[0]!.first - 1 } : bufferDropped;
+  kept.forEach((b, i) => send(b, i === 0 && dropped && dropped.to >= dropped.from ? dropped : undefined, true));
+}
+
+function stay(): void {
+  leaving = false;
+  idleStart = false;
 }
 
 /** Sends every buffered batch holding a seq ≥ from, noting a range the bound already dropped. */
@@ -104,10 +171,16 @@ function connect(): void {
     setTimeout(connect, reconnectDelay);
     reconnectDelay = Math.min(reconnectDelay * 2, 2_000);
   });
-  port.postMessage({ kind: 'hello', realm } satisfies ContentToBackground);
+  port.postMessage({ kind: 'hello', realm, ...(inPopup ? { popup: true as const } : {}) } satisfies ContentToBackground);
   reconnectDelay = 50;
 }
 
 document.addEventListener(HELLO, onHello, true);
+window.addEventListener('pagehide', depart, true);
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) stay();
+}, true);
+document.addEventListener('freeze', depart, true);
+document.addEventListener('resume', stay, true);
 document.dispatchEvent(new CustomEvent(READY));
 onSettingsChanged(sendConfig);

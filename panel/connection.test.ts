@@ -137,4 +137,26 @@ describe('panel connection', () => {
     expect(ports).toHaveLength(1);
     expect(conn.status.getState().state).toBe('stopped');
   });
+
+  it('takes a popup’s batches (another tab, with opener) and a departed-store gap without events', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const store = createLogStore();
+    const conn = connectPanel({ store, tabId: 5, connect });
+    const popup = batch('P', [1, 2], 9);
+    if (popup.kind === 'batch') popup.routed.opener = { tabId: 5, frameId: 0 };
+    last().deliver(popup);
+    expect(store.getState().realms.get('P')?.highestSeq).toBe(2);
+    last().deliver({ kind: 'batch', routed: { tabId: 5, frameId: 1, realm: 'G', first: 1, last: 4, json: '', dropped: { from: 1, to: 4, reason: 'relayBufferFull' } } });
+    expect(store.getState().gaps).toEqual([{ realm: 'G', from: 1, to: 4, reason: 'relayBufferFull' }]);
+    expect(last().sent.slice(1)).toEqual([
+      { kind: 'ack', realm: 'P', seq: 2 },
+      { kind: 'ack', realm: 'G', seq: 4 },
+    ]);
+    // An empty batch with any other reason is one the background rejected.
+    last().deliver({ kind: 'batch', routed: { tabId: 5, frameId: 1, realm: 'R', first: 1, last: 2, json: '' } });
+    expect(store.getState().gaps.at(-1)).toEqual({ realm: 'R', from: 1, to: 2, reason: 'batchRejected' });
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+    conn.stop();
+  });
 });

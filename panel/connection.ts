@@ -8,9 +8,9 @@
  */
 import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { assertNever } from '../model/protocol';
+import { assertNever, PROTOCOL_VERSION, type RoutedBatch } from '../model/protocol';
 import { batchFromText } from '../model/validate';
-import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground } from '../model/relay';
+import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground, type RoutedBatchText } from '../model/relay';
 import type { LogStore } from './store';
 
 /** The part of a runtime.Port this module uses (a fake one is enough in tests). */
@@ -54,6 +54,15 @@ function isMessage(value: unknown): value is BackgroundToPanel {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
 }
 
+/** A batch that only carries the range the background's store of departed documents had to drop
+ *  (no events, `relayBufferFull`): the store records it as a gap; anything else with an empty `json`
+ *  is a batch the background rejected, which batchFromText turns into a `batchRejected` gap. */
+function gapOnly(text: RoutedBatchText): { routed: RoutedBatch; error: null } | null {
+  const { json, realm, first: _first, last: _last, dropped, ...where } = text;
+  if (json !== '' || dropped?.reason !== 'relayBufferFull') return null;
+  return { routed: { ...where, batch: { v: PROTOCOL_VERSION, realm, events: [] }, dropped }, error: null };
+}
+
 export function connectPanel(options: ConnectionOptions): PanelConnection {
   const { store, tabId, connect = defaultConnect, initialDelayMs = 100, maxDelayMs = 1000 } = options;
   const status = createStore<ConnectionStatus>()(() => ({ state: 'connecting', connects: 0, lastError: null }));
@@ -73,8 +82,9 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
   const handle = (p: PortLike, message: BackgroundToPanel): void => {
     switch (message.kind) {
       case 'batch': {
-        if (message.routed.tabId !== tabId) return;
-        const { routed, error } = batchFromText(message.routed);
+        // A popup's batches come from its own tab, with `opener` set: they belong to this session.
+        if (message.routed.tabId !== tabId && message.routed.opener === undefined) return;
+        const { routed, error } = gapOnly(message.routed) ?? batchFromText(message.routed);
         if (error !== null) console.warn(`Entangle: rejected a batch of realm ${routed.batch.realm}: ${error}`);
         store.getState().batchReceived(routed);
         const realm = routed.batch.realm;

@@ -288,6 +288,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           const record: LogRecord = { realm, tabId, frameId, event };
           if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
           if (routed.url !== undefined) record.url = routed.url;
+          if (routed.opener !== undefined) record.opener = routed.opener;
           if (event.type === 'realmStarted') {
             info.kind = event.kind;
             info.url = event.url;
@@ -473,9 +474,10 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
   });
 }
 
-/** When this batch starts a new top-level document (a top realm's `realmStarted` not seen before), its time. */
+/** When this batch starts a new top-level document of the inspected tab (a top realm's `realmStarted`
+ *  not seen before), its time. A popup's top window (another tab, `opener` set) is not a navigation. */
 function newTopDocumentAt(realms: ReadonlyMap<RealmId, RealmInfo>, routed: RoutedBatch): number | null {
-  if (routed.frameId !== 0 || realms.get(routed.batch.realm)?.started) return null;
+  if (routed.frameId !== 0 || routed.opener !== undefined || realms.get(routed.batch.realm)?.started) return null;
   const start = routed.batch.events.find((e) => e.type === 'realmStarted' && e.kind === 'top');
   return start ? start.t : null;
 }
