@@ -11,17 +11,18 @@
  */
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { CaptureModel, ChannelModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
-import { explainGapReason, explainMessage } from './explain';
+import { explainGapReason, explainMessage, senderUnknownLabel } from './explain';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
 import { PortHistory, PortLink, realmName, realmTitle, relTime, shortUrl } from './PortHistory';
-import { PreviewTree } from './PreviewTree';
+import { PreviewTree, type CloneCulprit } from './PreviewTree';
 import { messageSnippet } from './snippet';
 import { fileName, frameLocation, parseStack, type StackFrame } from './stackFrames';
 import type { LogEntry, LogStore } from './store';
 import { bytes } from './summary';
+import { messageInRealm } from './timeline/rows';
 import { shownModel, useLogVersion } from './useLog';
 import type { Focus, Selection, ViewStore } from './viewState';
 import './inspector.css';
@@ -231,7 +232,7 @@ function sideLabel(side: Side): string {
   }
 }
 
-function Payload({ previews, snippet }: { previews: { side: Side; preview: Preview }[]; snippet: (p: Preview) => string }) {
+function Payload({ previews, snippet, culprit }: { previews: { side: Side; preview: Preview }[]; snippet: (p: Preview) => string; culprit?: CloneCulprit | undefined }) {
   const [chosen, setChosen] = useState<Side | null>(null);
   const current = previews.find((p) => p.side === chosen) ?? previews[0];
   if (!current) {
@@ -263,7 +264,8 @@ function Payload({ previews, snippet }: { previews: { side: Side; preview: Previ
         </div>
       )}
       {previews.length === 1 && current.side === 'sender' && <p className="muted">As the sender had it: the receiving end did not record the payload.</p>}
-      <PreviewTree key={current.side} preview={preview} />
+      {/* The clone error's path is in the sender's value (a failed send has no receiver's copy). */}
+      <PreviewTree key={current.side} preview={preview} culprit={current.side === 'receiver' ? undefined : culprit} />
       <LazyDetails summary="raw JSON" render={() => <pre className="mono">{JSON.stringify(preview, null, 2)}</pre>} />
     </Section>
   );
@@ -282,7 +284,8 @@ function routeText(m: MessageModel): string {
     case 'window':
       return 'window.postMessage';
     case 'worker':
-      return m.worker !== undefined ? `worker ${m.worker}` : 'worker';
+      // `realm:sN` names a ServiceWorker object, `realm:wN` a Worker (protocol.ts).
+      return m.worker !== undefined ? `${/:s\d+$/.test(m.worker) ? 'service worker' : 'worker'} ${m.worker}` : 'worker';
     case 'broadcast':
       return m.channelName !== undefined ? `BroadcastChannel ${JSON.stringify(m.channelName)}` : 'BroadcastChannel';
   }
@@ -314,16 +317,36 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
     messageSnippet(m, p, { ...(targetOrigin !== undefined ? { targetOrigin } : {}), ...(received?.source !== undefined ? { source: received.source } : {}) });
 
   const rows: Field[] = [['route', routeText(m)]];
-  rows.push(['from', <Endpoint realm={m.fromRealm} port={m.fromPort} ix={ix} nav={nav} none="unknown sender" />]);
+  rows.push([
+    'from',
+    m.fromRealm === undefined && m.senderUnknown !== undefined ? (
+      <span className="muted" data-testid="sender-unknown">
+        unknown: {senderUnknownLabel(m.senderUnknown)}
+      </span>
+    ) : (
+      <Endpoint realm={m.fromRealm} port={m.fromPort} ix={ix} nav={nav} none="unknown sender" />
+    ),
+  ]);
+  const deliveries = m.deliveries ?? [];
   rows.push([
     'to',
-    <Endpoint realm={m.toRealm} port={m.toPort} ix={ix} nav={nav} none={m.reason === 'sendThrew' ? 'none (not sent)' : m.route === 'broadcast' && m.status === 'delivered' ? 'several receivers' : 'unknown receiver'} />,
+    deliveries.length > 1 ? (
+      <span>{deliveries.length} receivers (listed below)</span>
+    ) : (
+      <Endpoint
+        realm={m.toRealm ?? deliveries[0]?.toRealm}
+        port={m.toPort}
+        ix={ix}
+        nav={nav}
+        none={m.reason === 'sendThrew' ? 'none (not sent)' : m.route === 'broadcast' && m.status === 'delivered' ? 'several receivers' : 'unknown receiver'}
+      />
+    ),
   ]);
   if (received && (m.route === 'window' || m.route === 'broadcast' || received.origin)) rows.push(['origin', received.origin || '(no origin)']);
   if (received?.source !== undefined) rows.push(['source', `${received.source}${received.childIndex !== undefined ? ` (frame #${received.childIndex})` : ''}`]);
   rows.push(['sent', m.send ? <Time t={m.sentAt} t0={t0} /> : <span className="muted">not recorded{m.route === 'window' ? ' (window.postMessage is known from its receipt)' : ''}</span>]);
   rows.push(['received', m.receipt ? <Time t={m.receivedAt} t0={t0} /> : <span className="muted">not recorded</span>]);
-  if (m.latency !== undefined) rows.push(['latency', `${m.latency.toFixed(1)} ms`]);
+  if (m.latency !== undefined && deliveries.length <= 1) rows.push(['latency', `${m.latency.toFixed(1)} ms`]);
   const capped = sent?.sizeCapped === true || received?.sizeCapped === true;
   if (m.size !== undefined) rows.push(['size', `${bytes(m.size)}${capped ? '+ (stopped counting)' : ''}`]);
   rows.push([
@@ -385,6 +408,11 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
           {exp.explanation}
         </p>
       )}
+      {exp.sender !== undefined && (
+        <p className="insp-explanation" data-testid="inspector-sender">
+          <b>Sender unknown.</b> {exp.sender}
+        </p>
+      )}
       {exp.ambiguity.length > 0 && (
         <div className="insp-ambiguity" data-testid="inspector-ambiguity">
           <div className="muted">What is not certain:</div>
@@ -401,7 +429,8 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
           <Stack stack={sent.stack} />
         </Section>
       )}
-      <Payload previews={previews} snippet={snippet} />
+      {deliveries.length > 0 && m.route === 'broadcast' && <Deliveries deliveries={deliveries} ctx={ctx} />}
+      <Payload previews={previews} snippet={snippet} culprit={m.error?.path !== undefined ? { path: m.error.path, ...(m.error.culprit !== undefined ? { culprit: m.error.culprit } : {}) } : undefined} />
       {ports.length > 0 && (
         <Section title="ports">
           {ports.map(({ port, caption }) => (
@@ -418,6 +447,47 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
         )}
       />
     </div>
+  );
+}
+
+function deliveryStatus(d: DeliveryModel): string {
+  return d.failed ? 'messageerror: could not deserialize there' : 'delivered';
+}
+
+/** A broadcast's receipts, one per receiving BroadcastChannel object: where, when, how long, how. */
+function Deliveries({ deliveries, ctx }: { deliveries: readonly DeliveryModel[]; ctx: Ctx }) {
+  const { ix, nav, t0 } = ctx;
+  return (
+    <Section title={`deliveries (${deliveries.length})`}>
+      <table className="kv deliveries" data-testid="inspector-deliveries" aria-label="Deliveries">
+        <thead>
+          <tr>
+            <th scope="col">receiver</th>
+            <th scope="col">received</th>
+            <th scope="col">latency</th>
+            <th scope="col">status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deliveries.map((d) => (
+            <tr key={`${d.receipt.realm}#${d.receipt.seq}`} data-testid="delivery">
+              <td>
+                <RealmLink id={d.toRealm} ix={ix} nav={nav} />
+                {d.bc !== undefined && <span className="muted mono"> · {d.bc}</span>}
+              </td>
+              <td className="mono">
+                <Time t={d.receivedAt} t0={t0} />
+              </td>
+              <td className="mono">{d.latency !== undefined ? `${d.latency < 0 ? '≈0' : d.latency.toFixed(1)} ms` : '—'}</td>
+              <td className={d.failed ? 't-error' : undefined}>
+                {deliveryStatus(d)}
+                {d.ambiguous && <span className="insp-unsure" title="The match rests on a choice between several sends the recording could not tell apart"> · not certain</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
   );
 }
 
@@ -449,6 +519,7 @@ function messageFields(e: MessageSent | MessageReceived): Field[] {
   if (e.type === 'messageSent' && e.partner !== undefined) rows.push(['partner', e.partner]);
   if (e.channelName !== undefined) rows.push(['channel', JSON.stringify(e.channelName)]);
   if (e.worker !== undefined) rows.push(['worker', e.worker]);
+  if (e.bc !== undefined) rows.push(['BroadcastChannel', e.bc]);
   if (e.type === 'messageReceived') {
     rows.push(['origin', e.origin || '(no origin)']);
     if (e.source !== undefined) rows.push(['source', `${e.source}${e.childIndex !== undefined ? ` (frame #${e.childIndex})` : ''}`]);
@@ -460,6 +531,7 @@ function messageFields(e: MessageSent | MessageReceived): Field[] {
   if (e.type === 'messageSent') {
     rows.push(['outcome', <span className={e.outcome === 'posted' ? undefined : 't-error'}>{e.outcome}</span>]);
     if (e.error) rows.push(['error', <span className="t-error">{`${e.error.name}: ${e.error.message}`}</span>]);
+    if (e.error?.path !== undefined) rows.push(['failed at', `${e.error.path}${e.error.culprit !== undefined ? ` (${e.error.culprit})` : ''}`]);
   }
   return rows;
 }
@@ -519,7 +591,10 @@ export const EventInspector = memo(function EventInspector({
       {isMessage && (
         <Section title="payload" extra={preview !== undefined ? <CopyButton label="Copy payload" testId="copy-payload" text={() => JSON.stringify(preview, null, 2)} /> : undefined}>
           {preview !== undefined ? (
-            <PreviewTree preview={preview} />
+            <PreviewTree
+              preview={preview}
+              culprit={event.type === 'messageSent' && event.error?.path !== undefined ? { path: event.error.path, ...(event.error.culprit !== undefined ? { culprit: event.error.culprit } : {}) } : undefined}
+            />
           ) : (
             <p className="muted">No preview: the receiving end records the payload (see its messageReceived).</p>
           )}
@@ -623,17 +698,60 @@ function ChannelLink({ id, nav }: { id: string; nav: Nav }) {
   );
 }
 
+/** What a service worker's realm may carry beyond RealmModel (its scope and state, from
+ *  `serviceWorkerFound`), read only when the model provides them. */
+interface RealmExtras {
+  scope?: unknown;
+  state?: unknown;
+}
+
+function realmKindText(kind: RealmModel['kind']): string {
+  switch (kind) {
+    case 'popup':
+      return 'popup (a window opened by window.open, in another tab)';
+    case 'serviceworker':
+      return 'service worker';
+    case 'sharedworker':
+      return 'shared worker';
+    case 'top':
+    case 'iframe':
+    case 'worker':
+    case 'unknown':
+      return kind;
+  }
+}
+
+/** What a realm's `parent` is to it: a frame's parent, a popup's opener, a worker's creator. */
+function parentLabel(kind: RealmModel['kind']): string {
+  switch (kind) {
+    case 'top':
+    case 'iframe':
+    case 'unknown':
+      return 'parent';
+    case 'popup':
+      return 'opener';
+    case 'worker':
+    case 'sharedworker':
+      return 'created by';
+    case 'serviceworker':
+      return 'found by';
+  }
+}
+
 function RealmFocus({ id, ctx }: { id: RealmId; ctx: Ctx }) {
   const { ix, model, nav, t0 } = ctx;
   const realm: RealmModel | undefined = ix.realms.get(id);
-  const counts = useMemo(() => countMessages(model, (m) => (m.fromRealm === id ? 'from' : m.toRealm === id ? 'to' : null)), [model, id]);
+  const counts = useMemo(() => countMessages(model, (m) => (m.fromRealm === id ? 'from' : messageInRealm(m, id) ? 'to' : null)), [model, id]);
   const held = useMemo(() => model.ports.filter((p) => holderOf(p) === id && !p.closed && !p.lost), [model, id]);
   if (!realm) return <div className="insp-empty">Realm {id} is not in the recording (any more).</div>;
+  const extra = realm as RealmExtras;
   const rows: Field[] = [
-    ['kind', `${realm.kind}${realm.instrumented ? '' : ' (not instrumented: known from its creator)'}`],
-    ['url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
+    ['kind', `${realmKindText(realm.kind)}${realm.instrumented ? '' : ' (not instrumented: known from the page side)'}`],
+    [realm.kind === 'serviceworker' ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
+    ...(typeof extra.scope === 'string' ? [['scope', extra.scope] as Field] : []),
+    ...(typeof extra.state === 'string' ? [['state', extra.state] as Field] : []),
     ['origin', realm.origin ?? <span className="muted">unknown</span>],
-    ['parent', realm.parent !== undefined ? <RealmLink id={realm.parent} ix={ix} nav={nav} /> : <span className="muted">none</span>],
+    [parentLabel(realm.kind), realm.parent !== undefined ? <RealmLink id={realm.parent} ix={ix} nav={nav} /> : <span className="muted">none</span>],
     ['frame id', realm.frameId !== undefined ? String(realm.frameId) : <span className="muted">—</span>],
     ['started', <Time t={realm.startedAt} t0={t0} />],
     ['gone', realm.goneAt !== undefined ? <Time t={realm.goneAt} t0={t0} /> : 'no'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Preview } from '../model/protocol';
-import { hexCaption, hexDump, hexLines, previewNodes, type PreviewNode } from './PreviewTree';
+import { hexCaption, hexDump, hexLines, parseErrorPath, previewNodes, previewPathId, type PreviewNode } from './PreviewTree';
 
 /** Rows as compact `depth|label sep value|flags` strings. */
 function rows(p: Preview, toggled?: Set<string>): string[] {
@@ -173,5 +173,59 @@ describe('previewNodes: binary and blobs', () => {
       '1|type: ""',
       '1|lastModified: 1970-01-01T00:00:00.000Z',
     ]);
+  });
+});
+
+describe('a failed send: where the clone stopped, and what was not looked at', () => {
+  const failed: Preview = {
+    $t: 'object',
+    entries: [
+      ['name', 'x'],
+      [
+        'handlers',
+        {
+          $t: 'array',
+          items: [1, 2, { $t: 'uncloneable', kind: 'Function' }, { $t: 'truncated', reason: 'unreached' }],
+          length: 4,
+        },
+      ],
+      ['odd key', { $t: 'object', entries: [['el', { $t: 'uncloneable', kind: 'HTMLDivElement' }]], more: 0 }],
+      ['proxy', { $t: 'opaque', kind: 'Proxy' }],
+    ],
+    more: 0,
+  };
+
+  it('finds the node an error path points at, or nothing', () => {
+    expect(parseErrorPath('payload.handlers[2]')).toEqual([{ key: 'handlers' }, { index: 2 }]);
+    expect(parseErrorPath('payload["odd key"].el')).toEqual([{ key: 'odd key' }, { key: 'el' }]);
+    expect(parseErrorPath('payload')).toEqual([]);
+    expect(parseErrorPath('handlers[2]')).toBeUndefined();
+    expect(parseErrorPath('payload..x')).toBeUndefined();
+    expect(previewPathId(failed, 'payload.handlers[2]')).toBe('1/2');
+    expect(previewPathId(failed, 'payload["odd key"].el')).toBe('2/0');
+    expect(previewPathId(failed, 'payload')).toBe('');
+    expect(previewPathId(failed, 'payload.handlers[9]')).toBeUndefined();
+    expect(previewPathId(failed, 'payload.missing')).toBeUndefined();
+  });
+
+  it('marks that node, opening the way to it', () => {
+    const nodes = previewNodes(failed, new Set(), '2/0');
+    const marked = nodes.filter((n) => n.mark);
+    expect(marked.map((n) => [n.id, n.label, n.value])).toEqual([['2/0', 'el', '(uncloneable HTMLDivElement)']]);
+    // "odd key" is at depth 1 (open by default anyway); a deeper mark opens its ancestors.
+    const deep: Preview = { $t: 'object', entries: [['a', { $t: 'object', entries: [['b', { $t: 'object', entries: [['f', { $t: 'uncloneable', kind: 'Function' }]], more: 0 }]], more: 0 }]], more: 0 };
+    expect(previewNodes(deep).map((n) => n.id)).toEqual(['', '0', '0/0']);
+    expect(previewNodes(deep, new Set(), '0/0/0').map((n) => [n.id, n.mark ?? false])).toEqual([
+      ['', false],
+      ['0', false],
+      ['0/0', false],
+      ['0/0/0', true],
+    ]);
+  });
+
+  it('says what "unreached" and "opaque" mean', () => {
+    const values = previewNodes(failed).map((n) => n.value);
+    expect(values).toContain('not reached: the browser stopped at the value above');
+    expect(values).toContain('not looked at: reading it could run page code (Proxy)');
   });
 });

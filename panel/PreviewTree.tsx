@@ -33,6 +33,8 @@ export interface PreviewNode {
   open: boolean;
   /** A hex dump row (the recorded head of a binary value): rendered by `HexView`, `value` is its caption. */
   hex?: HexDump;
+  /** The value a failed send could not clone (`ErrorSummary.path`). */
+  mark?: true;
 }
 
 export interface HexRow {
@@ -230,7 +232,20 @@ function describe(p: Preview): { value: string; tone: Tone; children?: Child[] }
     case 'cycle':
       return { value: `[cycle → ${p.path}]`, tone: 'meta' };
     case 'truncated':
-      return { value: `… (not previewed: ${p.reason === 'depth' ? 'too deep' : 'preview budget used up'})`, tone: 'meta' };
+      switch (p.reason) {
+        case 'unreached':
+          // After the value a failed send could not clone: the browser never looked further, and the
+          // recorder did not either (what lies there may run page code when read).
+          return { value: 'not reached: the browser stopped at the value above', tone: 'meta' };
+        case 'depth':
+          return { value: '… (not previewed: too deep)', tone: 'meta' };
+        case 'budget':
+          return { value: '… (not previewed: preview budget used up)', tone: 'meta' };
+        default:
+          return { value: '… (not previewed)', tone: 'meta' };
+      }
+    case 'opaque':
+      return { value: `not looked at: reading it could run page code (${String(p.kind)})`, tone: 'meta' };
     case 'accessor':
       return { value: `(getter ${keyText(p.key)} not called)`, tone: 'meta' };
     case 'uncloneable':
@@ -247,17 +262,83 @@ function describe(p: Preview): { value: string; tone: Tone; children?: Child[] }
   }
 }
 
+/** One step of an error path (`ErrorSummary.path`): an object key or an array index. */
+type PathStep = { key: string } | { index: number };
+
+/**
+ * Parses an error path as the recorder writes it — `payload`, then `.key`, `["odd key"]` or `[2]` per
+ * step (`payload.handlers[2]`, `payload["a b"].el`). Undefined for anything else: the tree then marks
+ * nothing rather than a wrong node.
+ */
+export function parseErrorPath(path: string): PathStep[] | undefined {
+  if (!path.startsWith('payload')) return undefined;
+  const steps: PathStep[] = [];
+  let i = 'payload'.length;
+  while (i < path.length) {
+    const rest = path.slice(i);
+    const dot = /^\.([A-Za-z_$][\w$]*)/.exec(rest);
+    const index = /^\[(\d+)\]/.exec(rest);
+    const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+    if (dot) steps.push({ key: dot[1] as string });
+    else if (index) steps.push({ index: Number(index[1]) });
+    else if (quoted) {
+      try {
+        steps.push({ key: String(JSON.parse(quoted[1] as string)) });
+      } catch {
+        return undefined;
+      }
+    } else return undefined;
+    i += (dot ?? index ?? quoted)?.[0].length ?? rest.length;
+  }
+  return steps;
+}
+
+/**
+ * The tree id (`previewNodes`) of the node an error path points at, or undefined when the preview does
+ * not hold it (the path runs through a Map, past what was previewed, or does not parse).
+ */
+export function previewPathId(preview: Preview, path: string): string | undefined {
+  const steps = parseErrorPath(path);
+  if (!steps) return undefined;
+  let p: Preview = preview;
+  const ids: number[] = [];
+  for (const step of steps) {
+    if (p === null || typeof p !== 'object') return undefined;
+    if ('key' in step && p.$t === 'object') {
+      const at = arr(p.entries).findIndex(([k]) => String(k) === step.key);
+      if (at < 0) return undefined;
+      ids.push(at);
+      p = (p.entries[at] as [string, Preview])[1];
+    } else if ('index' in step && p.$t === 'array') {
+      const items = arr(p.items);
+      if (step.index >= items.length) return undefined;
+      ids.push(step.index);
+      p = items[step.index] as Preview;
+    } else return undefined;
+  }
+  return ids.join('/');
+}
+
+/** `id` is an ancestor of `mark` (`''` is every node's, `'0'` is `'0/3'`'s). */
+function isAncestor(id: string, mark: string): boolean {
+  return id === '' ? mark !== '' : mark.startsWith(`${id}/`);
+}
+
 /**
  * The rows of `preview` as a tree, depth-first. `toggled` holds ids whose open state the user flipped
- * from the default (open below OPEN_DEPTH). Children of closed nodes are left out.
+ * from the default (open below OPEN_DEPTH, and along the way to `mark`). Children of closed nodes are
+ * left out. The node with id `mark` (the value a failed send could not clone) is marked.
  */
-export function previewNodes(preview: Preview, toggled: ReadonlySet<string> = new Set()): PreviewNode[] {
+export function previewNodes(preview: Preview, toggled: ReadonlySet<string> = new Set(), mark?: string): PreviewNode[] {
   const out: PreviewNode[] = [];
   const visit = (p: Preview, id: string, depth: number, label: string, sep: PreviewNode['sep']): void => {
     const d = describe(p);
     const expandable = d.children !== undefined && d.children.length > 0;
-    const open = expandable && (depth < OPEN_DEPTH) !== toggled.has(id);
-    out.push({ id, depth, label, sep, value: d.value, tone: d.tone, expandable, open });
+    const byDefault = depth < OPEN_DEPTH || (mark !== undefined && isAncestor(id, mark));
+    const open = expandable && byDefault !== toggled.has(id);
+    const node: PreviewNode = { id, depth, label, sep, value: d.value, tone: d.tone, expandable, open };
+    if (mark === id) node.mark = true;
+    out.push(node);
     if (!open || !d.children) return;
     d.children.forEach((c, i) => {
       const cid = id === '' ? String(i) : `${id}/${i}`;
@@ -271,9 +352,18 @@ export function previewNodes(preview: Preview, toggled: ReadonlySet<string> = ne
   return out;
 }
 
-export function PreviewTree({ preview }: { preview: Preview }) {
+/** The mark on the node a failed send could not clone: what the browser refused. */
+export interface CloneCulprit {
+  /** `ErrorSummary.path` (`payload.handlers[2]`). */
+  path: string;
+  /** `ErrorSummary.culprit` (`Function`), when known. */
+  culprit?: string;
+}
+
+export function PreviewTree({ preview, culprit }: { preview: Preview; culprit?: CloneCulprit | undefined }) {
   const [toggled, setToggled] = useState<ReadonlySet<string>>(() => new Set());
-  const rows = previewNodes(preview, toggled);
+  const mark = culprit !== undefined ? previewPathId(preview, culprit.path) : undefined;
+  const rows = previewNodes(preview, toggled, mark);
   const toggle = (id: string): void =>
     setToggled((prev) => {
       const next = new Set(prev);
@@ -283,13 +373,13 @@ export function PreviewTree({ preview }: { preview: Preview }) {
   return (
     <div className="tree mono" role="tree" data-testid="preview-tree">
       {rows.map((r) => (
-        <TreeRow key={r.id} row={r} toggle={toggle} />
+        <TreeRow key={r.id} row={r} toggle={toggle} culprit={r.mark ? culprit : undefined} />
       ))}
     </div>
   );
 }
 
-function TreeRow({ row: r, toggle }: { row: PreviewNode; toggle: (id: string) => void }) {
+function TreeRow({ row: r, toggle, culprit }: { row: PreviewNode; toggle: (id: string) => void; culprit?: CloneCulprit | undefined }) {
   if (r.hex) {
     return (
       <div className="tree-row tree-hex" role="treeitem" aria-level={r.depth + 1} style={{ paddingLeft: 4 + r.depth * 14 + 12 }}>
@@ -299,7 +389,7 @@ function TreeRow({ row: r, toggle }: { row: PreviewNode; toggle: (id: string) =>
   }
   return (
     <div
-      className="tree-row"
+      className={r.mark ? 'tree-row tree-culprit' : 'tree-row'}
       role="treeitem"
       aria-level={r.depth + 1}
       aria-expanded={r.expandable ? r.open : undefined}
@@ -324,6 +414,12 @@ function TreeRow({ row: r, toggle }: { row: PreviewNode; toggle: (id: string) =>
       {r.label !== '' && <span className={r.sep === '→' ? 'tree-key map-key' : 'tree-key'}>{r.label}</span>}
       {r.sep !== '' && <span className="tree-sep">{r.sep === '→' ? ' → ' : ': '}</span>}
       <span className={`tree-val t-${r.tone}`}>{r.value}</span>
+      {culprit && (
+        <span className="tree-culprit-note" data-testid="clone-culprit">
+          {' '}
+          ← {culprit.culprit !== undefined ? `a ${culprit.culprit}: ` : ''}structured clone cannot copy this, so the send failed here
+        </span>
+      )}
     </div>
   );
 }

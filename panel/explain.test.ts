@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageModel, MessageStatus, StatusReason } from '../model/correlator';
-import { explainAmbiguity, explainError, explainGapReason, explainMessage, explainStatusReason, reasonLabel, statusLabel, type ErrorFamily } from './explain';
+import type { MessageModel, MessageStatus, SenderUnknownReason, StatusReason } from '../model/correlator';
+import {
+  explainAmbiguity,
+  explainCloneCulprit,
+  explainError,
+  explainGapReason,
+  explainMessage,
+  explainSenderUnknown,
+  explainStatusReason,
+  reasonLabel,
+  senderUnknownLabel,
+  statusLabel,
+  type ErrorFamily,
+} from './explain';
 
 const REASONS: StatusReason[] = [
   'sendThrew',
@@ -15,6 +27,7 @@ const REASONS: StatusReason[] = [
   'receiverUninstrumented',
   'partnerUnknown',
   'broadcastUnmatched',
+  'deliveryInferred',
 ];
 
 describe('status reasons', () => {
@@ -170,5 +183,50 @@ describe('explainMessage', () => {
 
   it('a delivered message has nothing to explain', () => {
     expect(explainMessage(base)).toEqual({ status: 'Delivered', ambiguity: [] });
+  });
+});
+
+describe('unknown senders', () => {
+  const ALL: SenderUnknownReason[] = [
+    'sendNotRecorded',
+    'custodyUncertain',
+    'partnerUnknown',
+    'sourceAmbiguous',
+    'sourceOutsideTab',
+    'sourceNone',
+    'frameUnknown',
+    'broadcastUnmatched',
+    'broadcastAmbiguous',
+  ];
+
+  it('says in words, for every reason, why the sender is not known', () => {
+    const labels = new Set(ALL.map(senderUnknownLabel));
+    const texts = new Set(ALL.map(explainSenderUnknown));
+    expect(labels.size).toBe(ALL.length);
+    expect(texts.size).toBe(ALL.length);
+    for (const t of texts) expect(t).toMatch(/^[A-Z].{40,}\.$/s);
+    expect(explainSenderUnknown('sourceOutsideTab')).toContain('outside the recorded session');
+  });
+
+  it('a message with no sending realm explains why; one with a sender does not', () => {
+    const m: MessageModel = { id: 'B#2', route: 'window', toRealm: 'B', receivedAt: 1, status: 'delivered', ambiguous: false, transfers: [], senderUnknown: 'sourceAmbiguous' };
+    expect(explainMessage(m).sender).toBe(explainSenderUnknown('sourceAmbiguous'));
+    expect(explainMessage({ ...m, fromRealm: 'A', senderUnknown: undefined }).sender).toBeUndefined();
+  });
+});
+
+describe('where a clone failed', () => {
+  const DCE = { name: 'DataCloneError', message: "Failed to execute 'postMessage' on 'MessagePort': function f() {} could not be cloned." };
+
+  it('names the path and what sits there, then what the error means', () => {
+    expect(explainCloneCulprit({ ...DCE, path: 'payload.handlers[2]', culprit: 'Function' })).toBe('`payload.handlers[2]` is a Function, which structured clone cannot copy.');
+    expect(explainCloneCulprit({ ...DCE, path: 'payload.el', culprit: 'HTMLDivElement' })).toBe('`payload.el` is an HTMLDivElement, which structured clone cannot copy.');
+    expect(explainCloneCulprit({ ...DCE, path: 'payload' })).toBe('`payload` is a value structured clone cannot copy.');
+    expect(explainCloneCulprit(DCE)).toBeUndefined();
+    const e = explainError({ ...DCE, path: 'payload.handlers[2]', culprit: 'Function' });
+    expect(e.family).toBe('uncloneable');
+    expect(e.text.startsWith('`payload.handlers[2]` is a Function, which structured clone cannot copy. The message contains')).toBe(true);
+    // Without a path, as before.
+    expect(explainError(DCE).text.startsWith('The message contains')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * correlator's (model/correlator.ts, docs/correlation.md); the exception texts are the ones Chromium
  * and Firefox throw from postMessage (test/fixtures/fidelity.js exercises them).
  */
-import type { MessageModel, MessageStatus, StatusReason, TransferModel } from '../model/correlator';
+import type { MessageModel, MessageStatus, SenderUnknownReason, StatusReason, TransferModel } from '../model/correlator';
 import type { ErrorSummary, PortId, Route } from '../model/protocol';
 import type { GapReason } from './store';
 
@@ -55,6 +55,8 @@ export function reasonLabel(reason: StatusReason): string {
       return 'the receiving port is unknown';
     case 'broadcastUnmatched':
       return 'no receipt recorded';
+    case 'deliveryInferred':
+      return 'delivered (the worker used a port it carried)';
   }
 }
 
@@ -85,6 +87,8 @@ export function explainStatusReason(reason: StatusReason): string {
       return 'The port at the other end is not known to the recording: it was created before the recorder ran, or its arrival fell in a gap of the recording. Delivery cannot be confirmed.';
     case 'broadcastUnmatched':
       return 'No receipt of this BroadcastChannel message was recorded: no other BroadcastChannel object with this name in the same origin received it, or its receivers are not recorded (workers, other tabs).';
+    case 'deliveryInferred':
+      return 'The receiver is a worker or service worker, which Entangle does not record inside, so there is no receipt and no receipt time. But it sent a message on a port that this message carried to it, so this message evidently arrived.';
   }
 }
 
@@ -141,8 +145,34 @@ function duplicateInTransfers(transfers: readonly TransferModel[]): boolean {
   return false;
 }
 
+/** "a Function", "an Object", "an HTMLDivElement" (an acronym read letter by letter: "an SVG…"). */
+function withArticle(what: string): string {
+  const an = /^[AEIOU]/i.test(what) || /^[FHLMNRSX][A-Z]/.test(what);
+  return `${an ? 'an' : 'a'} ${what}`;
+}
+
+/**
+ * Where a `DataCloneError` sits in the payload (`ErrorSummary.path` / `.culprit`, found by the
+ * recorder): "`payload.handlers[2]` is a Function, which structured clone cannot copy." Undefined
+ * without a path.
+ */
+export function explainCloneCulprit(error: ErrorSummary): string | undefined {
+  const path = typeof error.path === 'string' && error.path !== '' ? error.path : undefined;
+  if (path === undefined) return undefined;
+  const culprit = typeof error.culprit === 'string' && error.culprit !== '' ? error.culprit : undefined;
+  return culprit !== undefined
+    ? `\`${path}\` is ${withArticle(culprit)}, which structured clone cannot copy.`
+    : `\`${path}\` is a value structured clone cannot copy.`;
+}
+
 /** What a postMessage exception (or a `messageerror`) means, from its name, message and the transfer list. */
 export function explainError(error: ErrorSummary, ctx: ErrorContext = {}): ErrorExplanation {
+  const found = explainError1(error, ctx);
+  const where = error.name === 'DataCloneError' ? explainCloneCulprit(error) : undefined;
+  return where !== undefined ? { family: found.family, text: `${where} ${found.text}` } : found;
+}
+
+function explainError1(error: ErrorSummary, ctx: ErrorContext): ErrorExplanation {
   const name = typeof error.name === 'string' ? error.name : '';
   const message = typeof error.message === 'string' ? error.message : '';
   const transfers = ctx.transfers ?? [];
@@ -249,6 +279,56 @@ export function explainAmbiguity(reason: string): string {
   }
 }
 
+// ── unknown senders ─────────────────────────────────────────────────────────
+
+/** A short phrase for why the sender is not known (the timeline's tooltip). */
+export function senderUnknownLabel(reason: SenderUnknownReason): string {
+  switch (reason) {
+    case 'sendNotRecorded':
+      return 'no matching send was recorded';
+    case 'custodyUncertain':
+      return 'who held the sending port then is not certain';
+    case 'partnerUnknown':
+      return "the receiving port's partner is not known";
+    case 'sourceAmbiguous':
+      return 'several realms could have sent it';
+    case 'sourceOutsideTab':
+      return 'sent from a window outside the recording';
+    case 'sourceNone':
+      return 'the message event named no source';
+    case 'frameUnknown':
+      return "the receiving frame's place in the page is not known";
+    case 'broadcastUnmatched':
+      return 'no recorded send on this channel name';
+    case 'broadcastAmbiguous':
+      return 'several recorded sends could be this one';
+  }
+}
+
+/** Why the sender of a message is not named, in plain words (the inspector). */
+export function explainSenderUnknown(reason: SenderUnknownReason): string {
+  switch (reason) {
+    case 'sendNotRecorded':
+      return 'The port this message came from was held by a recorded realm, but that realm recorded no such send: the send fell in a gap or a recorder fault, or the port moved in a way the recording does not show. Entangle does not guess which realm sent it.';
+    case 'custodyUncertain':
+      return 'Which realm held the sending port at that moment rests on an inference the recording could not confirm (the port travelled by a message whose receiver was not certain), so the sender is not named.';
+    case 'partnerUnknown':
+      return 'The port this message arrived on is not known to be entangled with any recorded port (it was created before the recorder ran, or its history fell in a gap), so nothing tells who sent it.';
+    case 'sourceAmbiguous':
+      return "The message's source window fits several realms of the session (or none whose origin matches the message's origin): Entangle does not pick one.";
+    case 'sourceOutsideTab':
+      return 'The message came from a window outside the recorded session (another tab, or a window this session did not open): it is not recorded, so its realm is not known.';
+    case 'sourceNone':
+      return 'The message event had no source: it came from a worker or a service worker that did not say which, so the sender cannot be named.';
+    case 'frameUnknown':
+      return "The receiving frame's place in the page's frame tree is not known (its parent was not reported), so a parent, child or sibling source cannot be resolved to a realm.";
+    case 'broadcastUnmatched':
+      return 'No recorded BroadcastChannel send on this name accounts for this receipt: it may come from another tab or a worker of the same origin, which are not recorded.';
+    case 'broadcastAmbiguous':
+      return 'Several recorded sends on this BroadcastChannel name could be the one received, and nothing tells them apart: the sender is not named rather than guessed.';
+  }
+}
+
 // ── gaps ────────────────────────────────────────────────────────────────────
 
 export function explainGapReason(reason: GapReason): string {
@@ -271,6 +351,8 @@ export interface MessageExplanation {
   explanation?: string;
   /** Plain words for each ambiguity reason. */
   ambiguity: string[];
+  /** Why the sender is not named (`MessageModel.senderUnknown`). */
+  sender?: string;
 }
 
 export function explainMessage(m: MessageModel): MessageExplanation {
@@ -285,5 +367,6 @@ export function explainMessage(m: MessageModel): MessageExplanation {
   else if (m.status === 'doomed') explanation = DOOMED;
   const out: MessageExplanation = { status, ambiguity: (m.ambiguity ?? []).map(explainAmbiguity) };
   if (explanation !== undefined) out.explanation = explanation;
+  if (m.fromRealm === undefined && m.senderUnknown !== undefined) out.sender = explainSenderUnknown(m.senderUnknown);
   return out;
 }

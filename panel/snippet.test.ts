@@ -189,6 +189,8 @@ describe('previewToJs: other clone types', () => {
     [{ $t: 'cycle', path: '$.a' }, 'cycle: the same object as $.a'],
     [{ $t: 'truncated', reason: 'depth' }, 'nested too deep'],
     [{ $t: 'truncated', reason: 'budget' }, 'budget'],
+    [{ $t: 'truncated', reason: 'unreached' }, 'not reached: the browser stopped cloning at the value above'],
+    [{ $t: 'opaque', kind: 'Proxy' }, 'Proxy: not looked at (reading it could run page code)'],
     [{ $t: 'accessor', key: 'secret' }, 'getter "secret"'],
     [{ $t: 'uncloneable', kind: 'HTMLDivElement' }, 'HTMLDivElement'],
     [{ $t: 'skipped', reason: 'load' }, 'not recorded'],

@@ -216,7 +216,15 @@ export function previewToJs(p: Preview, indent = ''): string {
     case 'cycle':
       return standIn(`cycle: the same object as ${String(p.path)}`);
     case 'truncated':
-      return standIn(p.reason === 'depth' ? '… not recorded: nested too deep' : '… not recorded: preview budget used up');
+      return standIn(
+        p.reason === 'depth'
+          ? '… not recorded: nested too deep'
+          : p.reason === 'unreached'
+            ? '… not reached: the browser stopped cloning at the value above'
+            : '… not recorded: preview budget used up',
+      );
+    case 'opaque':
+      return standIn(`${String(p.kind)}: not looked at (reading it could run page code)`);
     case 'accessor':
       return standIn(`getter ${JSON.stringify(String(p.key))}: not called by the recorder`);
     case 'uncloneable': {

@@ -66,3 +66,30 @@ describe('summarize', () => {
     expect(summarize({ type: 'channelCreated', seq: 1, t: 1, channel: 'c1', port1: 'r:1', port2: 'r:2' })).toBe('c1  r:1 ⇄ r:2');
   });
 });
+
+describe('the events and previews issue 9 added', () => {
+  it('summarizes BroadcastChannel objects, service workers and documents going away', () => {
+    expect(summarize({ type: 'broadcastChannelCreated', seq: 1, t: 0, bc: 'r:b1', channelName: 'sync' })).toBe('r:b1  channel "sync"');
+    expect(summarize({ type: 'broadcastChannelClosed', seq: 2, t: 0, bc: 'r:b1' })).toBe('r:b1  closed');
+    expect(summarize({ type: 'serviceWorkerFound', seq: 3, t: 0, worker: 'r:s1', scriptURL: 'https://a.test/sw.js', state: 'activated', scope: 'https://a.test/' })).toBe(
+      'r:s1  activated  https://a.test/sw.js  scope https://a.test/',
+    );
+    expect(summarize({ type: 'realmGone', seq: 4, t: 0, persisted: false })).toBe('unloaded');
+    expect(summarize({ type: 'realmGone', seq: 5, t: 0, persisted: true })).toBe('put in the back/forward cache (it may come back)');
+  });
+
+  it('says where a clone failed, and what was not reached or not looked at', () => {
+    const line = summarize({
+      type: 'messageSent',
+      seq: 6,
+      t: 0,
+      route: 'port',
+      port: 'r:1',
+      transfer: [],
+      outcome: 'posted',
+      error: { name: 'DataCloneError', message: 'could not be cloned', path: 'payload.f', culprit: 'Function' },
+      preview: { $t: 'object', entries: [['f', { $t: 'uncloneable', kind: 'Function' }], ['g', { $t: 'truncated', reason: 'unreached' }], ['p', { $t: 'opaque', kind: 'Proxy' }]], more: 0 },
+    });
+    expect(line).toBe('port  r:1  ✖ DataCloneError: could not be cloned (at payload.f)  {f: (uncloneable Function), g: (not reached), p: (opaque Proxy)}');
+  });
+});

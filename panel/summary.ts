@@ -94,7 +94,9 @@ export function previewText(preview: Preview, max = PREVIEW_CHARS): string {
       case 'cycle':
         return emit(`[cycle ${p.path}]`);
       case 'truncated':
-        return emit('…');
+        return emit(p.reason === 'unreached' ? '(not reached)' : '…');
+      case 'opaque':
+        return emit(`(opaque ${p.kind})`);
       case 'accessor':
         return emit('(getter)');
       case 'uncloneable':
@@ -169,7 +171,7 @@ export function summarize(e: EntangleEvent): string {
       if (e.transfer.length > 0) parts.push(`transfer [${transferText(e.transfer)}]`);
       if (e.size !== undefined) parts.push(sizeText(e.size, e.sizeCapped));
       if (e.outcome !== 'posted') parts.push(`⚠ ${e.outcome}`);
-      if (e.error) parts.push(`✖ ${e.error.name}: ${e.error.message}`);
+      if (e.error) parts.push(`✖ ${e.error.name}: ${e.error.message}${e.error.path !== undefined ? ` (at ${e.error.path})` : ''}`);
       if (e.preview !== undefined) parts.push(previewText(e.preview));
       break;
     case 'messageReceived':
@@ -191,6 +193,19 @@ export function summarize(e: EntangleEvent): string {
       break;
     case 'workerCreated':
       parts.push(e.worker, e.workerType, e.url);
+      break;
+    case 'broadcastChannelCreated':
+      parts.push(e.bc, `channel ${JSON.stringify(e.channelName)}`);
+      break;
+    case 'broadcastChannelClosed':
+      parts.push(e.bc, 'closed');
+      break;
+    case 'serviceWorkerFound':
+      parts.push(e.worker, e.state, e.scriptURL);
+      if (e.scope !== undefined) parts.push(`scope ${e.scope}`);
+      break;
+    case 'realmGone':
+      parts.push(e.persisted ? 'put in the back/forward cache (it may come back)' : 'unloaded');
       break;
     case 'recorderFault':
       parts.push(`⚠ the recorder failed during a ${e.during}: ${e.message}`);

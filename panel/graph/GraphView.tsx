@@ -128,7 +128,7 @@ const MoreChip = memo(function MoreChip({ realm, more }: { realm: RealmId; more:
 });
 
 const RealmBox = memo(function RealmBox({ id, data, selected }: NodeProps<RealmNode>) {
-  const cls = ['graph-realm', data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
+  const cls = ['graph-realm', `kind-${data.kind.replace(/ /g, '-')}`, data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
   // React Flow measures a node's handles when it appears or resizes; a chip added to a box that did not
   // grow needs telling, or edges to it are not drawn.
   const updateNodeInternals = useUpdateNodeInternals();
@@ -256,6 +256,10 @@ function Legend() {
         <ul>
           <li>
             <span className="lg-box" /> realm (top, iframe, worker); <span className="lg-box gone" /> gone
+          </li>
+          <li>
+            <span className="lg-box kind-popup" /> popup (opened by window.open; opener → popup){' '}
+            <span className="lg-box kind-service-worker" /> service worker (known from the page)
           </li>
           <li>
             <span className="lg-line channel" /> channel between entangled ports, “sent ⇄ received” counts

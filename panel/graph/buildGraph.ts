@@ -41,7 +41,8 @@ export interface Traffic {
   queued: Int32Array;
   /** Sends from the port that failed, were doomed or lost. */
   failed: Int32Array;
-  /** window / worker / broadcast messages: from realm → to realm → counts per route. */
+  /** window / worker / broadcast messages: from realm → to realm → counts per route (a broadcast once
+   *  per realm it was delivered to; messages with no known sender are not counted). */
   routes: ReadonlyMap<RealmId, ReadonlyMap<RealmId, RouteTriple>>;
 }
 
@@ -53,6 +54,12 @@ const bump = (a: Int32Array, i: number): void => {
 };
 
 const trafficCache = new WeakMap<CaptureModel, Traffic>();
+
+function countRoute(byTo: Map<RealmId, RouteTriple>, to: RealmId, slot: 0 | 1 | 2): void {
+  let counts = byTo.get(to);
+  if (!counts) byTo.set(to, (counts = [0, 0, 0]));
+  counts[slot] += 1;
+}
 
 /** Message counts per port and per realm route. Allocation per message: none beyond a first-seen map entry. */
 export function trafficOf(model: CaptureModel): Traffic {
@@ -83,12 +90,22 @@ export function trafficOf(model: CaptureModel): Traffic {
       }
       continue;
     }
-    if (m.fromRealm === undefined || m.toRealm === undefined) continue;
+    // No edge from a realm that did not send: a message whose sender is unknown is not drawn.
+    if (m.fromRealm === undefined) continue;
     let byTo = routes.get(m.fromRealm);
+    const slot = ROUTE_SLOT[m.route];
+    const ds = m.deliveries;
+    if (ds !== undefined && ds.length > 0) {
+      // A broadcast: one send, counted on the edge to each realm that received it.
+      for (const d of ds) {
+        if (!byTo) routes.set(m.fromRealm, (byTo = new Map()));
+        countRoute(byTo, d.toRealm, slot);
+      }
+      continue;
+    }
+    if (m.toRealm === undefined) continue;
     if (!byTo) routes.set(m.fromRealm, (byTo = new Map()));
-    let counts = byTo.get(m.toRealm);
-    if (!counts) byTo.set(m.toRealm, (counts = [0, 0, 0]));
-    counts[ROUTE_SLOT[m.route]] += 1;
+    countRoute(byTo, m.toRealm, slot);
   }
   const t: Traffic = { portIndex, out, inOnly, queued, failed, routes };
   trafficCache.set(model, t);
@@ -245,9 +262,22 @@ export function kindName(kind: RealmModel['kind'] | undefined): string {
       return 'unknown';
     case 'top':
     case 'iframe':
+    case 'popup':
     case 'worker':
     case 'unknown':
       return kind;
+  }
+}
+
+/** How an owner edge's target relates to its source, by the target's kind as shown (`kindName`). */
+function ownerVerb(label: string): string {
+  switch (label) {
+    case 'popup':
+      return 'opened by';
+    case 'service worker':
+      return 'known to';
+    default:
+      return 'created by';
   }
 }
 
@@ -345,7 +375,7 @@ export function edgeTitle(e: Pick<GraphEdge, 'source' | 'target' | 'data'>): str
     case 'frame':
       return `frame: parent ${from} → child ${to}`;
     case 'owner':
-      return `${d.label} ${to}, created by ${from}`;
+      return `${d.label} ${to}, ${ownerVerb(d.label)} ${from}`;
   }
 }
 
@@ -697,9 +727,11 @@ function realmData(b: Box, ix: ModelIndex): RealmNodeData {
   if (r.origin !== undefined) lines.push(`origin ${r.origin}`);
   if (r.parent !== undefined) {
     const parent = ix.realms.get(r.parent);
-    lines.push(`${r.kind === 'iframe' ? 'parent' : 'created by'} ${parent ? kindName(parent.kind) : 'realm'} ${r.parent}`);
+    const rel = r.kind === 'iframe' ? 'parent' : r.kind === 'popup' ? 'opened by' : r.kind === 'serviceworker' ? 'known to' : 'created by';
+    lines.push(`${rel} ${parent ? kindName(parent.kind) : 'realm'} ${r.parent}`);
   }
-  if (!r.instrumented) lines.push('not instrumented: seen from its creator only');
+  if (r.kind === 'popup') lines.push('a window opened by window.open (another tab of the session)');
+  if (!r.instrumented) lines.push(r.kind === 'serviceworker' ? 'not instrumented: seen from the page side only' : 'not instrumented: seen from its creator only');
   if (r.goneAt !== undefined) lines.push('gone');
   if (r.gaps > 0) lines.push(`${plural(r.missing, 'event')} missing`);
   return {
@@ -793,6 +825,7 @@ function highlighted(m: MessageModel | undefined, placeOf: (id: PortId) => PortP
   }
   if (m.fromRealm !== undefined) realms.add(m.fromRealm);
   if (m.toRealm !== undefined) realms.add(m.toRealm);
+  if (m.deliveries !== undefined) for (const d of m.deliveries) realms.add(d.toRealm);
   return { realms, chips };
 }
 

@@ -51,7 +51,7 @@ function realmOption(r: RealmModel): string {
   return `${shortRealm(r.id, r)}${url ? ` ${url}` : ''}`;
 }
 
-const KIND_ORDER: Record<RealmModel['kind'], number> = { top: 0, iframe: 1, worker: 2, sharedworker: 3, serviceworker: 4, unknown: 5 };
+const KIND_ORDER: Record<RealmModel['kind'], number> = { top: 0, iframe: 1, popup: 2, worker: 3, sharedworker: 4, serviceworker: 5, unknown: 6 };
 
 function focusLabel(f: Focus, realm: RealmModel | undefined): string {
   switch (f.kind) {

@@ -135,7 +135,7 @@ interface RowProps {
 interface MessageCells {
   time: string;
   look: ReturnType<typeof statusLook>;
-  ends: { text: string; title: string };
+  ends: ReturnType<typeof endpoints>;
   transfers: string;
   transferTitle: string | undefined;
   preview: string;
@@ -213,8 +213,13 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
           <div role="gridcell" className="tl-cell">
             {m.route}
           </div>
-          <div role="gridcell" className="tl-cell mono" title={c.ends.title}>
-            {c.ends.text}
+          <div role="gridcell" className="tl-cell mono">
+            {/* Each end has its own tooltip: an unknown sender says why, several receivers are listed. */}
+            <span className={c.ends.from.unknown ? 'tl-unknown' : undefined} title={c.ends.from.title}>
+              {c.ends.from.text}
+            </span>
+            {' → '}
+            <span title={c.ends.to.title}>{c.ends.to.text}</span>
           </div>
           <div role="gridcell" className="tl-cell num" title={c.sizeTitle}>
             {c.size}

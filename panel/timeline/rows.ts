@@ -18,6 +18,7 @@ import type { CaptureModel, GapModel, MessageModel, MessageStatus, RealmModel, S
 import type { EntangleEvent, PortId, RealmId, RealmKind, Route } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import type { LogEntry } from '../store';
+import { senderUnknownLabel } from '../explain';
 import { previewText, summarize } from '../summary';
 import type { Focus, Selection, TimelineFilter } from '../viewState';
 
@@ -291,8 +292,11 @@ function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>
     if (r?.url !== undefined) parts.push(r.url);
   };
   if (m.fromRealm !== undefined) realm(m.fromRealm);
+  else if (m.senderUnknown !== undefined) parts.push('unknown sender', m.senderUnknown);
   if (m.fromPort !== undefined) parts.push(m.fromPort);
   if (m.toRealm !== undefined) realm(m.toRealm);
+  // A broadcast's receivers (its own deliveries only: the cost stays per message).
+  if (m.deliveries !== undefined) for (const d of m.deliveries) if (d.toRealm !== m.toRealm) realm(d.toRealm);
   if (m.toPort !== undefined) parts.push(m.toPort);
   if (m.channelName !== undefined) parts.push(m.channelName);
   if (m.worker !== undefined) parts.push(m.worker);
@@ -422,9 +426,23 @@ function eventPorts(e: EntangleEvent): PortId[] {
       return e.port !== undefined ? [e.port] : [];
     case 'realmStarted':
     case 'workerCreated':
+    case 'broadcastChannelCreated':
+    case 'broadcastChannelClosed':
+    case 'serviceWorkerFound':
+    case 'realmGone':
     case 'recorderFault':
       return [];
   }
+}
+
+/** The message was sent from `realm`, or received there (as its receipt or one of a broadcast's
+ *  deliveries). A message whose sender is unknown is never matched by a realm on its sending side. */
+export function messageInRealm(m: MessageModel, realm: RealmId): boolean {
+  if (m.fromRealm === realm || m.toRealm === realm) return true;
+  const ds = m.deliveries;
+  if (ds === undefined) return false;
+  for (const d of ds) if (d.toRealm === realm) return true;
+  return false;
 }
 
 interface FocusTest {
@@ -439,8 +457,8 @@ function focusTest(focus: Focus, index: ModelIndex): FocusTest {
     case 'realm': {
       const id = focus.id;
       return {
-        message: (m) => m.fromRealm === id || m.toRealm === id,
-        entry: (e) => e.realm === id || (e.event.type === 'workerCreated' && e.event.worker === id),
+        message: (m) => messageInRealm(m, id),
+        entry: (e) => e.realm === id || ((e.event.type === 'workerCreated' || e.event.type === 'serviceWorkerFound') && e.event.worker === id),
         gap: (g) => g.realm === id,
       };
     }
@@ -508,7 +526,7 @@ export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter,
         if (routes && !routes.has(m.route)) continue;
         if (statuses && !statuses.has(m.status)) continue;
         if (errorsOnly && !isErrorStatus(m.status)) continue;
-        if (realm !== null && m.fromRealm !== realm && m.toRealm !== realm) continue;
+        if (realm !== null && !messageInRealm(m, realm)) continue;
         if (focused && !focused.message(m)) continue;
         if (test && !test((row.text ??= searchTextOf(m, index.realms)))) continue;
         messages++;
@@ -636,6 +654,8 @@ export function reasonText(r: StatusReason): string {
       return 'the partner port is not known';
     case 'broadcastUnmatched':
       return 'no receipt matched in an instrumented realm';
+    case 'deliveryInferred':
+      return 'delivered: the worker sent on a port this message carried (receipt time unknown)';
   }
 }
 
@@ -677,6 +697,7 @@ export function statusLook(m: MessageModel): StatusLook {
 const KIND_SHORT: Record<RealmKind | 'unknown', string> = {
   top: 'top',
   iframe: 'ifr',
+  popup: 'pop',
   worker: 'wkr',
   sharedworker: 'shw',
   serviceworker: 'svc',
@@ -723,6 +744,14 @@ export function eventLabel(e: EntangleEvent): string {
       return 'port closed';
     case 'workerCreated':
       return 'worker created';
+    case 'broadcastChannelCreated':
+      return 'BroadcastChannel created';
+    case 'broadcastChannelClosed':
+      return 'BroadcastChannel closed';
+    case 'serviceWorkerFound':
+      return 'service worker found';
+    case 'realmGone':
+      return 'realm gone';
     case 'recorderFault':
       return 'recorder fault';
     case 'messageSent':
@@ -746,8 +775,16 @@ export function selectionOf(row: TimelineRow): Selection {
   }
 }
 
+/** One end of a message as the timeline shows it: short text, the full ids for a tooltip, and whether
+ *  it is unknown (styled as such: the recording cannot say, as opposed to a realm named `?`). */
+export interface EndText {
+  text: string;
+  title: string;
+  unknown: boolean;
+}
+
 /** One end of a message, short (`top:k3j4 › p3`) and in full (for a tooltip). */
-function end(realmId: RealmId | undefined, port: PortId | undefined, realms: ReadonlyMap<RealmId, RealmModel>, extra?: string): { text: string; full: string } {
+function end(realmId: RealmId | undefined, port: PortId | undefined, realms: ReadonlyMap<RealmId, RealmModel>, extra?: string): EndText {
   const realm = realmId !== undefined ? realms.get(realmId) : undefined;
   const r = realmId !== undefined ? shortRealm(realmId, realm) : extra !== undefined ? '' : '?';
   const parts = [r, port !== undefined ? shortPort(port) : '', extra ?? ''].filter((x) => x !== '');
@@ -756,15 +793,44 @@ function end(realmId: RealmId | undefined, port: PortId | undefined, realms: Rea
     port !== undefined ? `port ${port}` : '',
     extra ?? '',
   ].filter((x) => x !== '');
-  return { text: parts.join(' › '), full: full.join(', ') };
+  return { text: parts.join(' › '), title: full.join(', '), unknown: false };
 }
 
-/** "from → to" of a message: short text for the cell, full ids for the tooltip. */
-export function endpoints(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): { text: string; title: string } {
-  const from = end(m.fromRealm, m.fromPort, realms);
+/** The sending end. With no sending realm, *unknown* and why (never a realm that did not send). */
+function fromEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): EndText {
+  if (m.fromRealm !== undefined || m.senderUnknown === undefined) return end(m.fromRealm, m.fromPort, realms);
+  return { text: 'unknown', title: `sender unknown: ${senderUnknownLabel(m.senderUnknown)}`, unknown: true };
+}
+
+/** A realm's name in a list of receivers: `ifr:bbbb` (its URL after it in a tooltip). */
+function receiverLine(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
+  const r = realms.get(id);
+  return `${shortRealm(id, r)}${r?.url ? ` ${r.url}` : ''}`;
+}
+
+/** The receiving end. A broadcast delivered to several realms says how many; the tooltip lists them. */
+function toEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): EndText {
   const channel = m.route === 'broadcast' && m.channelName !== undefined ? `“${m.channelName}”` : undefined;
-  const to = m.toRealm === undefined && m.toPort === undefined && channel !== undefined ? end(undefined, undefined, realms, channel) : end(m.toRealm, m.toPort, realms, channel);
-  return { text: `${from.text} → ${to.text}`, title: `from ${from.full}\nto ${to.full}` };
+  const ds = m.deliveries;
+  if (ds !== undefined && ds.length > 1) {
+    const lines = ds.map((d) => `  ${receiverLine(d.toRealm, realms)}${d.failed ? ' (messageerror)' : ''}${d.ambiguous ? ' (?)' : ''}`);
+    return {
+      text: `${ds.length} receivers${channel !== undefined ? ` › ${channel}` : ''}`,
+      title: `${ds.length} receivers${channel !== undefined ? ` on ${channel}` : ''}:\n${lines.join('\n')}`,
+      unknown: false,
+    };
+  }
+  const only = ds?.length === 1 ? ds[0] : undefined;
+  const toRealm = m.toRealm ?? only?.toRealm;
+  if (toRealm === undefined && m.toPort === undefined && channel !== undefined) return end(undefined, undefined, realms, channel);
+  return end(toRealm, m.toPort, realms, channel);
+}
+
+/** "from → to" of a message: short text for the cell, full ids for the tooltip, and each end apart. */
+export function endpoints(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): { text: string; title: string; from: EndText; to: EndText } {
+  const from = fromEnd(m, realms);
+  const to = toEnd(m, realms);
+  return { text: `${from.text} → ${to.text}`, title: `from ${from.title}\nto ${to.title}`, from, to };
 }
 
 /** The transfer list, short (`p3, ArrayBuffer`), or "" when empty. */

@@ -161,6 +161,40 @@ describe('the panel on the demo page', () => {
     await panel.click('[data-testid="filter-errors"]');
   });
 
+  it('shows each BroadcastChannel post as one message with its receiver, and its edge in the graph', async () => {
+    type Bc = { id: string; status: string; fromRealm?: string; toRealm?: string; senderUnknown?: string; deliveries?: { toRealm: string }[] };
+    // Scenario d: one post each way between the top page and the same-origin iframe.
+    const bcs = await waitFor('both broadcasts matched with their receipts', async () => {
+      const list = await panel.evaluate(() => {
+        const m = (window as unknown as { __entangle: { store: { getState(): { model(): { messages: (Bc & { route: string })[] } } } } }).__entangle.store.getState().model();
+        return m.messages.filter((x) => x.route === 'broadcast').map(({ id, status, fromRealm, toRealm, senderUnknown, deliveries }) => ({ id, status, fromRealm, toRealm, senderUnknown, deliveries }));
+      });
+      return list.length === 2 && list.every((x) => x.status === 'delivered' && x.deliveries?.length === 1) ? (list as Bc[]) : undefined;
+    });
+    for (const b of bcs) {
+      expect(b.fromRealm).toBeDefined();
+      expect(b.senderUnknown).toBeUndefined();
+      expect(b.deliveries?.[0]?.toRealm).not.toBe(b.fromRealm);
+    }
+    await panel.click('[data-testid="filter-route-broadcast"]');
+    const cells = await waitFor('the two broadcast rows', async () => {
+      const got = await panel.$$eval('[data-testid="timeline-row"][data-kind="message"]', (els) =>
+        els.map((el) => {
+          const spans = el.querySelectorAll('[role="gridcell"]:nth-child(4) > span');
+          return { id: el.getAttribute('data-id'), from: spans[0]?.textContent ?? '', fromClass: spans[0]?.className ?? '', to: spans[1]?.textContent ?? '' };
+        }),
+      );
+      return got.length === 2 ? got : undefined;
+    });
+    expect(cells.map((c) => c.id).sort()).toEqual(bcs.map((b) => b.id).sort());
+    for (const c of cells) {
+      expect(c.fromClass).not.toContain('tl-unknown');
+      expect(c.to).toMatch(/^(top|ifr):\S+ › “entangle-demo”$/);
+    }
+    for (const b of bcs) expect(await panel.$(`[data-testid="rf__edge-route:broadcast:${b.fromRealm}->${b.deliveries?.[0]?.toRealm}"]`)).not.toBeNull();
+    await panel.click('[data-testid="filter-route-broadcast"]');
+  });
+
   it('writes light and dark screenshots of the panel (and one at a narrow width)', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // Select a message with a payload so the inspector has something to show.
