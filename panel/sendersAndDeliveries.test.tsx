@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 /**
- * The views show what the model now says (issue 9): unknown senders, broadcasts with n receipts,
+ * The views show what the model says: unknown senders, broadcasts with n receipts,
  * where a clone failed, popups and service workers. Built on hand-made CaptureModels put behind a
  * log store (the correlator is not run: what is tested is how the panel shows a given model).
  */
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { CaptureModel, DeliveryModel, MessageModel, RealmModel } from '../model/correlator';
 import type { Preview } from '../model/protocol';
 import { InspectorPane } from './Inspector';
@@ -13,27 +13,9 @@ import { createLogStore, type LogStore } from './store';
 import { FilterBar } from './timeline/FilterBar';
 import { Timeline } from './timeline/Timeline';
 import { createViewStore, type ViewData, type ViewStore } from './viewState';
+import { withLaidOutElements } from './happyDomLayout';
 
-// happy-dom does no layout: give every element a client box so the timeline's virtualizer has a viewport.
-const sizes: [string, PropertyDescriptor | undefined][] = [];
-beforeAll(() => {
-  for (const [prop, value] of [
-    ['clientHeight', 400],
-    ['clientWidth', 800],
-    ['offsetHeight', 400],
-    ['offsetWidth', 800],
-  ] as const) {
-    sizes.push([prop, Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop)]);
-    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
-  }
-});
-afterAll(() => {
-  for (const [prop, d] of sizes) if (d) Object.defineProperty(HTMLElement.prototype, prop, d);
-});
-afterEach(() => {
-  cleanup();
-  localStorage.clear();
-});
+withLaidOutElements();
 
 const T = 1_000_000;
 

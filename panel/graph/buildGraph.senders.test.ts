@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureModel, DeliveryModel, MessageModel, RealmModel } from '../../model/correlator';
 import { createGraphBuilder, edgeTitle, type GraphData, type GraphEdge, type GraphInput, type RealmNode } from './buildGraph';
+import { captureModel } from '../modelFixture';
 
 const realm = (id: string, extra: Partial<RealmModel> = {}): RealmModel => ({
   id,
@@ -22,17 +23,7 @@ const realm = (id: string, extra: Partial<RealmModel> = {}): RealmModel => ({
 let seq = 0;
 const msg = (extra: Partial<MessageModel>): MessageModel => ({ id: `m#${++seq}`, route: 'port', status: 'delivered', ambiguous: false, transfers: [], ...extra });
 
-function model(parts: Partial<CaptureModel>): CaptureModel {
-  return {
-    realms: [],
-    channels: [],
-    ports: [],
-    messages: [],
-    gaps: [],
-    totals: { sent: 0, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
-    ...parts,
-  };
-}
+const model = captureModel;
 
 /** top with an iframe and a worker. */
 function base(messages: MessageModel[]): CaptureModel {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCorrelator, type CaptureModel, type MessageModel, type PortModel, type RealmModel } from '../../model/correlator';
 import type { LogRecord } from '../../model/log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId } from '../../model/protocol';
+import { captureModel } from '../modelFixture';
 import {
   PORTS_SHOWN,
   PULSE_MS,
@@ -43,17 +44,7 @@ const port = (id: PortId, holders: string[], extra: Partial<PortModel> = {}): Po
 let seq = 0;
 const msg = (extra: Partial<MessageModel>): MessageModel => ({ id: `m#${++seq}`, route: 'port', status: 'delivered', ambiguous: false, transfers: [], ...extra });
 
-function model(parts: Partial<CaptureModel>): CaptureModel {
-  return {
-    realms: [],
-    channels: [],
-    ports: [],
-    messages: [],
-    gaps: [],
-    totals: { sent: 0, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
-    ...parts,
-  };
-}
+const model = captureModel;
 
 /** top with an iframe and a worker; channel c1 top:1 ⇄ top:2, top:2 now in the iframe. */
 function base(messages: MessageModel[] = [], more: Partial<CaptureModel> = {}): CaptureModel {

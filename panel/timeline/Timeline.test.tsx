@@ -1,32 +1,14 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../../model/protocol';
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
 import { FilterBar } from './FilterBar';
 import { COLUMNS_STORAGE_KEY, Timeline } from './Timeline';
+import { withLaidOutElements } from '../happyDomLayout';
 
-// happy-dom does no layout: give every element a 400×800 client box so the virtualizer has a viewport.
-const sizes: [string, PropertyDescriptor | undefined][] = [];
-beforeAll(() => {
-  for (const [prop, value] of [
-    ['clientHeight', 400],
-    ['clientWidth', 800],
-    ['offsetHeight', 400],
-    ['offsetWidth', 800],
-  ] as const) {
-    sizes.push([prop, Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop)]);
-    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
-  }
-});
-afterAll(() => {
-  for (const [prop, d] of sizes) if (d) Object.defineProperty(HTMLElement.prototype, prop, d);
-});
-afterEach(() => {
-  cleanup();
-  localStorage.clear();
-});
+withLaidOutElements();
 
 /** Past the views' 100 ms update tick (setTimeout, then an animation frame). */
 const tick = () => act(() => new Promise<void>((r) => setTimeout(r, 160)));
