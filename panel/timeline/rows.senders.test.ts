@@ -101,3 +101,24 @@ describe('timeline rows: unknown senders and broadcasts', () => {
     expect(shortRealm('x:s1', { kind: 'serviceworker' })).toBe('svc:s1');
   });
 });
+
+describe('timeline rows: a service worker realm in focus', () => {
+  it('shows the serviceWorkerFound events of its script, recorded by the page that found it', () => {
+    const model = scene();
+    const id = 'serviceworker:https://a.test/sw.js';
+    model.realms.push(realm(id, 'serviceworker', { parent: 'T', url: 'https://a.test/sw.js' }));
+    const log = new EventLog<LogEntry>(10);
+    const found = (seq: number, scriptURL: string): LogEntry => ({
+      index: seq - 1,
+      realm: 'T',
+      frameId: 0,
+      tabId: 1,
+      event: { type: 'serviceWorkerFound', seq, t: seq, worker: `T:s${seq}`, scriptURL, state: 'activated' },
+    });
+    log.push(found(1, 'https://a.test/sw.js'));
+    log.push(found(2, 'https://a.test/other-sw.js'));
+    const rows = filterRows(buildRows(model, log, true), f({ showEvents: true }), { kind: 'realm', id }, indexOf(model)).rows;
+    const events = rows.flatMap((r) => (r.kind === 'event' ? [r.entry.event.seq] : []));
+    expect(events).toEqual([1]);
+  });
+});

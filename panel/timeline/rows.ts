@@ -458,7 +458,12 @@ function focusTest(focus: Focus, index: ModelIndex): FocusTest {
       const id = focus.id;
       return {
         message: (m) => messageInRealm(m, id),
-        entry: (e) => e.realm === id || ((e.event.type === 'workerCreated' || e.event.type === 'serviceWorkerFound') && e.event.worker === id),
+        // A worker realm's id is its Worker's local id; a service worker's is `serviceworker:<scriptURL>`
+        // (one realm for every ServiceWorker object of that script: model/correlator.ts).
+        entry: (e) =>
+          e.realm === id ||
+          (e.event.type === 'workerCreated' && e.event.worker === id) ||
+          (e.event.type === 'serviceWorkerFound' && `serviceworker:${e.event.scriptURL}` === id),
         gap: (g) => g.realm === id,
       };
     }
