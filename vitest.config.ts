@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{model,inject,extension,panel,cli,bench,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{model,inject,extension,panel,cli,bench,scripts,demo}/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

@@ -9,7 +9,7 @@
 //
 //   node demo/serve.mjs [--port-a N] [--port-b N] [--dir DIR]
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { resolve, sep, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -58,6 +58,10 @@ function listen(server, port) {
  */
 export async function startDemoServer({ dir = DEMO_DIR, portA = 0, portB = 0 } = {}) {
   const root = resolve(dir);
+  // Symbolic links are followed only as far as they stay inside the served folder (itself possibly
+  // reached through a link: compare real paths).
+  const realRoot = await realpath(root);
+  const inside = (p) => p === realRoot || p.startsWith(realRoot + sep);
   const config = { originA: '', originB: '' };
 
   async function handle(req, res) {
@@ -83,9 +87,12 @@ export async function startDemoServer({ dir = DEMO_DIR, portA = 0, portB = 0 } =
     // No escape from the served directory (`..`, encoded `%2e%2e`, absolute tricks).
     if (file !== root && !file.startsWith(root + sep)) return send(res, 404, 'not found\n');
     try {
+      file = await realpath(file);
+      if (!inside(file)) return send(res, 404, 'not found\n');
       let info = await stat(file);
       if (info.isDirectory()) {
-        file = resolve(file, 'index.html');
+        file = await realpath(resolve(file, 'index.html'));
+        if (!inside(file)) return send(res, 404, 'not found\n');
         info = await stat(file);
       }
       if (!info.isFile()) return send(res, 404, 'not found\n');
