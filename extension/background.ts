@@ -259,9 +259,21 @@ function subscribed(port: Runtime.Port, tabId: number, have: Record<string, numb
   for (const relay of relaysOfSession(tabId)) toContent(relay, { kind: 'panelAttached', have: has(relay.realm) });
 }
 
+/** The extension's own pages (the panel in DevTools or as a tab, the CLI's page): the browser sets a
+ *  port's sender URL, so a content script — or a compromised renderer speaking for one — cannot claim
+ *  to be one. Only these may subscribe to a tab's batches. */
+const OWN_PAGES = browser.runtime.getURL('');
+const fromOwnPage = (port: Runtime.Port): boolean => port.sender?.url?.startsWith(OWN_PAGES) === true;
+
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) relayConnected(port);
-  else if (port.name === PANEL_PORT) panelConnected(port);
+  else if (port.name === PANEL_PORT) {
+    if (fromOwnPage(port)) panelConnected(port);
+    else {
+      console.warn(`[Entangle] refused a panel subscription from ${port.sender?.url ?? 'an unknown sender'}`);
+      port.disconnect();
+    }
+  }
 });
 
 // A realm opened a popup: the new tab joins the opener's session (before its documents load, usually).
