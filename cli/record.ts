@@ -36,7 +36,7 @@ const POLL_MS = 250;
 async function pull(panel: Page, into: LogRecord[], from: { index: number }): Promise<LogGap[]> {
   const { entries, gaps, next } = await panel.evaluate((start: number) => {
     type Entry = { index: number; realm: string; tabId: number; frameId: number; event: unknown };
-    type Info = { parentFrameId?: number; documentUrl?: string };
+    type Info = { parentFrameId?: number; documentUrl?: string; opener?: { tabId: number; frameId: number } };
     type State = {
       log: { length: number; start: number; end: number; byIndex(i: number): Entry | undefined };
       realms: Map<string, Info>;
@@ -54,6 +54,7 @@ async function pull(panel: Page, into: LogRecord[], from: { index: number }): Pr
         frameId: e.frameId,
         ...(info?.parentFrameId !== undefined ? { parentFrameId: info.parentFrameId } : {}),
         ...(info?.documentUrl !== undefined ? { url: info.documentUrl } : {}),
+        ...(info?.opener !== undefined ? { opener: info.opener } : {}),
         event: e.event,
       });
     }

@@ -16,6 +16,7 @@ export function recordsOfStore(s: Pick<LogState, 'log' | 'realms'>): LogRecord[]
     const rec: LogRecord = { realm: e.realm, tabId: e.tabId, frameId: e.frameId, event: e.event };
     if (info?.parentFrameId !== undefined) rec.parentFrameId = info.parentFrameId;
     if (info?.documentUrl !== undefined) rec.url = info.documentUrl;
+    if (info?.opener !== undefined) rec.opener = info.opener;
     out.push(rec);
   }
   return out;

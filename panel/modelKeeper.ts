@@ -17,7 +17,7 @@
  */
 import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
-import type { RealmId } from '../model/protocol';
+import type { FrameRef, RealmId } from '../model/protocol';
 import type { EventLog } from './eventLog';
 
 /** What the keeper needs of a log entry. */
@@ -42,6 +42,7 @@ export interface KnownRealm {
    *  them, and without them a rebuilt model could not place the realm in the frame tree. */
   parentFrameId?: number;
   documentUrl?: string;
+  opener?: FrameRef;
 }
 
 /** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
@@ -132,6 +133,7 @@ export class ModelKeeper {
       const known = byId.get(e.realm);
       if (known?.parentFrameId !== undefined) rec.parentFrameId = known.parentFrameId;
       if (known?.documentUrl !== undefined) rec.url = known.documentUrl;
+      if (known?.opener !== undefined) rec.opener = known.opener;
       records.push(rec);
     }
     c.append(records, [], this.log.start);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type DroppedRange, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { EventLog } from './eventLog';
 import { pairedLatencies, portRoutes, portsMoved, receiptOnMovedPort, sendOnMovedPort, trafficOnMovedPort } from './movedPorts.fixture';
+import { recordsOfStore } from './captureFiles';
 import { createLogStore, LOG_BOUND, type LogEntry } from './store';
 
 function started(seq: number, url = 'https://a.test/'): EntangleEvent {
@@ -452,5 +453,31 @@ describe('log store: the model', () => {
     expect(s.missing).toBe(1);
     expect(s.model().messages.map((x) => x.status)).toEqual(['delivered']);
     expect(() => s.captureLoaded([rec(started(1))], [])).toThrow(/empty/);
+  });
+});
+
+describe('popups in the log store', () => {
+  const popupStart: EntangleEvent = { type: 'realmStarted', seq: 1, t: 1001, kind: 'popup', url: 'https://pay.test/', origin: 'https://pay.test', protocol: PROTOCOL_VERSION };
+  const popupBatch = (events: EntangleEvent[]): RoutedBatch => routed('P', events, { tabId: 9, frameId: 0, url: 'https://pay.test/', opener: { tabId: 7, frameId: 0 } });
+
+  it('keeps the opener of a popup’s realm for the records it gives back (captures, rebuilds)', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 1)));
+    store.getState().batchReceived(popupBatch([popupStart, closed(2)]));
+    expect(store.getState().realms.get('P')).toMatchObject({ tabId: 9, opener: { tabId: 7, frameId: 0 } });
+    // The model hangs the popup under the realm in the opener's frame.
+    expect(store.getState().model().realms.find((r) => r.id === 'P')).toMatchObject({ kind: 'popup', parent: 'A' });
+    expect(recordsOfStore(store.getState()).filter((r) => r.realm === 'P').map((r) => r.opener)).toEqual([
+      { tabId: 7, frameId: 0 },
+      { tabId: 7, frameId: 0 },
+    ]);
+  });
+
+  it('a popup’s top document is not a navigation of the inspected tab', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', seqs(1, 2)));
+    store.getState().batchReceived(popupBatch([{ ...popupStart, kind: 'top' }]));
+    expect(logSeqs(store.getState().log)).toEqual(['A#1', 'A#2', 'P#1']);
+    expect(store.getState().navigations).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import {
   type DroppedRange,
   type EntangleEvent,
   type EventType,
+  type FrameRef,
   type RealmId,
   type RealmKind,
   type RoutedBatch,
@@ -53,6 +54,8 @@ export interface RealmInfo {
   parentFrameId?: number;
   /** The document URL as the browser reported it for the sender (RoutedBatch.url). */
   documentUrl?: string;
+  /** A popup's realm: the frame that opened its tab (RoutedBatch.opener). */
+  opener?: FrameRef;
   /** From the realm's `realmStarted` event, once seen. */
   kind?: RealmKind;
   url?: string;
@@ -253,6 +256,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           : { realm, tabId, frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
         if (parentFrameId !== undefined) info.parentFrameId = parentFrameId;
         if (routed.url !== undefined) info.documentUrl = routed.url;
+        if (routed.opener !== undefined) info.opener = routed.opener;
 
         let highest = info.highestSeq;
         const newGaps: Gap[] = [];
@@ -384,6 +388,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           }
           if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
           if (rec.url !== undefined) info.documentUrl = rec.url;
+          if (rec.opener !== undefined) info.opener = rec.opener;
           if (rec.event.type === 'realmStarted') {
             info.kind = rec.event.kind;
             info.url = rec.event.url;
