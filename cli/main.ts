@@ -2,20 +2,23 @@
  * The `entangle` command line: `record` a page into a capture file, `summarize` a capture.
  * Built by Vite (`--mode cli`) to dist/cli/entangle.js; cli/entangle.mjs runs it.
  */
-import { writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { relayBounds, writeCapture, writeCaptureGzip, type CaptureInput } from '../model/capture';
 import { version as VERSION } from '../package.json';
-import { record, type Recording } from './record';
+import { DEFAULT_TIMEOUT_MS, record, type Recording } from './record';
 import { summarizeFile, type Summary } from './summarize';
+import { forTerminal } from './terminal';
 
 export const HELP = `entangle — record and summarize cross-context messaging
 
 Usage:
-  entangle record <url> [--out FILE] [--duration MS | --idle MS] [--browser PATH]
+  entangle record <url> [--out FILE] [--duration MS | --idle MS] [--timeout MS] [--browser PATH]
       Loads <url> in headless Chromium with the Entangle extension and records it through the
       extension (recorder → relay → background → panel). Stops after --duration ms, or once no
-      event arrived for --idle ms after the page loaded (default 1000). Writes a capture file
+      event arrived for --idle ms after the page loaded (default 1000), and in any case after
+      --timeout ms in all (default ${DEFAULT_TIMEOUT_MS}): a page that never goes quiet stops there. Writes a capture file
       (--out, default entangle-capture.json; a name ending in .gz is gzip-compressed) and prints
       a short summary. Chromium: --browser, else ENTANGLE_CHROMIUM, else /usr/bin/chromium and the
       usual places.
@@ -28,12 +31,15 @@ Usage:
   entangle help
       This text.
 
-Exit codes: record: 0 recorded; 1 the page did not load or the browser crashed (what was recorded is
-still written). summarize: 0 printed; 1 --check found problems. Both: 2 bad arguments, an unreadable
-capture, or no Chromium.`;
+Page text (URLs, titles, error messages) is printed with control characters escaped.
+
+Exit codes: record: 0 recorded; 1 the page did not load or the browser crashed; 3 --timeout ended the
+recording (in both cases what was recorded is still written). summarize: 0 printed; 1 --check found
+problems. Both: 2 bad arguments (a --out that cannot be written is found before recording), an
+unreadable capture, or no Chromium.`;
 
 function fail(message: string): number {
-  console.error(`entangle: ${message}`);
+  console.error(`entangle: ${forTerminal(message)}`);
   return 2;
 }
 
@@ -54,11 +60,12 @@ function summaryLines(r: Recording): string[] {
     }
   }
   const realms = new Set(r.records.map((x) => x.realm)).size;
-  const lines = [`${r.page.url}: ${r.records.length} events from ${realms} realm${realms === 1 ? '' : 's'}`];
+  const lines = [`${forTerminal(r.page.url)}: ${r.records.length} events from ${realms} realm${realms === 1 ? '' : 's'}`];
   lines.push(`  ${[...byType].map(([t, n]) => `${t} ${n}`).join(', ') || 'no messaging observed'}`);
   if (r.gaps.length > 0) lines.push(`  gaps: ${r.gaps.length} (${r.gaps.reduce((n, g) => n + g.to - g.from + 1, 0)} events missing)`);
-  for (const [e, n] of errors) lines.push(`  failed ×${n}: ${e}`);
-  for (const p of r.problems) lines.push(`  problem: ${p}`);
+  for (const [e, n] of errors) lines.push(`  failed ×${n}: ${forTerminal(e)}`);
+  for (const p of r.problems) lines.push(`  problem: ${forTerminal(p)}`);
+  if (r.timedOut) lines.push('  stopped by --timeout: the page had not gone quiet');
   return lines;
 }
 
@@ -68,7 +75,7 @@ async function recordCommand(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, duration: { type: 'string' }, idle: { type: 'string' }, browser: { type: 'string' } },
+      options: { out: { type: 'string' }, duration: { type: 'string' }, idle: { type: 'string' }, timeout: { type: 'string' }, browser: { type: 'string' } },
     });
   } catch (err) {
     return fail((err as Error).message);
@@ -80,13 +87,18 @@ async function recordCommand(args: string[]): Promise<number> {
   if (durationMs instanceof Error) return fail(durationMs.message);
   if (idleMs instanceof Error) return fail(idleMs.message);
   if (durationMs !== undefined && idleMs !== undefined) return fail('give --duration or --idle, not both');
+  const timeoutMs = positiveInt(values.timeout, '--timeout');
+  if (timeoutMs instanceof Error) return fail(timeoutMs.message);
+  if (timeoutMs === 0) return fail('--timeout must be more than 0');
+  const out = values.out ?? 'entangle-capture.json';
+  const unwritable = await whyNotWritable(out);
+  if (unwritable) return fail(`cannot write the capture to ${out}: ${unwritable}`);
   let recording: Recording;
   try {
-    recording = await record({ url: positionals[0]!, durationMs, idleMs, browser: values.browser, log: (l) => console.error(l) });
+    recording = await record({ url: positionals[0]!, durationMs, idleMs, timeoutMs, browser: values.browser, log: (l) => console.error(forTerminal(l)) });
   } catch (err) {
     return fail((err as Error).message);
   }
-  const out = values.out ?? 'entangle-capture.json';
   const capture: CaptureInput = {
     generator: { name: 'entangle', version: VERSION },
     page: recording.page,
@@ -97,8 +109,30 @@ async function recordCommand(args: string[]): Promise<number> {
   };
   await writeFile(out, out.endsWith('.gz') ? await writeCaptureGzip(capture) : writeCapture(capture));
   for (const line of summaryLines(recording)) console.log(line);
-  console.log(`capture written to ${out}`);
-  return recording.problems.length > 0 ? 1 : 0;
+  console.log(`capture written to ${forTerminal(out)}`);
+  return recording.problems.length > 0 ? 1 : recording.timedOut ? 3 : 0;
+}
+
+/** Why `out` cannot be written, checked before the browser starts (so no recording is lost at the end). */
+async function whyNotWritable(out: string): Promise<string | null> {
+  const path = resolve(out);
+  const dir = dirname(path);
+  try {
+    if (!(await stat(dir)).isDirectory()) return `${dir} is not a folder`;
+  } catch {
+    return `the folder ${dir} does not exist`;
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    return `the folder ${dir} is not writable`;
+  }
+  try {
+    if ((await stat(path)).isDirectory()) return `${path} is a folder`;
+  } catch {
+    /* does not exist yet: fine */
+  }
+  return null;
 }
 
 async function summarizeCommand(args: string[]): Promise<number> {

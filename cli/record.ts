@@ -16,6 +16,8 @@ export interface RecordOptions {
   idleMs?: number;
   /** Give up waiting for the page to load after this long (ms). */
   loadTimeoutMs?: number;
+  /** Stop recording after this long in all, whatever the page does (ms; from the browser's start). */
+  timeoutMs?: number;
   /** Chromium binary (else ENTANGLE_CHROMIUM or the usual places). */
   browser?: string;
   /** Progress lines (to stderr in the CLI). */
@@ -28,7 +30,12 @@ export interface Recording {
   gaps: LogGap[];
   /** What went wrong, if anything: the recording holds what was captured before. */
   problems: string[];
+  /** The overall limit (`timeoutMs`) ended the recording: the page never went quiet, or its duration was longer. */
+  timedOut?: boolean;
 }
+
+/** The overall limit when none is given: a page that never goes quiet does not record forever. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 const POLL_MS = 250;
 
@@ -82,6 +89,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
   if (options.browser) process.env.ENTANGLE_CHROMIUM = options.browser;
 
   const recording: Recording = { page: { url: options.url }, records: [], gaps: [], problems: [] };
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let session: ChromiumSession | null = null;
   let crashed = false;
   let closing = false;
@@ -104,7 +112,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
 
     const from = { index: 0 };
     try {
-      await page.goto(options.url, { waitUntil: 'load', timeout: options.loadTimeoutMs ?? 30_000 });
+      await page.goto(options.url, { waitUntil: 'load', timeout: Math.max(1, Math.min(options.loadTimeoutMs ?? 30_000, deadline - Date.now())) });
     } catch (err) {
       recording.problems.push(`the page did not load: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -123,6 +131,10 @@ export async function record(options: RecordOptions): Promise<Recording> {
         quietSince = Date.now();
       }
       if (options.durationMs !== undefined ? Date.now() - started >= options.durationMs : Date.now() - quietSince >= idleMs) break;
+      if (Date.now() >= deadline) {
+        recording.timedOut = true;
+        break;
+      }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   } catch (err) {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../model/capture';
 import type { Summary } from '../../cli/summarize';
-import { startDemoServer, type DemoServer } from './harness';
+import { FIXTURES, startDemoServer, type DemoServer } from './harness';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -125,5 +125,43 @@ describe('entangle record', () => {
     expect(r.stdout).toContain('problem: the page did not load');
     const read = await readCapture(readFileSync(out));
     expect(read).toMatchObject({ ok: true, capture: { records: [], problems: [expect.stringContaining('the page did not load')] } });
+  });
+});
+
+describe('entangle record on a hostile page', () => {
+  let server: DemoServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    server = await startDemoServer({ dir: FIXTURES });
+    dir = mkdtempSync(join(tmpdir(), 'entangle-cli-hostile-'));
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints page text escaped, stops a page that never goes quiet at --timeout (exit 3) and still writes the capture', async () => {
+    const out = join(dir, 'hostile.json');
+    const r = await entangle(['record', server.url('/cli-hostile.html'), '--out', out, '--timeout', '8000']);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    // No escape, no bare CR, and no line the page wrote of its own.
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).not.toContain('\r');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('capture written to'))).toEqual([`capture written to ${out}`]);
+    expect(r.stdout).toContain('\\e[2K\\r\\ncapture written to /tmp/forged.json');
+    expect(r.stdout).toContain('stopped by --timeout');
+    const read = await readCapture(readFileSync(out));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.capture.records.filter((x) => x.event.type === 'messageSent').length).toBeGreaterThan(10);
+  });
+
+  it('refuses a --out it cannot write before starting a browser', async () => {
+    const out = join(dir, 'no-such-folder', 'x.json');
+    const r = await entangle(['record', server.url('/cli-hostile.html'), '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('does not exist');
+    expect(r.stderr).not.toContain('recording');
+    expect(existsSync(out)).toBe(false);
   });
 });
