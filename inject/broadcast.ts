@@ -7,7 +7,7 @@
  */
 import { disguise, replaceConstructor, replaceValue } from './disguise';
 import type { RecorderApi } from './instrument';
-import { apply, getter, NativeWeakMap, read, weakMapGet, weakMapSet } from './natives';
+import { apply, getter, NativeWeakMap, put, read, weakMapGet, weakMapSet, arg } from './natives';
 
 interface ChannelState {
   id: string;
@@ -29,15 +29,16 @@ export function instrumentBroadcastChannel(api: RecorderApi): void {
 
   /** The fields that name a BroadcastChannel object: its channel name, and its id when it is ours. */
   function fieldsOf(self: unknown): Record<string, unknown> {
+    // (`put`, not assignments: a setter the page put on Object.prototype would be called.)
     const fields: Record<string, unknown> = {};
     const name = read(broadcastName, self);
-    if (typeof name === 'string') fields.channelName = name;
+    if (typeof name === 'string') put(fields, 'channelName', name);
     const s = stateOf(self);
-    if (s) fields.bc = s.id;
+    if (s) put(fields, 'bc', s.id);
     return fields;
   }
 
-  api.wrapSend(proto, 'postMessage', (self, args) => api.context('broadcast', args[0], undefined, 'receiver', fieldsOf(self)), () => 'posted');
+  api.wrapSend(proto, 'postMessage', (self, args) => api.context('broadcast', arg(args, 0), undefined, 'receiver', fieldsOf(self)), () => 'posted');
 
   const onBroadcastEvent = api.guarded((e) => api.received(e, 'broadcast', fieldsOf(api.eventField(e, 'currentTarget'))));
 
@@ -53,6 +54,7 @@ export function instrumentBroadcastChannel(api: RecorderApi): void {
   // is recorded); a second close changes nothing, so it is recorded once.
   replaceValue(proto, 'close', (original: Fn) =>
     disguise(original, {
+      __proto__: null,
       apply(fn, self, args) {
         const result = apply(fn, self, args);
         try {
@@ -66,6 +68,6 @@ export function instrumentBroadcastChannel(api: RecorderApi): void {
         }
         return result;
       },
-    }),
+    } as ProxyHandler<Fn>),
   );
 }

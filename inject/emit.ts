@@ -9,26 +9,31 @@
  * nothing travels through the document again, so the page can neither see nor forge a batch.
  */
 import { BATCH, BOUND, CONFIG, encodeEnvelope, HELLO, READY } from '../model/bridge';
-import { PROTOCOL_VERSION, type Batch, type EntangleEvent, type RealmId } from '../model/protocol';
+import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
 import {
   apply,
   addEventListener,
   createElement,
   dispatchEvent,
+  errorIsError,
   eventGetters,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  hasOwn,
+  isData,
   jsonParse,
-  NativeError,
   jsonStringify,
   NativeCustomEvent,
   now,
   NativeMouseEvent,
+  put,
   read,
   removeEventListener,
   setTimeoutNative,
 } from './natives';
+import { nativeIsSafe, quote, writeJson } from './serialize';
 
-
-const errorToString = Error.prototype.toString;
+const objectProto = Object.prototype;
 
 /** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
 const FLUSH_AT = 512;
@@ -48,7 +53,12 @@ export type Unnumbered = EntangleEvent extends infer E ? (E extends EntangleEven
 export class Emitter {
   readonly config: RecorderConfig = { captureStacks: false, previewsPerSecond: DEFAULT_PREVIEWS_PER_SECOND };
   private readonly node: Element;
-  private queue: EntangleEvent[] = [];
+  /** The queued events, in slots that exist as own elements from the start: storing into one never
+   *  reaches an index setter the page put on Array.prototype. Serialized once per batch. */
+  private readonly slots: unknown[] = newSlots(FLUSH_AT);
+  private queued = 0;
+  /** The seq of the first queued event. */
+  private first = 0;
   private seq = 0;
   private timer = false;
   private bound = false;
@@ -71,14 +81,20 @@ export class Emitter {
   }
 
   private announce(): void {
-    apply(dispatchEvent, this.doc, [new NativeMouseEvent(HELLO, { relatedTarget: this.node })]);
+    // The init dictionary has no prototype: the browser reads every member (`bubbles`, `view`…), and
+    // one missing would otherwise be looked up on the page's Object.prototype.
+    apply(dispatchEvent, this.doc, [new NativeMouseEvent(HELLO, { __proto__: null, relatedTarget: this.node } as MouseEventInit)]);
   }
 
   private configReceived(e: Event): void {
     try {
       const c = jsonParse(read(eventGetters.detail, e) as string) as Partial<RecorderConfig>;
-      if (typeof c.captureStacks === 'boolean') this.config.captureStacks = c.captureStacks;
-      if (typeof c.previewsPerSecond === 'number' && c.previewsPerSecond >= 0) this.config.previewsPerSecond = c.previewsPerSecond;
+      if (typeof c !== 'object' || c === null) return;
+      // Own members only: a missing one would be read from the page's Object.prototype.
+      if (hasOwn(c, 'captureStacks') && typeof c.captureStacks === 'boolean') this.config.captureStacks = c.captureStacks;
+      if (hasOwn(c, 'previewsPerSecond') && typeof c.previewsPerSecond === 'number' && c.previewsPerSecond >= 0) {
+        this.config.previewsPerSecond = c.previewsPerSecond;
+      }
     } catch {
       /* a malformed config changes nothing */
     }
@@ -88,11 +104,16 @@ export class Emitter {
     return now();
   }
 
+  /** Numbers `event` and queues it as JSON. `event` must be the recorder's own plain object, made
+   *  with own data properties only (serialize.ts); it is not read again. */
   record(event: Unnumbered): void {
-    (event as EntangleEvent).seq = ++this.seq;
-    const q = this.queue;
-    q[q.length] = event as EntangleEvent;
-    if (q.length >= FLUSH_AT || this.immediate) this.flush();
+    // (`event.seq = n` would call a `seq` setter the page put on Object.prototype: when there is none —
+    // the usual case, checked without running page code — the plain store is safe, and cheaper.)
+    if (getOwnPropertyDescriptor(objectProto, 'seq') === undefined) (event as unknown as { seq: number }).seq = ++this.seq;
+    else put(event, 'seq', ++this.seq);
+    if (this.queued === 0) this.first = this.seq;
+    this.slots[this.queued++] = event;
+    if (this.queued >= FLUSH_AT || this.immediate) this.flush();
     else if (!this.timer) {
       this.timer = true;
       setTimeoutNative(() => {
@@ -105,8 +126,7 @@ export class Emitter {
   /** Records that recording failed, instead of losing the event silently. Never throws. */
   fault(during: string, err: unknown): void {
     try {
-      const message = err instanceof NativeError ? apply(errorToString, err, []) : typeof err;
-      this.record({ type: 'recorderFault', t: this.now(), during, message: message as string });
+      this.record({ type: 'recorderFault', t: this.now(), during, message: describe(err) });
     } catch {
       /* nothing more can be done without disturbing the page */
     }
@@ -131,13 +151,45 @@ export class Emitter {
   }
 
   flush(): void {
-    if (this.queue.length === 0 || (this.immediate && this.idle)) return;
-    const events = this.queue;
-    const batch: Batch = { v: PROTOCOL_VERSION, realm: this.realm, events };
-    this.queue = [];
+    if (this.queued === 0 || (this.immediate && this.idle)) return;
+    // The JSON of a Batch `{ v, realm, events }`, as JSON.stringify would write it; the check for page
+    // hooks is made now, when the serializer runs (serialize.ts).
+    const native = nativeIsSafe();
+    const slots = this.slots;
+    let events = '';
+    for (let i = 0; i < this.queued; i++) {
+      events += `${i === 0 ? '' : ','}${native ? (jsonStringify(slots[i]) as string) : writeJson(slots[i])}`;
+      slots[i] = 0;
+    }
+    const json = `{"v":${PROTOCOL_VERSION},"realm":${quote(this.realm)},"events":[${events}]}`;
+    const first = this.first;
+    this.queued = 0;
     // Until a relay is bound there is nobody to hear it: batches go out anyway (they are harmless
     // on a detached element) so numbering stays contiguous and the relay's gap report is honest.
-    const detail = encodeEnvelope(this.realm, events[0]!.seq, events[events.length - 1]!.seq, jsonStringify(batch));
-    apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { detail })]);
+    const detail = encodeEnvelope(this.realm, first, this.seq, json);
+    apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { __proto__: null, detail } as CustomEventInit)]);
   }
+}
+
+/** An array whose `n` elements exist as own data properties (made at document_start, before page code). */
+function newSlots(n: number): unknown[] {
+  const slots: unknown[] = [];
+  for (let i = 0; i < n; i++) put(slots, i, 0);
+  return slots;
+}
+
+/** `Name: message` of a genuine Error (read through descriptors: no getter, no Proxy trap runs),
+ *  else the value's type. */
+function describe(err: unknown): string {
+  if (typeof err !== 'object' || err === null || !errorIsError || !errorIsError(err)) return typeof err;
+  const field = (key: string): string => {
+    for (let o: object | null = err; o; o = getPrototypeOf(o)) {
+      const d = getOwnPropertyDescriptor(o, key);
+      if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
+    }
+    return '';
+  };
+  const name = field('name');
+  const message = field('message');
+  return message === '' ? name : name === '' ? message : `${name}: ${message}`;
 }

@@ -28,6 +28,13 @@ import {
   stringSlice,
   weakMapGet,
   weakMapSet,
+  append,
+  dataValue,
+  defineProperty,
+  hasOwn,
+  isData,
+  put,
+  arg,
 } from './natives';
 import { instrumentBroadcastChannel } from './broadcast';
 import { cloneCulprit, serializedBeforeError } from './cloneError';
@@ -165,8 +172,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   /** A data property of a plain options object; accessors and inherited values are not read. */
   function dataField(obj: unknown, key: string): unknown {
     if (typeof obj !== 'object' || obj === null) return undefined;
-    const d = getOwnPropertyDescriptor(obj, key);
-    return d && 'value' in d ? d.value : undefined;
+    return dataValue(getOwnPropertyDescriptor(obj, key));
   }
 
   function asList(v: unknown): unknown[] | undefined {
@@ -184,20 +190,20 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     for (let i = 0; i < n; i++) {
       const d = getOwnPropertyDescriptor(list, `${i}`);
       // A getter the browser calls (once) when it reads the list: not called here, so not known.
-      if (d && !('value' in d)) {
-        transfer[transfer.length] = { kind: 'accessor' };
+      if (d && !isData(d)) {
+        append(transfer, { kind: 'accessor' });
         continue;
       }
       const item = d ? d.value : undefined;
-      if (typeof item !== 'object' || item === null) transfer[transfer.length] = { kind: typeof item };
+      if (typeof item !== 'object' || item === null) append(transfer, { kind: typeof item });
       else if (isPort(item)) {
         const s = portState(item);
-        ports[ports.length] = s;
-        transfer[transfer.length] = { kind: 'MessagePort', port: s.id };
+        append(ports, s);
+        append(transfer, { kind: 'MessagePort', port: s.id });
       } else if (getPrototypeOf(item) === arrayBufferProto) {
-        transfer[transfer.length] = { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number };
-        buffers[buffers.length] = item;
-      } else transfer[transfer.length] = { kind: kindOf(item) };
+        append(transfer, { kind: 'ArrayBuffer', byteLength: read(abByteLength, item) as number });
+        append(buffers, item);
+      } else append(transfer, { kind: kindOf(item) });
     }
     return { transfer, ports, buffers };
   }
@@ -212,7 +218,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     const field = (key: string): string => {
       for (let o: object | null = err; o; o = getPrototypeOf(o)) {
         const d = getOwnPropertyDescriptor(o, key);
-        if (d) return 'value' in d && typeof d.value === 'string' ? d.value : '';
+        if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
       }
       return '';
     };
@@ -221,7 +227,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   function stack(): string | undefined {
     if (!emitter.config.captureStacks) return undefined;
-    const s = new NativeError().stack;
+    const s = plainStack();
     if (typeof s !== 'string') return undefined;
     // Drop the first line and the recorder's own frames: every line that names an extension URL.
     // (Natives only: the page may have replaced String.prototype.split and friends.)
@@ -236,6 +242,23 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     return kept;
   }
 
+  /**
+   * A new Error's stack text, formatted by V8 itself: a function the page put in
+   * `Error.prepareStackTrace` (which V8 reads as a data property only) would be called to format it,
+   * so it is set aside for the read and put back at once (no page code runs in between).
+   */
+  function plainStack(): unknown {
+    const d = getOwnPropertyDescriptor(NativeError, 'prepareStackTrace');
+    if (!isData(d) || typeof d.value !== 'function') return new NativeError().stack;
+    if (!d.configurable) return undefined; // cannot be set aside: no stack rather than page code
+    defineProperty(NativeError, 'prepareStackTrace', { __proto__: null, value: undefined, writable: true, enumerable: false, configurable: true } as PropertyDescriptor);
+    try {
+      return new NativeError().stack;
+    } finally {
+      defineProperty(NativeError, 'prepareStackTrace', { __proto__: null, value: d.value, writable: d.writable, enumerable: d.enumerable, configurable: true } as PropertyDescriptor);
+    }
+  }
+
   // ── sends ─────────────────────────────────────────────────────────────────
 
   /** Wraps a send method: `prepare` reads what it needs before the call (a transfer detaches its
@@ -248,7 +271,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   ): void {
     if (!target) return;
     replaceValue(target, key, (original) => {
-      const handler: ProxyHandler<Fn> = {
+      const handler = {
+        // (No prototype: a trap this handler lacks, `get` say, would be looked up on the page's Object.prototype.)
+        __proto__: null,
         apply(fn, self, args: unknown[]) {
           let ctx: SendContext | undefined;
           try {
@@ -280,7 +305,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           }
           return result;
         },
-      };
+      } as ProxyHandler<Fn>;
       return disguise(original, handler);
     });
   }
@@ -293,8 +318,21 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   function context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext {
     const unserialized = port !== undefined && (port.closed || port.gone);
     const { transfer, ports: transferred, buffers } = readTransfer(transferList);
-    const ctx: SendContext = { route, port, message, measure, transfer, transferred, fields, stack: stack() };
-    if (unserialized) ctx.unserialized = true;
+    // Every field an own property from the start: assigning one later then calls no setter the page
+    // put on Object.prototype, and reading one absent reads no getter there.
+    const ctx: SendContext = {
+      route,
+      port,
+      message,
+      measure,
+      transfer,
+      transferred,
+      fields,
+      preview: undefined,
+      unserialized: unserialized ? true : undefined,
+      buffers: undefined,
+      stack: stack(),
+    };
     // A preview may follow the call: the receiver is not instrumented, or the message will not be
     // received (to a closed partner, or doomed: known now). Then the buffers the call will detach are
     // read now. (A send that throws is not known before the call, but it detaches nothing.)
@@ -326,21 +364,22 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         if (ctx.measure === 'preview' && p.partner) p.partner.previewAtSend = true;
       }
     }
+    // Fields added below with `put`: an assignment would call a setter the page put on Object.prototype.
     const ev: Record<string, unknown> = { type: 'messageSent', t: nowMs(), route: ctx.route, ...ctx.fields, transfer: ctx.transfer, outcome };
     let p: PreviewResult | undefined;
     if (error) p = failedPreview(ctx, error);
     else if (ctx.unserialized) p = previewUnserialized(ctx.message);
     else if (ctx.preview || outcome !== 'posted') p = previewSent(ctx.message, ctx.buffers, false);
-    else if (ctx.measure === 'preview') ev.preview = SKIPPED;
+    else if (ctx.measure === 'preview') put(ev, 'preview', SKIPPED);
     if (p) {
       // An opaque payload was not walked: it has no size to tell.
-      const opaque = typeof p.preview === 'object' && p.preview !== null && '$t' in p.preview && p.preview.$t === 'opaque';
-      if (!opaque) ev.size = p.size;
-      ev.preview = p.preview;
-      if (p.sizeCapped && !opaque) ev.sizeCapped = true;
+      const opaque = typeof p.preview === 'object' && p.preview !== null && hasOwn(p.preview, '$t') && p.preview.$t === 'opaque';
+      if (!opaque) put(ev, 'size', p.size);
+      put(ev, 'preview', p.preview);
+      if (p.sizeCapped && !opaque) put(ev, 'sizeCapped', true);
     }
-    if (error) ev.error = error;
-    if (ctx.stack !== undefined) ev.stack = ctx.stack;
+    if (error) put(ev, 'error', error);
+    if (ctx.stack !== undefined) put(ev, 'stack', ctx.stack);
     emitter.record(ev as never);
   }
 
@@ -351,11 +390,11 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     const culprit = cloneCulprit(error.message);
     // No value named (a transfer-list error, raised before serialization): nothing vouches for it.
     if (culprit === undefined) return previewUnserialized(ctx.message);
-    error.culprit = culprit;
+    put(error, 'culprit', culprit);
     // A Proxy: the walk could not tell it from an object, and reaching it would run its traps.
     if (culprit === 'Proxy') return { preview: { $t: 'opaque', kind: 'Proxy' }, size: 0, sizeCapped: true };
     const p = previewSent(ctx.message, undefined, true);
-    if (p.culprit && p.culprit.kind === culprit) error.path = p.culprit.path;
+    if (p.culprit && p.culprit.kind === culprit) put(error, 'path', p.culprit.path);
     return p;
   }
 
@@ -368,11 +407,10 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     (self, args) => {
       if (!isPort(self)) return undefined;
       const s = portState(self);
-      const opt = args[1];
+      const opt = arg(args, 1);
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
-      const fields: Record<string, unknown> = { port: s.id };
-      if (s.partner) fields.partner = s.partner.id;
-      return context('port', args[0], list, s.previewAtSend ? 'preview' : 'receiver', fields, s);
+      const fields: Record<string, unknown> = s.partner ? { port: s.id, partner: s.partner.id } : { port: s.id };
+      return context('port', arg(args, 0), list, s.previewAtSend ? 'preview' : 'receiver', fields, s);
     },
     (ctx) => {
       const s = ctx.port!;
@@ -396,9 +434,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     'postMessage',
     (self, args) => {
       const id = apply(weakMapGet, workers, [self as object]) as string | undefined;
-      const opt = args[1];
+      const opt = arg(args, 1);
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
-      return context('worker', args[0], list, 'preview', id ? { worker: id } : {});
+      return context('worker', arg(args, 0), list, 'preview', id ? { worker: id } : {});
     },
     () => 'posted',
   );
@@ -438,7 +476,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     for (let i = 0; i < arrived.length; i++) {
       const s = portState(arrived[i]!);
       if (route === 'worker' || (port !== undefined && port.previewAtSend)) s.previewAtSend = true;
-      ids[ids.length] = s.id;
+      append(ids, s.id);
     }
     const t = nowMs();
     if (!previewAllowed(t)) {
@@ -447,7 +485,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     }
     const p = previewValue(get(ev.data, e), true);
     const event: Record<string, unknown> = { type: 'messageReceived', t, route, origin, ...fields, ports: ids, size: p.size, preview: p.preview };
-    if (p.sizeCapped) event.sizeCapped = true;
+    if (p.sizeCapped) put(event, 'sizeCapped', true);
     emitter.record(event as never);
   }
 
@@ -502,7 +540,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     const id = `${realm}:w${++workerCount}`;
     apply(weakMapSet, workers, [worker, id]);
     listen(worker, onWorkerEvent);
-    const spec = args[0];
+    const spec = arg(args, 0);
     let url = '';
     if (typeof spec === 'string') {
       try {
@@ -511,7 +549,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         url = spec;
       }
     } else if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') url = read(urlHref, spec) as string;
-    const workerType = dataField(args[1], 'type') === 'module' ? 'module' : 'classic';
+    const workerType = dataField(arg(args, 1), 'type') === 'module' ? 'module' : 'classic';
     emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
   });
 
@@ -527,7 +565,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
 
   const afterCall = (onCall: (self: unknown) => void) => (original: Fn) => {
-    const handler: ProxyHandler<Fn> = {
+    const handler = {
+        // (No prototype: a trap this handler lacks, `get` say, would be looked up on the page's Object.prototype.)
+        __proto__: null,
       apply(fn, self, args) {
         let result: unknown;
         try {
@@ -543,7 +583,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         }
         return result;
       },
-    };
+    } as ProxyHandler<Fn>;
     return disguise(original, handler);
   };
 

@@ -66,6 +66,7 @@ function watchDeparture(win: Window, doc: Document, emitter: Emitter): void {
   const closedGetter = getter(win, 'closed');
   replaceValue(win, 'close', (original) =>
     disguise(original, {
+      __proto__: null,
       apply(fn, self, args) {
         const result = apply(fn, self, args);
         try {
@@ -75,7 +76,7 @@ function watchDeparture(win: Window, doc: Document, emitter: Emitter): void {
         }
         return result;
       },
-    }),
+    } as ProxyHandler<typeof original>),
   );
   // Back from the back/forward cache (the relay came back with it): recording just goes on.
   listen(win, 'pageshow', () => emitter.setLeaving(false));

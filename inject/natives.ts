@@ -12,6 +12,45 @@ export const defineProperty = Reflect.defineProperty;
 export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const getPrototypeOf = Reflect.getPrototypeOf;
 export const objectKeys = Object.keys;
+export const hasOwn = Object.hasOwn;
+const bind = Function.prototype.bind;
+const call = Function.prototype.call;
+/** `f(this, ...args)` for a method `f`, called without any lookup the page could intercept (the
+ *  bound `call` is the intrinsic one, captured here; faster than `apply` with an arguments array). */
+export function uncurry<F extends (...args: never[]) => unknown>(f: F): (self: unknown, ...args: unknown[]) => unknown {
+  return apply(bind, call, [f]) as (self: unknown, ...args: unknown[]) => unknown;
+}
+
+/**
+ * Own data properties, made without running page code. An assignment `obj.key = v` (or
+ * `arr[arr.length] = v`, `push`) where `obj` has no own `key` looks `key` up the prototype chain and
+ * calls a setter the page put on Object.prototype or Array.prototype. `defineProperty` does not;
+ * its descriptor has no prototype, so reading the descriptor finds nothing of the page's either.
+ * (Assigning to a property the object already owns as a writable data property is safe.)
+ */
+const DATA = { __proto__: null, value: undefined as unknown, writable: true, enumerable: true, configurable: true };
+export function put(obj: object, key: string | number, value: unknown): void {
+  DATA.value = value;
+  defineProperty(obj, key, DATA as PropertyDescriptor);
+  DATA.value = undefined;
+}
+/** `arr.push(v)`, without the page's Array.prototype. */
+export function append(arr: unknown[], value: unknown): void {
+  put(arr, arr.length, value);
+}
+/** `args[i]`, reading nothing past the end (that would be looked up on the page's Array.prototype). */
+export function arg(args: readonly unknown[], i: number): unknown {
+  return i < args.length ? args[i] : undefined;
+}
+/** The value of a data property descriptor; undefined for none or an accessor (`'value' in d` would
+ *  be true for an accessor when the page puts a `value` on Object.prototype, and `d.value` run its getter). */
+export function dataValue(d: PropertyDescriptor | undefined): unknown {
+  return d !== undefined && hasOwn(d, 'value') ? d.value : undefined;
+}
+/** An own data property of `d`, by descriptor: true for a data descriptor. */
+export function isData(d: PropertyDescriptor | undefined): d is PropertyDescriptor {
+  return d !== undefined && hasOwn(d, 'value');
+}
 export const getOwnPropertyNames = Object.getOwnPropertyNames;
 /** `Error.isError`: true for genuine Error objects only, false for a Proxy, without calling a trap
  *  (so a thrown value can be read through descriptors only when it is one). */
@@ -99,9 +138,9 @@ export function constructorNames(obj: object, max = 16): string[] {
     p = getPrototypeOf(obj);
     for (let depth = 0; p && depth < max; depth++, p = getPrototypeOf(p)) {
       const c = getOwnPropertyDescriptor(p, 'constructor');
-      if (c && 'value' in c && typeof c.value === 'function') {
+      if (isData(c) && typeof c.value === 'function') {
         const n = getOwnPropertyDescriptor(c.value as object, 'name');
-        if (n && 'value' in n && typeof n.value === 'string') names[names.length] = n.value;
+        if (isData(n) && typeof n.value === 'string') append(names, n.value);
       }
     }
   } catch {

@@ -26,6 +26,10 @@ import {
   constructorNames,
   read,
   stringSlice,
+  append,
+  hasOwn,
+  isData,
+  uncurry,
 } from './natives';
 
 export const PREVIEW_LIMITS = {
@@ -94,6 +98,8 @@ for (const t of [
   }
 }
 
+/** `s.charCodeAt(i)` without the page's String.prototype. */
+const charCodeAt = uncurry(String.prototype.charCodeAt) as (s: string, i: number) => number;
 const typedArrayProto = getPrototypeOf(NativeUint8Array.prototype) ?? undefined;
 const get = {
   mapSize: getter(Map.prototype, 'size'),
@@ -231,7 +237,7 @@ function ownValue(w: Walk, obj: object, key: string): unknown {
   if (w.trusted) return (obj as Record<string, unknown>)[key];
   const d = getOwnPropertyDescriptor(obj, key);
   if (!d) return undefined;
-  return 'value' in d ? d.value : ACCESSOR;
+  return isData(d) ? d.value : ACCESSOR;
 }
 
 /** `parent` and `seg` name the value's place; the path string is built only for objects (cycles). */
@@ -305,7 +311,7 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
           const show = emit && i < PREVIEW_LIMITS.items;
           const pk = walk(w, k, depth + 1, path, `<key ${i}>`, show);
           const pv = walk(w, v, depth + 1, path, `<value ${i}>`, show);
-          if (show) entries[entries.length] = [pk, pv];
+          if (show) append(entries, [pk, pv]);
           i++;
         },
       ]);
@@ -318,7 +324,7 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
         (v: unknown) => {
           const show = emit && i < PREVIEW_LIMITS.items;
           const pv = walk(w, v, depth + 1, path, `<item ${i}>`, show);
-          if (show) items[items.length] = pv;
+          if (show) append(items, pv);
           i++;
         },
       ]);
@@ -374,12 +380,9 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'blob':
     case 'file': {
       const size = (read(get.blobSize, obj) as number | undefined) ?? 0;
-      const p: Preview = { $t: 'blob', kind: kind === 'file' ? 'File' : 'Blob', size, type: read(get.blobType, obj) as string };
-      if (kind === 'file') {
-        p.name = read(get.fileName, obj) as string;
-        p.lastModified = read(get.fileLastModified, obj) as number;
-      }
-      return p;
+      const type = read(get.blobType, obj) as string;
+      if (kind !== 'file') return { $t: 'blob', kind: 'Blob', size, type };
+      return { $t: 'blob', kind: 'File', size, type, name: read(get.fileName, obj) as string, lastModified: read(get.fileLastModified, obj) as number };
     }
     case 'imagedata': {
       const width = read(get.imageWidth, obj) as number;
@@ -402,7 +405,7 @@ const UNREACHED: Preview = { $t: 'truncated', reason: 'unreached' };
 /** A key that reads as `.key` (no RegExp: its methods are the page's to replace). */
 function isIdentifier(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = charCodeAt(s, i);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
     if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
   }
@@ -412,7 +415,7 @@ function isIdentifier(s: string): boolean {
 function pathOf(parent: string, seg: string | number): string {
   if (typeof seg === 'number') return `${parent}[${seg}]`;
   if (seg === '') return parent;
-  if (seg.charCodeAt(0) === 60 /* < */ || isIdentifier(seg)) return `${parent}.${seg}`;
+  if (charCodeAt(seg, 0) === 60 /* < */ || isIdentifier(seg)) return `${parent}.${seg}`;
   return `${parent}[${jsonQuote(seg)}]`;
 }
 function jsonQuote(s: string): string {
@@ -475,13 +478,13 @@ function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: 
     const show = emit && i < PREVIEW_LIMITS.keys;
     if (w.stopped) {
       // Past a failed send's culprit: keys are named (the object itself was visited), values not read.
-      if (show) entries[entries.length] = [key, UNREACHED];
+      if (show) append(entries, [key, UNREACHED]);
       continue;
     }
     w.size += key.length + 2;
     const got = ownValue(w, obj, key);
     const child: Preview = got === ACCESSOR ? accessorMet(w, key) : walk(w, got, depth + 1, path, key, show);
-    if (show) entries[entries.length] = [key, child];
+    if (show) append(entries, [key, child]);
     if (w.capped) break;
   }
   if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
@@ -496,23 +499,24 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
     length = arr.length;
     for (let i = 0; i < length; i++) {
       const show = emit && i < PREVIEW_LIMITS.items;
-      const child = walk(w, arr[i], depth + 1, path, i, show);
-      if (show) items[items.length] = child;
+      // (A clone keeps holes: one is read as undefined, not through Array.prototype.)
+      const child = walk(w, hasOwn(arr, i) ? arr[i] : undefined, depth + 1, path, i, show);
+      if (show) append(items, child);
       if (w.capped) break;
     }
   } else {
     const d = getOwnPropertyDescriptor(arr, 'length');
-    length = (d && 'value' in d ? d.value : 0) as number;
+    length = (isData(d) ? d.value : 0) as number;
     for (let i = 0; i < length; i++) {
       const show = emit && i < PREVIEW_LIMITS.items;
       if (w.stopped) {
-        if (show) items[items.length] = UNREACHED;
+        if (show) append(items, UNREACHED);
         else break;
         continue;
       }
       const got = ownValue(w, arr, `${i}`);
       const child: Preview = got === ACCESSOR ? accessorMet(w, `${i}`) : walk(w, got, depth + 1, path, i, show);
-      if (show) items[items.length] = child;
+      if (show) append(items, child);
       if (w.capped) break;
     }
   }
@@ -522,14 +526,12 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
 
 function errorPreview(w: Walk, obj: object): Preview {
   const field = (key: string): string => {
-    if (w.trusted) {
-      const v = (obj as Record<string, unknown>)[key];
-      return typeof v === 'string' ? v : '';
-    }
-    // Sender side: the clone reads name/message through the prototype chain; descriptors only.
+    // The clone reads name/message through the prototype chain, and so does this, by descriptors
+    // only (also on the receiving side: a copy's `name` is inherited, from a prototype the page may
+    // have given a getter).
     for (let o: object | null = obj; o; o = getPrototypeOf(o)) {
       const d = getOwnPropertyDescriptor(o, key);
-      if (d) return 'value' in d && typeof d.value === 'string' ? d.value : '';
+      if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
     }
     return '';
   };
@@ -539,7 +541,8 @@ function errorPreview(w: Walk, obj: object): Preview {
 }
 
 function newWalk(trusted: boolean): Walk {
-  return { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap(), stopAtUncloneable: false, stopped: false };
+  // Every field an own property from the start: a later assignment then calls no inherited setter.
+  return { trusted, nodes: 0, capped: false, size: 0, seen: new NativeMap(), buffers: undefined, stopAtUncloneable: false, stopped: false, culprit: undefined };
 }
 
 /** Preview and size of `value`. `trusted`: the value is a fresh structured-clone copy (receiver). */
@@ -581,9 +584,9 @@ export function previewSent(value: unknown, buffers: Map<object, BufferFacts> | 
   w.stopAtUncloneable = stopAtUncloneable;
   try {
     const preview = walk(w, value, 0, '$', '', true);
-    const out: SentPreview = { preview, size: w.size, sizeCapped: w.capped };
-    if (w.culprit) out.culprit = { path: `payload${apply(stringSlice, w.culprit.path, [1]) as string}`, kind: w.culprit.kind };
-    return out;
+    // `culprit` always own: the caller's read of it must not reach Object.prototype.
+    const culprit = w.culprit ? { path: `payload${apply(stringSlice, w.culprit.path, [1]) as string}`, kind: w.culprit.kind } : undefined;
+    return { preview, size: w.size, sizeCapped: w.capped, culprit };
   } catch {
     return { preview: { $t: 'unreadable' }, size: w.size, sizeCapped: true };
   }

@@ -8,7 +8,7 @@
  */
 import { disguise } from './disguise';
 import type { RecorderApi } from './instrument';
-import { apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, getter, NativeWeakMap, read, weakMapGet, weakMapSet, addEventListener } from './natives';
+import { apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, getter, NativeWeakMap, read, weakMapGet, weakMapSet, addEventListener, arg } from './natives';
 
 // Captured at document_start, before any page script can replace them.
 const swProto = globalThis.ServiceWorker?.prototype;
@@ -67,7 +67,7 @@ export function instrumentServiceWorker(api: RecorderApi): void {
     if (s) return s.id;
     // The native getter's brand check: a ServiceWorker of this realm, nothing else (no page code runs).
     if (typeof read(sw.scriptURL, v) !== 'string') return undefined;
-    s = { id: `${emitter.realm}:s${++count}` };
+    s = { id: `${emitter.realm}:s${++count}`, scope: undefined }; // (`scope` own: set later without a setter)
     apply(weakMapSet, workers, [v, s]);
     found(v, s);
     const state = s;
@@ -98,7 +98,8 @@ export function instrumentServiceWorker(api: RecorderApi): void {
       return;
     }
     if (typeof promise !== 'object' || promise === null) return;
-    defineProperty(promise, 'constructor', { value: undefined, writable: true, enumerable: false, configurable: true });
+    // (A descriptor without a prototype: `get`/`set` are not looked up on the page's Object.prototype.)
+    defineProperty(promise, 'constructor', { __proto__: null, value: undefined, writable: true, enumerable: false, configurable: true } as PropertyDescriptor);
     const onList = (list: unknown): void => {
       try {
         const regs = api.asList(list);
@@ -133,9 +134,9 @@ export function instrumentServiceWorker(api: RecorderApi): void {
     'postMessage',
     (self, args) => {
       const id = idOf(self);
-      const opt = args[1];
+      const opt = arg(args, 1);
       const list = api.asList(opt) ?? api.asList(api.dataField(opt, 'transfer'));
-      return api.context('worker', args[0], list, 'preview', id ? { worker: id } : {});
+      return api.context('worker', arg(args, 0), list, 'preview', id ? { worker: id } : {});
     },
     () => 'posted',
   );
@@ -159,6 +160,7 @@ export function instrumentServiceWorker(api: RecorderApi): void {
   // message queue: only `onmessage` and `startMessages()` do.)
   if (navProto && d && typeof d.get === 'function') {
     const wrapped = disguise(d.get as Fn, {
+      __proto__: null,
       apply(fn, self, args) {
         const container = apply(fn, self, args);
         try {
@@ -168,7 +170,7 @@ export function instrumentServiceWorker(api: RecorderApi): void {
         }
         return container;
       },
-    });
+    } as ProxyHandler<Fn>);
     defineProperty(navProto, 'serviceWorker', { ...d, get: wrapped });
   }
 }

@@ -7,7 +7,7 @@
  * call ran (a getter during serialization) is left alone: its frames are the page's own, and one of
  * them is the wrapper's (see docs/recording.md, "Stacks").
  */
-import { apply, captureStackTrace, errorIsError, getOwnPropertyDescriptor, getPrototypeOf } from './natives';
+import { apply, captureStackTrace, errorIsError, getOwnPropertyDescriptor, getPrototypeOf, isData } from './natives';
 
 const domExceptionName = getOwnPropertyDescriptor(globalThis.DOMException?.prototype ?? {}, 'name')?.get;
 const nativeErrorProtos: object[] = [TypeError.prototype, RangeError.prototype, SyntaxError.prototype];
@@ -33,7 +33,7 @@ function createdByPlatform(err: unknown): boolean {
   for (let i = 0; i < nativeErrorProtos.length; i++) if (proto === nativeErrorProtos[i]) native = true;
   if (!native) return false;
   const d = getOwnPropertyDescriptor(err, 'message');
-  if (!d || !('value' in d) || typeof d.value !== 'string') return false;
+  if (!isData(d) || typeof d.value !== 'string') return false;
   for (let i = 0; i < NATIVE_PREFIXES.length; i++) if ((apply(stringIndexOf, d.value, [NATIVE_PREFIXES[i]]) as number) === 0) return true;
   return false;
 }

@@ -1,0 +1,92 @@
+/**
+ * Issue 14, item 1: the recorder reaches no page-modifiable hook while it builds, serializes or sends
+ * events. A page installs on Object.prototype and Array.prototype a `toJSON` (which forges an event
+ * into any batch it sees), getters and setters for every key the recorder writes or reads, index
+ * setters and a `Symbol.iterator`, and counts the calls. With Entangle the counts must be those of the
+ * same page without it (the browser's own calls only), and the panel must show exactly the real events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntangleEvent, MessageReceived, MessageSent } from '../../model/protocol';
+import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
+
+interface Result {
+  counts: Record<string, number>;
+  got: number;
+  threw: string;
+}
+
+async function run(session: Session, url: string): Promise<Result> {
+  const page = await session.browser.newPage();
+  await page.goto(url);
+  return page.evaluate(() => (window as unknown as { done: Promise<Result> }).done);
+}
+
+describe('hostile page: prototype hooks', () => {
+  let server: DemoServer;
+  let withExt: Session;
+  let without: Session;
+  let a: Result;
+  let b: Result;
+  let entries: PanelEntry[];
+
+  beforeAll(async () => {
+    server = await startDemoServer({ dir: FIXTURES });
+    [withExt, without] = await Promise.all([launch({ extension: true }), launch({ extension: false })]);
+    const url = server.url('/hostile/index.html');
+    [a, b] = await Promise.all([run(withExt, url), run(without, url)]);
+    const panel = await openPanel(withExt, await tabIdOf(await openPanel(withExt), server.originA));
+    // (Not failing here when it never comes: the tests below then say what is missing.)
+    entries = await waitFor('the window receipt', async () => {
+      const all = await panelEvents(panel);
+      return all.some((e) => e.event.type === 'messageReceived' && e.event.route === 'window') ? all : undefined;
+    }, 10_000).catch(() => panelEvents(panel));
+  });
+  afterAll(async () => {
+    await Promise.all([withExt?.close(), without?.close()]);
+    await server?.close();
+  });
+
+  it('runs the page the same, with its hooks live', () => {
+    expect(a.got).toBe(b.got);
+    expect(b.got).toBe(5); // three port messages, one broadcast, one window message
+    expect(b.threw).toBe('DataCloneError');
+    expect(a.threw).toBe('DataCloneError');
+    // The page's own probe went through its hooks: they are live.
+    expect(b.counts).toMatchObject({ 'Object.set seq': 1, 'Array.toJSON': 1, 'Array.iterator': 1 });
+  });
+
+  it('calls no page hook: the counts are those of the page without Entangle', () => {
+    expect(a.counts).toEqual(b.counts);
+  });
+
+  it('shows exactly the real events, numbered without a gap, none forged', () => {
+    const top = entries.find((e) => e.event.type === 'realmStarted' && e.event.kind === 'top')!.realm;
+    const mine = entries.filter((e) => e.realm === top).map((e) => e.event);
+    const seqs = mine.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(JSON.stringify(mine)).not.toContain('forged');
+    const of = <T extends EntangleEvent['type']>(type: T) => mine.filter((e) => e.type === type) as Extract<EntangleEvent, { type: T }>[];
+    expect(of('channelCreated')).toHaveLength(2);
+    expect(of('broadcastChannelCreated')).toHaveLength(2);
+    const sends = of('messageSent') as MessageSent[];
+    expect(sends.map((s) => [s.route, s.outcome, s.error?.name ?? null])).toEqual([
+      ['port', 'posted', null],
+      ['port', 'posted', 'DataCloneError'],
+      ['port', 'posted', null],
+      ['port', 'posted', null],
+      ['broadcast', 'posted', null],
+    ]);
+    expect(sends[1]!.error).toMatchObject({ culprit: 'Function', path: 'payload.f' });
+    expect(sends[3]!.transfer).toEqual([{ kind: 'MessagePort', port: of('channelCreated')[1]!.port1 }]);
+    const receipts = of('messageReceived') as MessageReceived[];
+    expect(receipts.map((r) => r.route).sort()).toEqual(['broadcast', 'port', 'port', 'port', 'window']);
+    const port = receipts.filter((r) => r.route === 'port');
+    expect(port[0]).toMatchObject({
+      preview: { $t: 'object', entries: [['a', 1], ['list', { $t: 'array', items: [1, 2, 3], length: 3 }], ['s', 'quote " and \\ and \n']] },
+    });
+    expect(port[1]).toMatchObject({ preview: { $t: 'array', items: [1, { $t: 'undefined' }, 3], length: 3 } });
+    expect(port[2]).toMatchObject({ preview: 'with a port', ports: [expect.any(String)] });
+    expect(receipts.find((r) => r.route === 'window')).toMatchObject({ source: 'self', preview: { $t: 'object', entries: [['w', { $t: 'array', items: [true, null], length: 2 }]] } });
+    expect(receipts.find((r) => r.route === 'broadcast')).toMatchObject({ channelName: 'hostile', preview: { $t: 'array', items: ['b', 2], length: 2 } });
+  });
+});
