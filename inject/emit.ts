@@ -18,9 +18,7 @@ import {
   errorIsError,
   eventGetters,
   getOwnPropertyDescriptor,
-  getPrototypeOf,
   hasOwn,
-  isData,
   jsonParse,
   jsonStringify,
   NativeCustomEvent,
@@ -30,6 +28,7 @@ import {
   read,
   removeEventListener,
   setTimeoutNative,
+  inheritedString,
 } from './natives';
 import { nativeIsSafe, quote, writeJson } from './serialize';
 
@@ -182,14 +181,7 @@ function newSlots(n: number): unknown[] {
  *  else the value's type. */
 function describe(err: unknown): string {
   if (typeof err !== 'object' || err === null || !errorIsError || !errorIsError(err)) return typeof err;
-  const field = (key: string): string => {
-    for (let o: object | null = err; o; o = getPrototypeOf(o)) {
-      const d = getOwnPropertyDescriptor(o, key);
-      if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
-    }
-    return '';
-  };
-  const name = field('name');
-  const message = field('message');
+  const name = inheritedString(err, 'name');
+  const message = inheritedString(err, 'message');
   return message === '' ? name : name === '' ? message : `${name}: ${message}`;
 }

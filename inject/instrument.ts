@@ -35,6 +35,7 @@ import {
   isData,
   put,
   arg,
+  inheritedString,
 } from './natives';
 import { instrumentBroadcastChannel } from './broadcast';
 import { cloneCulprit, serializedBeforeError } from './cloneError';
@@ -215,14 +216,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     // Page code threw it (a getter during serialization, say). Read only a genuine Error, through
     // descriptors: a thrown Proxy would run its traps.
     if (!errorIsError || !errorIsError(err)) return { name: 'Object', message: '' };
-    const field = (key: string): string => {
-      for (let o: object | null = err; o; o = getPrototypeOf(o)) {
-        const d = getOwnPropertyDescriptor(o, key);
-        if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
-      }
-      return '';
-    };
-    return { name: field('name'), message: field('message') };
+    return { name: inheritedString(err, 'name'), message: inheritedString(err, 'message') };
   }
 
   function stack(): string | undefined {

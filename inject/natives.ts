@@ -51,6 +51,19 @@ export function dataValue(d: PropertyDescriptor | undefined): unknown {
 export function isData(d: PropertyDescriptor | undefined): d is PropertyDescriptor {
   return d !== undefined && hasOwn(d, 'value');
 }
+
+/**
+ * A string property as a property read would find it along the prototype chain (an Error's `name` and
+ * `message`, say), by descriptors only: a getter found first, or a non-string, gives ''. Never for a
+ * Proxy (its traps would run): callers check the object first.
+ */
+export function inheritedString(obj: object, key: string): string {
+  for (let o: object | null = obj; o; o = getPrototypeOf(o)) {
+    const d = getOwnPropertyDescriptor(o, key);
+    if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
+  }
+  return '';
+}
 export const getOwnPropertyNames = Object.getOwnPropertyNames;
 /** `Error.isError`: true for genuine Error objects only, false for a Proxy, without calling a trap
  *  (so a thrown value can be read through descriptors only when it is one). */

@@ -30,6 +30,7 @@ import {
   hasOwn,
   isData,
   uncurry,
+  inheritedString,
 } from './natives';
 
 export const PREVIEW_LIMITS = {
@@ -525,19 +526,12 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
 }
 
 function errorPreview(w: Walk, obj: object): Preview {
-  const field = (key: string): string => {
-    // The clone reads name/message through the prototype chain, and so does this, by descriptors
-    // only (also on the receiving side: a copy's `name` is inherited, from a prototype the page may
-    // have given a getter).
-    for (let o: object | null = obj; o; o = getPrototypeOf(o)) {
-      const d = getOwnPropertyDescriptor(o, key);
-      if (d) return isData(d) && typeof d.value === 'string' ? d.value : '';
-    }
-    return '';
-  };
-  const message = field('message');
+  // The clone reads name/message through the prototype chain, and so does this, by descriptors only
+  // (also on the receiving side: a copy's `name` is inherited, from a prototype the page may have
+  // given a getter).
+  const message = inheritedString(obj, 'message');
   w.size += message.length;
-  return { $t: 'error', name: field('name'), message };
+  return { $t: 'error', name: inheritedString(obj, 'name'), message };
 }
 
 function newWalk(trusted: boolean): Walk {
