@@ -550,17 +550,6 @@ export function previewValue(value: unknown, trusted: boolean): PreviewResult {
   }
 }
 
-/** Size only (sender side, when the receiver will preview): the same walk, no preview kept. */
-export function sizeOf(value: unknown): { size: number; sizeCapped: boolean } {
-  const w = newWalk(false);
-  try {
-    walk(w, value, 0, '$', '', false);
-  } catch {
-    w.capped = true;
-  }
-  return { size: w.size, sizeCapped: w.capped };
-}
-
 export interface SentPreview extends PreviewResult {
   /** With `stopAtUncloneable`: the first value structured clone refuses, when reached before any getter. */
   culprit?: { path: string; kind: string };

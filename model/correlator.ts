@@ -21,6 +21,7 @@ import { build } from './build-model';
 import { NO_PORTS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
+import { serviceWorkerRealmId } from './model-types';
 import type { MessageFailedToDeserialize, MessageReceived, MessageSent, RealmId, ServiceWorkerFound } from './protocol';
 import { advanceFrom, insertOrdered, join, localOf, newLocal, partnerOf, rootOf } from './ports';
 
@@ -357,7 +358,7 @@ export function createCorrelator(): Correlator {
    * object naming it in any realm of the session; uninstrumented: what it does is known from the page.
    */
   function serviceWorkerFound(finder: Realm, ev: ServiceWorkerFound): void {
-    const id = `serviceworker:${ev.scriptURL}`;
+    const id = serviceWorkerRealmId(ev.scriptURL);
     st.epoch++;
     st.serviceWorkers.set(ev.worker, id);
     const sw = realmOf(id);

@@ -267,3 +267,6 @@ export interface CutPairs {
 
 /** Cross-process clocks are close but not equal: a receipt may read this much earlier than its send. */
 export const CLOCK_SKEW_MS = 20;
+
+/** The realm of a service worker: one per script in the session, whichever ServiceWorker objects name it. */
+export const serviceWorkerRealmId = (scriptURL: string): string => `serviceworker:${scriptURL}`;

@@ -15,6 +15,7 @@
  *   share one computation per change.
  */
 import type { CaptureModel, GapModel, MessageModel, MessageStatus, RealmModel, StatusReason } from '../../model/correlator';
+import { serviceWorkerRealmId } from '../../model/correlator';
 import type { EntangleEvent, PortId, RealmId, RealmKind, Route } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import type { LogEntry } from '../store';
@@ -463,7 +464,7 @@ function focusTest(focus: Focus, index: ModelIndex): FocusTest {
         entry: (e) =>
           e.realm === id ||
           (e.event.type === 'workerCreated' && e.event.worker === id) ||
-          (e.event.type === 'serviceWorkerFound' && `serviceworker:${e.event.scriptURL}` === id),
+          (e.event.type === 'serviceWorkerFound' && serviceWorkerRealmId(e.event.scriptURL) === id),
         gap: (g) => g.realm === id,
       };
     }
