@@ -294,6 +294,8 @@ describe('real pages from real libraries', () => {
     expect(facts.channels).toHaveLength(4);
     const questions = facts.messages.filter((m) => m.route === 'worker' && m.fromRealm === top.id);
     expect(questions.map((m) => [m.toRealm, m.sent, m.transfers.map((t) => t.kind)])).toEqual(facts.channels.map(() => [sw.id, true, ['MessagePort']]));
+    // Each question evidently arrived: the service worker answered on the port it carried.
+    expect(questions.map((m) => [m.status, m.reason, m.received])).toEqual(facts.channels.map(() => ['delivered', 'deliveryInferred', false]));
     for (const channel of facts.channels) {
       const [port1, port2] = channel.ports;
       expect(channel.createdIn).toBe(top.id);
