@@ -21,7 +21,7 @@ describe('validateBatch', () => {
     [batch([realmStarted, { ...sent, seq: 5 }]), 'event 1: seq 5 does not follow 1'],
     [batch([{ ...sent, seq: 1, outcome: 'maybe' }]), 'event 0: outcome must be one of posted, doomed, portClosed, partnerClosed'],
     [batch([{ ...sent, seq: 1, transfer: 'x' }]), 'event 0: transfer must be an array'],
-    [batch([{ ...received, seq: 1, preview: { nope: 1 } }]), 'event 0: preview node must be a primitive, an array or a tagged object'],
+    [batch([{ ...received, seq: 1, preview: { nope: 1 } }]), 'event 0: preview must be a primitive or an object with a "$t" tag'],
     [batch([{ ...received, seq: 1, source: 'elsewhere' }]), 'event 0: source must be one of self, parent, top, opener, child, other, none'],
     [batch([{ ...realmStarted, url: 'x'.repeat(20_000) }]), 'event 0: url is longer than 16384 characters'],
   ])('rejects %j with a message naming the problem', (value, error) => {
@@ -82,5 +82,114 @@ describe('batchFromText', () => {
     expect(result.error).toEqual(error);
     expect(result.routed.batch.events).toEqual([]);
     expect(result.routed.dropped).toEqual({ from: input.first, to: input.last, reason: 'batchRejected' });
+  });
+});
+
+describe('preview schema (every tag, its fields and nested nodes)', () => {
+  const withPreview = (preview: unknown) => validateBatch(batch([{ ...received, seq: 1, preview }]));
+
+  it.each([
+    ['null', null],
+    ['a number', -1.5],
+    ['a boolean', false],
+    ['a string', 'hi'],
+    ['undefined', { $t: 'undefined' }],
+    ['a special number', { $t: 'number', v: '-0' }],
+    ['a bigint', { $t: 'bigint', v: '-123456789012345678901234567890' }],
+    ['a cut string', { $t: 'string', v: 'abc', length: 1000 }],
+    ['an object', { $t: 'object', entries: [['a', 1], ['b c', { $t: 'object', entries: [], more: 3 }]], more: 0 }],
+    ['an array', { $t: 'array', items: [1, 'x', null], length: 12 }],
+    ['a map with object keys', { $t: 'map', entries: [[{ $t: 'object', entries: [], more: 0 }, { $t: 'set', items: [1], size: 1 }]], size: 4 }],
+    ['a date', { $t: 'date', v: 1_700_000_000_000 }],
+    ['an invalid date (NaN, written as null)', { $t: 'date', v: null }],
+    ['a regexp', { $t: 'regexp', source: 'a+', flags: 'gi' }],
+    ['a regexp the recorder could not read', { $t: 'regexp' }],
+    ['a boxed value', { $t: 'boxed', kind: 'Number', v: { $t: 'number', v: 'NaN' } }],
+    ['an ArrayBuffer', { $t: 'arraybuffer', byteLength: 3, head: '0aff10' }],
+    ['a detached ArrayBuffer', { $t: 'arraybuffer', byteLength: 0, head: '', detached: true }],
+    ['a typed array', { $t: 'typedarray', kind: 'Float32Array', length: 2, byteLength: 8, head: '0000803f00000040' }],
+    ['a Blob', { $t: 'blob', kind: 'Blob', size: 10, type: 'text/plain' }],
+    ['a File', { $t: 'blob', kind: 'File', size: 10, type: '', name: 'a.txt', lastModified: 1_700_000_000_000 }],
+    ['ImageData', { $t: 'imagedata', width: 2, height: 3 }],
+    ['an error', { $t: 'error', name: 'TypeError', message: 'x' }],
+    ['a platform object', { $t: 'platform', kind: 'MessagePort' }],
+    ['a cycle', { $t: 'cycle', path: '$.a' }],
+    ['a cut-off part', { $t: 'truncated', reason: 'unreached' }],
+    ['an opaque part', { $t: 'opaque', kind: 'Proxy' }],
+    ['a getter', { $t: 'accessor', key: 'x' }],
+    ['an uncloneable value', { $t: 'uncloneable', kind: 'Function' }],
+    ['a skipped preview', { $t: 'skipped', reason: 'load' }],
+    ['an unreadable value', { $t: 'unreadable' }],
+  ])('accepts %s', (_, preview) => {
+    expect(withPreview(preview)).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    [{ $t: 'object', entries: 'x', more: 0 }, 'preview.entries must be an array of [key, value] pairs, not "x"'],
+    [{ $t: 'object', entries: [['a']], more: 0 }, 'preview.entries[0] must be a [key, value] pair'],
+    [{ $t: 'object', entries: [[1, 2]], more: 0 }, "preview.entries[0][0] must be a string (an object's key), not number"],
+    [{ $t: 'object', entries: [['k', 'x'.repeat(20_000)]], more: 0 }, 'preview.entries[0][1] is a string longer than 16384 characters'],
+    [{ $t: 'object', entries: [['x'.repeat(20_000), 1]], more: 0 }, 'preview.entries[0][0] is longer than 16384 characters'],
+    [{ $t: 'object', entries: [] }, 'preview.more must be a non-negative integer, not undefined'],
+    [{ $t: 'array', items: { 0: 1 }, length: 1 }, 'preview.items must be an array, not object'],
+    [{ $t: 'array', items: [1, 2], length: 1 }, 'preview.length must be at least the number of items'],
+    [{ $t: 'array', items: [], length: -1 }, 'preview.length must be a non-negative integer, not -1'],
+    [{ $t: 'map', entries: [[1, 2, 3]], size: 1 }, 'preview.entries[0] must be a [key, value] pair'],
+    [{ $t: 'map', entries: [[{ $t: 'nope' }, 2]], size: 1 }, 'preview.entries[0][0].$t "nope" is not a preview tag'],
+    [{ $t: 'map', entries: {}, size: 0 }, 'preview.entries must be an array of [key, value] pairs, not object'],
+    [{ $t: 'set', items: [1], size: '1' }, 'preview.size must be a non-negative integer, not "1"'],
+    [{ $t: 'object', entries: [['a', { $t: 'array', items: [{ $t: 'map', entries: [[1, { $t: 'string', v: 'ab', length: 1 }]], size: 1 }], length: 1 }]], more: 0 },
+      'preview.entries[0][1].items[0].entries[0][1].length must be at least the length of the recorded start'],
+    [{ $t: 'number', v: 'NotANumber' }, 'preview.v must be one of NaN, Infinity, -Infinity, -0, not "NotANumber"'],
+    [{ $t: 'bigint', v: '12x' }, 'preview.v must be decimal digits'],
+    [{ $t: 'date', v: '2020' }, 'preview.v must be a time in milliseconds or null, not "2020"'],
+    [{ $t: 'regexp', source: 1, flags: '' }, 'preview.source must be a string, not number'],
+    [{ $t: 'boxed', kind: 'Symbol', v: 1 }, 'preview.kind must be one of Number, String, Boolean, BigInt, not "Symbol"'],
+    [{ $t: 'boxed', kind: 'String', v: [1] }, 'preview.v is an array: containers are tagged objects ({ $t: "array", items, length })'],
+    [{ $t: 'arraybuffer', byteLength: 1, head: 'zz' }, 'preview.head must be hex digits, two a byte'],
+    [{ $t: 'arraybuffer', byteLength: 1, head: '', detached: 'yes' }, 'preview.detached must be true or false, not "yes"'],
+    [{ $t: 'typedarray', kind: 'Uint8Array', length: 1, head: '00' }, 'preview.byteLength must be a non-negative integer, not undefined'],
+    [{ $t: 'blob', kind: 'Image', size: 1, type: '' }, 'preview.kind must be one of Blob, File, not "Image"'],
+    [{ $t: 'blob', kind: 'File', size: 1, type: '', lastModified: 'now' }, 'preview.lastModified must be a finite number, not "now"'],
+    [{ $t: 'imagedata', width: 1.5, height: 1 }, 'preview.width must be a non-negative integer, not 1.5'],
+    [{ $t: 'error', name: 'E' }, 'preview.message must be a string, not undefined'],
+    [{ $t: 'platform', kind: null }, 'preview.kind must be a string, not null'],
+    [{ $t: 'cycle' }, 'preview.path must be a string, not undefined'],
+    [{ $t: 'truncated', reason: 'bored' }, 'preview.reason must be one of depth, budget, unreached, not "bored"'],
+    [{ $t: 'skipped', reason: 'depth' }, 'preview.reason must be one of load, not "depth"'],
+    [{ $t: 'accessor', key: {} }, 'preview.key must be a string, not object'],
+    [{ $t: 'unreadable', why: 'x' }, 'preview has a field "why", which unreadable nodes do not have'],
+    [{ $t: 'object', entries: [], more: 0, extra: { deep: 1 } }, 'preview has a field "extra", which object nodes do not have'],
+    [{ $t: 7 }, 'preview must be a primitive or an object with a "$t" tag'],
+    [[1, 2], 'preview is an array: containers are tagged objects ({ $t: "array", items, length })'],
+  ])('rejects %j, naming where', (preview, message) => {
+    expect(withPreview(preview)).toEqual({ ok: false, error: `event 0: ${message}` });
+  });
+
+  it('requires the preview of a receipt, and checks the optional one of a send', () => {
+    const { preview: _, ...noPreview } = received;
+    expect(validateBatch(batch([{ ...noPreview, seq: 1 }]))).toEqual({ ok: false, error: 'event 0: preview is missing' });
+    expect(validateBatch(batch([{ ...received, seq: 1, preview: { $t: 'boxed', kind: 'Number' } }]))).toEqual({ ok: false, error: 'event 0: preview.v is missing' });
+    expect(validateBatch(batch([{ ...sent, seq: 1, preview: { $t: 'set', items: 'x', size: 1 } }]))).toEqual({ ok: false, error: 'event 0: preview.items must be an array, not "x"' });
+  });
+
+  it('bounds the number of nodes in one preview', () => {
+    const items = Array.from({ length: 10_001 }, (_, i) => i);
+    expect(withPreview({ $t: 'array', items, length: items.length })).toEqual({ ok: false, error: 'event 0: preview.items[9999] has more than 10000 nodes' });
+    expect(withPreview({ $t: 'array', items: items.slice(0, 9_000), length: 9_000 })).toMatchObject({ ok: true });
+  });
+
+  it('checks the transfer list by kind', () => {
+    const withTransfer = (transfer: unknown) => validateBatch(batch([{ ...sent, seq: 1, transfer }]));
+    expect(withTransfer([{ kind: 'ArrayBuffer', byteLength: 8 }, { kind: 'ImageBitmap' }, { kind: 'ArrayBuffer' }])).toMatchObject({ ok: true });
+    expect(withTransfer([{ kind: 'MessagePort' }])).toEqual({ ok: false, error: 'event 0.transfer[0]: a MessagePort must name its port (a short string)' });
+    expect(withTransfer([{ kind: 'ArrayBuffer', byteLength: -1 }])).toEqual({ ok: false, error: 'event 0.transfer[0]: byteLength must be a non-negative integer' });
+    expect(withTransfer([{ kind: 'ImageBitmap', port: 'r:1' }])).toEqual({ ok: false, error: 'event 0.transfer[0]: port belongs to a MessagePort, not a ImageBitmap' });
+    expect(withTransfer([{ kind: 5 }])).toEqual({ ok: false, error: 'event 0.transfer[0]: kind must be a string' });
+  });
+
+  it('checks sizes and child indexes as counts', () => {
+    expect(validateBatch(batch([{ ...received, seq: 1, childIndex: -1 }]))).toEqual({ ok: false, error: 'event 0: childIndex must be a non-negative integer' });
+    expect(validateBatch(batch([{ ...sent, seq: 1, size: 1.5 }]))).toEqual({ ok: false, error: 'event 0: size must be a non-negative integer' });
   });
 });

@@ -7,11 +7,10 @@
 import { EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Route } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, type RoutedBatchText } from './relay';
 import type { RoutedBatch } from './protocol';
+import { MAX_STRING, previewProblem } from './validate-preview';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const MAX_STRING = 16_384;
-const MAX_PREVIEW_DEPTH = 24;
 const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
 const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed'];
 const WINDOW_RELATIONS = ['self', 'parent', 'top', 'opener', 'child', 'other', 'none'];
@@ -73,40 +72,35 @@ function stringList(o: Record<string, unknown>, key: string, where: string): voi
   });
 }
 
-/** Previews are JSON trees; only their depth and string sizes need bounding here. */
-function preview(v: unknown, depth: number, where: string): void {
-  if (depth > MAX_PREVIEW_DEPTH) fail(where, `preview nested deeper than ${MAX_PREVIEW_DEPTH}`);
-  if (v === null || typeof v === 'boolean') return;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) fail(where, 'preview holds a non-finite number');
-    return;
-  }
-  if (typeof v === 'string') {
-    if (v.length > MAX_STRING) fail(where, 'preview string too long');
-    return;
-  }
-  if (Array.isArray(v)) {
-    for (const item of v) preview(item, depth + 1, where);
-    return;
-  }
-  if (!isRecord(v) || typeof v.$t !== 'string') fail(where, 'preview node must be a primitive, an array or a tagged object');
-  for (const key of Object.keys(v)) {
-    // The recorder names a node's fields itself ($t, entries, items, …; the page's keys are data inside
-    // `entries`): an own "__proto__" is forged, and harmful once someone merges the node into another.
-    if (key === '__proto__') fail(where, 'preview node has a "__proto__" key');
-    preview(v[key], depth + 1, where);
-  }
+/** A payload preview: its full schema (model/validate-preview.ts). */
+function preview(v: unknown, where: string): void {
+  const problem = previewProblem(v);
+  if (problem !== undefined) fail(where, problem);
 }
 
+/** A non-negative safe integer (sizes, indexes), when present or required. */
+function count(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+  const v = o[key];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(where, `${key} must be a non-negative integer`);
+}
+
+/** TransferSummary: a MessagePort names its port; an ArrayBuffer its size, when it could be read. */
 function transferList(o: Record<string, unknown>, where: string): void {
   const v = o.transfer;
   if (!Array.isArray(v)) fail(where, 'transfer must be an array');
-  v.forEach((t, i) => {
+  for (let i = 0; i < v.length; i++) {
+    const t: unknown = v[i];
+    const at = `${where}.transfer[${i}]`;
     if (!isRecord(t)) fail(where, `transfer[${i}] must be an object`);
-    str(t, 'kind', `${where}.transfer[${i}]`);
-    str(t, 'port', `${where}.transfer[${i}]`, true);
-    num(t, 'byteLength', `${where}.transfer[${i}]`, true);
-  });
+    if (typeof t.kind !== 'string') fail(at, 'kind must be a string');
+    if (t.kind.length > 256) fail(at, 'kind is longer than 256 characters');
+    if (t.kind === 'MessagePort') {
+      if (typeof t.port !== 'string' || t.port.length === 0 || t.port.length > 256) fail(at, 'a MessagePort must name its port (a short string)');
+    } else if (t.port !== undefined) fail(at, `port belongs to a MessagePort, not a ${t.kind}`);
+    if (t.byteLength !== undefined && t.kind !== 'ArrayBuffer') fail(at, `byteLength belongs to an ArrayBuffer, not a ${t.kind}`);
+    count(t, 'byteLength', at, true);
+  }
 }
 
 function event(e: unknown, where: string): void {
@@ -135,9 +129,9 @@ function event(e: unknown, where: string): void {
       oneOf(e, 'outcome', OUTCOMES, where);
       for (const k of ['port', 'partner', 'channelName', 'worker', 'bc', 'stack']) str(e, k, where, true);
       transferList(e, where);
-      num(e, 'size', where, true);
+      count(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
-      if (e.preview !== undefined) preview(e.preview, 0, where);
+      if (e.preview !== undefined) preview(e.preview, where);
       if (e.error !== undefined) {
         if (!isRecord(e.error)) fail(where, 'error must be an object');
         str(e.error, 'name', `${where}.error`);
@@ -151,11 +145,11 @@ function event(e: unknown, where: string): void {
       for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
       str(e, 'origin', where);
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
-      num(e, 'childIndex', where, true);
+      count(e, 'childIndex', where, true);
       stringList(e, 'ports', where);
-      num(e, 'size', where, true);
+      count(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
-      preview(e.preview, 0, where);
+      preview(e.preview, where);
       return;
     case 'messageUndeserializable':
       oneOf(e, 'route', ROUTES, where);

@@ -2,12 +2,14 @@
  * The panel's layout: toolbar, settings, filter bar, then the graph, the timeline and the inspector in
  * resizable panes. Wide panels (DevTools docked at the bottom) get three columns; narrower ones put the
  * graph above the timeline and the inspector; a very narrow one stacks all three. Sizes are kept per
- * arrangement in localStorage.
+ * arrangement in localStorage. Each view sits in its own error boundary: a view that throws shows why,
+ * with a Retry button, and the others go on working.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionStatus } from './connection';
+import { ErrorBoundary } from './ErrorBoundary';
 import { GraphView } from './graph/GraphView';
 import { InspectorPane } from './Inspector';
 import type { LogStore } from './store';
@@ -96,11 +98,21 @@ function Split({ id, orientation, panes }: { id: string; orientation: 'horizonta
 
 function Panes({ store, view, width }: { store: LogStore; view: ViewStore; width: number }) {
   const inspectorRef = useRef<HTMLDivElement>(null);
-  const graph = <GraphView store={store} view={view} />;
-  const timeline = <Timeline store={store} view={view} onOpen={() => inspectorRef.current?.focus()} />;
+  const graph = (
+    <ErrorBoundary name="graph" resetKey={store}>
+      <GraphView store={store} view={view} />
+    </ErrorBoundary>
+  );
+  const timeline = (
+    <ErrorBoundary name="timeline" resetKey={store}>
+      <Timeline store={store} view={view} onOpen={() => inspectorRef.current?.focus()} />
+    </ErrorBoundary>
+  );
   const inspector = (
     <div className="inspector-host" ref={inspectorRef} tabIndex={-1}>
-      <InspectorPane store={store} view={view} />
+      <ErrorBoundary name="inspector" resetKey={store}>
+        <InspectorPane store={store} view={view} />
+      </ErrorBoundary>
     </div>
   );
   if (width >= THREE_COLUMNS_PX) {
@@ -172,8 +184,14 @@ export function App(props: AppProps) {
 
   return (
     <div className="app" ref={rootRef}>
-      {status && !capture ? <ConnectedToolbar {...toolbar} status={status} /> : <Toolbar {...toolbar} status={null} />}
-      {settingsOpen && <SettingsBar control={settings} {...(logBound ? { logBound } : {})} />}
+      <ErrorBoundary name="toolbar" resetKey={store}>
+        {status && !capture ? <ConnectedToolbar {...toolbar} status={status} /> : <Toolbar {...toolbar} status={null} />}
+      </ErrorBoundary>
+      {settingsOpen && (
+        <ErrorBoundary name="settings">
+          <SettingsBar control={settings} {...(logBound ? { logBound } : {})} />
+        </ErrorBoundary>
+      )}
       {notice !== null && (
         <div className="notice" role="alert" data-testid="notice">
           <span>{notice}</span>
@@ -190,7 +208,9 @@ export function App(props: AppProps) {
         </div>
       ) : (
         <>
-          <FilterBar store={store} view={view} />
+          <ErrorBoundary name="filter bar" resetKey={store}>
+            <FilterBar store={store} view={view} />
+          </ErrorBoundary>
           <div className="panes-host">
             <Panes key={capture ? `capture:${capture.name}` : 'live'} store={store} view={view} width={width} />
           </div>
