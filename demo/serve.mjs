@@ -27,6 +27,8 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.xhtml': 'application/xhtml+xml; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
   '.ico': 'image/x-icon',
   '.wasm': 'application/wasm',
 };

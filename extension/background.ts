@@ -11,6 +11,7 @@
  * `storage.session` (DepartedStore) for later panels; the popup map lives there too.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import type { DroppedRange, UntrustedReason } from '../model/protocol';
 import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground, RoutedBatchText } from '../model/relay';
 import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
 import { DepartedStore, type SessionArea } from './departed';
@@ -33,15 +34,24 @@ interface Relay {
   heldEvents: number;
   /** The relay said it runs in a popup (known before webNavigation may have told us). */
   popup: boolean;
+  /** The relay could not vouch for its realm's recording (its hello said why). */
+  untrusted?: UntrustedReason;
 }
 
 const POPUPS_KEY = 'popups';
+const INSPECTED_KEY = 'inspected';
 
 const relays = new Map<number, Set<Relay>>();
 const panels = new Map<number, Set<Runtime.Port>>();
 const session = browser.storage.session as unknown as SessionArea;
 const departed = new DepartedStore(session);
 let popups = new PopupTabs();
+/**
+ * Tabs a panel has subscribed to (kept in `storage.session`: a worker stopped while idle must still
+ * know after a reload). A relay of a tab none of whose session was ever inspected keeps only its
+ * document's first and last batches (`uninspected`, UNWATCHED_* in model/relay.ts).
+ */
+let inspected = new Set<number>();
 /**
  * Batches of popups that closed before webNavigation told which tab opened them (it can tell after
  * the popup is gone): kept in memory until it does, for the few most recent such tabs.
@@ -56,12 +66,18 @@ const ready: Promise<void> = Promise.all([
     .get(null)
     .then((all) => {
       popups = new PopupTabs(all[POPUPS_KEY]);
+      const tabs: unknown = all[INSPECTED_KEY];
+      if (Array.isArray(tabs)) inspected = new Set(tabs.filter((t): t is number => Number.isSafeInteger(t)));
     })
     .catch(() => undefined),
 ]).then(() => undefined);
 
 function savePopups(): void {
   session.set({ [POPUPS_KEY]: popups.toRecord() }).catch((err: unknown) => console.warn('[Entangle] could not keep the popup tabs in storage.session', err));
+}
+
+function saveInspected(): void {
+  session.set({ [INSPECTED_KEY]: [...inspected] }).catch((err: unknown) => console.warn('[Entangle] could not keep the inspected tabs in storage.session', err));
 }
 
 function members<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
@@ -96,6 +112,19 @@ function toPanel(panel: Runtime.Port, message: BackgroundToPanel): void {
   }
 }
 
+/** A relay's report of what its bound dropped: a range just before the batch, with a known reason
+ *  (anything else, from a compromised renderer say, is not passed on as a gap). */
+function plausibleDrop(d: DroppedRange, first: number): boolean {
+  return (
+    Number.isSafeInteger(d.from) &&
+    Number.isSafeInteger(d.to) &&
+    d.from >= 1 &&
+    d.from <= d.to &&
+    d.to < first &&
+    (d.reason === 'relayBufferFull' || d.reason === 'unwatched')
+  );
+}
+
 /** Forwards a relay's batch text to the session's panels, which parse and validate it (the router
  *  stays light: it shares the extension's process with the panel). A batch claiming another realm
  *  than its relay's is not forwarded: the panel gets its seq range as a gap with reason `batchRejected`. */
@@ -108,12 +137,14 @@ function routedBatch(relay: Relay, message: Extract<ContentToBackground, { kind:
     url: relay.url,
     ...(relay.parentFrameId !== undefined ? { parentFrameId: relay.parentFrameId } : {}),
     ...(opener ? { opener } : {}),
+    ...(relay.untrusted ? { untrusted: relay.untrusted } : {}),
   };
   if (realm !== relay.realm) {
     console.warn(`[Entangle] rejected a batch of realm ${realm} from the relay of realm ${relay.realm}`);
     return { ...base, realm: relay.realm ?? realm, first, last, json: '', dropped: { from: first, to: last, reason: 'batchRejected' } };
   }
-  return { ...base, realm, first, last, json: message.json, ...(message.dropped ? { dropped: message.dropped } : {}) };
+  const dropped = message.dropped && plausibleDrop(message.dropped, first) ? { dropped: message.dropped } : {};
+  return { ...base, realm, first, last, json: message.json, ...dropped };
 }
 
 /**
@@ -187,8 +218,12 @@ function relayConnected(port: Runtime.Port): void {
       case 'hello':
         relay.realm = message.realm;
         relay.popup = message.popup === true;
+        if (message.untrusted !== undefined) relay.untrusted = message.untrusted;
         void ready.then(() => {
           if (panelsOf(tabId).length > 0 || popups.get(tabId)) toContent(relay, { kind: 'panelAttached', have: null });
+          // A popup's top relay streams anyway; the others learn which bound to keep.
+          else if (popups.audience(tabId).some((t) => inspected.has(t))) toContent(relay, { kind: 'panelDetached' });
+          else if (!relay.popup) toContent(relay, { kind: 'uninspected' });
         });
         return;
       case 'batch':
@@ -254,6 +289,10 @@ function panelConnected(port: Runtime.Port): void {
 /** A panel of `tabId` listens: first what departed documents of its session left, then the live relays' buffers. */
 function subscribed(port: Runtime.Port, tabId: number, have: Record<string, number>): void {
   members(panels, tabId).add(port);
+  if (!inspected.has(tabId)) {
+    inspected.add(tabId);
+    saveInspected();
+  }
   const has = (realm: string | null): number => (realm !== null && Object.hasOwn(have, realm) ? have[realm]! : 0);
   for (const routed of departed.batchesFor(popups.root(tabId), popups.session(tabId), have)) toPanel(port, { kind: 'batch', routed });
   for (const relay of relaysOfSession(tabId)) toContent(relay, { kind: 'panelAttached', have: has(relay.realm) });
@@ -303,6 +342,7 @@ browser.webNavigation.onCreatedNavigationTarget.addListener(({ sourceTabId, sour
 browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then(() => {
     departed.forget(tabId);
+    if (inspected.delete(tabId)) saveInspected();
     if (popups.removed(tabId)) savePopups();
   });
 });

@@ -4,6 +4,8 @@
  * background while a panel listens. It runs on the page's own thread, so it never parses a batch:
  * the background validates them on its own thread. The buffer is the only copy until a panel
  * acknowledges it, so a stopped service worker or a panel opened late loses nothing within the bound.
+ * In a tab no panel ever inspected the bound is small (the document's first and last events, see
+ * `buffer`): the relay runs in every frame of every site.
  *
  * The buffer dies with the document, so when the document leaves (`pagehide`: navigated, its frame
  * removed, its popup closed; also `freeze`, after which it may be discarded unseen) the relay hands
@@ -14,13 +16,22 @@
  * While the document lives nothing of this happens: the live path only buffers and streams.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import type { DroppedRange, UntrustedReason } from '../model/protocol';
 import type { BackgroundToContent, ContentToBackground } from '../model/relay';
 import { CONTENT_PORT, DEPARTED_CHARS, DEPARTED_EVENTS, MAX_BATCH_CHARS } from '../model/relay';
-import { BATCH, BOUND, CONFIG, decodeEnvelope, HELLO, READY } from '../model/bridge';
+import { BATCH, BOUND, CONFIG, decodeEnvelope, HANDSHAKE, HELLO, RECORDER_NODE, RELAY_NODE } from '../model/bridge';
 import { BatchBuffer, type RawBatch } from './buffer';
 import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
 
+/**
+ * Full bound (RELAY_BUFFER_*) until the background answers the relay's hello, so nothing is dropped
+ * for a panel that listens from the start; the small one (UNWATCHED_*) once it says no panel has ever
+ * listened for this tab (`uninspected`), until one attaches.
+ */
 const buffer = new BatchBuffer();
+/** A panel attached, or one had inspected this tab before (`panelDetached`): the full bound for good,
+ *  so a panel reopened later sees as much as one that stayed open. */
+let inspected = false;
 let realm: string | null = null;
 let node: Element | null = null;
 let port: Runtime.Port | null = null;
@@ -44,12 +55,41 @@ let leaving = false;
  */
 const inPopup = window === window.top && window.opener !== null;
 
-function onHello(e: Event): void {
-  if (node) return;
-  const target = (e as MouseEvent).relatedTarget;
-  if (!(target instanceof Element)) return;
+/**
+ * Whether this document inherited its Window: the first document of a frame or popup that is
+ * same-origin with the page that created it reuses the initial about:blank's Window *and* JavaScript
+ * realm (HTML, "create and initialize a Document object"). That page's scripts held the window from
+ * its first moment, so they could patch the built-ins the recorder starts from, or listen on the new
+ * document before document_start, and so hear or replace the recorder↔relay handshake. No handshake
+ * can be airtight there; this relay, in the isolated world that no page script reaches, marks the
+ * realm instead (docs/security.md). The navigation entry index is 0 only for a browsing context's
+ * first document (a later one of the same frame follows it); `frameElement` is null unless the parent
+ * is same-origin; a cross-origin opener's `origin` throws.
+ */
+function inheritedWindow(): boolean {
+  const entry = (globalThis as { navigation?: { currentEntry: { index: number } | null } }).navigation?.currentEntry;
+  if (entry && entry.index !== 0) return false;
+  try {
+    if (window !== window.top) return window.frameElement !== null;
+    return window.opener !== null && (window.opener as Window).origin === window.origin;
+  } catch {
+    return false;
+  }
+}
+
+const untrusted: UntrustedReason | undefined = inheritedWindow() ? 'inheritedWindow' : undefined;
+
+/** This relay's own detached node: where the recorder hands its node over when the relay spoke first. */
+const relayNode = document.createElement(RELAY_NODE);
+
+/** The recorder's node carried by a handshake event (on the document, or on the relay's node). */
+function onHandshake(e: Event): void {
+  if (node || !(e instanceof MouseEvent)) return;
+  const target = e.relatedTarget;
+  if (!(target instanceof Element) || target.localName !== RECORDER_NODE || target.isConnected) return;
   node = target;
-  document.removeEventListener(HELLO, onHello, true);
+  document.removeEventListener(HANDSHAKE, onHandshake, true);
+  relayNode.removeEventListener(HELLO, onHandshake);
   node.addEventListener(BATCH, onBatch);
   node.dispatchEvent(new CustomEvent(BOUND));
   void loadSettings().then(sendConfig);
@@ -76,15 +116,15 @@ function onBatch(e: Event): void {
   if (!port) connect();
   if (leaving && idleStart) {
     idleStart = false;
-    for (const b of buffer.batchesFrom(1)) send(b, undefined, true);
+    for (const b of buffer.batchesFrom(1)) send(b.batch, b.dropped, true);
   } else if (leaving) send(raw, undefined, true);
   else if (streaming || inPopup) sendFrom(sentSeq + 1);
 }
 
-function send(batch: RawBatch, dropped?: { from: number; to: number }, final = false): void {
+function send(batch: RawBatch, dropped?: DroppedRange, final = false): void {
   if (!port || realm === null) return;
   const message: ContentToBackground = { kind: 'batch', realm, first: batch.first, last: batch.last, json: batch.json };
-  if (dropped) message.dropped = { ...dropped, reason: 'relayBufferFull' };
+  if (dropped) message.dropped = dropped;
   if (final) message.final = true;
   try {
     port.postMessage(message);
@@ -114,17 +154,19 @@ function depart(): void {
   const batches = buffer.batchesFrom(ackedSeq + 1);
   let start = batches.length;
   for (let events = 0, chars = 0; start > 0; start--) {
-    const b = batches[start - 1]!;
+    const b = batches[start - 1]!.batch;
     events += b.last - b.first + 1;
     chars += b.json.length;
     if ((events > DEPARTED_EVENTS || chars > DEPARTED_CHARS) && start < batches.length) break; // the newest goes anyway
   }
   const kept = batches.slice(start);
   if (kept.length === 0) return;
+  // What the departed store's bound leaves out goes as one range before the oldest batch handed over:
+  // the store would drop it all anyway. Otherwise each batch carries what the buffer dropped before it.
   const from = ackedSeq + 1;
-  const bufferDropped = buffer.droppedBefore(from);
-  const dropped = start > 0 ? { from, to: kept[0]!.first - 1 } : bufferDropped;
-  kept.forEach((b, i) => send(b, i === 0 && dropped && dropped.to >= dropped.from ? dropped : undefined, true));
+  const to = kept[0]!.batch.first - 1;
+  if (start > 0 && to >= from) kept[0] = { batch: kept[0]!.batch, dropped: { from, to, reason: 'relayBufferFull' } };
+  for (const b of kept) send(b.batch, b.dropped, true);
 }
 
 function stay(): void {
@@ -132,21 +174,30 @@ function stay(): void {
   idleStart = false;
 }
 
-/** Sends every buffered batch holding a seq ≥ from, noting a range the bound already dropped. */
+/** Sends every buffered batch holding a seq ≥ from, each with the range the bound dropped before it. */
 function sendFrom(from: number): void {
-  const dropped = buffer.droppedBefore(from);
-  const batches = buffer.batchesFrom(from);
-  batches.forEach((b, i) => send(b, i === 0 ? dropped : undefined));
+  for (const b of buffer.batchesFrom(from)) send(b.batch, b.dropped);
+}
+
+/** The full bound from now on (see `inspected`). */
+function keepAll(): void {
+  inspected = true;
+  buffer.setBound('full');
 }
 
 function onMessage(message: BackgroundToContent): void {
   switch (message.kind) {
     case 'panelAttached':
+      keepAll();
       streaming = true;
       sendFrom((message.have ?? ackedSeq) + 1);
       return;
     case 'panelDetached':
+      keepAll();
       streaming = false;
+      return;
+    case 'uninspected':
+      if (!inspected) buffer.setBound('small');
       return;
     case 'ack':
       if (message.seq > ackedSeq) ackedSeq = message.seq;
@@ -160,6 +211,7 @@ function connect(): void {
     port = browser.runtime.connect({ name: CONTENT_PORT });
   } catch {
     contextAlive = false; // the extension was reloaded or removed: this relay is orphaned
+    buffer.setBound('small'); // and no panel can ever get its buffer: keep the least
     return;
   }
   streaming = false;
@@ -171,16 +223,19 @@ function connect(): void {
     setTimeout(connect, reconnectDelay);
     reconnectDelay = Math.min(reconnectDelay * 2, 2_000);
   });
-  port.postMessage({ kind: 'hello', realm, ...(inPopup ? { popup: true as const } : {}) } satisfies ContentToBackground);
+  port.postMessage({ kind: 'hello', realm, ...(inPopup ? { popup: true as const } : {}), ...(untrusted ? { untrusted } : {}) } satisfies ContentToBackground);
   reconnectDelay = 50;
 }
 
-document.addEventListener(HELLO, onHello, true);
 window.addEventListener('pagehide', depart, true);
 window.addEventListener('pageshow', (e) => {
   if (e.persisted) stay();
 }, true);
 document.addEventListener('freeze', depart, true);
 document.addEventListener('resume', stay, true);
-document.dispatchEvent(new CustomEvent(READY));
+// The handshake (inject/emit.ts): hear the recorder's announcement if it comes after this, else
+// announce this relay's node for the recorder that already ran to answer on.
+document.addEventListener(HANDSHAKE, onHandshake, true);
+relayNode.addEventListener(HELLO, onHandshake);
+document.dispatchEvent(new MouseEvent(HANDSHAKE, { relatedTarget: relayNode }));
 onSettingsChanged(sendConfig);

@@ -2,13 +2,15 @@
  * The recorder's only way out of the page: batches of events, as JSON strings in CustomEvents
  * dispatched on a detached element that only the content relay holds.
  *
- * Handshake: the element travels once as the `relatedTarget` of a MouseEvent dispatched on the
- * document. Both scripts run at document_start, before any page script, in an order the browser
- * does not promise, so whichever starts second completes it: the recorder announces itself
- * (`entangle:hello`), and if nobody answers it waits for the relay's `entangle:ready`. Once bound,
- * nothing travels through the document again, so the page can neither see nor forge a batch.
+ * Handshake: both scripts run at document_start, before any page script, in an order the browser
+ * does not promise. Each makes a detached node and announces it once as the `relatedTarget` of a
+ * `load` MouseEvent on the document (model/bridge.ts says why `load`: the window, which a same-origin
+ * parent may hold from before this document existed, is not on its path). If the relay was first it
+ * hears the recorder's announcement and binds; if the recorder was first it hears the relay's and
+ * hands its node over on the relay's node (`entangle:hello`), where no page script can listen. Once
+ * bound, nothing travels through the document again, so the page can neither see nor forge a batch.
  */
-import { BATCH, BOUND, CONFIG, encodeEnvelope, HELLO, READY } from '../model/bridge';
+import { BATCH, BOUND, CONFIG, encodeEnvelope, HANDSHAKE, HELLO, RELAY_NODE, RECORDER_NODE } from '../model/bridge';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
 import {
   apply,
@@ -18,11 +20,14 @@ import {
   errorIsError,
   eventGetters,
   getOwnPropertyDescriptor,
+  getter,
   hasOwn,
   jsonParse,
   jsonStringify,
   NativeCustomEvent,
   now,
+  objectKeys,
+  stringSlice,
   NativeMouseEvent,
   put,
   read,
@@ -33,10 +38,22 @@ import {
 import { nativeIsSafe, quote, writeJson } from './serialize';
 
 const objectProto = Object.prototype;
+const relatedTargetGetter = getter(MouseEvent.prototype, 'relatedTarget');
+const localNameGetter = getter(Element.prototype, 'localName');
 
 /** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
 const FLUSH_AT = 512;
 const FLUSH_DELAY_MS = 15;
+/**
+ * Most characters one event may take once serialized. Previews bound every string they hold, but an
+ * event also carries text the page wrote (an error's message, a stack): one too big has its preview,
+ * stack and error text cut down, or is replaced by a `recorderFault` saying so, under its own seq —
+ * never taking its neighbours with it (docs/security.md).
+ */
+export const MAX_EVENT_CHARS = 256 * 1024;
+/** A batch is sent before its events reach this many characters, well within what the relay accepts
+ *  (MAX_BATCH_CHARS), whatever the events queued. */
+export const BATCH_CHARS = 4 * 1024 * 1024;
 
 export interface RecorderConfig {
   captureStacks: boolean;
@@ -66,23 +83,21 @@ export class Emitter {
   private immediate = false;
 
   constructor(readonly realm: RealmId, private readonly doc: Document) {
-    this.node = apply(createElement, doc, ['entangle-relay']) as Element;
+    this.node = apply(createElement, doc, [RECORDER_NODE]) as Element;
     apply(addEventListener, this.node, [BOUND, () => (this.bound = true)]);
     apply(addEventListener, this.node, [CONFIG, (e: Event) => this.configReceived(e)]);
-    this.announce();
-    if (!this.bound) {
-      const onReady = (): void => {
-        this.announce();
-        if (this.bound) apply(removeEventListener, doc, [READY, onReady, true]);
-      };
-      apply(addEventListener, doc, [READY, onReady, true]);
-    }
-  }
-
-  private announce(): void {
-    // The init dictionary has no prototype: the browser reads every member (`bubbles`, `view`…), and
-    // one missing would otherwise be looked up on the page's Object.prototype.
-    apply(dispatchEvent, this.doc, [new NativeMouseEvent(HELLO, { __proto__: null, relatedTarget: this.node } as MouseEventInit)]);
+    // The relay may announce itself later (it starts second): its announcement is the first `load`
+    // MouseEvent on the document whose related node is a relay's. Listening stops once bound, and a
+    // second relay node is never answered (only one relay runs in a document).
+    const onRelay = (e: Event): void => {
+      const relay = relayNode(e);
+      if (!relay) return;
+      apply(removeEventListener, doc, [HANDSHAKE, onRelay, true]);
+      if (!this.bound) apply(dispatchEvent, relay, [mouseEvent(HELLO, this.node)]);
+    };
+    apply(addEventListener, doc, [HANDSHAKE, onRelay, true]);
+    apply(dispatchEvent, doc, [mouseEvent(HANDSHAKE, this.node)]);
+    if (this.bound) apply(removeEventListener, doc, [HANDSHAKE, onRelay, true]);
   }
 
   private configReceived(e: Event): void {
@@ -155,19 +170,82 @@ export class Emitter {
     // hooks is made now, when the serializer runs (serialize.ts).
     const native = nativeIsSafe();
     const slots = this.slots;
-    let events = '';
-    for (let i = 0; i < this.queued; i++) {
-      events += `${i === 0 ? '' : ','}${native ? (jsonStringify(slots[i]) as string) : writeJson(slots[i])}`;
-      slots[i] = 0;
-    }
-    const json = `{"v":${PROTOCOL_VERSION},"realm":${quote(this.realm)},"events":[${events}]}`;
-    const first = this.first;
+    const n = this.queued;
+    let first = this.first;
     this.queued = 0;
+    let events = '';
+    for (let i = 0; i < n; i++) {
+      let json = native ? (jsonStringify(slots[i]) as string) : writeJson(slots[i]);
+      if (json.length > MAX_EVENT_CHARS) json = oversized(slots[i] as Record<string, unknown>, json.length, native);
+      slots[i] = 0;
+      const seq = this.first + i;
+      if (events !== '' && events.length + json.length > BATCH_CHARS) {
+        this.dispatch(first, seq - 1, events);
+        first = seq;
+        events = '';
+      }
+      events += `${events === '' ? '' : ','}${json}`;
+    }
+    this.dispatch(first, this.first + n - 1, events);
+  }
+
+  /** Sends one batch of the events `first..last`, already serialized and joined. */
+  private dispatch(first: number, last: number, events: string): void {
+    const json = `{"v":${PROTOCOL_VERSION},"realm":${quote(this.realm)},"events":[${events}]}`;
     // Until a relay is bound there is nobody to hear it: batches go out anyway (they are harmless
     // on a detached element) so numbering stays contiguous and the relay's gap report is honest.
-    const detail = encodeEnvelope(this.realm, first, this.seq, json);
+    const detail = encodeEnvelope(this.realm, first, last, json);
     apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { __proto__: null, detail } as CustomEventInit)]);
   }
+}
+
+/**
+ * The JSON of an event too big to send as it is (MAX_EVENT_CHARS): the same event with its preview
+ * replaced by a truncation mark, its stack dropped and its error's text cut short; failing that, a
+ * `recorderFault` in its place, under the same seq. The event is the recorder's own plain object.
+ */
+function oversized(event: Record<string, unknown>, chars: number, native: boolean): string {
+  const slim: Record<string, unknown> = {};
+  const keys = objectKeys(event);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === 'stack') continue;
+    let value = event[key];
+    if (key === 'preview') value = TOO_LARGE;
+    else if (key === 'error' && typeof value === 'object' && value !== null) {
+      const e = value as Record<string, unknown>;
+      value = { name: cut(e.name, 160), message: cut(e.message, 160) };
+    }
+    put(slim, key, value);
+  }
+  const json = native ? (jsonStringify(slim) as string) : writeJson(slim);
+  if (json.length <= MAX_EVENT_CHARS) return json;
+  const fault = {
+    type: 'recorderFault',
+    seq: event.seq,
+    t: event.t,
+    during: 'record',
+    message: `a ${cut(event.type, 40)} event of ${chars} characters was left out: more than the ${MAX_EVENT_CHARS} one event may take`,
+  };
+  return native ? (jsonStringify(fault) as string) : writeJson(fault);
+}
+
+/** A MouseEvent carrying `node`. The init dictionary has no prototype: the browser reads every member
+ *  (`bubbles`, `view`…), and one missing would otherwise be looked up on the page's Object.prototype. */
+function mouseEvent(type: string, node: Element): MouseEvent {
+  return new NativeMouseEvent(type, { __proto__: null, relatedTarget: node } as MouseEventInit);
+}
+
+/** The relay's node carried by a handshake event, read through native getters only. */
+function relayNode(e: Event): Element | undefined {
+  const node = read(relatedTargetGetter, e);
+  return node !== null && node !== undefined && read(localNameGetter, node) === RELAY_NODE ? (node as Element) : undefined;
+}
+
+const TOO_LARGE = { $t: 'truncated', reason: 'budget' };
+
+function cut(v: unknown, max: number): string {
+  return typeof v !== 'string' ? '' : v.length > max ? `${apply(stringSlice, v, [0, max]) as string}…` : v;
 }
 
 /** An array whose `n` elements exist as own data properties (made at document_start, before page code). */

@@ -39,7 +39,7 @@ import {
 } from './natives';
 import { instrumentBroadcastChannel } from './broadcast';
 import { cloneCulprit, serializedBeforeError } from './cloneError';
-import { bufferFacts, previewSent, previewUnserialized, previewValue, type BufferFacts, type PreviewResult } from './preview';
+import { bounded, bufferFacts, ERROR_MESSAGE_CHARS, previewSent, previewUnserialized, previewValue, type BufferFacts, type PreviewResult } from './preview';
 import { instrumentServiceWorker } from './serviceWorker';
 import { restack } from './stack';
 
@@ -372,7 +372,14 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       put(ev, 'preview', p.preview);
       if (p.sizeCapped && !opaque) put(ev, 'sizeCapped', true);
     }
-    if (error) put(ev, 'error', error);
+    if (error) {
+      // The page writes an error's text (a thrown Error; Chromium quotes a refused function's source
+      // in a DataCloneError): bounded like a preview's strings, once it has been read in full above.
+      put(error, 'name', bounded(error.name));
+      put(error, 'message', bounded(error.message, ERROR_MESSAGE_CHARS));
+      if (error.culprit !== undefined) put(error, 'culprit', bounded(error.culprit));
+      put(ev, 'error', error);
+    }
     if (ctx.stack !== undefined) put(ev, 'stack', ctx.stack);
     emitter.record(ev as never);
   }

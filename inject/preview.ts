@@ -33,6 +33,28 @@ import {
   inheritedString,
 } from './natives';
 
+/**
+ * Every string a preview holds — keys, constructor names and paths included — is cut to this many
+ * characters (and marked with `…`): one huge key must not make its event, and the batch it travels
+ * in, too big to send (the relay refuses a batch over MAX_BATCH_CHARS whole).
+ */
+export function bounded(s: string, max: number = PREVIEW_LIMITS.stringChars): string {
+  return s.length > max ? `${apply(stringSlice, s, [0, max]) as string}…` : s;
+}
+
+/** A getter's result when it is a string (a failed brand check gives undefined), else ''. */
+function stringOr(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** A getter's result when it is a finite number, else 0 (JSON would write NaN as null). */
+function numberOr(v: unknown): number {
+  return typeof v === 'number' && v === v && v !== Infinity && v !== -Infinity ? v : 0;
+}
+
+/** An error's message is worth more of its characters than a payload string. */
+export const ERROR_MESSAGE_CHARS = 1_024;
+
 export const PREVIEW_LIMITS = {
   depth: 4,
   keys: 16,
@@ -334,7 +356,8 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'date':
       return { $t: 'date', v: apply(dateGetTime, obj, []) as number };
     case 'regexp':
-      return { $t: 'regexp', source: read(get.reSource, obj) as string, flags: read(get.reFlags, obj) as string };
+      // (An object that only inherits from RegExp.prototype fails the getters' brand checks: ''.)
+      return { $t: 'regexp', source: bounded(stringOr(read(get.reSource, obj))), flags: bounded(stringOr(read(get.reFlags, obj))) };
     case 'arraybuffer': {
       const known = w.buffers ? (apply(mapGet, w.buffers, [obj]) as BufferFacts | undefined) : undefined;
       if (known) {
@@ -381,13 +404,13 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'blob':
     case 'file': {
       const size = (read(get.blobSize, obj) as number | undefined) ?? 0;
-      const type = read(get.blobType, obj) as string;
+      const type = bounded(stringOr(read(get.blobType, obj)));
       if (kind !== 'file') return { $t: 'blob', kind: 'Blob', size, type };
-      return { $t: 'blob', kind: 'File', size, type, name: read(get.fileName, obj) as string, lastModified: read(get.fileLastModified, obj) as number };
+      return { $t: 'blob', kind: 'File', size, type, name: bounded(stringOr(read(get.fileName, obj))), lastModified: numberOr(read(get.fileLastModified, obj)) };
     }
     case 'imagedata': {
-      const width = read(get.imageWidth, obj) as number;
-      const height = read(get.imageHeight, obj) as number;
+      const width = numberOr(read(get.imageWidth, obj));
+      const height = numberOr(read(get.imageHeight, obj));
       w.size += width * height * 4;
       return { $t: 'imagedata', width, height };
     }
@@ -416,6 +439,7 @@ function isIdentifier(s: string): boolean {
 function pathOf(parent: string, seg: string | number): string {
   if (typeof seg === 'number') return `${parent}[${seg}]`;
   if (seg === '') return parent;
+  seg = bounded(seg);
   if (charCodeAt(seg, 0) === 60 /* < */ || isIdentifier(seg)) return `${parent}.${seg}`;
   return `${parent}[${jsonQuote(seg)}]`;
 }
@@ -451,7 +475,7 @@ function accessorMet(w: Walk, key: string): Preview {
 function foreignPreview(w: Walk, obj: object, proto: object | null, depth: number, parent: string, seg: string | number, emit: boolean): Preview {
   const path = pathOf(parent, seg);
   const names = constructorNames(obj);
-  const nearest = names[0] ?? 'Object';
+  const nearest = bounded(names[0] ?? 'Object');
   if (apply(mapGet, PLATFORM, [nearest])) return { $t: 'platform', kind: nearest };
   // This realm's own built-ins and host interfaces, by prototype identity (a page class may be named
   // anything): the nearest one on the chain decides.
@@ -475,15 +499,15 @@ function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: 
   const entries: [string, Preview][] = [];
   const n = keys.length;
   for (let i = 0; i < n; i++) {
-    const key = keys[i] as string;
+    const key = bounded(keys[i] as string);
     const show = emit && i < PREVIEW_LIMITS.keys;
     if (w.stopped) {
       // Past a failed send's culprit: keys are named (the object itself was visited), values not read.
       if (show) append(entries, [key, UNREACHED]);
       continue;
     }
-    w.size += key.length + 2;
-    const got = ownValue(w, obj, key);
+    w.size += (keys[i] as string).length + 2;
+    const got = ownValue(w, obj, keys[i] as string);
     const child: Preview = got === ACCESSOR ? accessorMet(w, key) : walk(w, got, depth + 1, path, key, show);
     if (show) append(entries, [key, child]);
     if (w.capped) break;
@@ -531,7 +555,7 @@ function errorPreview(w: Walk, obj: object): Preview {
   // given a getter).
   const message = inheritedString(obj, 'message');
   w.size += message.length;
-  return { $t: 'error', name: inheritedString(obj, 'name'), message };
+  return { $t: 'error', name: bounded(inheritedString(obj, 'name')), message: bounded(message, ERROR_MESSAGE_CHARS) };
 }
 
 function newWalk(trusted: boolean): Walk {

@@ -6,8 +6,21 @@
  * header; the background, on its own thread, parses and validates the JSON and checks that it
  * matches the header.
  */
+/**
+ * The one event of the handshake that crosses the document. Its type is `load` because a `load` event
+ * dispatched on a document does not propagate to the window (DOM: a Document's "get the parent"
+ * returns null for `load`): a page script holding the window from before this document existed (a
+ * same-origin parent whose iframe's src was set before insertion reuses the initial Window) cannot
+ * hear it, and no page script of this document has run yet when it is dispatched (document_start).
+ * It carries the sender's detached node as its `relatedTarget`; everything after it is dispatched on
+ * detached nodes, which no page script can reach.
+ */
+export const HANDSHAKE = 'load';
+/** The local names of the two detached nodes, which tell the recorder's and the relay's apart. */
+export const RECORDER_NODE = 'entangle-recorder';
+export const RELAY_NODE = 'entangle-relay';
+/** On the relay's node: the recorder's node, when the relay spoke first. */
 export const HELLO = 'entangle:hello';
-export const READY = 'entangle:ready';
 export const BOUND = 'entangle:bound';
 export const BATCH = 'entangle:batch';
 export const CONFIG = 'entangle:config';

@@ -230,7 +230,7 @@ describe('reading fails with a message naming the problem and where', () => {
     ['records', (f) => (f.records = {}), 'records must be an array'],
     ['gaps', (f) => (f.gaps = null), 'gaps must be an array'],
     ['gap range', (f) => (f.gaps = [{ realm: 'b', from: 4, to: 2, reason: 'unknown' }]), 'gaps[0]: to (2) is before from (4)'],
-    ['gap reason', (f) => (f.gaps = [{ realm: 'b', from: 2, to: 2, reason: 'lost' }]), 'gaps[0]: reason must be one of relayBufferFull, batchRejected, unknown'],
+    ['gap reason', (f) => (f.gaps = [{ realm: 'b', from: 2, to: 2, reason: 'lost' }]), 'gaps[0]: reason must be one of relayBufferFull, batchRejected, unwatched, unknown'],
     ['record realm', (f) => ((f.records as Record<string, unknown>[])[4]!.realm = ''), 'records[4]: realm must be a string of 1 to 64 characters'],
     ['record frameId', (f) => ((f.records as Record<string, unknown>[])[4]!.frameId = -2), 'records[4]: frameId must be a non-negative integer'],
     ['record url', (f) => ((f.records as Record<string, unknown>[])[4]!.url = 'u'.repeat(20_000)), 'records[4].url is longer than 16384 characters'],
@@ -307,7 +307,7 @@ describe('hostile files', () => {
       [text.replace('"event":{"type":"portClosed"', '"event":{"__proto__":{"polluted":true},"type":"portClosed"'), 'records[5].event: key "__proto__" is not allowed'],
       [text.replace('"ports":["b:1"]', '"ports":["b:1"],"x":[{"__proto__":{"polluted":true}}]'), 'records[4].event.x[0]: key "__proto__" is not allowed'],
       // Inside a preview (walked by the event validator, not twice).
-      [text.replace('"preview":{"$t":"object",', '"preview":{"$t":"object","__proto__":{"polluted":true},'), 'records[4].event: preview node has a "__proto__" key'],
+      [text.replace('"preview":{"$t":"object",', '"preview":{"$t":"object","__proto__":{"polluted":true},'), 'records[4].event: preview has a field "__proto__", which object nodes do not have'],
       // A "preview" on an event that has none is not the validator's: the reader's own walk sees it.
       [text.replace('"event":{"type":"portClosed"', '"event":{"preview":{"__proto__":{"polluted":true}},"type":"portClosed"'), 'records[5].event.preview: key "__proto__" is not allowed'],
     ];
@@ -333,7 +333,7 @@ describe('hostile files', () => {
     for (let i = 0; i < 20; i++) preview = { $t: 'array', items: [preview], length: 1 };
     const file = valid();
     (file.records as Record<string, unknown>[])[4] = { realm: 'b', ...child, event: { ...events.received, seq: 5, preview } };
-    expect(await errorOf(file)).toBe('records[4].event: preview nested deeper than 24');
+    expect(await errorOf(file)).toMatch(/^records\[4\]\.event: preview\.items\[0\].*… ?.*is nested deeper than 24 levels$/);
   });
 
   it('a file of 100 MB of strings is refused quickly', async () => {
@@ -343,5 +343,18 @@ describe('hostile files', () => {
 
   it('rejects bad maxBytes', async () => {
     expect(await errorOf(writeCapture(input), 0)).toBe('maxBytes must be a positive integer');
+  });
+});
+
+describe('capture: untrusted realms', () => {
+  it("keeps a realm's untrusted mark on every record, and rejects an unknown one", async () => {
+    const marked: CaptureInput = { ...input, records: records.map((r) => (r.realm === 'b' ? { ...r, untrusted: 'inheritedWindow' as const } : r)) };
+    const read = await readCapture(writeCapture(marked));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.capture.records.filter((r) => r.realm === 'b').map((r) => r.untrusted)).toEqual(['inheritedWindow', 'inheritedWindow', 'inheritedWindow']);
+    expect(read.capture.records.filter((r) => r.realm === 'a').every((r) => r.untrusted === undefined)).toBe(true);
+    const bad = JSON.parse(writeCapture(marked)) as { records: Record<string, unknown>[] };
+    bad.records[1]!.untrusted = 'trustMe';
+    expect(await errorOf(bad)).toMatch(/untrusted must be one of inheritedWindow/);
   });
 });

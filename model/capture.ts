@@ -15,7 +15,7 @@
  */
 import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './model-types';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
-import { assertNever, type FrameRef } from './protocol';
+import { assertNever, UNTRUSTED_REASONS, type FrameRef, type UntrustedReason } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
 import { validateEvent } from './validate';
 
@@ -37,7 +37,7 @@ const MAX_SHORT = 256;
 const MAX_REALM = 64;
 const MAX_PROBLEMS = 1_000;
 const MAX_BOUNDS = 64;
-const GAP_REASONS: readonly LogGap['reason'][] = ['relayBufferFull', 'batchRejected', 'unknown'];
+const GAP_REASONS: readonly LogGap['reason'][] = ['relayBufferFull', 'batchRejected', 'unwatched', 'unknown'];
 const BOUND_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -390,6 +390,10 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
     if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
     if (url !== undefined) record.url = url;
     if (r.opener !== undefined) record.opener = frameRef(r.opener, `${where}.opener`);
+    if (r.untrusted !== undefined) {
+      if (!UNTRUSTED_REASONS.includes(r.untrusted as UntrustedReason)) fail(`${where}.untrusted must be one of ${UNTRUSTED_REASONS.join(', ')}`);
+      record.untrusted = r.untrusted as UntrustedReason;
+    }
     return record;
   });
 }
@@ -404,8 +408,15 @@ function recordsForFile(records: readonly LogRecord[]): unknown[] {
     const prev = last.get(r.realm);
     last.set(r.realm, r);
     if (prev && prev.parentFrameId === r.parentFrameId && prev.url === r.url && (r.parentFrameId !== undefined || r.url !== undefined)) {
-      // A popup's records keep their opener on every record (it is small, and rare).
-      return r.opener ? { realm: r.realm, tabId: r.tabId, frameId: r.frameId, opener: r.opener, event: r.event } : { realm: r.realm, tabId: r.tabId, frameId: r.frameId, event: r.event };
+      // A popup's records keep their opener, an untrusted realm's its reason, on every record (small, and rare).
+      return {
+        realm: r.realm,
+        tabId: r.tabId,
+        frameId: r.frameId,
+        ...(r.opener ? { opener: r.opener } : {}),
+        ...(r.untrusted ? { untrusted: r.untrusted } : {}),
+        event: r.event,
+      };
     }
     return r;
   });

@@ -5,7 +5,7 @@
  */
 import type { BroadcastMatcher } from './broadcast-match';
 import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
-import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind } from './protocol';
+import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason } from './protocol';
 
 export interface Realm {
   id: RealmId;
@@ -34,6 +34,8 @@ export interface Realm {
   suspendedAt?: number;
   /** Records of a popup's tab: the frame that opened the popup (LogRecord.opener). */
   opener?: FrameRef;
+  /** LogRecord.untrusted, from any of its records. */
+  untrusted?: UntrustedReason;
   /** A service worker: what the page side last knew of it (`serviceWorkerFound`). */
   scope?: string;
   state?: string;

@@ -612,7 +612,7 @@ describe('the summary is a contract', () => {
     const s = JSON.parse(JSON.stringify(summarize(log.model()))) as ReturnType<typeof summarize>;
     const keys = ['id', 'route', 'fromRealm', 'toRealm', 'fromPort', 'toPort', 'channelName', 'sentAt', 'receivedAt', 'status', 'statusReason', 'ambiguous', 'ambiguity', 'senderUnknown', 'reason', 'error', 'transfers', 'preview', 'deliveries'];
     for (const msg of s.messages) expect(Object.keys(msg).sort()).toEqual([...keys].sort());
-    expect(Object.keys(s.realms[0]!).sort()).toEqual(['goneAt', 'id', 'instrumented', 'kind', 'origin', 'parent', 'persisted', 'scope', 'state', 'url']);
+    expect(Object.keys(s.realms[0]!).sort()).toEqual(['goneAt', 'id', 'instrumented', 'kind', 'origin', 'parent', 'persisted', 'scope', 'state', 'untrusted', 'untrustedReason', 'url']);
     expect(s.realms[0]!.parent).toBeNull();
     const [toWorker, fromOutside, failed, broadcast] = s.messages;
     expect(toWorker).toMatchObject({ status: 'in-flight', statusReason: 'receiverUninstrumented', receivedAt: null, deliveries: null });

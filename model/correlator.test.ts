@@ -632,6 +632,8 @@ describe('correlator: incremental', () => {
       persisted: false,
       scope: null,
       state: null,
+      untrusted: null,
+      untrustedReason: null,
     });
     expect(JSON.parse(JSON.stringify(s)).messages.length).toBe(t.sent);
   });

@@ -284,6 +284,10 @@ export function createCorrelator(): Correlator {
     r.frameId = rec.frameId;
     if (rec.parentFrameId !== undefined) r.parentFrameId = rec.parentFrameId;
     if (rec.url !== undefined) r.documentUrl = rec.url;
+    if (rec.untrusted !== undefined && r.untrusted === undefined) {
+      r.untrusted = rec.untrusted;
+      st.epoch++;
+    }
     r.firstT ??= ev.t;
     if (ev.t > r.lastT) r.lastT = ev.t;
     switch (ev.type) {

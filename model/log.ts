@@ -3,7 +3,7 @@
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
 import type { CutPairs, PortJoin } from './model-types';
-import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, RoutedBatch } from './protocol';
+import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, RoutedBatch, UntrustedReason } from './protocol';
 
 /** One event with where it came from. */
 export interface LogRecord {
@@ -17,6 +17,8 @@ export interface LogRecord {
   url?: string;
   /** A popup's records (its tab is not the inspected one): the frame whose realm opened the popup. */
   opener?: FrameRef;
+  /** The relay could not vouch for the realm's recording (RoutedBatch.untrusted). */
+  untrusted?: UntrustedReason;
   event: EntangleEvent;
 }
 
@@ -30,7 +32,7 @@ export interface LogGap {
 
 /** Flattens a routed batch into records (in order). */
 export function recordsOf(routed: RoutedBatch): LogRecord[] {
-  const { tabId, frameId, parentFrameId, url, opener, batch } = routed;
+  const { tabId, frameId, parentFrameId, url, opener, untrusted, batch } = routed;
   return batch.events.map((event) => ({
     realm: batch.realm,
     tabId,
@@ -38,6 +40,7 @@ export function recordsOf(routed: RoutedBatch): LogRecord[] {
     ...(parentFrameId !== undefined ? { parentFrameId } : {}),
     ...(url !== undefined ? { url } : {}),
     ...(opener !== undefined ? { opener } : {}),
+    ...(untrusted !== undefined ? { untrusted } : {}),
     event,
   }));
 }

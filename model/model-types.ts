@@ -3,7 +3,7 @@
  * with a status) and the custody steps and cut pairs it hands to a correlator built after a cut. Types
  * only, plus two constants; no module of the model imports back into this one (log.ts depends on it).
  */
-import type { ChannelId, DroppedRange, ErrorSummary, PortId, Preview, RealmId, RealmKind, Route } from './protocol';
+import type { ChannelId, DroppedRange, ErrorSummary, PortId, Preview, RealmId, RealmKind, Route, UntrustedReason } from './protocol';
 
 // ── the model ───────────────────────────────────────────────────────────────
 
@@ -84,6 +84,9 @@ export interface RealmModel {
   kind: RealmKind | 'unknown';
   url?: string;
   origin?: string;
+  /** Its recording cannot be vouched for (docs/security.md): what it shows may have been forged by
+   *  the page that created its window. */
+  untrusted?: UntrustedReason;
   /** The realm of the parent frame (frame tree); for a popup the realm that opened it; for a worker the
    *  realm that created it; for a service worker the first realm that found it. */
   parent?: RealmId;

@@ -297,7 +297,19 @@ export interface RoutedBatch {
   /** The batch comes from a popup's tab (`window.open`, popups of popups too): the frame that opened
    *  that tab's top window, in the inspected tab or in another popup of its session. */
   opener?: FrameRef;
+  /** The relay could not vouch for this realm's recording (see UntrustedReason). */
+  untrusted?: UntrustedReason;
 }
+
+/**
+ * Why a realm's recording cannot be vouched for (docs/security.md). `inheritedWindow`: the first
+ * document of a frame or popup that is same-origin with the page that created it reuses the initial
+ * about:blank's Window and JavaScript realm, which that page's scripts could reach (patch built-ins,
+ * listen on the new document) before the recorder started; decided by the relay, in the isolated
+ * world, where no page script reaches.
+ */
+export type UntrustedReason = 'inheritedWindow';
+export const UNTRUSTED_REASONS: readonly UntrustedReason[] = ['inheritedWindow'];
 
 export interface FrameRef {
   tabId: number;
@@ -307,7 +319,9 @@ export interface FrameRef {
 export interface DroppedRange {
   from: number;
   to: number;
-  reason: 'relayBufferFull' | 'batchRejected';
+  /** `unwatched`: the relay kept only its document's first and newest events while no panel had
+   *  ever listened for the tab (UNWATCHED_* in model/relay.ts). */
+  reason: 'relayBufferFull' | 'batchRejected' | 'unwatched';
 }
 
 export function assertNever(value: never, what = 'value'): never {

@@ -7,7 +7,7 @@
  * acknowledged to the background (`final`), which keeps them in `storage.session` (bounded per
  * inspected tab, see DEPARTED_*) for panels that subscribe later, until the tab closes.
  */
-import type { DroppedRange, RealmId, RoutedBatch } from './protocol';
+import type { DroppedRange, RealmId, RoutedBatch, UntrustedReason } from './protocol';
 
 export const CONTENT_PORT = 'entangle-content';
 export const PANEL_PORT = 'entangle-panel';
@@ -16,6 +16,19 @@ export const PANEL_PORT = 'entangle-panel';
 export const RELAY_BUFFER_EVENTS = 50_000;
 /** Characters of batch JSON a content relay keeps per document (with RELAY_BUFFER_EVENTS, whichever binds first). */
 export const RELAY_BUFFER_CHARS = 32 * 1024 * 1024;
+/**
+ * While no panel has ever listened for its tab (the background answers the relay's hello with
+ * `uninspected`), a relay keeps only its document's first batches (the head, up to
+ * UNWATCHED_HEAD_*) and its newest ones (up to UNWATCHED_TAIL_*): the recorder runs in every frame of
+ * every site, and a tab nobody inspects should not hold 32 MB a document. The batches dropped between
+ * the two are one counted gap (`unwatched`). Once a panel attaches, the document keeps the full bound
+ * (RELAY_BUFFER_*) for the rest of its life, detaches included.
+ */
+export const UNWATCHED_HEAD_EVENTS = 2_000;
+/** Head and tail together stay within DEPARTED_CHARS, so a leaving document hands all of it over. */
+export const UNWATCHED_HEAD_CHARS = 768 * 1024;
+export const UNWATCHED_TAIL_EVENTS = 2_000;
+export const UNWATCHED_TAIL_CHARS = 768 * 1024;
 /** Events of departed documents the background keeps per inspected tab (popups count with their
  *  opener's tab). Beyond it, or beyond DEPARTED_CHARS, the oldest batches go and the panel gets their
  *  seq range as a gap (`relayBufferFull`). */
@@ -31,7 +44,7 @@ export const MAX_BATCH_EVENTS = 5_000;
 export type ContentToBackground =
   /** `popup`: the relay runs in the top window of a tab opened by another (`window.open`), and so
    *  streams every batch at once: a closing tab's last messages never reach the background. */
-  | { kind: 'hello'; realm: RealmId; popup?: true }
+  | { kind: 'hello'; realm: RealmId; popup?: true; untrusted?: UntrustedReason }
   /** A batch as the recorder wrote it (`json` is a `Batch`), validated by the background. */
   | {
       kind: 'batch';
@@ -49,8 +62,12 @@ export type BackgroundToContent =
   /** A panel for this tab is listening: send every buffered event with `seq > have`
    *  (`have` null: everything after the last acknowledged one), then stream live. */
   | { kind: 'panelAttached'; have: number | null }
-  /** No panel listens any more: keep buffering, stop streaming. */
+  /** No panel listens (any more, or now but one did before for this tab): keep buffering with the
+   *  full bound, stop streaming. */
   | { kind: 'panelDetached' }
+  /** The answer to `hello` when no panel listens for the tab and none ever did: keep only the
+   *  document's first and newest batches (UNWATCHED_*), until a panel attaches. */
+  | { kind: 'uninspected' }
   /** The panel holds every event of this realm up to `seq`. */
   | { kind: 'ack'; seq: number };
 

@@ -5,7 +5,13 @@
  * says in plain words why it is ambiguous, not (yet) delivered, or has no named sender (`reason`).
  */
 import type { CaptureModel, MessageModel, MessageStatus, RealmModel, SenderUnknownReason, StatusReason, Totals } from './model-types';
-import type { ChannelId, PortId, Preview, RealmId, Route } from './protocol';
+import type { ChannelId, PortId, Preview, RealmId, Route, UntrustedReason } from './protocol';
+
+/** Why a realm's recording cannot be vouched for, in the words the panel and the summary use. */
+export const UNTRUSTED_WORDS: Record<UntrustedReason, string> = {
+  inheritedWindow:
+    'its document inherited the window of the same-origin page that created it, whose scripts could reach it before the recorder started: they could have forged or hidden what is shown for it',
+};
 
 export interface SummaryRealm {
   id: RealmId;
@@ -20,6 +26,9 @@ export interface SummaryRealm {
   /** Service workers: the registration's scope and last known state. */
   scope: string | null;
   state: string | null;
+  /** Why its recording cannot be vouched for (docs/security.md), and that in plain words; null when it can. */
+  untrusted: UntrustedReason | null;
+  untrustedReason: string | null;
 }
 
 export interface SummaryDelivery {
@@ -170,6 +179,8 @@ export function summarize(m: CaptureModel): CaptureSummary {
       persisted: r.persisted === true,
       scope: r.scope ?? null,
       state: r.state ?? null,
+      untrusted: r.untrusted ?? null,
+      untrustedReason: r.untrusted ? UNTRUSTED_WORDS[r.untrusted] : null,
     })),
     channels: m.channels.map(({ id, createdIn, ports }) => ({ id, createdIn, ports })),
     ports: m.ports.map((p) => ({

@@ -12,6 +12,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
 import { explainGapReason, explainMessage, senderUnknownLabel } from './explain';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
@@ -746,6 +747,9 @@ function RealmFocus({ id, ctx }: { id: RealmId; ctx: Ctx }) {
   if (!realm) return <div className="insp-empty">Realm {id} is not in the recording (any more).</div>;
   const extra = realm as RealmExtras;
   const rows: Field[] = [
+    ...(realm.untrusted
+      ? [['trust', <span role="alert" className="insp-untrusted">untrusted: {UNTRUSTED_WORDS[realm.untrusted]}</span>] as Field]
+      : []),
     ['kind', `${realmKindText(realm.kind)}${realm.instrumented ? '' : ' (not instrumented: known from the page side)'}`],
     [realm.kind === 'serviceworker' ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
     ...(typeof extra.scope === 'string' ? [['scope', extra.scope] as Field] : []),
@@ -778,6 +782,11 @@ function RealmFocus({ id, ctx }: { id: RealmId; ctx: Ctx }) {
     <div className="inspector-body" data-kind="realm">
       <div className="insp-head">
         <b>{realm.kind}</b>
+        {realm.untrusted ? (
+          <span className="insp-untrusted-badge" title={`untrusted: ${UNTRUSTED_WORDS[realm.untrusted]}`}>
+            ⚠ untrusted
+          </span>
+        ) : null}
         <span className="mono" title={realm.url}>
           {shortUrl(realm.url) || id}
         </span>

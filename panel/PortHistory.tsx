@@ -7,6 +7,7 @@
  */
 import type { CustodySpan, CustodyVia, PortModel, RealmModel } from '../model/correlator';
 import type { PortId, RealmId } from '../model/protocol';
+import { UNTRUSTED_WORDS } from '../model/summary';
 
 /** `host/path` of a URL without scheme, query or hash, cut to `max` characters (the full URL goes in a title). */
 export function shortUrl(url: string | undefined, max = 40): string {
@@ -26,7 +27,8 @@ export function shortUrl(url: string | undefined, max = 40): string {
 export function realmName(realm: RealmModel | undefined, id: RealmId): string {
   if (!realm) return id;
   const where = shortUrl(realm.url);
-  return where ? `${realm.kind} ${where}` : `${realm.kind} ${id}`;
+  const name = where ? `${realm.kind} ${where}` : `${realm.kind} ${id}`;
+  return realm.untrusted ? `${name} ⚠ untrusted` : name;
 }
 
 /** Tooltip for a realm: id, URL, origin. */
@@ -34,6 +36,7 @@ export function realmTitle(realm: RealmModel | undefined, id: RealmId): string {
   const parts = [`realm ${id}`];
   if (realm?.url) parts.push(realm.url);
   if (realm?.origin && !realm.url?.startsWith(realm.origin)) parts.push(`origin ${realm.origin}`);
+  if (realm?.untrusted) parts.push(`untrusted: ${UNTRUSTED_WORDS[realm.untrusted]}`);
   return parts.join('\n');
 }
 

@@ -4,7 +4,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { RecorderSettings } from '../extension/settings';
-import { RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from '../model/relay';
+import { RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS, UNWATCHED_HEAD_EVENTS } from '../model/relay';
 import { LOG_BOUND_CHOICES } from './panelSettings';
 import { useVanilla } from './useLog';
 
@@ -37,8 +37,13 @@ export function SettingsBar({ control, logBound }: { control: SettingsControl | 
           {logBound.saved !== logBound.current && <span className="muted"> (applies when the panel is opened again)</span>}
         </label>
       )}
-      <span className="muted" data-testid="relay-bounds" title="Each frame's relay holds this much while no panel takes its events; beyond it, the oldest go and a counted gap is shown">
-        relay buffer per frame: {RELAY_BUFFER_EVENTS.toLocaleString('en-US')} events / {Math.round(RELAY_BUFFER_CHARS / 1024 / 1024)} MB
+      <span
+        className="muted"
+        data-testid="relay-bounds"
+        title={`Each frame's relay holds this much while no panel takes its events; beyond it, the oldest go and a counted gap is shown. In a tab no panel has inspected yet, it keeps only the first and last ${UNWATCHED_HEAD_EVENTS.toLocaleString('en-US')} events of each document.`}
+      >
+        relay buffer per frame: {RELAY_BUFFER_EVENTS.toLocaleString('en-US')} events / {Math.round(RELAY_BUFFER_CHARS / 1024 / 1024)} MB (first and last{' '}
+        {UNWATCHED_HEAD_EVENTS.toLocaleString('en-US')} before a panel is opened)
       </span>
     </div>
   );

@@ -17,6 +17,7 @@ export function recordsOfStore(s: Pick<LogState, 'log' | 'realms'>): LogRecord[]
     if (info?.parentFrameId !== undefined) rec.parentFrameId = info.parentFrameId;
     if (info?.documentUrl !== undefined) rec.url = info.documentUrl;
     if (info?.opener !== undefined) rec.opener = info.opener;
+    if (info?.untrusted !== undefined) rec.untrusted = info.untrusted;
     out.push(rec);
   }
   return out;

@@ -7,6 +7,7 @@
  */
 import type { MessageModel, MessageStatus, SenderUnknownReason, StatusReason, TransferModel } from '../model/correlator';
 import type { ErrorSummary, PortId, Route } from '../model/protocol';
+import { UNWATCHED_HEAD_EVENTS } from '../model/relay';
 import type { GapReason } from './store';
 
 // ── statuses ────────────────────────────────────────────────────────────────
@@ -337,6 +338,8 @@ export function explainGapReason(reason: GapReason): string {
       return "The page produced events faster than the panel took them, and the extension's per-frame buffer was full: these events were dropped.";
     case 'batchRejected':
       return 'The extension rejected a batch of these events as malformed (a bug, or a page tampering with the recorder).';
+    case 'unwatched':
+      return `No panel had been open for this tab, so, to cost little on every site, the extension kept only this document's first and last events (up to ${UNWATCHED_HEAD_EVENTS.toLocaleString('en-US')} of each): these, in between, were dropped. A panel open before the page runs records everything.`;
     case 'unknown':
       return 'Events with these sequence numbers never reached the panel; the cause was not reported (a frame that reloaded mid-batch, or a lost connection).';
   }

@@ -17,7 +17,7 @@
  */
 import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
-import type { FrameRef, RealmId } from '../model/protocol';
+import type { FrameRef, RealmId, UntrustedReason } from '../model/protocol';
 import type { EventLog } from './eventLog';
 
 /** What the keeper needs of a log entry. */
@@ -43,6 +43,7 @@ export interface KnownRealm {
   parentFrameId?: number;
   documentUrl?: string;
   opener?: FrameRef;
+  untrusted?: UntrustedReason;
 }
 
 /** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
@@ -134,6 +135,7 @@ export class ModelKeeper {
       if (known?.parentFrameId !== undefined) rec.parentFrameId = known.parentFrameId;
       if (known?.documentUrl !== undefined) rec.url = known.documentUrl;
       if (known?.opener !== undefined) rec.opener = known.opener;
+      if (known?.untrusted !== undefined) rec.untrusted = known.untrusted;
       records.push(rec);
     }
     c.append(records, [], this.log.start);

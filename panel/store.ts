@@ -4,7 +4,8 @@
  * (`App.tsx` and friends) and the wiring to the background (`connection.ts`) are separate.
  *
  * Cost model: `batchReceived` is O(events in the batch) for the log (a ring buffer mutated in place,
- * announced by bumping `version`) plus O(realms) to replace the small realm map; it never copies the log.
+ * announced by bumping `version`); it never copies the log, nor the realm map (also mutated in place:
+ * a page that rotates ad frames has thousands of realms, and a copy per batch grew with the history).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
@@ -16,6 +17,7 @@ import {
   type RealmId,
   type RealmKind,
   type RoutedBatch,
+  type UntrustedReason,
 } from '../model/protocol';
 import type { CaptureModel } from '../model/correlator';
 import type { LogContext, LogGap, LogRecord } from '../model/log';
@@ -56,6 +58,8 @@ export interface RealmInfo {
   documentUrl?: string;
   /** A popup's realm: the frame that opened its tab (RoutedBatch.opener). */
   opener?: FrameRef;
+  /** The relay could not vouch for the realm's recording (RoutedBatch.untrusted). */
+  untrusted?: UntrustedReason;
   /** From the realm's `realmStarted` event, once seen. */
   kind?: RealmKind;
   url?: string;
@@ -88,6 +92,7 @@ export interface LogData {
   version: number;
   /** The events held, oldest first. Mutated in place: read it, never write it. */
   log: EventLog<LogEntry>;
+  /** Per realm ever seen. Mutated in place by batches and frame reports (`version` tells): read it, never write it. */
   realms: ReadonlyMap<RealmId, RealmInfo>;
   /** Events recorded since the last clear, per type (evicted ones included). */
   countsByType: CountsByType;
@@ -257,6 +262,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         if (parentFrameId !== undefined) info.parentFrameId = parentFrameId;
         if (routed.url !== undefined) info.documentUrl = routed.url;
         if (routed.opener !== undefined) info.opener = routed.opener;
+        if (routed.untrusted !== undefined) info.untrusted = routed.untrusted;
 
         let highest = info.highestSeq;
         const newGaps: Gap[] = [];
@@ -293,6 +299,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
           if (routed.url !== undefined) record.url = routed.url;
           if (routed.opener !== undefined) record.opener = routed.opener;
+          if (routed.untrusted !== undefined) record.untrusted = routed.untrusted;
           if (event.type === 'realmStarted') {
             info.kind = event.kind;
             info.url = event.url;
@@ -313,7 +320,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         }
         info.highestSeq = highest;
 
-        const realms = new Map(s.realms);
+        // In place (see the module comment): `version` announces the change.
+        const realms = s.realms as Map<RealmId, RealmInfo>;
         realms.set(realm, info);
         keeper.appended(records, newGaps, firstIndex);
         if (notRecorded > notRecordedBefore) keeper.skipped(realm, highest);
@@ -352,7 +360,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const s = get();
         const info = s.realms.get(realm);
         if (!info || info.gone) return;
-        const realms = new Map(s.realms);
+        const realms = s.realms as Map<RealmId, RealmInfo>;
         const goneAt = Date.now();
         realms.set(realm, { ...info, gone: true, goneAt });
         // A retired realm is not in the model any more: telling the correlator would bring it back.
@@ -389,6 +397,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
           if (rec.url !== undefined) info.documentUrl = rec.url;
           if (rec.opener !== undefined) info.opener = rec.opener;
+          if (rec.untrusted !== undefined) info.untrusted = rec.untrusted;
           if (rec.event.type === 'realmStarted') {
             info.kind = rec.event.kind;
             info.url = rec.event.url;

@@ -90,3 +90,50 @@ describe('hostile page: prototype hooks', () => {
     expect(receipts.find((r) => r.route === 'broadcast')).toMatchObject({ channelName: 'hostile', preview: { $t: 'array', items: ['b', 2], length: 2 } });
   });
 });
+
+describe('hostile page: one huge event among small ones', () => {
+  let server: DemoServer;
+  let session: Session;
+  let page: { got: string[]; threw: string };
+  let entries: PanelEntry[];
+
+  beforeAll(async () => {
+    server = await startDemoServer({ dir: FIXTURES });
+    session = await launch({ extension: true });
+    const tab = await session.browser.newPage();
+    await tab.goto(server.url('/hostile/huge.html'));
+    page = await tab.evaluate(() => (window as unknown as { done: Promise<{ got: string[]; threw: string }> }).done);
+    const panel = await openPanel(session, await tabIdOf(await openPanel(session), server.originA));
+    entries = await waitFor('the last receipt', async () => {
+      const all = await panelEvents(panel);
+      return all.some((e) => e.event.type === 'messageReceived' && (e.event as MessageReceived).preview === 'after 4') ? all : undefined;
+    }, 10_000).catch(() => panelEvents(panel));
+  }, 60_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('records every event, the neighbours of the huge ones included, with no gap', () => {
+    expect(page.threw).toBe('DataCloneError');
+    expect(page.got).toHaveLength(11);
+    const top = entries.find((e) => e.event.type === 'realmStarted' && e.event.kind === 'top')!.realm;
+    const mine = entries.filter((e) => e.realm === top).map((e) => e.event);
+    expect(mine.map((e) => e.seq)).toEqual(mine.map((_, i) => i + 1));
+    const sends = mine.filter((e): e is MessageSent => e.type === 'messageSent');
+    expect(sends).toHaveLength(12);
+    const receipts = mine.filter((e): e is MessageReceived => e.type === 'messageReceived');
+    expect(receipts.map((r) => (typeof r.preview === 'string' ? r.preview : 'huge'))).toEqual(page.got);
+  });
+
+  it('cuts the huge key and the huge error message to their bounds', () => {
+    const receipt = entries.map((e) => e.event).find((e): e is MessageReceived => e.type === 'messageReceived' && typeof e.preview === 'object')!;
+    const preview = receipt.preview as { $t: 'object'; entries: [string, unknown][] };
+    expect(preview.entries.map(([k]) => k.length)).toEqual([161, 5]);
+    expect(preview.entries[0]![0].endsWith('…')).toBe(true);
+    const failed = entries.map((e) => e.event).find((e): e is MessageSent => e.type === 'messageSent' && e.error !== undefined)!;
+    expect(failed.error!.name).toBe('DataCloneError');
+    expect(failed.error!.message.length).toBeLessThanOrEqual(1_025);
+    expect(JSON.stringify(failed).length).toBeLessThan(300 * 1024);
+  });
+});

@@ -104,11 +104,17 @@ describe('nothing lost', () => {
 
   it(`beyond the relay bound (${RELAY_BUFFER_EVENTS} events) a late panel gets the newest events and a counted gap`, async () => {
     const page = await burstPage(session, server);
+    // The full bound is for a tab a panel inspects or inspected (one nobody inspects keeps far less:
+    // unwatched.test.ts): a panel looks, then closes before the page posts.
+    const tabId = await tabIdOf(await openPanel(session), server.originA);
+    const looked = await openPanel(session, tabId);
+    await waitFor('the first panel to hold the realm start', async () => (await panelEvents(looked)).length > 0);
+    await looked.close();
     const messages = RELAY_BUFFER_EVENTS / 2 + 2_500; // two events each: 5,000 (+ a few) more than the bound
     expect(await burst(page, messages, 5_000)).toBe(messages);
     const total = 2 + messages * 2; // realmStarted + channelCreated, then a send and a receipt per message
     await new Promise((r) => setTimeout(r, 300)); // let the recorder's last batch reach the relay
-    const panel = await openPanel(session, await tabIdOf(await openPanel(session), server.originA));
+    const panel = await openPanel(session, tabId);
     const entries = await waitFor(`the newest ${RELAY_BUFFER_EVENTS} events`, async () => {
       const all = await panelEvents(panel);
       return all.length > 0 && all[all.length - 1]!.event.seq === total + 1 ? all : undefined;
