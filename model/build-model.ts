@@ -35,6 +35,7 @@ function frameRealms(st: State): Map<RealmId, FrameRealm> {
     if (r.parentFrameId !== undefined) f.parentFrameId = r.parentFrameId;
     if (r.origin !== undefined) f.origin = r.origin;
     if (r.opener !== undefined) f.opener = r.opener;
+    if (r.goneAt !== undefined) f.goneAt = r.goneAt;
     out.set(r.id, f);
   }
   return out;
@@ -91,6 +92,7 @@ export function build(st: State): CaptureModel {
     };
     if (r.url !== undefined || r.documentUrl !== undefined) m.url = r.url ?? r.documentUrl;
     if (r.origin !== undefined) m.origin = r.origin;
+    if (r.untrusted !== undefined) m.untrusted = r.untrusted;
     if (parent !== undefined) m.parent = parent;
     if (r.tabId !== undefined) m.tabId = r.tabId;
     if (r.frameId !== undefined && r.instrumented) m.frameId = r.frameId;

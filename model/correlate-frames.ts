@@ -26,6 +26,77 @@ export interface FrameRealm {
   startT: number;
   /** In a popup's tab: the frame that opened the popup (LogRecord.opener). */
   opener?: FrameRef;
+  /** When it went (its `realmGone`, or the background's report), when known. */
+  goneAt?: number;
+}
+
+/**
+ * How long after its frame went a window message from it may still be received. A message posted just
+ * before a frame is removed is still delivered (it waits in the receiver's task queue); a frame gone
+ * longer than this before a receipt is not among its candidate senders.
+ */
+export const GONE_GRACE_MS = 10_000;
+
+/**
+ * Frames by when they lived, to ask which were there around a time in O(log n + answers) rather than
+ * looking at every frame the tab ever had: a page that rotates ad frames has thousands, and every
+ * window message was compared with each of them at every model build (the frame churn of issue 14).
+ * Static: sorted by start, with a tree of the latest end over each range of that order.
+ */
+class Lifetimes<T> {
+  private readonly starts: number[];
+  private readonly ends: number[];
+  private readonly values: T[];
+  /** maxEnd[node]: the latest end in the node's range (node 1 is [0, n); children 2k, 2k+1). */
+  private readonly maxEnd: Float64Array;
+
+  constructor(items: readonly { start: number; end: number; value: T }[]) {
+    const sorted = [...items].sort((a, b) => a.start - b.start);
+    this.starts = sorted.map((x) => x.start);
+    this.ends = sorted.map((x) => x.end);
+    this.values = sorted.map((x) => x.value);
+    this.maxEnd = new Float64Array(Math.max(1, 4 * sorted.length)).fill(-Infinity);
+    if (sorted.length > 0) this.fill(1, 0, sorted.length);
+  }
+
+  private fill(node: number, lo: number, hi: number): number {
+    const m = hi - lo === 1 ? (this.ends[lo] as number) : Math.max(this.fill(2 * node, lo, (lo + hi) >> 1), this.fill(2 * node + 1, (lo + hi) >> 1, hi));
+    this.maxEnd[node] = m;
+    return m;
+  }
+
+  /** The values that started at or before `to` and ended at or after `from`, in order of start. */
+  during(from: number, to: number): T[] {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.starts[mid] as number) <= to) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: T[] = [];
+    if (lo > 0) this.visit(1, 0, this.starts.length, lo, from, out);
+    return out;
+  }
+
+  private visit(node: number, lo: number, hi: number, limit: number, from: number, out: T[]): void {
+    if (lo >= limit || (this.maxEnd[node] as number) < from) return;
+    if (hi - lo === 1) {
+      out.push(this.values[lo] as T);
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    this.visit(2 * node, lo, mid, limit, from, out);
+    this.visit(2 * node + 1, mid, hi, limit, from, out);
+  }
+}
+
+/** A frame's life: from its first realm's start to its last realm's end (Infinity while it lives). */
+function lifeOf(list: readonly FrameRealm[]): { start: number; end: number } {
+  let start = Infinity;
+  for (const r of list) start = Math.min(start, r.startT);
+  const last = list[list.length - 1];
+  return { start, end: last?.goneAt ?? Infinity };
 }
 
 /** Who sent a window message, as far as the frame tree and the guards can tell. */
@@ -48,6 +119,10 @@ export class FrameTree {
   private readonly byTab = new Map<number, FrameRealm[]>();
   /** Popup top realms by the opener frame's key. */
   private readonly popups = new Map<string, FrameRealm[]>();
+  /** Per frame key, its child frames by lifetime (made when first asked). */
+  private readonly childLives = new Map<string, Lifetimes<number>>();
+  /** Per tab, its frames by lifetime (made when first asked). */
+  private readonly tabLives = new Map<number, Lifetimes<FrameRealm[]>>();
 
   constructor(realms: Iterable<FrameRealm>) {
     for (const r of realms) {
@@ -87,6 +162,40 @@ export class FrameTree {
   openerOf(realm: FrameRealm, t = realm.startT): FrameRealm | undefined {
     if (!realm.opener || !this.isTop(realm)) return undefined;
     return this.realmAt(realm.opener.tabId, realm.opener.frameId, t);
+  }
+
+  /**
+   * The child frames of a frame that were there around `t` (started by t + CLOCK_SKEW_MS, not gone
+   * before t - GONE_GRACE_MS), in frame id order.
+   */
+  private childrenAt(tabId: number, frameId: number, t: number): number[] {
+    const k = key(tabId, frameId);
+    let lives = this.childLives.get(k);
+    if (!lives) {
+      const kids = this.children.get(k) ?? [];
+      lives = new Lifetimes(kids.map((f) => ({ ...lifeOf(this.byFrame.get(key(tabId, f)) ?? []), value: f })));
+      this.childLives.set(k, lives);
+    }
+    return lives.during(t - GONE_GRACE_MS, t + CLOCK_SKEW_MS).sort((a, b) => a - b);
+  }
+
+  /** The frames of a tab that were there around `t` (as childrenAt), each as its list of realms. */
+  private framesAt(tabId: number, t: number): FrameRealm[][] {
+    let lives = this.tabLives.get(tabId);
+    if (!lives) {
+      const frames: { start: number; end: number; value: FrameRealm[] }[] = [];
+      const seen = new Set<string>();
+      for (const r of this.byTab.get(tabId) ?? []) {
+        const k = key(r.tabId, r.frameId);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const list = this.byFrame.get(k) ?? [];
+        frames.push({ ...lifeOf(list), value: list });
+      }
+      lives = new Lifetimes(frames);
+      this.tabLives.set(tabId, lives);
+    }
+    return lives.during(t - GONE_GRACE_MS, t + CLOCK_SKEW_MS);
   }
 
   /** The realm of a frame at time `t`. */
@@ -137,7 +246,8 @@ export class FrameTree {
         return single(top === undefined ? undefined : this.realmAt(receiver.tabId, top, t));
       }
       case 'child': {
-        const kids = (this.children.get(key(receiver.tabId, receiver.frameId)) ?? [])
+        // Only the frames there at the time: one long gone, or not yet made, sent nothing then.
+        const kids = this.childrenAt(receiver.tabId, receiver.frameId, t)
           .map((f) => this.realmAt(receiver.tabId, f, t))
           .filter((r): r is FrameRealm => r !== undefined);
         const sameOrigin = kids.filter(originOk);
@@ -155,12 +265,14 @@ export class FrameTree {
         // A window that is not self, parent, top, opener or a direct child: a sibling or a deeper frame.
         const excluded = new Set<RealmId>([receiver.id]);
         for (const r of [this.resolve(receiver, 'parent', undefined, '', t), this.resolve(receiver, 'top', undefined, '', t)]) if (r.realm) excluded.add(r.realm);
-        for (const f of this.children.get(key(receiver.tabId, receiver.frameId)) ?? []) {
+        for (const f of this.childrenAt(receiver.tabId, receiver.frameId, t)) {
           const r = this.realmAt(receiver.tabId, f, t);
           if (r) excluded.add(r.id);
         }
         const current = new Set<FrameRealm>();
-        for (const r of this.byTab.get(receiver.tabId) ?? []) {
+        for (const list of this.framesAt(receiver.tabId, t)) {
+          const r = list[0];
+          if (!r) continue;
           const now = this.realmAt(r.tabId, r.frameId, t);
           // A frame whose first realm started after the message cannot have sent it.
           if (now && now.startT <= t + CLOCK_SKEW_MS && !excluded.has(now.id) && originOk(now) && origin !== '') current.add(now);

@@ -34,6 +34,7 @@ import { shownModel, useLogVersion } from '../useLog';
 import type { ViewStore } from '../viewState';
 import type { PortId, RealmId } from '../../model/protocol';
 import {
+  GONE_EXPANDED,
   MORE_CHIP,
   PULSE_MS,
   createGraphBuilder,
@@ -127,7 +128,44 @@ const MoreChip = memo(function MoreChip({ realm, more }: { realm: RealmId; more:
   );
 });
 
+/** Expands or folds back the "N gone realms" node. */
+const GoneToggle = createContext<() => void>(() => {});
+
+/** The node gone realms are folded into (buildGraph's GONE_REALM): a count, and a button that draws
+ *  the newest of them one by one (bounded: GONE_EXPANDED) or folds them back. */
+const FoldedBox = memo(function FoldedBox({ data }: { data: RealmNode['data'] }) {
+  const toggle = useContext(GoneToggle);
+  const folded = data.folded;
+  if (!folded) return null;
+  return (
+    <div className="graph-realm graph-folded gone" data-testid="graph-folded" title={data.title}>
+      <div className="graph-realm-title">
+        <span className="graph-realm-kind">{data.label}</span>
+      </div>
+      <button
+        type="button"
+        className="graph-folded-toggle nodrag"
+        aria-expanded={folded.expanded}
+        onClick={(e) => {
+          // The node's own click would toggle it a second time.
+          e.stopPropagation();
+          toggle();
+        }}
+      >
+        {folded.expanded ? `fold back (${folded.shown} drawn)` : `draw the newest ${GONE_EXPANDED}`}
+      </button>
+      <Handles />
+      <Handles chip={MORE_CHIP} />
+    </div>
+  );
+});
+
 const RealmBox = memo(function RealmBox({ id, data, selected }: NodeProps<RealmNode>) {
+  if (data.folded) return <FoldedBox data={data} />;
+  return <RealmBoxBody id={id} data={data} selected={selected} />;
+});
+
+const RealmBoxBody = memo(function RealmBoxBody({ id, data, selected }: Pick<NodeProps<RealmNode>, 'id' | 'data' | 'selected'>) {
   const cls = ['graph-realm', `kind-${data.kind.replace(/ /g, '-')}`, data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
   // React Flow measures a node's handles when it appears or resizes; a chip added to a box that did not
   // grow needs telling, or edges to it are not drawn.
@@ -258,6 +296,10 @@ function Legend() {
             <span className="lg-box" /> realm (top, iframe, worker); <span className="lg-box gone" /> gone
           </li>
           <li>
+            <span className="lg-box gone" /> “N gone realms”: gone realms folded into one node but for the newest few (its
+            button draws the newest {GONE_EXPANDED}; focusing a realm draws it)
+          </li>
+          <li>
             <span className="lg-box kind-popup" /> popup (opened by window.open; opener → popup){' '}
             <span className="lg-box kind-service-worker" /> service worker (known from the page)
           </li>
@@ -334,11 +376,17 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const [tick, redraw] = useReducer((n: number) => n + 1, 0);
   const userMoved = useRef(false);
   const [far, setFar] = useState(false);
+  const [goneExpanded, setGoneExpanded] = useState(false);
+  // The user asked to see the gone realms (or fewer of them): the view follows the new layout again.
+  const toggleGone = useCallback(() => {
+    userMoved.current = false;
+    setGoneExpanded((x) => !x);
+  }, []);
 
   const graph = useMemo(
-    () => builder.build(shownModel(store), { focus, selection }, performance.now()),
+    () => builder.build(shownModel(store), { focus, selection, goneExpanded }, performance.now()),
     // version and tick are the reasons to rebuild; the model itself is read from the store.
-    [builder, store, version, focus, selection, tick],
+    [builder, store, version, focus, selection, goneExpanded, tick],
   );
 
   useEffect(() => {
@@ -349,9 +397,10 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
 
   const onNodeClick = useCallback(
     (_: ReactMouseEvent, node: GraphNode) => {
-      if (!node.data.placeholder) view.getState().focused({ kind: 'realm', id: node.data.realm });
+      if (node.data.folded) toggleGone();
+      else if (!node.data.placeholder) view.getState().focused({ kind: 'realm', id: node.data.realm });
     },
-    [view],
+    [view, toggleGone],
   );
   const onEdge = useCallback(
     (edge: Pick<GraphEdge, 'data'>) => {
@@ -402,47 +451,49 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
     <div className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`} data-testid="graph">
       <Far.Provider value={far}>
         <PortClick.Provider value={onPort}>
-          <LabelClick.Provider value={onEdge}>
-            <ReactFlow<GraphNode, GraphEdge>
-              nodes={graph.nodes}
-              edges={graph.edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              onNodeClick={onNodeClick}
-              onEdgeClick={onEdgeClick}
-              onPaneClick={onPaneClick}
-              onMoveStart={onMoveStart}
-              onMoveEnd={onMoveEnd}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              connectionMode={ConnectionMode.Loose}
-              edgesReconnectable={false}
-              deleteKeyCode={null}
-              onlyRenderVisibleElements
-              minZoom={0.05}
-              maxZoom={2.5}
-              attributionPosition="top-right"
-            >
-              <Background gap={16} size={1} />
-              <Controls
-                showInteractive={false}
-                position="bottom-left"
-                // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
-                // the fitted view, and for it to follow the layout again.
-                onZoomIn={markUserMoved}
-                onZoomOut={markUserMoved}
-                onFitView={clearUserMoved}
+          <GoneToggle.Provider value={toggleGone}>
+            <LabelClick.Provider value={onEdge}>
+              <ReactFlow<GraphNode, GraphEdge>
+                nodes={graph.nodes}
+                edges={graph.edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodeClick={onNodeClick}
+                onEdgeClick={onEdgeClick}
+                onPaneClick={onPaneClick}
+                onMoveStart={onMoveStart}
+                onMoveEnd={onMoveEnd}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                connectionMode={ConnectionMode.Loose}
+                edgesReconnectable={false}
+                deleteKeyCode={null}
+                onlyRenderVisibleElements
+                minZoom={0.05}
+                maxZoom={2.5}
+                attributionPosition="top-right"
               >
-                <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
-                  ⟳
-                </ControlButton>
-              </Controls>
-              <RoomyMiniMap />
-              <Legend />
-              <AutoFit topology={graph.topology} userMoved={userMoved} />
-              <ZoomWatch onFar={setFar} />
-            </ReactFlow>
-          </LabelClick.Provider>
+                <Background gap={16} size={1} />
+                <Controls
+                  showInteractive={false}
+                  position="bottom-left"
+                  // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
+                  // the fitted view, and for it to follow the layout again.
+                  onZoomIn={markUserMoved}
+                  onZoomOut={markUserMoved}
+                  onFitView={clearUserMoved}
+                >
+                  <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
+                    ⟳
+                  </ControlButton>
+                </Controls>
+                <RoomyMiniMap />
+                <Legend />
+                <AutoFit topology={graph.topology} userMoved={userMoved} />
+                <ZoomWatch onFar={setFar} />
+              </ReactFlow>
+            </LabelClick.Provider>
+          </GoneToggle.Provider>
         </PortClick.Provider>
       </Far.Provider>
     </div>

@@ -13,6 +13,8 @@ import type { ChannelId, PortId, RealmId, Route } from '../../model/protocol';
 import { holderOf, indexOf, type ModelIndex } from '../modelIndex';
 import type { Focus, Selection } from '../viewState';
 import {
+  BOX_PAD,
+  PORT_GAP,
   PORT_H,
   PORT_W,
   assignSlots,
@@ -131,6 +133,18 @@ export interface RealmNodeData extends Record<string, unknown> {
   ports: readonly PortChipData[];
   /** The ports beyond PORTS_SHOWN, as one chip. */
   more?: MoreChipData;
+  /** Set on the one node gone realms are folded into (GONE_REALM). */
+  folded?: FoldedData;
+}
+
+/** The gone realms folded into one node. */
+export interface FoldedData {
+  /** Gone realms in the node (not drawn one by one). */
+  count: number;
+  /** Gone realms drawn one by one beside it. */
+  shown: number;
+  /** The user asked for the newest GONE_EXPANDED to be drawn. */
+  expanded: boolean;
 }
 
 /** Where a chip sits in its realm box (top-left corner, px) and how it is marked. */
@@ -198,6 +212,8 @@ export type GraphEdge = Edge<FlowEdgeData, 'flow'>;
 export interface GraphInput {
   focus: Focus | null;
   selection: Selection | null;
+  /** The "N gone realms" node is expanded: the newest GONE_EXPANDED gone realms are drawn. */
+  goneExpanded?: boolean;
 }
 
 export interface GraphData {
@@ -247,6 +263,20 @@ export interface PortPlace {
 
 /** The box for ports whose holder is not known at all. */
 export const UNKNOWN_REALM = '(unknown)';
+
+/**
+ * The node gone realms are folded into. A page that rotates ad frames leaves thousands of gone realms;
+ * drawn one by one they buried the live ones and every new frame cost a layout of all of them. Gone
+ * realms are drawn one by one only while they matter: the newest GONE_SHOWN (GONE_EXPANDED when the
+ * user expands the node), the focused realm (or the focused port's holder) and the realms of the
+ * selected message. The rest are one node, "N gone realms": their ports' channels are drawn as
+ * bundles to it and their frame and postMessage edges as one edge per drawn realm at the other end.
+ */
+export const GONE_REALM = '(gone)';
+export const GONE_SHOWN = 3;
+export const GONE_EXPANDED = 24;
+/** The folded node's size (no port chips: a title and a button). */
+export const GONE_SIZE = { width: 2 * BOX_PAD + 2 * PORT_W + PORT_GAP, height: 64 };
 
 const BEND = 26;
 
@@ -326,6 +356,7 @@ function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): b
 function sameNode(a: GraphNode, b: GraphNode): boolean {
   return (
     a.type === b.type &&
+    a.ariaLabel === b.ariaLabel &&
     a.position.x === b.position.x &&
     a.position.y === b.position.y &&
     a.width === b.width &&
@@ -444,7 +475,14 @@ export function createGraphBuilder(): GraphBuilder {
   const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false };
 
   function build(model: CaptureModel, input: GraphInput, now: number): GraphData {
-    if (last && last.model === model && last.input.focus === input.focus && last.input.selection === input.selection && !last.data.pulsing)
+    if (
+      last &&
+      last.model === model &&
+      last.input.focus === input.focus &&
+      last.input.selection === input.selection &&
+      Boolean(last.input.goneExpanded) === Boolean(input.goneExpanded) &&
+      !last.data.pulsing
+    )
       return last.data;
     stats.builds++;
     if (model.realms.length === 0 && model.ports.length === 0) {
@@ -460,15 +498,27 @@ export function createGraphBuilder(): GraphBuilder {
     countedModel = model;
     counted = true;
 
-    // Realm boxes: the model's realms, then placeholders for holders it does not know.
+    // Realm boxes: the model's realms (the gone ones folded but for a few), then placeholders for
+    // holders it does not know, then the folded node.
+    const message = input.selection?.kind === 'message' ? ix.message(input.selection.id) : undefined;
+    const fold = foldGone(model, ix, input, message);
     const boxes = new Map<RealmId, Box>();
-    for (const r of model.realms) boxes.set(r.id, { id: r.id, model: r, capacity: 0 });
+    for (const r of model.realms) if (!fold.folded.has(r.id)) boxes.set(r.id, { id: r.id, model: r, capacity: 0 });
     const holders: { id: PortId; realm: RealmId }[] = [];
+    /** Ports held by a folded realm: drawn as the folded node's one chip. */
+    const foldedPorts = new Set<PortId>();
     for (const p of model.ports) {
       const realm = holderOf(p) ?? UNKNOWN_REALM;
+      if (fold.folded.has(realm)) {
+        foldedPorts.add(p.id);
+        continue;
+      }
       if (!boxes.has(realm)) boxes.set(realm, { id: realm, capacity: 0 });
       holders.push({ id: p.id, realm });
     }
+    if (fold.folded.size > 0) boxes.set(GONE_REALM, { id: GONE_REALM, capacity: 0 });
+    /** The box a realm is drawn as: its own, the folded node, or none. */
+    const drawnAs = (id: RealmId): RealmId | undefined => (boxes.has(id) ? id : fold.folded.has(id) ? GONE_REALM : undefined);
     const assigned = assignSlots(holders, slots);
     slots = assigned.slots;
     const collapsed = new Set<RealmId>();
@@ -482,7 +532,7 @@ export function createGraphBuilder(): GraphBuilder {
     const realmBoxes: RealmBox[] = [];
     for (const b of boxes.values()) {
       const parent = b.model?.parent;
-      realmBoxes.push({ id: b.id, ...(parent !== undefined && boxes.has(parent) ? { parent } : {}), ...boxSize(b.capacity) });
+      realmBoxes.push({ id: b.id, ...(parent !== undefined && boxes.has(parent) ? { parent } : {}), ...(b.id === GONE_REALM ? GONE_SIZE : boxSize(b.capacity)) });
     }
     const next = layoutRealms(realmBoxes, layout);
     if (next !== layout) stats.layouts++;
@@ -491,6 +541,7 @@ export function createGraphBuilder(): GraphBuilder {
 
     /** The realm box and chip a port is drawn in. */
     const placeOf = (id: PortId): PortPlace | undefined => {
+      if (foldedPorts.has(id)) return { realm: GONE_REALM, chip: MORE_CHIP };
       const slot = slots?.get(id);
       return slot ? { realm: slot.realm, chip: hiddenIn(slot) ? MORE_CHIP : id } : undefined;
     };
@@ -498,15 +549,19 @@ export function createGraphBuilder(): GraphBuilder {
     const focusPlace = focusPort !== null ? placeOf(focusPort) : undefined;
     const focusRealm = input.focus?.kind === 'realm' ? realmNodeId(input.focus.id) : null;
     const focusEdge = input.focus?.kind === 'channel' ? `channel:${input.focus.id}` : null;
-    const message = input.selection?.kind === 'message' ? ix.message(input.selection.id) : undefined;
     const hl = highlighted(message, placeOf);
 
     // Chips per realm box, in slot order; the "+N" chip counts the rest.
     const chips = new Map<RealmId, PortChipData[]>();
     const more = new Map<RealmId, MoreChipData>();
     const portCentre = new Map<PortId, { x: number; y: number }>();
+    const goneAt = placed.get(GONE_REALM);
     for (let i = 0; i < model.ports.length; i++) {
       const p = model.ports[i] as PortModel;
+      if (goneAt && foldedPorts.has(p.id)) {
+        portCentre.set(p.id, { x: goneAt.x + goneAt.width / 2, y: goneAt.y + goneAt.height / 2 });
+        continue;
+      }
       const slot = slots.get(p.id);
       if (!slot) continue;
       const box = boxes.get(slot.realm);
@@ -549,12 +604,14 @@ export function createGraphBuilder(): GraphBuilder {
       const id = realmNodeId(b.id);
       const prev = prevNodes.get(id)?.data;
       const list = chips.get(b.id) ?? NO_CHIPS;
-      const data: RealmNodeData = { ...realmData(b, ix), ports: prev && sameList(prev.ports, list) ? prev.ports : list };
+      const data: RealmNodeData = { ...(b.id === GONE_REALM ? foldedData(fold, ix) : realmData(b, ix)), ports: prev && sameList(prev.ports, list) ? prev.ports : list };
       const m = more.get(b.id);
       if (m) data.more = prev?.more && shallowEqual(prev.more as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>) ? prev.more : m;
+      if (data.folded && prev?.folded && shallowEqual(prev.folded as unknown as Record<string, unknown>, data.folded as unknown as Record<string, unknown>)) data.folded = prev.folded;
       keep({
         id,
         type: 'realm',
+        ariaLabel: data.folded ? data.label : `${data.kind} realm${data.label !== '' ? ` ${data.label}` : ''}${data.gone ? ', gone' : ''}`,
         position: { x: at.x, y: at.y },
         width: at.width,
         height: at.height,
@@ -675,7 +732,7 @@ export function createGraphBuilder(): GraphBuilder {
       });
     }
 
-    realmEdges(model, boxes, placed, traffic, ({ count, ...e }) => {
+    realmEdges(model, drawnAs, placed, traffic, ({ count, ...e }) => {
       if (!e.data) return;
       const hl = hlEdge === e.id;
       const pulse = e.data.kind === 'route' ? pulseClass(e.id, count) : '';
@@ -706,6 +763,82 @@ export function createGraphBuilder(): GraphBuilder {
 }
 
 // ── pieces ──────────────────────────────────────────────────────────────────
+
+interface Fold {
+  /** Gone realms drawn as the one folded node. */
+  folded: ReadonlySet<RealmId>;
+  /** Gone realms drawn one by one. */
+  shown: number;
+  expanded: boolean;
+}
+
+/**
+ * Which gone realms are folded (see GONE_REALM). One pass over the realms; the newest are picked
+ * by a bounded insertion, so the cost is linear in the realms whatever their number.
+ */
+function foldGone(model: CaptureModel, ix: ModelIndex, input: GraphInput, message: MessageModel | undefined): Fold {
+  const expanded = input.goneExpanded === true;
+  const limit = expanded ? GONE_EXPANDED : GONE_SHOWN;
+  // Realms the developer is looking at are drawn whatever they are.
+  const pinned = new Set<RealmId>();
+  const focus = input.focus;
+  if (focus?.kind === 'realm') pinned.add(focus.id);
+  if (focus?.kind === 'port') {
+    const p = ix.ports.get(ix.logicalPort.get(focus.id) ?? focus.id);
+    const h = p ? holderOf(p) : undefined;
+    if (h !== undefined) pinned.add(h);
+  }
+  if (message) {
+    for (const id of [message.fromRealm, message.toRealm]) if (id !== undefined) pinned.add(id);
+    for (const d of message.deliveries ?? []) pinned.add(d.toRealm);
+    for (const id of [message.fromPort, message.toPort]) {
+      const p = id === undefined ? undefined : ix.ports.get(id);
+      const h = p ? holderOf(p) : undefined;
+      if (h !== undefined) pinned.add(h);
+    }
+  }
+  // The newest `limit` gone realms (latest goneAt; the later in the model on a tie), newest first.
+  const newest: RealmModel[] = [];
+  let gone = 0;
+  for (const r of model.realms) {
+    if (r.goneAt === undefined || pinned.has(r.id)) continue;
+    gone++;
+    if (newest.length === limit && (newest[limit - 1] as RealmModel).goneAt! > r.goneAt) continue;
+    let i = newest.length;
+    while (i > 0 && (newest[i - 1] as RealmModel).goneAt! <= r.goneAt) i--;
+    newest.splice(i, 0, r);
+    if (newest.length > limit) newest.pop();
+  }
+  if (gone <= limit) return { folded: new Set(), shown: gone, expanded };
+  const shown = new Set(newest.map((r) => r.id));
+  const folded = new Set<RealmId>();
+  for (const r of model.realms) if (r.goneAt !== undefined && !pinned.has(r.id) && !shown.has(r.id)) folded.add(r.id);
+  return { folded, shown: shown.size, expanded };
+}
+
+/** The folded node's facts. */
+function foldedData(fold: Fold, ix: ModelIndex): RealmNodeData {
+  const byKind = new Map<string, number>();
+  for (const id of fold.folded) {
+    const k = kindName(ix.realms.get(id)?.kind);
+    byKind.set(k, (byKind.get(k) ?? 0) + 1);
+  }
+  const kinds = [...byKind].map(([k, n]) => `${n} ${k}`).join(', ');
+  const label = plural(fold.folded.size, 'gone realm');
+  return {
+    realm: GONE_REALM,
+    kind: 'gone',
+    label,
+    title: `${label} folded into one node (${kinds}): frames and workers that went away.\n${
+      fold.expanded ? `The newest ${GONE_EXPANDED} gone realms are drawn one by one.` : `The newest ${GONE_SHOWN} gone realms are drawn one by one; expand to draw the newest ${GONE_EXPANDED}.`
+    }\nA gone realm stays in the timeline and the inspector; focusing it draws it here.`,
+    gone: true,
+    instrumented: true,
+    placeholder: true,
+    ports: NO_CHIPS,
+    folded: { count: fold.folded.size, shown: fold.shown, expanded: fold.expanded },
+  };
+}
 
 /** A realm's own facts (its chips are added by the builder). */
 function realmData(b: Box, ix: ModelIndex): RealmNodeData {
@@ -844,10 +977,12 @@ function highlightedEdge(m: MessageModel | undefined, ix: ModelIndex): string | 
 
 type RealmEdge = GraphEdge & { count: number };
 
-/** Parent/creator links and realm-route traffic, with bends so edges between the same two realms part. */
+/** Parent/creator links and realm-route traffic, with bends so edges between the same two realms part.
+ *  A folded realm's edges are drawn from or to the folded node, one per realm at the other end (their
+ *  counts added up); edges between two folded realms are inside the node and not drawn. */
 function realmEdges(
   model: CaptureModel,
-  boxes: ReadonlyMap<RealmId, Box>,
+  drawnAs: (id: RealmId) => RealmId | undefined,
   placed: ReadonlyMap<string, Placed>,
   traffic: Traffic,
   emit: (e: RealmEdge) => void,
@@ -881,19 +1016,38 @@ function realmEdges(
       data: { ...data, fwd: count, back: 0, bend: 0, self, hl: false },
     });
   };
+  const links = new Set<string>();
   for (const r of model.realms) {
-    if (r.parent === undefined || !boxes.has(r.parent) || r.parent === r.id) continue;
+    if (r.parent === undefined || r.parent === r.id) continue;
+    const from = drawnAs(r.parent);
+    const to = drawnAs(r.id);
+    if (from === undefined || to === undefined || (from === GONE_REALM && to === GONE_REALM)) continue;
     const frame = r.kind === 'iframe' || r.kind === 'top';
     const kind = frame ? 'frame' : 'owner';
     const label = frame ? 'frame' : kindName(r.kind);
-    edge(`${kind}:${r.parent}->${r.id}`, r.parent, r.id, 0, { kind, label }, {
+    const id = `${kind}:${from}->${to}`;
+    if (links.has(id)) continue;
+    links.add(id);
+    edge(id, from, to, 0, { kind, label }, {
       className: `edge-${kind}`,
     });
   }
-  for (const [from, byTo] of traffic.routes) {
-    if (!boxes.has(from)) continue;
+  const routes = new Map<RealmId, Map<RealmId, RouteTriple>>();
+  for (const [from0, byTo0] of traffic.routes) {
+    const from = drawnAs(from0);
+    if (from === undefined) continue;
+    for (const [to0, counts0] of byTo0) {
+      const to = drawnAs(to0);
+      if (to === undefined || (from === GONE_REALM && to === GONE_REALM)) continue;
+      let byTo = routes.get(from);
+      if (!byTo) routes.set(from, (byTo = new Map()));
+      const sum = byTo.get(to);
+      if (!sum) byTo.set(to, [...counts0]);
+      else for (let i = 0; i < 3; i++) sum[i] = (sum[i] as number) + (counts0[i] as number);
+    }
+  }
+  for (const [from, byTo] of routes) {
     for (const [to, counts] of byTo) {
-      if (!boxes.has(to)) continue;
       for (const route of REALM_ROUTES) {
         const n = counts[ROUTE_SLOT[route]];
         if (n === 0) continue;

@@ -10,8 +10,8 @@
  * - a port keeps its grid slot while its realm holds it; a newcomer takes the lowest free slot
  *   (`assignSlots`);
  * - `layoutRealms` keeps every realm that was placed before where it was and places only newcomers
- *   (where dagre puts them relative to their nearest placed ancestor), moving them down past any box
- *   they would overlap. A realm whose box grew keeps its corner; boxes it now overlaps move down.
+ *   (a rank right of their nearest placed ancestor, as dagre's left-to-right tree would), moving them
+ *   down past any box they would overlap. A realm whose box grew keeps its corner; boxes it now overlaps move down.
  *   Nothing ever overlaps. The full dagre layout is used as is only when there is no previous layout
  *   (first draw, or the user asked for a fresh one).
  */
@@ -166,12 +166,14 @@ const overlaps = (a: Placed, b: Placed): boolean =>
   a.y < b.y + b.height + BOX_MARGIN &&
   b.y < a.y + a.height + BOX_MARGIN;
 
-/** Moves `box` down past every settled box it overlaps (y only grows, so this ends), then settles it. */
+/** Moves `box` down past every settled box it overlaps (y only grows, so this ends), then settles it.
+ *  Only the settled boxes in its column can be in the way (x never changes): they are picked once. */
 function settle(box: Placed, settled: Placed[]): Placed {
-  let moved = true;
+  const column = settled.filter((s) => box.x < s.x + s.width + BOX_MARGIN && s.x < box.x + box.width + BOX_MARGIN);
+  let moved = column.length > 0;
   while (moved) {
     moved = false;
-    for (const s of settled) {
+    for (const s of column) {
       if (overlaps(box, s)) {
         box.y = s.y + s.height + BOX_MARGIN;
         moved = true;
@@ -185,26 +187,46 @@ function settle(box: Placed, settled: Placed[]): Placed {
 /**
  * The realm layout for `boxes` (in order of first appearance), keeping `previous` as far as it can
  * (see the module comment). Returns `previous` itself when the topology key is unchanged.
+ *
+ * Cost: dagre runs only when there is no previous layout. After that a change costs O(boxes) plus, per
+ * newcomer or grown box, a pass over the boxes in its column: a realm that comes and goes costs the
+ * same after an hour as in the first minute (a page churning ad frames laid out the whole tree with
+ * dagre, and compared every box with every other, for every new frame: tasks of tens of seconds).
+ * Boxes that left (gone realms folded away) leave a hole; "re-layout" closes the holes.
  */
 export function layoutRealms(boxes: readonly RealmBox[], previous: RealmLayout | null): RealmLayout {
   const key = topologyKey(boxes);
   if (previous?.key === key) return previous;
-  const fresh = dagreLayout(boxes);
-  const kept = previous ? boxes.filter((b) => previous.boxes.has(b.id)) : [];
-  if (!previous || kept.length === 0) return { key, boxes: fresh };
+  const before = previous?.boxes;
+  const kept = before ? boxes.filter((b) => before.has(b.id)) : [];
+  if (!before || kept.length === 0) return { key, boxes: dagreLayout(boxes) };
 
   const out = new Map<string, Placed>();
   const settled: Placed[] = [];
-  const before = previous.boxes;
   const grew = (b: RealmBox): boolean => {
     const p = before.get(b.id);
     return p !== undefined && (p.width !== b.width || p.height !== b.height);
   };
   // Grown boxes settle first so that they keep their corner and push their neighbours, not the other
-  // way round: the box that changed stays under the developer's eye.
-  for (const b of [...kept.filter(grew), ...kept.filter((b) => !grew(b))]) {
-    const p = before.get(b.id);
-    if (p) out.set(b.id, settle({ x: p.x, y: p.y, width: b.width, height: b.height }, settled));
+  // way round: the box that changed stays under the developer's eye. The other kept boxes did not
+  // overlap one another before; one stays put unless a box that grew or moved is now in its way.
+  const moved: Placed[] = [];
+  for (const b of kept) {
+    if (!grew(b)) continue;
+    const p = before.get(b.id)!;
+    const box = settle({ x: p.x, y: p.y, width: b.width, height: b.height }, settled);
+    moved.push(box);
+    out.set(b.id, box);
+  }
+  for (const b of kept) {
+    if (out.has(b.id)) continue;
+    const p = before.get(b.id)!;
+    const box: Placed = { x: p.x, y: p.y, width: b.width, height: b.height };
+    if (moved.some((m) => overlaps(box, m))) {
+      settle(box, settled);
+      if (box.y !== p.y) moved.push(box);
+    } else settled.push(box);
+    out.set(b.id, box);
   }
 
   const byId = new Map(boxes.map((b) => [b.id, b]));
@@ -225,25 +247,26 @@ export function layoutRealms(boxes: readonly RealmBox[], previous: RealmLayout |
     }
     return d;
   };
+  // The drawing's left edge and bottom, for new roots (kept up to date as boxes settle).
+  let left = Infinity;
+  let bottom = -Infinity;
+  for (const s of settled) {
+    left = Math.min(left, s.x);
+    bottom = Math.max(bottom, s.y + s.height);
+  }
   // Parents before children, so that a new subtree hangs off its new root; stable within a depth.
   const newcomers = boxes.filter((b) => !before.has(b.id)).map((b) => ({ b, d: depth(b) }));
   newcomers.sort((x, y) => x.d - y.d);
   for (const { b } of newcomers) {
-    const f = fresh.get(b.id);
     const anchor = placedAncestor(b);
     const a = anchor !== undefined ? out.get(anchor) : undefined;
-    const fa = anchor !== undefined ? fresh.get(anchor) : undefined;
-    let x: number;
-    let y: number;
-    if (f && a && fa) {
-      x = a.x + (f.x - fa.x);
-      y = a.y + (f.y - fa.y);
-    } else {
-      // A new root: below everything drawn so far, at the left edge.
-      x = Math.min(...settled.map((s) => s.x));
-      y = Math.max(...settled.map((s) => s.y + s.height)) + BOX_MARGIN;
-    }
-    out.set(b.id, settle({ x, y, width: b.width, height: b.height }, settled));
+    // Where dagre's left-to-right tree would put it: a rank right of its nearest placed ancestor, at
+    // the ancestor's top, then down past the siblings already there.
+    const box: Placed = a ? { x: a.x + a.width + RANKSEP, y: a.y, width: b.width, height: b.height } : { x: left, y: bottom + BOX_MARGIN, width: b.width, height: b.height };
+    settle(box, settled);
+    left = Math.min(left, box.x);
+    bottom = Math.max(bottom, box.y + box.height);
+    out.set(b.id, box);
   }
   // Same order as the input, whatever order they settled in.
   const ordered = new Map<string, Placed>();
