@@ -1,8 +1,12 @@
 /**
  * The panel's toolbar, DevTools style: record/pause, clear, preserve log, open/save a capture, the
  * settings toggle, and the counts that say whether anything was lost (gaps, missing, evicted).
+ *
+ * It stays one line at every DevTools size (docked right is ≈555 px wide): below COMPACT_PX the counts
+ * that are zero and only say "nothing lost" step aside (their testids stay, hidden); below MENU_PX
+ * Preserve log, Open…, Save… and Settings move into a `»` menu, as DevTools does.
  */
-import { useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ConnectionStatus } from './connection';
 import type { LogStore } from './store';
 import { shownModel, useLogVersion } from './useLog';
@@ -14,9 +18,15 @@ const STATE_LABELS: Record<ConnectionStatus['state'], string> = {
   stopped: 'stopped',
 };
 
-function Count({ testId, label, value, title, warn }: { testId: string; label: string; value: number; title?: string; warn?: boolean }) {
+/** Widths (px) of the toolbar below which it condenses. */
+export const COMPACT_PX = 1_000;
+export const MENU_PX = 720;
+
+function Count({ testId, label, value, title, warn, quiet }: { testId: string; label: string; value: number; title?: string; warn?: boolean; quiet?: boolean }) {
+  // `quiet`: a zero that only says nothing was lost, hidden while space is short.
+  const cls = `count${warn && value > 0 ? ' warn' : ''}${quiet && value === 0 ? ' quiet' : ''}`;
   return (
-    <span className={warn && value > 0 ? 'count warn' : 'count'} title={title}>
+    <span className={cls} title={title}>
       {label} <b data-testid={testId}>{value.toLocaleString('en-US')}</b>
     </span>
   );
@@ -34,14 +44,38 @@ export interface ToolbarProps {
   onPreserveLog?(on: boolean): void;
 }
 
+/** The toolbar's own width, followed as DevTools is docked and resized (Infinity before it is known). */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(Number.POSITIVE_INFINITY);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setWidth(el.getBoundingClientRect().width || Number.POSITIVE_INFINITY);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return width;
+}
+
 export function Toolbar({ store, status, capture = null, onOpenFile, onSave, settingsOpen = false, onToggleSettings, onPreserveLog }: ToolbarProps) {
   useLogVersion(store);
   const s = store.getState();
   const t = shownModel(store).totals;
   const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const width = useWidth(root);
+  const compact = width < COMPACT_PX;
+  const menu = width < MENU_PX;
   const live = capture === null;
+  const preserve = (on: boolean) => {
+    s.preserveLogChanged(on);
+    onPreserveLog?.(on);
+  };
+  const openFile = () => fileInput.current?.click();
   return (
-    <div className="toolbar" role="toolbar" aria-label="Entangle">
+    <div className={`toolbar${compact ? ' compact' : ''}`} role="toolbar" aria-label="Entangle" ref={root}>
       {live && (
         <>
           <button
@@ -58,18 +92,12 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
           <button type="button" data-testid="clear" title="Clear the log" onClick={() => s.logCleared()}>
             Clear
           </button>
-          <label className="check" title="Keep the log when the page navigates or reloads">
-            <input
-              type="checkbox"
-              data-testid="preserve-log"
-              checked={s.preserveLog}
-              onChange={(e) => {
-                s.preserveLogChanged(e.currentTarget.checked);
-                onPreserveLog?.(e.currentTarget.checked);
-              }}
-            />
-            Preserve log
-          </label>
+          {!menu && (
+            <label className="check" title="Keep the log when the page navigates or reloads">
+              <input type="checkbox" data-testid="preserve-log" checked={s.preserveLog} onChange={(e) => preserve(e.currentTarget.checked)} />
+              Preserve log
+            </label>
+          )}
         </>
       )}
       {capture && (
@@ -83,9 +111,11 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
       <span className="sep" />
       {onOpenFile && (
         <>
-          <button type="button" data-testid="open-capture" title="Open a capture file (.json or .json.gz)" onClick={() => fileInput.current?.click()}>
-            Open…
-          </button>
+          {!menu && (
+            <button type="button" data-testid="open-capture" title="Open a capture file (.json or .json.gz)" onClick={openFile}>
+              Open…
+            </button>
+          )}
           <input
             ref={fileInput}
             type="file"
@@ -100,31 +130,42 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
           />
         </>
       )}
-      {onSave && (
+      {onSave && !menu && (
         <button type="button" data-testid="save-capture" title="Save the log as a capture file (.json.gz)" disabled={s.total === 0} onClick={onSave}>
           Save…
         </button>
       )}
-      {onToggleSettings && (
+      {onToggleSettings && !menu && (
         <button type="button" data-testid="settings-toggle" aria-pressed={settingsOpen} title="Settings" onClick={onToggleSettings}>
           ⚙
         </button>
       )}
+      {menu && (
+        <MoreMenu
+          items={[
+            ...(live ? [{ label: 'Preserve log', checked: s.preserveLog, run: () => preserve(!s.preserveLog) }] : []),
+            ...(onOpenFile ? [{ label: 'Open…', run: openFile }] : []),
+            ...(onSave ? [{ label: 'Save…', run: onSave, disabled: s.total === 0 }] : []),
+            ...(onToggleSettings ? [{ label: 'Settings', checked: settingsOpen, run: onToggleSettings }] : []),
+          ]}
+        />
+      )}
       <span className="sep" />
       <span className="counts">
         <Count testId="count-messages" label="messages" value={t.sent} title="Messages (a send matched with its receipt counts once)" />
-        <Count testId="count-failed" label="failed" value={t.failed + t.doomed + t.lost} warn title="Failed, lost or doomed messages" />
-        <Count testId="count-queued" label="queued" value={t.queued} warn title="Messages waiting in a port that was never started" />
+        <Count testId="count-failed" label="failed" value={t.failed + t.doomed + t.lost} warn quiet title="Failed, lost or doomed messages" />
+        <Count testId="count-queued" label="queued" value={t.queued} warn quiet title="Messages waiting in a port that was never started" />
         <Count testId="count-total" label="events" value={s.total} title="Events recorded since the last clear" />
         <Count
           testId="count-gaps"
           label="gaps"
           value={s.gapCount}
           warn
+          quiet
           title={`${s.missing.toLocaleString('en-US')} events missing in ${s.gapCount} gaps: they will never reach the panel`}
         />
-        <Count testId="count-missing" label="missing" value={s.missing} warn title="Events the panel will never get (see gaps)" />
-        <Count testId="count-evicted" label="evicted" value={s.evicted} warn title={`Oldest events dropped to keep at most ${s.log.bound.toLocaleString('en-US')} (the log's bound)`} />
+        <Count testId="count-missing" label="missing" value={s.missing} warn quiet title="Events the panel will never get (see gaps)" />
+        <Count testId="count-evicted" label="evicted" value={s.evicted} warn quiet title={`Oldest events dropped to keep at most ${s.log.bound.toLocaleString('en-US')} (the log's bound)`} />
         {s.notRecorded > 0 && <Count testId="count-not-recorded" label="not recorded (paused)" value={s.notRecorded} />}
       </span>
       <span className="grow" />
@@ -134,5 +175,58 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
         </span>
       )}
     </div>
+  );
+}
+
+interface MenuItem {
+  label: string;
+  run(): void;
+  checked?: boolean;
+  disabled?: boolean;
+}
+
+/** The `»` menu of what does not fit on a narrow toolbar (a menu button, as DevTools has). */
+function MoreMenu({ items }: { items: MenuItem[] }) {
+  const [open, setOpen] = useState(false);
+  const host = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !host.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close, true);
+    document.addEventListener('keydown', close, true);
+    host.current?.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
+    return () => {
+      document.removeEventListener('mousedown', close, true);
+      document.removeEventListener('keydown', close, true);
+    };
+  }, [open]);
+  return (
+    <span className="more-menu" ref={host}>
+      <button type="button" aria-label="More tools" title="More tools" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+        »
+      </button>
+      {open && (
+        <span role="menu" aria-label="More tools" className="more-menu-list">
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+              {...(item.checked === undefined ? {} : { 'aria-checked': item.checked })}
+              disabled={item.disabled}
+              onClick={() => {
+                setOpen(false);
+                item.run();
+              }}
+            >
+              {item.checked === undefined ? '' : item.checked ? '✓ ' : '\u2003'}
+              {item.label}
+            </button>
+          ))}
+        </span>
+      )}
+    </span>
   );
 }

@@ -120,14 +120,14 @@ describe('timeline', () => {
     expect(from.className).toBe('tl-unknown');
     expect(from.getAttribute('title')).toBe('sender unknown: sent from a window outside the recording');
     // A named sender is not styled so.
-    expect(within(messageRow('A#2')).getByText('ifr:A').className).toBe('');
+    expect(within(messageRow('A#2')).getByText('iframe a.test/A').className).toBe('');
   });
 
   it('a broadcast is one row with "N receivers", listed by realm in the tooltip', () => {
     mountTimeline();
     expect(screen.getAllByRole('row').filter((r) => r.dataset.kind === 'message')).toHaveLength(3);
     const to = within(messageRow('A#2')).getByText('2 receivers › “sync”');
-    expect(to.getAttribute('title')).toBe('2 receivers on “sync”:\n  ifr:B https://a.test/B\n  pop:P https://pay.test/checkout (messageerror) (?)');
+    expect(to.getAttribute('title')).toBe('2 receivers on “sync”:\n  iframe a.test/B (B https://a.test/B)\n  popup pay.test/checkout (P https://pay.test/checkout) (messageerror) (?)');
   });
 
   it('the realm picker lists popups and service workers, and picking a receiver keeps its broadcast', async () => {
@@ -136,7 +136,7 @@ describe('timeline', () => {
     const options = within(picker)
       .getAllByRole('option')
       .map((o) => o.textContent);
-    expect(options).toEqual(['All realms', 'top:T a.test/T', 'ifr:A a.test/A', 'ifr:B a.test/B', 'pop:P pay.test/checkout', 'svc:s1 a.test/sw.js']);
+    expect(options).toEqual(['All realms', 'top', 'iframe a.test/A', 'iframe a.test/B', 'popup pay.test/checkout', 'service worker sw.js']);
     act(() => view.getState().filterChanged({ realm: 'P' }));
     expect(screen.getAllByRole('row').flatMap((r) => (r.dataset.kind === 'message' ? [r.dataset.id] : []))).toEqual(['A#2']);
     act(() => view.getState().filterChanged({ realm: 'T' }));

@@ -24,13 +24,17 @@ export type Selection =
   | { kind: 'gap'; realm: RealmId; from: number };
 
 export interface TimelineFilter {
-  /** Free text over previews, routes, realms, ports, channel names and errors (case-insensitive). */
+  /** A query in the filter language (`timeline/filterQuery.ts`): words searched in previews, routes,
+   *  realms, ports, channel names and errors (case-insensitive), `-word`, "quotes", `/regex/`, and
+   *  `key:value` terms (`status:failed route:window from:top type:SYN size:>1k is:error …`). The filter
+   *  bar's route and status buttons and *Errors only* write their terms here. */
   text: string;
-  /** `text` is a regular expression (case-insensitive); an invalid one matches nothing and is reported. */
+  /** `text` is one regular expression (case-insensitive), not a query; an invalid one matches nothing
+   *  and is reported. */
   regex: boolean;
-  /** Empty: every route. */
+  /** Empty: every route. Set by the route buttons in regex mode (else they write `route:` terms). */
   routes: readonly Route[];
-  /** Empty: every status. */
+  /** Empty: every status. Set by the status buttons in regex mode (else they write `status:` terms). */
   statuses: readonly MessageStatus[];
   /** Messages sent from or received in this realm; null: any. */
   realm: RealmId | null;

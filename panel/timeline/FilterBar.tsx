@@ -1,18 +1,41 @@
 /**
- * The timeline's filter bar, like the Network panel's: free text (or a regular expression), route and
- * status toggles, a realm, errors only, show events, the graph focus as a clearable chip, and how many
- * messages are shown. It writes the view store only; the timeline reads it.
+ * The timeline's filter bar, like the Network panel's: the filter language of `filterQuery.ts` (text,
+ * `-term`, "quotes", `/regex/`, `key:value` with autocomplete of keys and values), or the whole text as
+ * one regular expression; route and status toggles and *Errors only*, which write their terms into the
+ * text (`route:window`, `status:failed,lost`, `is:error`) and show pressed when the text has them; a
+ * realm picker; show events; the graph focus as a clearable chip; a hint for terms it cannot use; how
+ * many messages are shown. It writes the view store only; the timeline reads it.
+ *
+ * Keyboard: `/` or Ctrl+F (⌘F) focuses the text box. In it, ↓/↑ open and move through the suggestions,
+ * Enter or Tab picks one (Tab the first when none is chosen), Esc closes them, and Esc again clears.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { MessageStatus, RealmModel, Totals } from '../../model/correlator';
 import type { Route } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
+import { realmNamesOf, realmTitle } from '../realmNames';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
 import { isFiltering, type Focus, type ViewStore } from '../viewState';
-import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, shortRealm, shortUrl, statusIcon, statusLabel, viewRows, warmSearchText } from './rows';
+import {
+  applySuggestion,
+  completionAt,
+  hasErrorTerm,
+  parsedQuery,
+  positiveValues,
+  suggestedValues,
+  suggestions,
+  toggleValue,
+  warmMessageTypes,
+  type CompletionContext,
+  type FilterKey,
+  type QueryHint,
+  type Suggestion,
+} from './filterQuery';
+import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, statusIcon, statusLabel, viewRows, warmSearchText } from './rows';
 import './timeline.css';
+import './filterBar.css';
 
 /** Up to this many messages the text filter applies on every keystroke; above, after a pause in typing. */
 export const IMMEDIATE_FILTER_MESSAGES = 5_000;
@@ -42,26 +65,52 @@ const ROUTE_TITLES: Record<Route, string> = {
   broadcast: 'BroadcastChannel',
 };
 
-function toggle<T>(list: readonly T[], item: T): T[] {
-  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
-}
-
-function realmOption(r: RealmModel): string {
-  const url = shortUrl(r.url, 36);
-  return `${shortRealm(r.id, r)}${url ? ` ${url}` : ''}`;
-}
+/** Longest realm name in the picker (names are shortened from the middle, as in the rows). */
+const REALM_OPTION_CHARS = 48;
 
 const KIND_ORDER: Record<RealmModel['kind'], number> = { top: 0, iframe: 1, popup: 2, worker: 3, sharedworker: 4, serviceworker: 5, unknown: 6 };
 
-function focusLabel(f: Focus, realm: RealmModel | undefined): string {
+function focusLabel(f: Focus, realmName: (id: string) => string): string {
   switch (f.kind) {
     case 'realm':
-      return `realm ${shortRealm(f.id, realm)}`;
+      return realmName(f.id);
     case 'channel':
       return `channel ${shortPort(f.id)}`;
     case 'port':
       return `port ${shortPort(f.id)}`;
   }
+}
+
+/**
+ * The hint shown for a query: its first error (a term left out), else — while the box has the focus —
+ * its first note. Not about the term being completed (`status:` with its values listed needs no "needs
+ * a value").
+ */
+function shownHint(hints: readonly QueryHint[], focused: boolean, completing: CompletionContext | null): QueryHint | null {
+  const shown = hints.filter((h) => (h.severity === 'error' || focused) && !(completing && h.start <= completing.from && completing.from <= h.end));
+  return shown.find((h) => h.severity === 'error') ?? shown[0] ?? null;
+}
+
+/** An element where `/` is typed, not a shortcut. */
+function editable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || el.isContentEditable) return true;
+  return el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color'].includes(el.type);
+}
+
+const TEXT_TITLE = [
+  'Filter: all terms must match',
+  '  words or "quoted words" — text in previews, realms, ports, channels, statuses and errors',
+  '  -term — exclude; /regex/ — a regular expression',
+  '  status: route: from: to: port: channel: type: size:>1k is:error has:transfer',
+  '↓ for suggestions · / or Ctrl+F to come here',
+].join('\n');
+
+interface Completion {
+  ctx: CompletionContext;
+  items: Suggestion[];
+  /** The chosen item, -1 for none yet. */
+  active: number;
 }
 
 export interface FilterBarProps {
@@ -78,16 +127,21 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   const state = store.getState();
   const model = shownModel(store);
   const index = indexOf(model);
+  const names = realmNamesOf(index.realms);
   // The same memoised pass the timeline draws from.
   const result = viewRows(buildRows(model, state.log, filter.showEvents), filter, focus, index);
   const total = model.messages.length;
   const filtering = isFiltering({ filter, focus });
+  const ids = useId();
+  const listId = `${ids}-suggestions`;
+  const hintId = `${ids}-hint`;
+  const input = useRef<HTMLInputElement>(null);
 
   // The text box: what is typed shows at once; the filter follows (at once for small logs, else debounced).
   const [draft, setDraft] = useState(filter.text);
   const [applied, setApplied] = useState(filter.text);
   if (filter.text !== applied) {
-    // Changed elsewhere (cleared): show it.
+    // Changed elsewhere (cleared, a toggle, a cell's "filter by this value"): show it.
     setApplied(filter.text);
     setDraft(filter.text);
   }
@@ -109,9 +163,83 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
       timer.current = setTimeout(() => commit(text), FILTER_DEBOUNCE_MS);
     }
   };
+  /** A change made by a control (toggle, pick): shown and applied at once. */
+  const setText = (text: string): void => {
+    setDraft(text);
+    commit(text);
+  };
 
-  // Build the rows' search text in idle time, before the first keystroke needs it: after each view tick
-  // (most rows keep theirs from the last one) and when the text box gets focus.
+  // What the text says, for the hint and the toggles (the draft: the hint follows each keystroke).
+  const parsed = parsedQuery(draft);
+  const [focused, setFocused] = useState(false);
+  const textStatuses = filter.regex ? [] : positiveValues(parsed, 'status');
+  const textRoutes = filter.regex ? [] : positiveValues(parsed, 'route');
+  const textErrors = !filter.regex && hasErrorTerm(parsed);
+
+  // ── autocomplete ──
+  const [completion, setCompletion] = useState<Completion | null>(null);
+  const valueCache = useRef<{ model: unknown; values: Map<FilterKey, readonly string[]> }>({ model: null, values: new Map() });
+  const valuesOf = (key: FilterKey): readonly string[] => {
+    const cache = valueCache.current;
+    if (cache.model !== model) {
+      cache.model = model;
+      cache.values.clear();
+    }
+    let v = cache.values.get(key);
+    if (!v) {
+      v = suggestedValues(key, model.messages, index);
+      cache.values.set(key, v);
+    }
+    return v;
+  };
+  /** The suggestions at the caret; `explicit` (↓) lists keys even before a letter is typed. */
+  const suggestAt = (text: string, caret: number, explicit: boolean): void => {
+    if (filter.regex) return setCompletion(null);
+    const ctx = completionAt(text, caret);
+    const items = ctx ? suggestions(ctx, valuesOf) : [];
+    const wanted = ctx !== null && (explicit || ctx.kind === 'value' || ctx.prefix !== '');
+    setCompletion(wanted && items.length > 0 && ctx ? { ctx, items, active: explicit ? 0 : -1 } : null);
+  };
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const c = pendingCaret.current;
+    if (c !== null && input.current) {
+      pendingCaret.current = null;
+      input.current.setSelectionRange(c, c);
+    }
+  });
+  const pick = (c: Completion, i: number): void => {
+    const item = c.items[i];
+    if (!item) return;
+    const next = applySuggestion(draft, c.ctx, item);
+    setText(next.text);
+    pendingCaret.current = next.caret;
+    // After a key, its values.
+    if (item.kind === 'key') suggestAt(next.text, next.caret, false);
+    else setCompletion(null);
+  };
+  const open = completion !== null;
+  const hint = filter.regex ? null : shownHint(parsed.hints, focused, completion?.ctx ?? null);
+  const activeId = completion && completion.active >= 0 ? `${listId}-${completion.active}` : undefined;
+
+  // `/` or Ctrl+F (⌘F) anywhere in the panel focuses the filter, unless it has the focus already.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const el = input.current;
+      if (e.defaultPrevented || !el || document.activeElement === el) return;
+      const find = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f';
+      const slash = e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !editable(e.target);
+      if (!find && !slash) return;
+      e.preventDefault();
+      el.focus();
+      el.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  // Build the rows' search text (and the messages' types) in idle time, before the first keystroke
+  // needs it: after each view tick (most rows keep theirs from the last one) and when the text box gets focus.
   const warming = useRef<(() => void) | null>(null);
   useEffect(() => () => warming.current?.(), []);
   const warm = (): void => {
@@ -123,7 +251,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     const idle = globalThis.requestIdleCallback?.bind(globalThis);
     const step = (): void => {
       if (stop) return;
-      if (warmSearchText(rows, 12, realms)) warming.current = null;
+      if (warmSearchText(rows, 12, realms) && warmMessageTypes(m.messages, 12)) warming.current = null;
       else if (idle) idle(step, { timeout: 200 });
       else setTimeout(step, 0);
     };
@@ -139,33 +267,138 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     warmRef.current();
   }, [model]);
 
-  const realms = [...model.realms].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.frameId ?? 0) - (b.frameId ?? 0) || a.id.localeCompare(b.id));
+  const realms = useMemo(
+    () => [...model.realms].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.frameId ?? 0) - (b.frameId ?? 0) || a.id.localeCompare(b.id)),
+    [model.realms],
+  );
   const realmKnown = filter.realm === null || realms.some((r) => r.id === filter.realm);
   const set = view.getState().filterChanged;
+
+  /** A route or status toggle: in the language, its term in the text (the legacy field cleared too);
+   *  in regex mode, where the text is one expression, the field alone. */
+  const toggleTerm = <T extends Route | MessageStatus>(key: 'route' | 'status', value: T, fromText: readonly string[], field: readonly T[]): void => {
+    const patch = key === 'route' ? 'routes' : 'statuses';
+    if (filter.regex) {
+      set({ [patch]: field.includes(value) ? field.filter((x) => x !== value) : [...field, value] });
+      return;
+    }
+    const inText = fromText.includes(value);
+    if (field.includes(value)) set({ [patch]: field.filter((x) => x !== value) });
+    if (inText || !field.includes(value)) setText(toggleValue(draft, key, value));
+  };
+  const onErrors = (on: boolean): void => {
+    if (filter.regex) return set({ errorsOnly: on });
+    if (filter.errorsOnly && !on) set({ errorsOnly: false });
+    if (on !== textErrors) setText(toggleValue(draft, 'is', 'error'));
+  };
 
   return (
     <div className="fb" role="toolbar" aria-label="Timeline filters" data-testid="filter-bar">
       <span className="fb-group fb-text">
         <input
+          ref={input}
           type="search"
+          role="combobox"
           placeholder="Filter"
           aria-label="Filter messages"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={activeId}
+          aria-describedby={hintId}
+          autoComplete="off"
           data-testid="filter-text"
           value={draft}
           spellCheck={false}
-          aria-invalid={result.error !== null}
-          title="Text in previews, routes, realm and port ids, channel names, statuses and errors"
-          onChange={(e) => onText(e.currentTarget.value)}
-          onFocus={warm}
+          aria-invalid={result.error !== null || hint?.severity === 'error'}
+          title={filter.regex ? 'A regular expression (case-insensitive) over previews, routes, realms, ports, channel names, statuses and errors' : TEXT_TITLE}
+          onChange={(e) => {
+            const el = e.currentTarget;
+            onText(el.value);
+            suggestAt(el.value, el.selectionStart ?? el.value.length, false);
+          }}
+          onFocus={() => {
+            setFocused(true);
+            warm();
+          }}
+          onBlur={() => {
+            setFocused(false);
+            setCompletion(null);
+          }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') commit(e.currentTarget.value);
-            else if (e.key === 'Escape' && draft !== '') {
-              e.preventDefault();
-              setDraft('');
-              commit('');
+            const el = e.currentTarget;
+            const c = completion;
+            switch (e.key) {
+              case 'ArrowDown':
+              case 'ArrowUp': {
+                e.preventDefault();
+                if (!c) return suggestAt(el.value, el.selectionStart ?? el.value.length, true);
+                const n = c.items.length;
+                const active = e.key === 'ArrowDown' ? (c.active + 1) % n : c.active <= 0 ? n - 1 : c.active - 1;
+                return setCompletion({ ...c, active });
+              }
+              case 'Enter':
+                if (c && c.active >= 0) {
+                  e.preventDefault();
+                  return pick(c, c.active);
+                }
+                setCompletion(null);
+                return commit(el.value);
+              case 'Tab':
+                if (c && !e.shiftKey) {
+                  e.preventDefault();
+                  return pick(c, Math.max(0, c.active));
+                }
+                return;
+              case 'Escape':
+                if (c) {
+                  e.preventDefault();
+                  return setCompletion(null);
+                }
+                if (draft !== '') {
+                  e.preventDefault();
+                  setDraft('');
+                  commit('');
+                }
+                return;
+              case 'ArrowLeft':
+              case 'ArrowRight':
+              case 'Home':
+              case 'End':
+                // The caret moves: the suggestions would be for another place.
+                if (c) setCompletion(null);
+                return;
             }
           }}
         />
+        <ul className="fb-suggest" role="listbox" id={listId} aria-label="Filter suggestions" data-testid="filter-suggestions" hidden={!open}>
+          {completion?.items.map((item, i) => (
+            <li
+              key={`${item.kind}:${item.label}`}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === completion.active}
+              className="fb-option"
+              // Keep the focus in the text box.
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(completion, i)}
+            >
+              <span className="fb-option-label">{item.label}</span>
+              {item.detail !== undefined && <span className="fb-option-detail">{item.detail}</span>}
+            </li>
+          ))}
+        </ul>
+        {/* Under the box (not beside it: the bar stays one line), hidden while the suggestions are. */}
+        <span
+          id={hintId}
+          className={`fb-hint${hint?.severity === 'error' ? ' fb-hint-error' : ''}${open ? ' fb-hint-under-list' : ''}`}
+          role="status"
+          aria-live="polite"
+          data-testid="filter-hint"
+          title={hint?.message}
+        >
+          {hint !== null ? `${hint.severity === 'error' ? '⚠ ' : ''}${draft.slice(hint.start, hint.end)} — ${hint.message}` : ''}
+        </span>
       </span>
       <label className="fb-group" title="Treat the text as a regular expression (case-insensitive)">
         <input type="checkbox" data-testid="filter-regex" checked={filter.regex} onChange={(e) => set({ regex: e.currentTarget.checked })} />
@@ -184,9 +417,9 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
             type="button"
             className="fb-toggle"
             data-testid={`filter-route-${r}`}
-            aria-pressed={filter.routes.includes(r)}
-            title={ROUTE_TITLES[r]}
-            onClick={() => set({ routes: toggle(filter.routes, r) })}
+            aria-pressed={filter.routes.includes(r) || textRoutes.includes(r)}
+            title={`${ROUTE_TITLES[r]}${filter.regex ? '' : ` (route:${r} in the filter)`}`}
+            onClick={() => toggleTerm('route', r, textRoutes, filter.routes)}
           >
             {r}
           </button>
@@ -200,8 +433,9 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
             type="button"
             className="fb-toggle"
             data-testid={`filter-status-${s}`}
-            aria-pressed={filter.statuses.includes(s)}
-            onClick={() => set({ statuses: toggle(filter.statuses, s) })}
+            aria-pressed={filter.statuses.includes(s) || textStatuses.includes(s)}
+            title={filter.regex ? undefined : `status:${s} in the filter`}
+            onClick={() => toggleTerm('status', s, textStatuses, filter.statuses)}
           >
             <span aria-hidden="true">{statusIcon(s)} </span>
             {statusLabel(s)}
@@ -219,15 +453,19 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         onChange={(e) => set({ realm: e.currentTarget.value === '' ? null : e.currentTarget.value })}
       >
         <option value="">All realms</option>
-        {realms.map((r) => (
-          <option key={r.id} value={r.id} title={`${r.id}${r.url ? ` ${r.url}` : ''}`}>
-            {realmOption(r)}
+        {realms.map((r: RealmModel) => (
+          <option key={r.id} value={r.id} title={realmTitle(r.id, r)}>
+            {names.name(r.id, REALM_OPTION_CHARS)}
           </option>
         ))}
-        {!realmKnown && filter.realm !== null && <option value={filter.realm}>{shortRealm(filter.realm)} (gone)</option>}
+        {!realmKnown && filter.realm !== null && (
+          <option value={filter.realm} title={realmTitle(filter.realm)}>
+            {names.name(filter.realm)} (gone)
+          </option>
+        )}
       </select>
-      <label className="fb-group" title="Failed, lost and doomed messages, gaps and recorder faults">
-        <input type="checkbox" data-testid="filter-errors" checked={filter.errorsOnly} onChange={(e) => set({ errorsOnly: e.currentTarget.checked })} />
+      <label className="fb-group" title={`Failed, lost and doomed messages, gaps and recorder faults${filter.regex ? '' : ' (is:error in the filter)'}`}>
+        <input type="checkbox" data-testid="filter-errors" checked={filter.errorsOnly || textErrors} onChange={(e) => onErrors(e.currentTarget.checked)} />
         Errors only
       </label>
       <label className="fb-group" title="Also show realms starting, channels created, ports started and closed, workers, gaps and faults">
@@ -235,8 +473,12 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         Show events
       </label>
       {focus && (
-        <span className="fb-focus" data-testid="filter-focus" title={`Selected in the graph: ${focus.kind} ${focus.id}`}>
-          {focusLabel(focus, focus.kind === 'realm' ? index.realms.get(focus.id) : undefined)}
+        <span
+          className="fb-focus"
+          data-testid="filter-focus"
+          title={`Selected in the graph: ${focus.kind === 'realm' ? realmTitle(focus.id, index.realms.get(focus.id)) : `${focus.kind} ${focus.id}`}`}
+        >
+          {focusLabel(focus, (id) => names.name(id, REALM_OPTION_CHARS))}
           <button type="button" aria-label="Remove the graph focus" data-testid="filter-focus-clear" onClick={() => view.getState().focused(null)}>
             ×
           </button>
@@ -251,6 +493,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         onClick={() => {
           cancel();
           setDraft('');
+          setCompletion(null);
           view.getState().filtersCleared();
         }}
       >

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../../mo
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
 import { FilterBar } from './FilterBar';
-import { COLUMNS_STORAGE_KEY, Timeline } from './Timeline';
+import { COLUMNS_STORAGE_KEY, LAYOUT_STORAGE_KEY, Timeline } from './Timeline';
 import { withLaidOutElements } from '../happyDomLayout';
 
 withLaidOutElements();
@@ -117,18 +117,23 @@ describe('Timeline', () => {
     expect(screen.getByTestId('filter-count').textContent).toBe('0 messages');
   });
 
-  it('shows one row per message with time, route, ends, size, preview and status', async () => {
+  it('shows one row per message with time, status, ends, message, route, size and latency', async () => {
     const { store, view } = setup();
     render(<App store={store} view={view} />);
     expect(screen.getByTestId('timeline').getAttribute('role')).toBe('grid');
-    expect(within(screen.getByTestId('timeline-header')).getAllByRole('columnheader')).toHaveLength(7);
+    const headers = within(screen.getByTestId('timeline-header')).getAllByRole('columnheader');
+    expect(headers.map((h) => h.textContent)).toEqual(['Time (ms)', 'Status', 'From → To', 'Message', 'Route', 'Size', 'Latency']);
     const ms = messageRows();
     expect(ms).toHaveLength(3);
     expect(ms.map((r) => r.dataset.status)).toEqual(['delivered', 'delivered', 'failed']);
     expect(ms.map((r) => r.dataset.id)).toEqual(['toprealm1#5', 'toprealm1#7', 'toprealm1#10']);
     const first = ms[0] as HTMLElement;
     expect(first.textContent).toContain('"ping"');
-    expect(first.textContent).toContain('top:topr › p1 → top:topr › p2');
+    // Realms by name, never by id (the id is in the tooltip).
+    const ends = first.querySelector('[data-col="endpoints"]') as HTMLElement;
+    expect(ends.textContent).toBe('top › p1 → top › p2');
+    expect(ends.querySelector('span')?.getAttribute('title')).toContain('realm toprealm1');
+    expect((first.querySelector('[data-col="message"]') as HTMLElement).textContent).toBe('"ping"');
     expect(first.textContent).toContain('6 B');
     expect(first.textContent).toContain('2.0 ms');
     expect(first.textContent).toContain('✓');
@@ -146,6 +151,56 @@ describe('Timeline', () => {
     render(<App store={store} view={view} />);
     expect(document.querySelector('img')).toBeNull();
     expect(messageRows()[0]?.textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('leads the Message cell with the payload\'s type, in bold, and shows a transferred port as a token', () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    const p = new Page('r');
+    const preview = {
+      $t: 'object' as const,
+      entries: [
+        ['namespace', 'penpal'],
+        ['type', 'SYN'],
+        ['participantId', 'b95d3a1c-7e0f-4c2a-9a51-0d6e2f3b4c5d'],
+      ] as [string, string][],
+      more: 0,
+    };
+    store.getState().batchReceived(
+      p.batch([
+        p.started(),
+        p.channel(1),
+        p.portStarted('r:2'),
+        p.ev({ type: 'messageSent', route: 'port', port: 'r:1', transfer: [{ kind: 'MessagePort', port: 'r:3' }], outcome: 'posted' }),
+        p.ev({ type: 'messageReceived', route: 'port', port: 'r:2', origin: '', ports: ['r:4'], preview, size: 40 }),
+      ]),
+    );
+    render(<App store={store} view={view} />);
+    const row = messageRows()[0] as HTMLElement;
+    expect(row.dataset.type).toBe('SYN');
+    const cell = row.querySelector('[data-col="message"]') as HTMLElement;
+    expect(cell.querySelector('b')?.textContent).toBe('SYN');
+    expect(cell.textContent).toBe('⇄ port p3SYN {participantId: "b95…"}');
+    expect(cell.getAttribute('title')).toContain('transfer: MessagePort r:3');
+  });
+
+  it('names an iframe by its host and file, and the realm names in event rows too', async () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    const top = new Page('toprealm1');
+    const frame = new Page('framerealm', 'iframe', 3);
+    store.getState().batchReceived(top.batch([top.started(), top.channel(1), top.portStarted('toprealm1:1')]));
+    store.getState().batchReceived(
+      frame.batch([frame.started(), frame.ev({ type: 'messageReceived', route: 'window', origin: 'https://a.test', source: 'parent', ports: [], preview: 'hi', size: 4 })]),
+    );
+    render(<App store={store} view={view} />);
+    const ends = (messageRows()[0] as HTMLElement).querySelector('[data-col="endpoints"]') as HTMLElement;
+    expect(ends.textContent).toBe('top → iframe a.test/framerealm');
+    expect(ends.textContent).not.toContain('toprealm1');
+    fireEvent.click(screen.getByTestId('filter-events'));
+    await tick();
+    const started = rows().filter((r) => r.dataset.kind === 'event' && r.textContent?.startsWith('') && r.textContent.includes('realm started'));
+    expect(started.map((r) => r.querySelector('.muted')?.textContent)).toEqual(['top', 'iframe a.test/framerealm']);
   });
 
   it('typing in the filter narrows the rows; an invalid regex says so; clear brings them back', async () => {
@@ -370,5 +425,131 @@ describe('Timeline', () => {
     cleanup();
     render(<App store={store} view={view} />);
     expect(screen.getByTestId('timeline').style.getPropertyValue('--tl-cols').startsWith('40px ')).toBe(true);
+  });
+  it('sorts by a column when its header is clicked: ascending, descending, then arrival order; kept across a reload', async () => {
+    localStorage.removeItem(LAYOUT_STORAGE_KEY);
+    const store = createLogStore();
+    const view = createViewStore();
+    const p = new Page('sizes');
+    const previews = ['mid-size', 'x', 'the longest of them all', 'tiny'];
+    const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('sizes:2')];
+    for (const text of previews) events.push(p.send('sizes:1'), p.recv('sizes:2', text));
+    store.getState().batchReceived(p.batch(events));
+    try {
+      render(<App store={store} view={view} />);
+      const header = (name: string) => screen.getByRole('columnheader', { name });
+      const order = () => messageRows().map((r) => (r.querySelector('[data-col="message"]') as HTMLElement).textContent);
+      const arrival = previews.map((t) => `"${t}"`);
+      expect(order()).toEqual(arrival);
+      expect(header('Size').getAttribute('aria-sort')).toBeNull();
+
+      fireEvent.click(within(header('Size')).getByRole('button'));
+      expect(header('Size').getAttribute('aria-sort')).toBe('ascending');
+      expect(order()).toEqual(['"x"', '"tiny"', '"mid-size"', '"the longest of them all"']);
+      // Positions follow the order: the first row drawn is row 2 of the grid.
+      expect(messageRows()[0]?.getAttribute('aria-rowindex')).toBe('2');
+
+      fireEvent.click(within(header('Size')).getByRole('button'));
+      expect(header('Size').getAttribute('aria-sort')).toBe('descending');
+      expect(order()).toEqual(['"the longest of them all"', '"mid-size"', '"tiny"', '"x"']);
+      expect(JSON.parse(localStorage.getItem(LAYOUT_STORAGE_KEY) ?? '{}')).toMatchObject({ sort: { column: 'size', direction: 'descending' } });
+
+      // Kept when the panel opens again; live rows land in their place.
+      cleanup();
+      render(<App store={store} view={view} />);
+      expect(header('Size').getAttribute('aria-sort')).toBe('descending');
+      act(() => store.getState().batchReceived(p.batch([p.send('sizes:1'), p.recv('sizes:2', 'seven!')])));
+      await tick();
+      expect(order()).toEqual(['"the longest of them all"', '"mid-size"', '"seven!"', '"tiny"', '"x"']);
+
+      fireEvent.click(within(header('Size')).getByRole('button'));
+      expect(header('Size').getAttribute('aria-sort')).toBeNull();
+      expect(order()).toEqual([...arrival, '"seven!"']);
+    } finally {
+      localStorage.removeItem(LAYOUT_STORAGE_KEY);
+    }
+  });
+
+  it('right-clicking the header opens a column chooser: a checkbox per column; the choice is kept', () => {
+    localStorage.removeItem(LAYOUT_STORAGE_KEY);
+    const { store, view } = setup();
+    try {
+      render(<App store={store} view={view} />);
+      fireEvent.contextMenu(screen.getByRole('columnheader', { name: 'Route' }));
+      const menu = screen.getByRole('menu', { name: 'Columns' });
+      const items = within(menu).getAllByRole('menuitemcheckbox');
+      expect(items.map((i) => i.textContent?.replace('✓', ''))).toEqual([
+        'Time (ms)',
+        'Status',
+        'From → To',
+        'Message',
+        'Route',
+        'Size',
+        'Latency',
+        'Sender origin',
+        'Receiver origin',
+        'Sender relation',
+        'Port',
+        'Channel',
+        'Transfer',
+        'Type',
+      ]);
+      expect(within(menu).getByRole('menuitemcheckbox', { name: 'Route' }).getAttribute('aria-checked')).toBe('true');
+      expect(within(menu).getByRole('menuitemcheckbox', { name: 'Sender origin' }).getAttribute('aria-checked')).toBe('false');
+      // The Message column cannot be hidden.
+      expect(within(menu).getByRole('menuitemcheckbox', { name: 'Message' }).getAttribute('aria-disabled')).toBe('true');
+
+      fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name: 'Sender origin' }));
+      expect(screen.queryByRole('menu')).toBeNull();
+      expect(screen.getByRole('columnheader', { name: 'Sender origin' })).toBeTruthy();
+      expect((messageRows()[0]?.querySelector('[data-col="fromOrigin"]') as HTMLElement).textContent).toBe('https://a.test');
+
+      fireEvent.contextMenu(screen.getByRole('columnheader', { name: 'Route' }));
+      fireEvent.click(screen.getByRole('menuitemcheckbox', { name: 'Route' }));
+      expect(screen.queryByRole('columnheader', { name: 'Route' })).toBeNull();
+      expect(messageRows()[0]?.querySelector('[data-col="route"]')).toBeNull();
+      expect(screen.getByTestId('timeline').getAttribute('aria-colcount')).toBe('7');
+
+      cleanup();
+      render(<App store={store} view={view} />);
+      const headers = within(screen.getByTestId('timeline-header')).getAllByRole('columnheader');
+      expect(headers.map((h) => h.getAttribute('aria-label'))).toEqual(['Time (ms)', 'Status', 'From → To', 'Message', 'Size', 'Latency', 'Sender origin']);
+
+      // Escape closes the menu without a change.
+      fireEvent.contextMenu(screen.getByTestId('timeline-header'));
+      fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+      expect(screen.queryByRole('menu')).toBeNull();
+    } finally {
+      localStorage.removeItem(LAYOUT_STORAGE_KEY);
+    }
+  });
+
+  it('right-clicking a cell offers to filter by its value or hide messages like it (terms in the filter text)', () => {
+    localStorage.removeItem(LAYOUT_STORAGE_KEY);
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    const first = messageRows()[0] as HTMLElement;
+    fireEvent.contextMenu(first.querySelector('[data-col="route"]') as HTMLElement);
+    // The row right-clicked is selected, as in the Network panel.
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#5' });
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Filter by this value' }));
+    expect(view.getState().filter.text).toBe('route:port');
+    expect((screen.getByTestId('filter-text') as HTMLInputElement).value).toBe('route:port');
+
+    // The receiving end of From → To: its realm by name.
+    fireEvent.contextMenu(messageRows()[0]?.querySelector('[data-end="to"]') as HTMLElement);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Filter by this value' }));
+    expect(view.getState().filter.text).toBe('route:port to:"top"');
+
+    fireEvent.contextMenu(messageRows()[0]?.querySelector('[data-col="status"]') as HTMLElement);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Hide messages like this' }));
+    expect(view.getState().filter.text).toBe('route:port to:"top" -status:delivered');
+
+    // A cell with nothing to filter by (the time): the items are there, disabled.
+    act(() => view.getState().filterChanged({ text: '' }));
+    fireEvent.contextMenu(messageRows()[0]?.querySelector('[data-col="time"]') as HTMLElement);
+    expect(screen.getByRole('menuitem', { name: 'Filter by this value' }).getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Filter by this value' }));
+    expect(view.getState().filter.text).toBe('');
   });
 });

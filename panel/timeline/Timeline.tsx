@@ -15,15 +15,19 @@ import {
   useRef,
   useState,
   type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
   type PointerEvent as ReactPointerEvent,
   type ReactElement,
+  type RefObject,
 } from 'react';
 import { useStore } from 'zustand';
-import type { RealmModel } from '../../model/correlator';
+import type { MessageModel, RealmModel } from '../../model/correlator';
 import type { RealmId } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
-import { bytes, previewText, summarize } from '../summary';
+import type { PayloadSummary } from '../payloadSummary';
+import { realmNamesOf, realmTitle as realmTitleOf } from '../realmNames';
+import { bytes, summarize } from '../summary';
 import { shownModel, useLogVersion } from '../useLog';
 import { isFiltering, type ViewStore } from '../viewState';
 import {
@@ -31,20 +35,45 @@ import {
   endpoints,
   eventLabel,
   gapText,
+  messageSummary,
   rowId,
   selectionKey,
   selectionOf,
-  shortRealm,
   statusLabel,
   statusLook,
   timeText,
-  transfersText,
   viewRows,
   type MessageRow,
   type TimelineRow,
 } from './rows';
 import { assignSlots, type Slot } from '../graph/layout';
+import {
+  ALL_COLUMNS,
+  DEFAULT_WIDTHS,
+  cellTerm,
+  cellText,
+  channelOf,
+  clampWidth,
+  columnOf,
+  loadLayout,
+  loadWidths,
+  nextSort,
+  saveLayout,
+  saveWidths,
+  toggleColumn,
+  withTerm,
+  DEFAULT_SHOWN,
+  type CellContext,
+  type ColumnId,
+  type ColumnLayout,
+  type End,
+  type Widths,
+} from './columns';
+import { ContextMenu, type ContextMenuItem } from './ContextMenu';
+import { RowSorter } from './sort';
 import './timeline.css';
+
+export { COLUMNS_STORAGE_KEY, LAYOUT_STORAGE_KEY, type ColumnId } from './columns';
 
 export const EMPTY_TEXT =
   'Entangle records MessageChannel, postMessage, worker and BroadcastChannel traffic of the inspected page. Interact with the page or reload it to see messages.';
@@ -54,70 +83,49 @@ export const ROW_HEIGHT = 20;
 export const HEADER_HEIGHT = 22;
 /** Distance from the bottom (px) within which the timeline counts as "at the bottom" and follows new rows. */
 const STICK_PX = 8;
-export const MIN_COLUMN_WIDTH = 40;
-export const COLUMNS_STORAGE_KEY = 'entangle.columns';
+/** Width of a character of the rows' monospace text (11 px) until it is measured (`useCharWidth`). */
+const MONO_CHAR_PX = 7;
+/** Horizontal padding of a cell (px). */
+const CELL_PADDING_PX = 12;
+/** Characters kept in reserve: the arrows and the ellipsis may come from a wider fallback font. */
+const SLACK_CHARS = 2;
 
-export type ColumnId = 'time' | 'route' | 'endpoints' | 'size' | 'preview' | 'latency' | 'status';
-
-interface Column {
-  id: ColumnId;
-  title: string;
-  width: number;
-  numeric?: boolean;
+/** How many characters of monospace text a column of `width` px holds. */
+function charsIn(width: number, charPx: number): number {
+  return Math.max(0, Math.floor((width - CELL_PADDING_PX) / charPx) - SLACK_CHARS);
 }
 
-export const COLUMNS: readonly Column[] = [
-  // Status comes early, as in the Network panel: it is what a narrow pane must still show.
-  { id: 'time', title: 'Time (ms)', width: 76, numeric: true },
-  { id: 'status', title: 'Status', width: 112 },
-  { id: 'route', title: 'Route', width: 66 },
-  { id: 'endpoints', title: 'From → To', width: 250 },
-  { id: 'size', title: 'Size', width: 62, numeric: true },
-  { id: 'latency', title: 'Latency', width: 66, numeric: true },
-  { id: 'preview', title: 'Preview', width: 280 },
-];
-
-type Widths = Record<ColumnId, number>;
-
-const DEFAULT_WIDTHS = Object.fromEntries(COLUMNS.map((c) => [c.id, c.width])) as Widths;
-
-function loadWidths(): Widths {
-  const widths = { ...DEFAULT_WIDTHS };
-  try {
-    const raw = globalThis.localStorage?.getItem(COLUMNS_STORAGE_KEY);
-    const saved: unknown = raw ? JSON.parse(raw) : null;
-    if (saved && typeof saved === 'object') {
-      for (const c of COLUMNS) {
-        const w = (saved as Record<string, unknown>)[c.id];
-        if (typeof w === 'number' && Number.isFinite(w)) widths[c.id] = Math.max(MIN_COLUMN_WIDTH, Math.min(2000, Math.round(w)));
-      }
-    }
-  } catch {
-    // storage blocked or corrupt: defaults
-  }
-  return widths;
+/** The width of one character of the rows' monospace text in `grid`, measured once (fonts differ
+ *  between systems); MONO_CHAR_PX where nothing is laid out. */
+function useCharWidth(grid: RefObject<HTMLDivElement | null>): number {
+  const [px, setPx] = useState(MONO_CHAR_PX);
+  useLayoutEffect(() => {
+    const el = grid.current;
+    if (!el) return;
+    const probe = document.createElement('span');
+    probe.className = 'tl-probe';
+    probe.textContent = 'x'.repeat(40);
+    el.append(probe);
+    const w = probe.getBoundingClientRect().width / 40;
+    probe.remove();
+    if (w > 2 && w < 30) setPx(w);
+  }, [grid]);
+  return px;
 }
 
-function saveWidths(widths: Widths): void {
-  try {
-    globalThis.localStorage?.setItem(COLUMNS_STORAGE_KEY, JSON.stringify(widths));
-  } catch {
-    // storage blocked or full: the widths last for this session
-  }
+function gridColumns(shown: readonly ColumnId[], widths: Widths): string {
+  // The message column takes the room left over; its width is its minimum.
+  return shown.map((id) => (id === 'message' ? `minmax(${widths[id]}px, 1fr)` : `${widths[id]}px`)).join(' ');
 }
 
-function gridColumns(widths: Widths): string {
-  // The preview column takes the room left over; its width is its minimum.
-  return COLUMNS.map((c) => (c.id === 'preview' ? `minmax(${widths[c.id]}px, 1fr)` : `${widths[c.id]}px`)).join(' ');
-}
-
+/** A realm as the rows name it (`iframe b.test/f.html`; `panel/realmNames.ts`). */
 function realmName(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
-  return shortRealm(id, realms.get(id));
+  return realmNamesOf(realms).name(id);
 }
 
+/** A realm's tooltip: the id goes here, never in the name. */
 function realmTitle(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
-  const r = realms.get(id);
-  return r ? `realm ${id} (${r.kind}${r.url ? ` ${r.url}` : ''})` : `realm ${id}`;
+  return realmTitleOf(id, realms.get(id));
 }
 
 interface RowProps {
@@ -128,6 +136,12 @@ interface RowProps {
   selected: boolean;
   t0: number | null;
   realms: ReadonlyMap<RealmId, RealmModel>;
+  /** Characters the From → To cell holds (realm names are shortened from the middle to fit). */
+  endChars: number;
+  /** The shown columns, in order. */
+  columns: readonly ColumnId[];
+  /** For the optional columns' cells (origins, relation, channel). */
+  cellCtx: CellContext;
   onPick: (position: number, open: boolean) => void;
 }
 
@@ -136,9 +150,9 @@ interface MessageCells {
   time: string;
   look: ReturnType<typeof statusLook>;
   ends: ReturnType<typeof endpoints>;
-  transfers: string;
-  transferTitle: string | undefined;
-  preview: string;
+  summary: PayloadSummary;
+  /** The message cell's tooltip: the summary in words, the transfer list in full, the error. */
+  messageTitle: string | undefined;
   size: string;
   sizeTitle: string;
   latency: string;
@@ -150,24 +164,129 @@ interface MessageCells {
  * (even of the preview line alone) only grew the heap — what garbage collections then walk, in the
  * longest frames. A few microseconds a row is cheaper than that.
  */
-function cellsOf(row: MessageRow, t0: number | null, realms: ReadonlyMap<RealmId, RealmModel>): MessageCells {
+function cellsOf(row: MessageRow, t0: number | null, realms: ReadonlyMap<RealmId, RealmModel>, endChars: number): MessageCells {
   const m = row.message;
-  const transfers = transfersText(m);
+  const summary = messageSummary(m);
+  const error = m.error ? `${m.error.name}: ${m.error.message}` : undefined;
+  const title = [
+    error,
+    [summary.lead, summary.rest].filter((x) => x !== undefined && x !== '').join(' '),
+    m.transfers.length > 0 ? `transfer: ${m.transfers.map((x) => (x.port !== undefined ? `${x.kind} ${x.port}` : x.kind)).join(', ')}` : '',
+  ].filter((x) => x !== undefined && x !== '');
   return {
     time: timeText(row.t, t0),
     look: statusLook(m),
-    ends: endpoints(m, realms),
-    transfers,
-    transferTitle: transfers ? `transfer: ${m.transfers.map((x) => (x.port !== undefined ? `${x.kind} ${x.port}` : x.kind)).join(', ')}` : undefined,
-    preview: m.preview === undefined ? '' : previewText(m.preview),
+    ends: endpoints(m, realms, endChars),
+    summary,
+    messageTitle: title.length > 0 ? title.join('\n') : undefined,
     size: m.size !== undefined ? bytes(m.size) : '',
     sizeTitle: m.size !== undefined ? `${m.size.toLocaleString('en-US')} bytes` : 'size unknown',
     latency: latencyText(m.latency),
-    error: m.error ? `${m.error.name}: ${m.error.message}` : undefined,
+    error,
   };
 }
 
-const Row = memo(function Row({ row, position, start, selected, t0, realms, onPick }: RowProps) {
+/** One cell of a message row. */
+function messageCell(id: ColumnId, m: MessageModel, c: MessageCells, ctx: CellContext): ReactElement {
+  const sum = c.summary;
+  const look = c.look;
+  switch (id) {
+    case 'time':
+      return (
+        <div key={id} role="gridcell" className="tl-cell num mono" data-col="time">
+          {c.time}
+        </div>
+      );
+    case 'status':
+      return (
+        <div key={id} role="gridcell" className="tl-cell tl-status" data-col="status" title={look.title}>
+          <span className="tl-icon" aria-hidden="true">
+            {look.icon}
+          </span>{' '}
+          {look.label}
+          {m.error ? ` ${m.error.name}` : ''}
+          {look.ambiguous && (
+            <span className="tl-ambiguous" aria-label="ambiguous">
+              {' '}
+              {look.mark}
+            </span>
+          )}
+        </div>
+      );
+    case 'endpoints':
+      return (
+        <div key={id} role="gridcell" className="tl-cell mono" data-col="endpoints">
+          {/* Each end has its own tooltip (ids there, names here): an unknown sender says why,
+              several receivers are listed. `data-end` tells the context menu which end it is on. */}
+          <span className={c.ends.from.unknown ? 'tl-unknown' : undefined} title={c.ends.from.title} data-end="from">
+            {c.ends.from.text}
+          </span>
+          {' → '}
+          <span title={c.ends.to.title} data-end="to">
+            {c.ends.to.text}
+          </span>
+        </div>
+      );
+    case 'message':
+      return (
+        <div key={id} role="gridcell" className="tl-cell mono tl-msg" data-col="message" title={c.messageTitle}>
+          {sum.transfer !== undefined && <span className="tl-transfer">{sum.transfer}</span>}
+          {c.error !== undefined ? <span className="tl-error">{c.error} </span> : null}
+          {sum.lead !== undefined && <b className="tl-lead">{sum.lead}</b>}
+          {sum.lead !== undefined && sum.rest !== '' ? ' ' : ''}
+          {sum.rest}
+        </div>
+      );
+    case 'route':
+      return (
+        <div key={id} role="gridcell" className="tl-cell" data-col="route">
+          {m.route}
+        </div>
+      );
+    case 'size':
+      return (
+        <div key={id} role="gridcell" className="tl-cell num" data-col="size" title={c.sizeTitle}>
+          {c.size}
+        </div>
+      );
+    case 'latency':
+      return (
+        <div key={id} role="gridcell" className="tl-cell num" data-col="latency" title={m.latency !== undefined && m.latency < 0 ? LATENCY_SKEW_TITLE : undefined}>
+          {c.latency}
+        </div>
+      );
+    case 'type':
+      return (
+        <div key={id} role="gridcell" className="tl-cell mono" data-col="type">
+          {sum.type ?? ''}
+        </div>
+      );
+    case 'channel':
+    case 'port':
+    case 'transfer':
+    case 'fromOrigin':
+    case 'toOrigin':
+    case 'relation': {
+      const text = cellText(id, m, ctx);
+      const title = id === 'channel' ? channelOf(m, ctx.index) : text;
+      return (
+        <div key={id} role="gridcell" className={`tl-cell${id === 'port' || id === 'channel' ? ' mono' : ''}`} data-col={id} title={title || undefined}>
+          {text}
+        </div>
+      );
+    }
+  }
+}
+
+/** Grid columns an event or gap row's label and rest span, after its time cell (when Time is shown). */
+function spans(columns: readonly ColumnId[]): { time: boolean; label: number; rest: number } {
+  const time = columns[0] === 'time';
+  const left = columns.length - (time ? 1 : 0);
+  const label = Math.min(2, left);
+  return { time, label, rest: left - label };
+}
+
+const Row = memo(function Row({ row, position, start, selected, t0, realms, endChars, columns, cellCtx, onPick }: RowProps) {
   const common = {
     role: 'row',
     'data-testid': 'timeline-row',
@@ -182,56 +301,20 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
     onClick: () => onPick(position, false),
     onDoubleClick: () => onPick(position, true),
   } as const;
-  const time = (): ReactElement => (
-    <div role="gridcell" className="tl-cell num mono">
-      {timeText(row.t, t0)}
-    </div>
-  );
+  const span = spans(columns);
+  const time = (): ReactElement | null =>
+    span.time ? (
+      <div role="gridcell" className="tl-cell num mono" data-col="time">
+        {timeText(row.t, t0)}
+      </div>
+    ) : null;
   switch (row.kind) {
     case 'message': {
       const m = row.message;
-      const c = cellsOf(row, t0, realms);
-      const look = c.look;
+      const c = cellsOf(row, t0, realms, endChars);
       return (
-        <div {...common} data-status={m.status} className={`tl-row tl-message ${look.className}${position % 2 ? ' tl-odd' : ''}`}>
-          <div role="gridcell" className="tl-cell num mono">
-            {c.time}
-          </div>
-          <div role="gridcell" className="tl-cell tl-status" title={look.title}>
-            <span className="tl-icon" aria-hidden="true">
-              {look.icon}
-            </span>{' '}
-            {look.label}
-            {m.error ? ` ${m.error.name}` : ''}
-            {look.ambiguous && (
-              <span className="tl-ambiguous" aria-label="ambiguous">
-                {' '}
-                {look.mark}
-              </span>
-            )}
-          </div>
-          <div role="gridcell" className="tl-cell">
-            {m.route}
-          </div>
-          <div role="gridcell" className="tl-cell mono">
-            {/* Each end has its own tooltip: an unknown sender says why, several receivers are listed. */}
-            <span className={c.ends.from.unknown ? 'tl-unknown' : undefined} title={c.ends.from.title}>
-              {c.ends.from.text}
-            </span>
-            {' → '}
-            <span title={c.ends.to.title}>{c.ends.to.text}</span>
-          </div>
-          <div role="gridcell" className="tl-cell num" title={c.sizeTitle}>
-            {c.size}
-          </div>
-          <div role="gridcell" className="tl-cell num" title={m.latency !== undefined && m.latency < 0 ? LATENCY_SKEW_TITLE : undefined}>
-            {c.latency}
-          </div>
-          <div role="gridcell" className="tl-cell mono tl-preview" title={c.transferTitle}>
-            {c.transfers && <span className="tl-transfer">⇄ {c.transfers}</span>}
-            {c.error !== undefined ? <span className="tl-error">{c.error} </span> : null}
-            {c.preview}
-          </div>
+        <div {...common} data-status={m.status} data-type={c.summary.type} className={`tl-row tl-message ${c.look.className}${position % 2 ? ' tl-odd' : ''}`}>
+          {columns.map((id) => messageCell(id, m, c, cellCtx))}
         </div>
       );
     }
@@ -241,12 +324,14 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
       return (
         <div {...common} className={`tl-row tl-event${fault ? ' tl-warn' : ''}${position % 2 ? ' tl-odd' : ''}`}>
           {time()}
-          <div role="gridcell" className="tl-cell tl-span-label" title={`${realmTitle(row.entry.realm, realms)}, seq ${e.seq}`}>
+          <div role="gridcell" className="tl-cell tl-span-label" style={{ gridColumn: `span ${span.label}` }} title={`${realmTitle(row.entry.realm, realms)}, seq ${e.seq}`}>
             {eventLabel(e)} <span className="mono muted">{realmName(row.entry.realm, realms)}</span>
           </div>
-          <div role="gridcell" className="tl-cell mono tl-span-rest">
-            {summarize(e)}
-          </div>
+          {span.rest > 0 && (
+            <div role="gridcell" className="tl-cell mono tl-span-rest" style={{ gridColumn: `span ${span.rest}` }}>
+              {summarize(e)}
+            </div>
+          )}
         </div>
       );
     }
@@ -255,7 +340,12 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, onPi
       return (
         <div {...common} className={`tl-row tl-gap tl-warn${position % 2 ? ' tl-odd' : ''}`}>
           {time()}
-          <div role="gridcell" className="tl-cell tl-span-all" title={`${realmTitle(g.realm, realms)}: sequence numbers ${g.from}–${g.to} never arrived`}>
+          <div
+            role="gridcell"
+            className="tl-cell tl-span-all"
+            style={{ gridColumn: `span ${span.label + span.rest}` }}
+            title={`${realmTitle(g.realm, realms)}: sequence numbers ${g.from}–${g.to} never arrived`}
+          >
             ⚠ {gapText(g, realmName(g.realm, realms))}
           </div>
         </div>
@@ -395,10 +485,24 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const index = indexOf(model);
   // Both memoised: per model object, and per (rows, filter, focus).
   const all = buildRows(model, state.log, filter.showEvents);
-  const { rows, error } = viewRows(all, filter, focus, index);
+  const { rows: filtered, error } = viewRows(all, filter, focus, index);
+
+  // ── columns shown and sort (localStorage) ──
+  const [layout, setLayout] = useState<ColumnLayout>(loadLayout);
+  const changeLayout = (next: ColumnLayout): void => {
+    setLayout(next);
+    saveLayout(next);
+  };
+  const cellCtx = useMemo<CellContext>(() => ({ index, log: state.log }), [index, state.log]);
+  // One sorter per timeline: it keeps the keys and order of the rows it sorted last, so live rows are
+  // merged in rather than everything sorted again per batch (sort.ts).
+  const sorter = useRef<RowSorter | null>(null);
+  sorter.current ??= new RowSorter();
+  const rows = sorter.current.sort(filtered, layout.sort, cellCtx);
   const count = rows.length;
 
   const scroller = useRef<HTMLDivElement>(null);
+  const charPx = useCharWidth(scroller);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -535,13 +639,14 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     e.preventDefault();
   };
 
-  // A filter or focus change: keep the selected row in view when not following.
-  const lastFilter = useRef({ filter, focus });
+  // A filter, focus or sort change: keep the selected row in view when not following.
+  const sort = layout.sort;
+  const lastFilter = useRef({ filter, focus, sort });
   useEffect(() => {
-    if (lastFilter.current.filter === filter && lastFilter.current.focus === focus) return;
-    lastFilter.current = { filter, focus };
+    if (lastFilter.current.filter === filter && lastFilter.current.focus === focus && lastFilter.current.sort === sort) return;
+    lastFilter.current = { filter, focus, sort };
     if (!stick.current && selPos >= 0) virtualizer.scrollToIndex(selPos, { align: 'center' });
-  }, [filter, focus, selPos, virtualizer]);
+  }, [filter, focus, sort, selPos, virtualizer]);
 
   // ── columns ──
   const [widths, setWidths] = useState<Widths>(loadWidths);
@@ -563,7 +668,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
       // not capturable (synthetic event): moves still arrive while over the handle
     }
     const move = (ev: PointerEvent): void => {
-      const w = Math.max(MIN_COLUMN_WIDTH, Math.round(w0 + ev.clientX - x0));
+      const w = clampWidth(w0 + ev.clientX - x0);
       setWidths((ws) => (ws[id] === w ? ws : { ...ws, [id]: w }));
     };
     const done = (): void => {
@@ -583,7 +688,65 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
       return next;
     });
   };
-  const total = COLUMNS.reduce((n, c) => n + widths[c.id], 0);
+  const shown = layout.shown;
+  const total = shown.reduce((n, id) => n + widths[id], 0);
+  const endChars = charsIn(widths.endpoints, charPx);
+
+  // ── context menus: the column chooser (header) and a cell's filter terms (body) ──
+  type Menu = { kind: 'columns'; x: number; y: number } | { kind: 'cell'; x: number; y: number; term: string | null };
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = (): void => {
+    setMenu(null);
+    scroller.current?.focus();
+  };
+  const onHeaderMenu = (e: ReactMouseEvent<HTMLDivElement>): void => {
+    e.preventDefault();
+    setMenu({ kind: 'columns', x: e.clientX, y: e.clientY });
+  };
+  const onCellMenu = (e: ReactMouseEvent<HTMLDivElement>): void => {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest('[role="row"]');
+    const cell = target.closest('[data-col]');
+    const position = Number(rowEl?.getAttribute('aria-rowindex')) - 2;
+    const row = rows[position];
+    // Event and gap rows have no values to filter by: the browser's own menu.
+    if (!row || row.kind !== 'message' || !cell) return;
+    e.preventDefault();
+    // As in the Network panel, the row right-clicked becomes the selected one.
+    pick(position, false);
+    const end = (target.closest('[data-end]')?.getAttribute('data-end') ?? 'from') as End;
+    setMenu({ kind: 'cell', x: e.clientX, y: e.clientY, term: cellTerm(cell.getAttribute('data-col') as ColumnId, row.message, cellCtx, end) });
+  };
+  const addTerm = (term: string, negate: boolean): void => {
+    const v = view.getState();
+    v.filterChanged({ text: withTerm(v.filter.text, term, negate) });
+  };
+  const menuItems = (m: Menu): ContextMenuItem[] => {
+    if (m.kind === 'columns') {
+      return [
+        ...ALL_COLUMNS.map((c) => ({
+          label: c.title,
+          checked: shown.includes(c.id),
+          disabled: c.fixed === true,
+          run: () => changeLayout(toggleColumn(layout, c.id)),
+        })),
+        {
+          label: 'Reset columns',
+          separated: true,
+          run: () => {
+            changeLayout({ shown: DEFAULT_SHOWN, sort: null });
+            setWidths(DEFAULT_WIDTHS);
+            saveWidths(DEFAULT_WIDTHS);
+          },
+        },
+      ];
+    }
+    const term = m.term;
+    return [
+      { label: 'Filter by this value', disabled: term === null, run: () => term !== null && addTerm(term, false) },
+      { label: 'Hide messages like this', disabled: term === null, run: () => term !== null && addTerm(term, true) },
+    ];
+  };
 
   // Following the newest rows: draw the rows at the bottom at once (fixed row heights say where they
   // go), rather than the range at the old scroll position. The layout effect then scrolls to the end
@@ -606,30 +769,41 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
         role="grid"
         aria-label="Messages"
         aria-rowcount={count + 1}
-        aria-colcount={COLUMNS.length}
+        aria-colcount={shown.length}
         tabIndex={0}
         data-testid="timeline"
         onScroll={onScroll}
         onKeyDown={onKeyDown}
-        style={{ ['--tl-cols' as string]: gridColumns(widths), ['--tl-min' as string]: `${total}px` }}
+        style={{ ['--tl-cols' as string]: gridColumns(shown, widths), ['--tl-min' as string]: `${total}px` }}
       >
-        <div className="tl-header" role="row" aria-rowindex={1} data-testid="timeline-header">
-          {COLUMNS.map((c) => (
-            <div key={c.id} role="columnheader" className={`tl-hcell${c.numeric ? ' num' : ''}`} data-col={c.id}>
-              <span className="tl-htext">{c.title}</span>
-              <div
-                className="tl-resize"
-                role="separator"
-                aria-orientation="vertical"
-                aria-label={`Resize ${c.title}`}
-                title="Drag to resize; double-click to reset"
-                onPointerDown={startResize(c.id)}
-                onDoubleClick={resetWidth(c.id)}
-              />
-            </div>
-          ))}
+        <div className="tl-header" role="row" aria-rowindex={1} data-testid="timeline-header" onContextMenu={onHeaderMenu} title="Click a header to sort; right-click to choose columns">
+          {shown.map((id) => {
+            const c = columnOf(id);
+            const dir = sort !== null && sort.column === id ? sort.direction : undefined;
+            return (
+              <div key={id} role="columnheader" aria-label={c.title} aria-sort={dir} className={`tl-hcell${c.numeric ? ' num' : ''}`} data-col={id}>
+                <button type="button" className="tl-sort" tabIndex={-1} onClick={() => changeLayout({ ...layout, sort: nextSort(sort, id) })}>
+                  <span className="tl-htext">{c.title}</span>
+                  {dir !== undefined && (
+                    <span className="tl-sort-mark" aria-hidden="true">
+                      {dir === 'ascending' ? '▲' : '▼'}
+                    </span>
+                  )}
+                </button>
+                <div
+                  className="tl-resize"
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label={`Resize ${c.title}`}
+                  title="Drag to resize; double-click to reset"
+                  onPointerDown={startResize(id)}
+                  onDoubleClick={resetWidth(id)}
+                />
+              </div>
+            );
+          })}
         </div>
-        <div className="tl-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="tl-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }} onContextMenu={onCellMenu}>
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
@@ -647,6 +821,9 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
                 selected={item.index === selPos}
                 t0={state.t0}
                 realms={index.realms}
+                endChars={endChars}
+                columns={shown}
+                cellCtx={cellCtx}
                 onPick={pick}
               />
             );
@@ -654,6 +831,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
         </div>
       </div>
       {count === 0 && <Empty store={store} view={view} error={error} />}
+      {menu !== null && <ContextMenu label={menu.kind === 'columns' ? 'Columns' : 'Filter'} x={menu.x} y={menu.y} items={menuItems(menu)} onClose={closeMenu} />}
       {newRows > 0 && (
         <button type="button" className="tl-new" data-testid="timeline-new" onClick={jumpToEnd} title="Scroll to the newest and follow">
           ↓ {newRows.toLocaleString('en-US')} new

@@ -64,7 +64,7 @@ describe('timeline rows: unknown senders and broadcasts', () => {
     const model = scene();
     const e = endpoints(model.messages[2] as MessageModel, indexOf(model).realms);
     expect(e.from).toEqual({ text: 'unknown', title: 'sender unknown: sent from a window outside the recording', unknown: true });
-    expect(e.text).toBe('unknown → top:T');
+    expect(e.text).toBe('unknown → top');
     // A known sender is not marked.
     expect(endpoints(model.messages[0] as MessageModel, indexOf(model).realms).from.unknown).toBe(false);
   });
@@ -74,8 +74,9 @@ describe('timeline rows: unknown senders and broadcasts', () => {
     const realms = indexOf(model).realms;
     const many = endpoints(model.messages[0] as MessageModel, realms);
     expect(many.to.text).toBe('2 receivers › “sync”');
-    expect(many.to.title.split('\n')).toEqual(['2 receivers on “sync”:', '  ifr:B https://a.test/B', '  pop:P https://a.test/P (messageerror)']);
-    expect(endpoints(model.messages[1] as MessageModel, realms).to.text).toBe('ifr:B › “sync”');
+    // Named in the list, with their ids and URLs (the list is a tooltip).
+    expect(many.to.title.split('\n')).toEqual(['2 receivers on “sync”:', '  iframe a.test/B (B https://a.test/B)', '  popup a.test/P (P https://a.test/P) (messageerror)']);
+    expect(endpoints(model.messages[1] as MessageModel, realms).to.text).toBe('iframe a.test/B › “sync”');
   });
 
   it('the realm filter matches a broadcast where it was delivered, and never matches a realm on a side it was not', () => {

@@ -428,7 +428,7 @@ describe('timeline filters over a hand-built model', () => {
     expect(port('T:2')).toEqual(['T#2', 'T#3']); // carried to the worker, then its traffic
     expect(port('T:1')).toEqual(['T#3']);
     expect(msgs(filterRows(rows, f(), { kind: 'realm', id: 'T:w1' }, index).rows).map((m) => m.id)).toEqual(['T#2', 'T#3']);
-    expect(endpoints(model.messages[0] as MessageModel, index.realms).text).toBe('top:T → wkr:w1');
+    expect(endpoints(model.messages[0] as MessageModel, index.realms).text).toBe('top → worker');
   });
 });
 
@@ -442,11 +442,22 @@ describe('timeline text helpers', () => {
     expect(shortPort('aaaa1111:3')).toBe('p3');
     const ping = model.messages.find((m) => m.preview === 'ping') as MessageModel;
     const e = endpoints(ping, realms);
-    expect(e.text).toBe('top:aaaa › p1 → ifr:bbbb › p2');
+    // Realms by name (ids only in the tooltip).
+    expect(e.text).toBe('top › p1 → iframe b.test/bbbb2222.html › p2');
+    expect(e.text).not.toContain(a.id);
     expect(e.title).toContain('aaaa1111:1');
+    expect(e.title).toContain(b.id);
     expect(e.title).toContain('https://b.test/bbbb2222.html');
     const news = model.messages.find((m) => m.route === 'broadcast') as MessageModel;
-    expect(endpoints(news, realms).text).toBe('ifr:bbbb → “news”');
+    expect(endpoints(news, realms).text).toBe('iframe b.test/bbbb2222.html → “news”');
+    // Short of room, realm names are shortened from the middle; a short end leaves its room to the other.
+    const narrow = endpoints(ping, realms, 36);
+    expect(narrow.from.text).toBe('top › p1');
+    expect(narrow.to.text).toBe('iframe b.te…222.html › p2');
+    expect(narrow.text.length).toBeLessThanOrEqual(36);
+    expect(endpoints(ping, realms, 200).text).toBe(e.text);
+    // However narrow, a name keeps its kind and the ends of its place (the cell cuts the overflow).
+    expect(endpoints(ping, realms, 10).to.text).toBe('iframe b.t….html › p2');
     expect(timeText(1012.25, 1000)).toBe('12.3');
     expect(timeText(new Date(2024, 0, 1, 9, 5, 7, 42).getTime(), null)).toBe('09:05:07.042');
   });

@@ -16,12 +16,16 @@
  */
 import type { CaptureModel, GapModel, MessageModel, MessageStatus, RealmModel, StatusReason } from '../../model/correlator';
 import { serviceWorkerRealmId } from '../../model/correlator';
+import { UNWATCHED_HEAD_EVENTS } from '../../model/relay';
 import type { EntangleEvent, PortId, RealmId, RealmKind, Route } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import type { LogEntry } from '../store';
 import { senderUnknownLabel } from '../explain';
+import { payloadSummary, type PayloadSummary } from '../payloadSummary';
+import { realmNamesOf } from '../realmNames';
 import { previewText, summarize } from '../summary';
 import type { Focus, Selection, TimelineFilter } from '../viewState';
+import { compileQuery, parsedQuery, type CompiledQuery } from './filterQuery';
 
 // ── rows ─────────────────────────────────────────────────────────────────────
 
@@ -341,6 +345,8 @@ export function gapReasonText(reason: GapModel['reason']): string {
       return 'the relay buffer was full';
     case 'batchRejected':
       return 'a batch was rejected';
+    case 'unwatched':
+      return `kept only the first and last events (up to ${UNWATCHED_HEAD_EVENTS.toLocaleString('en-US')} each) while no panel was open`;
     case 'unknown':
       return 'reason unknown';
   }
@@ -396,7 +402,9 @@ export interface FilterResult {
   messages: number;
 }
 
-/** Compiles the text filter: a test over a row's search text, null for "no text filter", or an error. */
+/** Compiles the text filter as one plain string or (with `regex`) one regular expression: a test over a
+ *  row's search text, null for "no text filter", or an error. `filterRows` uses it in regex mode; the
+ *  filter language (`filterQuery.ts`) handles the text otherwise. */
 export function textMatcher(filter: Pick<TimelineFilter, 'text' | 'regex'>): { test: ((s: string) => boolean) | null; error: string | null } {
   if (filter.text === '') return { test: null, error: null };
   if (filter.regex) {
@@ -498,26 +506,40 @@ function countMessages(rows: readonly TimelineRow[]): number {
 }
 
 /**
- * The rows the filter and the graph focus leave. Messages pass the text (or regex), route, status,
- * realm, focus and errors-only filters. Event rows show with `showEvents` (recorder faults and gaps
- * also with `errorsOnly`), and only while no route or status filter is set; they pass the text filter
- * over their summary, the realm filter and the focus by their realm or ports. Gaps count as errors.
+ * The rows the filter and the graph focus leave. Messages pass the text — the filter language of
+ * `filterQuery.ts` (text terms, `-term`, `/regex/`, `key:value`), or with `regex` the whole text as one
+ * regular expression — and the route, status, realm, focus and errors-only filters. Event rows show
+ * with `showEvents` (recorder faults and gaps also with `errorsOnly` or `is:error`), and only while no
+ * route or status filter and no other key term is set (events have no status, route or payload); they
+ * pass the text terms over their summary, the realm filter and the focus by their realm or ports. Gaps
+ * count as errors. The query is parsed (memoised per text) and compiled once per call, not per row.
  */
 export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter, focus: Focus | null, index: ModelIndex): FilterResult {
-  const text = textMatcher(filter);
-  if (text.error !== null) return { rows: [], error: text.error, messages: 0 };
+  let test: ((s: string) => boolean) | null;
+  let keys: ((m: MessageModel) => boolean) | null = null;
+  let keyOthers: CompiledQuery['others'] = 'all';
+  if (filter.regex) {
+    const text = textMatcher(filter);
+    if (text.error !== null) return { rows: [], error: text.error, messages: 0 };
+    test = text.test;
+  } else {
+    // Terms that cannot be understood are left out (the filter bar shows why): never an error here.
+    const q = compileQuery(parsedQuery(filter.text), index);
+    test = q.text;
+    keys = q.message;
+    keyOthers = q.others;
+  }
   const routes = filter.routes.length > 0 ? new Set(filter.routes) : null;
   const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : null;
   const realm = filter.realm;
-  const errorsOnly = filter.errorsOnly;
+  const errorsOnly = filter.errorsOnly || keyOthers === 'problems';
   const showEvents = filter.showEvents;
   const showProblems = showEvents || errorsOnly;
-  // Events have no route and no status: narrowing by either leaves messages only.
-  const others = routes === null && statuses === null;
+  // Events have no route and no status: narrowing by either (or by any other key term) leaves messages only.
+  const others = routes === null && statuses === null && keyOthers !== 'none';
   const focused = focus ? focusTest(focus, index) : null;
-  const test = text.test;
 
-  if (!test && !routes && !statuses && realm === null && !errorsOnly && !focused) {
+  if (!test && !keys && !routes && !statuses && realm === null && !errorsOnly && !focused) {
     // Nothing narrows: the rows themselves, when they hold nothing hidden (events without showEvents).
     const messages = countMessages(rows);
     if (showEvents || messages === rows.length) return { rows, error: null, messages };
@@ -534,6 +556,7 @@ export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter,
         if (errorsOnly && !isErrorStatus(m.status)) continue;
         if (realm !== null && !messageInRealm(m, realm)) continue;
         if (focused && !focused.message(m)) continue;
+        if (keys && !keys(m)) continue;
         if (test && !test((row.text ??= searchTextOf(m, index.realms)))) continue;
         messages++;
         break;
@@ -789,11 +812,25 @@ export interface EndText {
   unknown: boolean;
 }
 
-/** One end of a message, short (`top:k3j4 › p3`) and in full (for a tooltip). */
-function end(realmId: RealmId | undefined, port: PortId | undefined, realms: ReadonlyMap<RealmId, RealmModel>, extra?: string): EndText {
+/** Fewest characters a realm's name is shortened to, however narrow the column: enough for the kind
+ *  and the start of the host and end of the file (`iframe 127…e.html`); the cell cuts what overflows. */
+const MIN_NAME_CHARS = 16;
+
+/** One end of a message, short (`iframe b.test/f.html › p3`) and in full, ids included (for a tooltip).
+ *  `max`: characters the end may take (its realm name is shortened from the middle to fit). */
+function end(
+  realmId: RealmId | undefined,
+  port: PortId | undefined,
+  realms: ReadonlyMap<RealmId, RealmModel>,
+  extra?: string,
+  max?: number,
+): EndText {
   const realm = realmId !== undefined ? realms.get(realmId) : undefined;
-  const r = realmId !== undefined ? shortRealm(realmId, realm) : extra !== undefined ? '' : '?';
-  const parts = [r, port !== undefined ? shortPort(port) : '', extra ?? ''].filter((x) => x !== '');
+  const portText = port !== undefined ? shortPort(port) : '';
+  const others = (portText !== '' ? portText.length + 3 : 0) + (extra !== undefined ? extra.length + 3 : 0);
+  const room = max !== undefined ? Math.max(MIN_NAME_CHARS, max - others) : undefined;
+  const r = realmId !== undefined ? realmNamesOf(realms).name(realmId, room) : extra !== undefined ? '' : '?';
+  const parts = [r, portText, extra ?? ''].filter((x) => x !== '');
   const full = [
     realmId !== undefined ? `realm ${realmId}${realm ? ` (${realm.kind}${realm.url ? ` ${realm.url}` : ''})` : ''}` : 'realm unknown',
     port !== undefined ? `port ${port}` : '',
@@ -803,19 +840,19 @@ function end(realmId: RealmId | undefined, port: PortId | undefined, realms: Rea
 }
 
 /** The sending end. With no sending realm, *unknown* and why (never a realm that did not send). */
-function fromEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): EndText {
-  if (m.fromRealm !== undefined || m.senderUnknown === undefined) return end(m.fromRealm, m.fromPort, realms);
+function fromEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>, max?: number): EndText {
+  if (m.fromRealm !== undefined || m.senderUnknown === undefined) return end(m.fromRealm, m.fromPort, realms, undefined, max);
   return { text: 'unknown', title: `sender unknown: ${senderUnknownLabel(m.senderUnknown)}`, unknown: true };
 }
 
-/** A realm's name in a list of receivers: `ifr:bbbb` (its URL after it in a tooltip). */
+/** A realm in a list of receivers: `iframe b.test/f.html`, its id and URL after it (the list is a tooltip). */
 function receiverLine(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): string {
   const r = realms.get(id);
-  return `${shortRealm(id, r)}${r?.url ? ` ${r.url}` : ''}`;
+  return `${realmNamesOf(realms).name(id)} (${id}${r?.url ? ` ${r.url}` : ''})`;
 }
 
 /** The receiving end. A broadcast delivered to several realms says how many; the tooltip lists them. */
-function toEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): EndText {
+function toEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>, max?: number): EndText {
   const channel = m.route === 'broadcast' && m.channelName !== undefined ? `“${m.channelName}”` : undefined;
   const ds = m.deliveries;
   if (ds !== undefined && ds.length > 1) {
@@ -829,14 +866,39 @@ function toEnd(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): EndTe
   const only = ds?.length === 1 ? ds[0] : undefined;
   const toRealm = m.toRealm ?? only?.toRealm;
   if (toRealm === undefined && m.toPort === undefined && channel !== undefined) return end(undefined, undefined, realms, channel);
-  return end(toRealm, m.toPort, realms, channel);
+  return end(toRealm, m.toPort, realms, channel, max);
 }
 
-/** "from → to" of a message: short text for the cell, full ids for the tooltip, and each end apart. */
-export function endpoints(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel>): { text: string; title: string; from: EndText; to: EndText } {
-  const from = fromEnd(m, realms);
-  const to = toEnd(m, realms);
+/**
+ * "from → to" of a message: realms by name (`realmNames`) for the cell, ids in the tooltip, and each end
+ * apart. `maxChars`, when given, is the room of the whole cell in characters: realm names are shortened
+ * from the middle so that both ends fit (a short end leaves its room to the other; else half each).
+ */
+export function endpoints(
+  m: MessageModel,
+  realms: ReadonlyMap<RealmId, RealmModel>,
+  maxChars?: number,
+): { text: string; title: string; from: EndText; to: EndText } {
+  let from = fromEnd(m, realms);
+  let to = toEnd(m, realms);
+  if (maxChars !== undefined && from.text.length + to.text.length + 3 > maxChars) {
+    // An end shorter than half the room leaves the rest to the other; else each gets half.
+    const room = maxChars - 3;
+    const half = Math.floor(room / 2);
+    if (from.text.length <= half) to = toEnd(m, realms, room - from.text.length);
+    else if (to.text.length <= half) from = fromEnd(m, realms, room - to.text.length);
+    else {
+      from = fromEnd(m, realms, half);
+      to = toEnd(m, realms, room - half);
+    }
+  }
   return { text: `${from.text} → ${to.text}`, title: `from ${from.title}\nto ${to.title}`, from, to };
+}
+
+/** The Message column's summary of a message's payload and transfer list (`panel/payloadSummary.ts`):
+ *  worked out when a row is drawn, not stored. Its `type` is what a `type:` filter term matches. */
+export function messageSummary(m: MessageModel): PayloadSummary {
+  return payloadSummary(m.preview, m.transfers);
 }
 
 /** The transfer list, short (`p3, ArrayBuffer`), or "" when empty. */

@@ -180,7 +180,7 @@ describe('the panel on the demo page', () => {
     const cells = await waitFor('the two broadcast rows', async () => {
       const got = await panel.$$eval('[data-testid="timeline-row"][data-kind="message"]', (els) =>
         els.map((el) => {
-          const spans = el.querySelectorAll('[role="gridcell"]:nth-child(4) > span');
+          const spans = el.querySelectorAll('[role="gridcell"][data-col="endpoints"] > span');
           return { id: el.getAttribute('data-id'), from: spans[0]?.textContent ?? '', fromClass: spans[0]?.className ?? '', to: spans[1]?.textContent ?? '' };
         }),
       );
@@ -189,7 +189,8 @@ describe('the panel on the demo page', () => {
     expect(cells.map((c) => c.id).sort()).toEqual(bcs.map((b) => b.id).sort());
     for (const c of cells) {
       expect(c.fromClass).not.toContain('tl-unknown');
-      expect(c.to).toMatch(/^(top|ifr):\S+ › “entangle-demo”$/);
+      // Realms by name (`top`, `iframe host/file`), never by id.
+      expect(c.to).toMatch(/^(top|(⚠ )?iframe (#\d+ )?\S+) › “entangle-demo”$/);
     }
     for (const b of bcs) expect(await panel.$(`[data-testid="rf__edge-route:broadcast:${b.fromRealm}->${b.deliveries?.[0]?.toRealm}"]`)).not.toBeNull();
     await panel.click('[data-testid="filter-route-broadcast"]');

@@ -1,0 +1,116 @@
+/**
+ * A context menu as DevTools draws one: at the pointer, `role="menu"` with `menuitem` /
+ * `menuitemcheckbox` items; ↑/↓ move, Enter or Space picks, Escape or a click elsewhere closes.
+ * Rendered into document.body: the timeline's grid is `contain: strict`, which would clip it.
+ */
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
+
+export interface ContextMenuItem {
+  label: string;
+  /** A checkbox item (`menuitemcheckbox`) when defined. */
+  checked?: boolean;
+  disabled?: boolean;
+  /** Drawn with a line above it. */
+  separated?: boolean;
+  run: () => void;
+}
+
+export interface ContextMenuProps {
+  /** The menu's accessible name. */
+  label: string;
+  /** Where it opens (client coordinates of the pointer). */
+  x: number;
+  y: number;
+  items: readonly ContextMenuItem[];
+  onClose: () => void;
+}
+
+export function ContextMenu({ label, x, y, items, onClose }: ContextMenuProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  });
+
+  // Kept inside the window: a menu opened near the right or bottom edge opens to the left or above.
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    const vw = document.documentElement.clientWidth || window.innerWidth;
+    const vh = document.documentElement.clientHeight || window.innerHeight;
+    el.style.left = `${Math.max(0, Math.min(x, vw - r.width - 2))}px`;
+    el.style.top = `${Math.max(0, y + r.height > vh ? y - r.height : y)}px`;
+    el.querySelector<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])')?.focus();
+  }, [x, y]);
+
+  useEffect(() => {
+    const away = (e: Event): void => {
+      if (!host.current?.contains(e.target as Node)) close.current();
+    };
+    const gone = (): void => close.current();
+    document.addEventListener('mousedown', away, true);
+    window.addEventListener('blur', gone);
+    window.addEventListener('resize', gone);
+    return () => {
+      document.removeEventListener('mousedown', away, true);
+      window.removeEventListener('blur', gone);
+      window.removeEventListener('resize', gone);
+    };
+  }, []);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const all = [...(host.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])') ?? [])];
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    switch (e.key) {
+      case 'Escape':
+      case 'Tab':
+        close.current();
+        break;
+      case 'ArrowDown':
+        all[(at + 1) % all.length]?.focus();
+        break;
+      case 'ArrowUp':
+        all[(at - 1 + all.length) % all.length]?.focus();
+        break;
+      case 'Home':
+        all[0]?.focus();
+        break;
+      case 'End':
+        all[all.length - 1]?.focus();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  return createPortal(
+    <div ref={host} role="menu" aria-label={label} className="tl-menu" style={{ left: x, top: y }} onKeyDown={onKeyDown} onContextMenu={(e) => e.preventDefault()}>
+      {items.map((item) => (
+        <button
+          key={item.label}
+          type="button"
+          role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          {...(item.checked === undefined ? {} : { 'aria-checked': item.checked })}
+          aria-disabled={item.disabled ? true : undefined}
+          className={item.separated ? 'tl-menu-sep' : undefined}
+          tabIndex={-1}
+          onClick={() => {
+            if (item.disabled) return;
+            close.current();
+            item.run();
+          }}
+        >
+          <span className="tl-menu-check" aria-hidden="true">
+            {item.checked ? '✓' : ''}
+          </span>
+          {item.label}
+        </button>
+      ))}
+    </div>,
+    document.body,
+  );
+}
