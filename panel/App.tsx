@@ -1,9 +1,11 @@
 /**
  * The panel's layout: toolbar, settings, filter bar, then the graph, the timeline and the inspector in
- * resizable panes. Wide panels (DevTools docked at the bottom) get three columns; narrower ones put the
- * graph above the timeline and the inspector; a very narrow one stacks all three. Sizes are kept per
- * arrangement in localStorage. Each view sits in its own error boundary: a view that throws shows why,
- * with a Retry button, and the others go on working.
+ * resizable panes. Wide panels (DevTools undocked or docked at the bottom, ≈ 1400 px) get three
+ * columns; narrower ones put the graph in a strip above the timeline and the inspector, a strip a
+ * button folds away (the timeline's Message column is what the panel is for, and needs the width);
+ * under ~900 px (docked right, ≈ 555 px) the inspector goes below the timeline. Sizes are kept per
+ * arrangement in localStorage, and so is whether the strip is shown. Each view sits in its own error
+ * boundary: a view that throws shows why, with a Retry button, and the others go on working.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
@@ -21,9 +23,15 @@ import { Toolbar } from './Toolbar';
 import { useVanilla } from './useLog';
 import type { ViewStore } from './viewState';
 
-/** Widths (px) at which the arrangement changes. */
-const THREE_COLUMNS_PX = 1100;
-const TWO_COLUMNS_PX = 640;
+/**
+ * Widths (px) at which the arrangement changes. Three columns need the timeline's pane (half the
+ * width) to reach past its Message column (Time, Status, From → To: about 440 px, then the message).
+ */
+const THREE_COLUMNS_PX = 1240;
+const SIDE_INSPECTOR_PX = 900;
+
+/** Whether the graph strip of the narrower arrangements is shown (localStorage). */
+const GRAPH_STRIP_KEY = 'entangle.graphStrip';
 
 export interface CaptureView {
   name: string;
@@ -96,8 +104,23 @@ function Split({ id, orientation, panes }: { id: string; orientation: 'horizonta
   );
 }
 
+function useGraphStrip(): [boolean, () => void] {
+  const [shown, setShown] = useState(() => storage()?.getItem(GRAPH_STRIP_KEY) !== 'hidden');
+  const toggle = (): void =>
+    setShown((s) => {
+      try {
+        storage()?.setItem(GRAPH_STRIP_KEY, s ? 'hidden' : 'shown');
+      } catch {
+        // Storage full or denied: the choice lasts as long as the panel.
+      }
+      return !s;
+    });
+  return [shown, toggle];
+}
+
 function Panes({ store, view, width }: { store: LogStore; view: ViewStore; width: number }) {
   const inspectorRef = useRef<HTMLDivElement>(null);
+  const [graphShown, toggleGraph] = useGraphStrip();
   const graph = (
     <ErrorBoundary name="graph" resetKey={store}>
       <GraphView store={store} view={view} />
@@ -118,45 +141,73 @@ function Panes({ store, view, width }: { store: LogStore; view: ViewStore; width
   if (width >= THREE_COLUMNS_PX) {
     return (
       <Split
-        id="wide"
+        id="columns"
         orientation="horizontal"
         panes={[
-          { id: 'graph', size: '32', min: 160, node: graph },
-          { id: 'timeline', size: '43', min: 240, node: timeline },
-          { id: 'inspector', size: '25', min: 200, node: inspector },
+          { id: 'graph', size: '27', min: 160, node: graph },
+          { id: 'timeline', size: '50', min: 240, node: timeline },
+          { id: 'inspector', size: '23', min: 200, node: inspector },
         ]}
       />
     );
   }
-  const lower =
-    width >= TWO_COLUMNS_PX ? (
+  const side = width >= SIDE_INSPECTOR_PX;
+  const strip = graphShown ? [{ id: 'graph', size: '32', min: 80, node: graph }] : [];
+  const arrangement = `${side ? 'strip-side' : 'strip-below'}${graphShown ? '' : '-nograph'}`;
+  const body = side ? (
+    graphShown ? (
       <Split
-        id="lower"
-        orientation="horizontal"
+        id={arrangement}
+        orientation="vertical"
         panes={[
-          { id: 'timeline', size: '60', min: 200, node: timeline },
-          { id: 'inspector', size: '40', min: 160, node: inspector },
+          ...strip,
+          {
+            id: 'rest',
+            size: '68',
+            min: 120,
+            node: (
+              <Split
+                id="strip-side-lower"
+                orientation="horizontal"
+                panes={[
+                  { id: 'timeline', size: '64', min: 240, node: timeline },
+                  { id: 'inspector', size: '36', min: 160, node: inspector },
+                ]}
+              />
+            ),
+          },
         ]}
       />
     ) : (
       <Split
-        id="lower-narrow"
-        orientation="vertical"
+        id={arrangement}
+        orientation="horizontal"
         panes={[
-          { id: 'timeline', size: '60', min: 80, node: timeline },
-          { id: 'inspector', size: '40', min: 80, node: inspector },
+          { id: 'timeline', size: '64', min: 240, node: timeline },
+          { id: 'inspector', size: '36', min: 160, node: inspector },
         ]}
       />
-    );
-  return (
+    )
+  ) : (
     <Split
-      id="stacked"
+      id={arrangement}
       orientation="vertical"
       panes={[
-        { id: 'graph', size: '40', min: 80, node: graph },
-        { id: 'rest', size: '60', min: 120, node: lower },
+        ...strip,
+        { id: 'timeline', size: graphShown ? '46' : '68', min: 80, node: timeline },
+        { id: 'inspector', size: graphShown ? '22' : '32', min: 80, node: inspector },
       ]}
     />
+  );
+  return (
+    <div className="strip-layout" data-arrangement={arrangement}>
+      <div className="graph-strip-bar">
+        <button type="button" className="graph-strip-toggle" aria-expanded={graphShown} aria-label={graphShown ? 'Hide graph' : 'Show graph'} onClick={toggleGraph} title={graphShown ? 'Fold the graph away: more room for the timeline' : 'Show the graph of realms and channels'}>
+          <span aria-hidden="true">{graphShown ? '▾' : '▸'}</span> {graphShown ? 'Hide graph' : 'Show graph'}
+        </button>
+      </div>
+      {body}
+    </div>
   );
 }
 

@@ -19,6 +19,8 @@ import type { RealmId } from '../model/protocol';
 import { UNTRUSTED_WORDS } from '../model/summary';
 
 export const ELLIPSIS = '…';
+/** Fewest characters of a path kept after a whole host (below that, both are cut in the middle). */
+const MIN_REST = 10;
 
 /** What a name is made of. `place` is `head` + `dirs` + `tail` joined by `/` (or `head` alone). */
 export interface RealmName {
@@ -176,6 +178,13 @@ export function shortenName(n: RealmName, max: number): string {
   if (n.dirs.length > 0) {
     const parts = [n.head, ELLIPSIS, n.tail].filter((s) => s !== '');
     place = parts.join('/');
+  }
+  if (place.length <= room) return `${prefix} ${place}`;
+  // The host whole, and the rest cut in its middle, while that leaves the rest a readable few characters.
+  if (n.head !== '' && n.tail !== '') {
+    const rest = place.slice(n.head.length + 1);
+    const left = room - n.head.length - 1;
+    if (left >= MIN_REST) return `${prefix} ${n.head}/${middleEllipsis(rest, left)}`;
   }
   return `${prefix} ${middleEllipsis(place, room)}`;
 }

@@ -18,6 +18,8 @@ import {
   Panel,
   Position,
   ReactFlow,
+  getNodesBounds,
+  getViewportForBounds,
   useReactFlow,
   useStore as useFlowStore,
   useUpdateNodeInternals,
@@ -38,6 +40,7 @@ import {
   MORE_CHIP,
   PULSE_MS,
   createGraphBuilder,
+  realmNodeId,
   edgeTitle,
   portHandle,
   type GraphEdge,
@@ -203,7 +206,7 @@ const RealmBoxBody = memo(function RealmBoxBody({ id, data, selected }: Pick<Nod
   return (
     <div className={cls} data-testid="graph-realm" data-realm={data.realm} data-kind={data.kind} title={data.title}>
       <div className="graph-realm-title">
-        <span className="graph-realm-kind">{data.kind}</span>
+        <span className="graph-realm-kind">{data.prefix ?? data.kind}</span>
         {data.label !== '' && <span className="graph-realm-url">{data.label}</span>}
         {data.gone && <span className="graph-realm-gone">gone</span>}
       </div>
@@ -298,6 +301,8 @@ const edgeTypes: EdgeTypes = { flow: FlowEdge };
 // ── minimap, legend, fitting ────────────────────────────────────────────────
 
 const MINIMAP_SIZE = { width: 140, height: 96 };
+/** In a small pane, a smaller minimap: about a quarter of the pane's width, never more than a third of its height. */
+const MINIMAP_SMALL = { width: 96, height: 64 };
 
 /** Realm boxes only: a thousand port dots would cost more than they tell at that scale. */
 function MiniNode({ id, x, y, width, height }: MiniMapNodeProps) {
@@ -305,11 +310,12 @@ function MiniNode({ id, x, y, width, height }: MiniMapNodeProps) {
   return <rect className="graph-mini-realm" x={x} y={y} width={width} height={height} rx={3} ry={3} />;
 }
 
-/** The minimap, where the pane has room for it beside the graph (in a small pane it would cover it). */
-function RoomyMiniMap() {
+/** The minimap: where the pane has room for it beside the graph (in a small pane it would cover it),
+ *  and whenever the view shows only part of the graph (the overview is then what tells what is where). */
+function RoomyMiniMap({ partial }: { partial: boolean }) {
   const roomy = useFlowStore((s) => s.width >= MINIMAP_ROOM.width && s.height >= MINIMAP_ROOM.height);
-  if (!roomy) return null;
-  return <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={MINIMAP_SIZE} />;
+  if (!roomy && !partial) return null;
+  return <MiniMap nodeComponent={MiniNode} pannable zoomable position="bottom-right" ariaLabel="graph overview" style={roomy ? MINIMAP_SIZE : MINIMAP_SMALL} />;
 }
 
 const MINIMAP_ROOM = { width: 420, height: 300 };
@@ -368,13 +374,21 @@ function Legend() {
   );
 }
 
-/**
- * Fits the view on the first drawing, on every layout change and when the pane is resized, until the
- * user pans or zooms. The pane's size matters: the split panes settle their sizes after the first
- * render, and a fit made while the pane was still 0 px wide leaves the graph out of sight.
- */
+/** Up to this many realm nodes, all are drawn (not only those in view). */
+const DRAW_ALL_NODES = 40;
+
 /** Below this zoom text is too small to read: edge labels and chip text are not drawn (`Far`). */
 const LABEL_MIN_ZOOM = 0.5;
+
+/** The realm boxes' title font (graph.css, .graph-realm-title). */
+export const TITLE_FONT_PX = 13;
+/** The smallest text a person reads comfortably in a panel, in CSS px on screen (issue 10). */
+export const READABLE_PX = 11;
+/** The zoom at which realm names render at READABLE_PX. */
+export const READABLE_ZOOM = READABLE_PX / TITLE_FONT_PX;
+const FIT_PADDING = 0.12;
+const FIT_MAX_ZOOM = 1.25;
+const FIT_MIN_ZOOM = 0.05;
 
 /** Tells whether the view is zoomed out below LABEL_MIN_ZOOM (the graph is then marked `far`). */
 function ZoomWatch({ onFar }: { onFar: (far: boolean) => void }) {
@@ -383,17 +397,121 @@ function ZoomWatch({ onFar }: { onFar: (far: boolean) => void }) {
   return null;
 }
 
-function AutoFit({ topology, userMoved }: { topology: string; userMoved: { current: boolean } }) {
+/**
+ * Turns a scroll of the graph's box into a pan. React Flow's box does not scroll (overflow: hidden),
+ * but the browser scrolls it anyway to bring an element into sight — find in page on a realm's name,
+ * a screen reader or a test moving to a node out of view, `scrollIntoView` — which leaves the view
+ * shifted under React Flow's feet. The same move as a pan keeps the element in sight and the view whole.
+ */
+function ScrollToPan({ onMoved }: { onMoved: () => void }) {
   const flow = useReactFlow();
+  const dom = useFlowStore((s) => s.domNode);
+  useEffect(() => {
+    if (!dom) return;
+    const onScroll = (): void => {
+      const { scrollLeft, scrollTop } = dom;
+      if (scrollLeft === 0 && scrollTop === 0) return;
+      dom.scrollLeft = 0;
+      dom.scrollTop = 0;
+      const vp = flow.getViewport();
+      onMoved();
+      void flow.setViewport({ x: vp.x - scrollLeft, y: vp.y - scrollTop, zoom: vp.zoom }, { duration: 0 });
+    };
+    dom.addEventListener('scroll', onScroll);
+    return () => dom.removeEventListener('scroll', onScroll);
+  }, [dom, flow, onMoved]);
+  return null;
+}
+
+/** Five control buttons stacked are about 140 px: below this pane height they go in a row. */
+const SHORT_PANE_PX = 200;
+
+function HeightWatch({ onShort }: { onShort: (short: boolean) => void }) {
+  const short = useFlowStore((s) => s.height > 0 && s.height < SHORT_PANE_PX);
+  useEffect(() => onShort(short), [short, onShort]);
+  return null;
+}
+
+/**
+ * What the view shows by default: `readable` is the whole graph when its names can be read at that
+ * zoom, else the neighbourhood of `anchor` (the selected realm, or the top one) at READABLE_ZOOM, with
+ * the minimap as the overview; `all` is everything, however small (the *Fit all* button).
+ */
+export type FitMode = 'readable' | 'all';
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The viewport that shows the neighbourhood of `anchor` (its box and the boxes it has edges to) at
+ * READABLE_ZOOM or more: the neighbourhood fitted when it fits, else centred on it but moved so the
+ * anchor's own box is in sight. Pure, for tests.
+ */
+export function readableViewport(anchor: Rect, hood: Rect, width: number, height: number): Viewport {
+  const vp = getViewportForBounds(hood, width, height, READABLE_ZOOM, FIT_MAX_ZOOM, FIT_PADDING);
+  const z = vp.zoom;
+  // Screen position of the anchor's edges under vp; shift the view the least that brings the box in,
+  // clear of the controls (bottom left) and the legend (top left) that would cover its name.
+  const shift = (start: number, size: number, origin: number, lo: number, hi: number): number => {
+    const a = origin + start * z;
+    const b = a + size * z;
+    if (b - a > hi - lo) return lo - a; // larger than the view: its start (the title) in sight
+    if (a < lo) return lo - a;
+    if (b > hi) return hi - b;
+    return 0;
+  };
+  const inset = (n: number, span: number): number => Math.min(n, span / 8);
+  return {
+    x: vp.x + shift(anchor.x, anchor.width, vp.x, inset(INSET.left, width), width - inset(INSET.right, width)),
+    y: vp.y + shift(anchor.y, anchor.height, vp.y, inset(INSET.top, height), height - inset(INSET.bottom, height)),
+    zoom: z,
+  };
+}
+
+/** Room (px) the readable view leaves on each side for the controls and the legend drawn over it. */
+const INSET = { left: 48, top: 34, right: 12, bottom: 12 };
+
+/**
+ * Fits the view on the first drawing, on every layout change, when the pane is resized and when the
+ * anchor changes, until the user pans or zooms. The pane's size matters: the split panes settle their
+ * sizes after the first render, and a fit made while the pane was still 0 px wide leaves the graph out
+ * of sight.
+ */
+function AutoFit({ topology, anchor, mode, nonce, userMoved, onPartial }: { topology: string; anchor: string | null; mode: FitMode; nonce: number; userMoved: { current: boolean }; onPartial: (partial: boolean) => void }) {
+  const flow = useReactFlow<GraphNode, GraphEdge>();
   const size = useFlowStore((s) => `${Math.round(s.width)}x${Math.round(s.height)}`);
   useEffect(() => {
-    if (topology === '' || userMoved.current || size.startsWith('0x') || size.endsWith('x0')) return;
-    void flow.fitView({ padding: 0.12, maxZoom: 1.25, duration: 0 });
-  }, [flow, topology, userMoved, size]);
+    const [w, h] = size.split('x').map(Number) as [number, number];
+    if (topology === '' || userMoved.current || w === 0 || h === 0) return;
+    const nodes = flow.getNodes();
+    if (nodes.length === 0) return;
+    const all = getViewportForBounds(getNodesBounds(nodes), w, h, FIT_MIN_ZOOM, FIT_MAX_ZOOM, FIT_PADDING);
+    if (mode === 'all' || all.zoom >= READABLE_ZOOM) {
+      onPartial(false);
+      void flow.setViewport(all, { duration: 0 });
+      return;
+    }
+    onPartial(true);
+    const center = nodes.find((n) => n.id === anchor) ?? nodes[0]!;
+    const near = new Set([center.id]);
+    for (const e of flow.getEdges()) {
+      if (e.source === center.id) near.add(e.target);
+      if (e.target === center.id) near.add(e.source);
+    }
+    const hood = getNodesBounds(nodes.filter((n) => near.has(n.id)));
+    void flow.setViewport(readableViewport(getNodesBounds([center]), hood, w, h), { duration: 0 });
+  }, [flow, topology, anchor, mode, nonce, userMoved, size, onPartial]);
   return null;
 }
 
 // ── the view ────────────────────────────────────────────────────────────────
+
+/** The fit mode chosen per view store: it outlives the graph's pane when the panel is rearranged. */
+const fitModes = new WeakMap<ViewStore, FitMode>();
 
 export function GraphView({ store, view }: { store: LogStore; view: ViewStore }) {
   const version = useLogVersion(store);
@@ -405,6 +523,19 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const userMoved = useRef(false);
   const [far, setFar] = useState(false);
   const [goneExpanded, setGoneExpanded] = useState(false);
+  const [fitMode, setFitModeState] = useState<FitMode>(() => fitModes.get(view) ?? 'readable');
+  const setFitMode = useCallback(
+    (mode: FitMode) => {
+      fitModes.set(view, mode);
+      setFitModeState(mode);
+    },
+    [view],
+  );
+  const [fitNonce, refit] = useReducer((n: number) => n + 1, 0);
+  // The view shows part of the graph (names readable) rather than all of it: the minimap is drawn.
+  const [partial, setPartial] = useState(false);
+  // A pane too short for the controls stacked up (the strip above the timeline): they go in a row.
+  const [short, setShort] = useState(false);
   // The user asked to see the gone realms (or fewer of them): the view follows the new layout again.
   const toggleGone = useCallback(() => {
     userMoved.current = false;
@@ -456,14 +587,27 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const markUserMoved = useCallback(() => {
     userMoved.current = true;
   }, []);
-  const clearUserMoved = useCallback(() => {
+  const fitDefault = useCallback(() => {
     userMoved.current = false;
-  }, []);
+    setFitMode('readable');
+    refit();
+  }, [setFitMode]);
+  const fitAll = useCallback(() => {
+    userMoved.current = false;
+    setFitMode('all');
+    refit();
+  }, [setFitMode]);
   const relayout = useCallback(() => {
     builder.relayout();
     userMoved.current = false;
+    setFitMode('readable');
     redraw();
-  }, [builder]);
+  }, [builder, setFitMode]);
+  // The realm the readable view is centred on: the selected one, else the top one.
+  const anchor = useMemo(() => {
+    if (focus?.kind === 'realm') return realmNodeId(focus.id);
+    return graph.nodes.find((n) => n.data.kind === 'top')?.id ?? null;
+  }, [focus, graph.nodes]);
 
   if (graph.empty) {
     return (
@@ -496,7 +640,9 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
                 connectionMode={ConnectionMode.Loose}
                 edgesReconnectable={false}
                 deleteKeyCode={null}
-                onlyRenderVisibleElements
+                // A small graph is drawn whole, in view or not: every realm is then in the accessibility
+                // tree (and found by a search) while the view shows a readable part of it.
+                onlyRenderVisibleElements={graph.nodes.length > DRAW_ALL_NODES}
                 minZoom={0.05}
                 maxZoom={2.5}
                 attributionPosition="top-right"
@@ -505,20 +651,28 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
                 <Controls
                   showInteractive={false}
                   position="bottom-left"
-                  // The zoom buttons move the view without a gesture: the user's zoom must stay. Fit asks for
-                  // the fitted view, and for it to follow the layout again.
+                  orientation={short ? 'horizontal' : 'vertical'}
+                  // The zoom buttons move the view without a gesture: the user's zoom must stay. React Flow's
+                  // own fit button (“Fit View”) goes back to the default view (names readable) and to
+                  // following the layout.
                   onZoomIn={markUserMoved}
                   onZoomOut={markUserMoved}
-                  onFitView={clearUserMoved}
+                  onFitView={fitDefault}
                 >
+                  {/* Every realm in view, however small; the view then follows the layout again. */}
+                  <ControlButton onClick={fitAll} title="Fit all: show every realm" aria-label="Fit all">
+                    ⤢
+                  </ControlButton>
                   <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
                     ⟳
                   </ControlButton>
                 </Controls>
-                <RoomyMiniMap />
+                <RoomyMiniMap partial={partial} />
                 <Legend />
-                <AutoFit topology={graph.topology} userMoved={userMoved} />
+                <AutoFit topology={graph.topology} anchor={anchor} mode={fitMode} nonce={fitNonce} userMoved={userMoved} onPartial={setPartial} />
                 <ZoomWatch onFar={setFar} />
+                <HeightWatch onShort={setShort} />
+                <ScrollToPan onMoved={markUserMoved} />
               </ReactFlow>
             </LabelClick.Provider>
           </GoneToggle.Provider>

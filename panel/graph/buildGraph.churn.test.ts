@@ -48,7 +48,7 @@ describe('gone realms', () => {
     expect(folded?.data.folded).toEqual({ count: 50 - GONE_SHOWN, shown: GONE_SHOWN, expanded: false });
     // top, the two live frames, the newest gone ones (they went last).
     expect(realmNodes(g).map((n) => n.data.realm)).toEqual(['top', 'f47', 'f48', 'f49', 'f50', 'f51']);
-    expect(realmNodes(g).find((n) => n.data.realm === 'f49')?.ariaLabel).toBe('iframe realm about:srcdoc, gone');
+    expect(realmNodes(g).find((n) => n.data.realm === 'f49')?.ariaLabel).toBe('iframe #50 realm about:srcdoc, gone');
   });
 
   it('are not folded while there are no more than GONE_SHOWN', () => {

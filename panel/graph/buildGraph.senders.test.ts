@@ -84,8 +84,8 @@ describe('buildGraph: unknown senders, broadcast deliveries, popups and service 
     });
     const g = createGraphBuilder().build(m, NO_VIEW, 0);
     expect(realmNode(g, 'pop').data).toMatchObject({ kind: 'popup', label: 'pay.test/checkout' });
-    expect(realmNode(g, 'pop').data.title).toContain('opened by top top');
-    expect(realmNode(g, 'top:s1').data).toMatchObject({ kind: 'service worker', instrumented: false, label: 'a.test/sw.js' });
+    expect(realmNode(g, 'pop').data.title).toContain('opened by top (top)');
+    expect(realmNode(g, 'top:s1').data).toMatchObject({ kind: 'service worker', instrumented: false, label: 'sw.js' });
     expect(edge(g, 'owner:top->pop').data?.label).toBe('popup');
     expect(edgeTitle(edge(g, 'owner:top->pop'))).toBe('popup pop, opened by top');
     expect(edgeTitle(edge(g, 'owner:top->top:s1'))).toBe('service worker top:s1, known to top');

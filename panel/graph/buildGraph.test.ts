@@ -119,8 +119,10 @@ describe('buildGraph: nodes and edges', () => {
   it('draws realms as boxes, with parent → child links for frames and workers', () => {
     const g = createGraphBuilder().build(base(), NO_VIEW, 0);
     expect(g.empty).toBe(false);
-    expect(realmNode(g, 'top').data).toMatchObject({ realm: 'top', kind: 'top', label: 'a.test/top', gone: false });
-    expect(realmNode(g, 'ifr').data).toMatchObject({ kind: 'iframe', label: 'b.test/frame.html' });
+    expect(realmNode(g, 'top').data).toMatchObject({ realm: 'top', kind: 'top', label: '', gone: false });
+    expect(realmNode(g, 'top').ariaLabel).toBe('top realm');
+    expect(realmNode(g, 'ifr').data).toMatchObject({ kind: 'iframe', prefix: 'iframe', label: 'b.test/frame.html' });
+    expect(realmNode(g, 'ifr').ariaLabel).toBe('iframe realm b.test/frame.html');
     expect(realmNode(g, 'ifr').data.title).toContain('realm ifr');
     expect(realmNode(g, 'w').data).toMatchObject({ kind: 'worker', instrumented: false });
     expect(edge(g, 'frame:top->ifr')).toMatchObject({ source: 'realm:top', target: 'realm:ifr' });

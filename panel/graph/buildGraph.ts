@@ -11,6 +11,7 @@ import type { Edge, EdgeMarker, Node } from '@xyflow/react';
 import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../../model/correlator';
 import type { ChannelId, PortId, RealmId, Route } from '../../model/protocol';
 import { holderOf, indexOf, type ModelIndex } from '../modelIndex';
+import { realmNamesOf, realmTitle } from '../realmNames';
 import type { Focus, Selection } from '../viewState';
 import {
   BOX_PAD,
@@ -122,8 +123,12 @@ export interface RealmNodeData extends Record<string, unknown> {
   realm: RealmId;
   /** Kind as shown ('top', 'iframe', 'worker', 'shared worker', …). */
   kind: string;
-  /** Host + path, or what there is of a URL. */
+  /** The realm's name (panel/realmNames.ts) after its kind word: `localhost:8080/frame.html`, `sw.js`;
+   *  "" for `top`. Shortened from the middle to what the box has room for. */
   label: string;
+  /** The kind word(s) that start the name, as the name has them (`iframe #2`, `⚠ iframe`); the kind
+   *  when absent. */
+  prefix?: string;
   title: string;
   gone: boolean;
   instrumented: boolean;
@@ -604,14 +609,14 @@ export function createGraphBuilder(): GraphBuilder {
       const id = realmNodeId(b.id);
       const prev = prevNodes.get(id)?.data;
       const list = chips.get(b.id) ?? NO_CHIPS;
-      const data: RealmNodeData = { ...(b.id === GONE_REALM ? foldedData(fold, ix) : realmData(b, ix)), ports: prev && sameList(prev.ports, list) ? prev.ports : list };
+      const data: RealmNodeData = { ...(b.id === GONE_REALM ? foldedData(fold, ix) : realmData(b, ix, at.width)), ports: prev && sameList(prev.ports, list) ? prev.ports : list };
       const m = more.get(b.id);
       if (m) data.more = prev?.more && shallowEqual(prev.more as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>) ? prev.more : m;
       if (data.folded && prev?.folded && shallowEqual(prev.folded as unknown as Record<string, unknown>, data.folded as unknown as Record<string, unknown>)) data.folded = prev.folded;
       keep({
         id,
         type: 'realm',
-        ariaLabel: data.folded ? data.label : `${data.kind} realm${data.label !== '' ? ` ${data.label}` : ''}${data.gone ? ', gone' : ''}`,
+        ariaLabel: data.folded ? data.label : `${data.prefix ?? data.kind} realm${data.label !== '' ? ` ${data.label}` : ''}${data.gone ? ', gone' : ''}`,
         position: { x: at.x, y: at.y },
         width: at.width,
         height: at.height,
@@ -840,8 +845,21 @@ function foldedData(fold: Fold, ix: ModelIndex): RealmNodeData {
   };
 }
 
+/** Average width of a character of a realm box's title (13 px system-ui), to fit names in the box. */
+const TITLE_CHAR_PX = 6.6;
+
+/** A realm's name in two parts, the kind word(s) and the rest, in at most what a box of `width` shows. */
+function nameParts(id: RealmId, ix: ModelIndex, width: number): { prefix: string; label: string } {
+  const names = realmNamesOf(ix.realms);
+  const max = Math.max(8, Math.floor((width - 2 * BOX_PAD - 24) / TITLE_CHAR_PX));
+  const name = names.name(id, max);
+  const parts = names.parts(id);
+  const prefix = parts ? (parts.tag !== undefined ? `${parts.kind} ${parts.tag}` : parts.kind) : name;
+  return name.startsWith(`${prefix} `) ? { prefix, label: name.slice(prefix.length + 1) } : { prefix: name, label: '' };
+}
+
 /** A realm's own facts (its chips are added by the builder). */
-function realmData(b: Box, ix: ModelIndex): RealmNodeData {
+function realmData(b: Box, ix: ModelIndex, width: number): RealmNodeData {
   const r = b.model;
   if (!r) {
     const unknown = b.id === UNKNOWN_REALM;
@@ -849,19 +867,19 @@ function realmData(b: Box, ix: ModelIndex): RealmNodeData {
       realm: b.id,
       kind: 'unknown',
       label: unknown ? 'holder unknown' : '',
-      title: unknown ? 'Ports whose holder is not known' : `realm ${b.id}\nholds ports but has not reported itself`,
+      title: unknown ? 'Ports whose holder is not known' : realmTitle(b.id) + '\nholds ports but has not reported itself',
       gone: false,
       instrumented: false,
       placeholder: unknown,
       ports: NO_CHIPS,
     };
   }
-  const lines = [`${kindName(r.kind)}${r.url !== undefined ? ` ${r.url}` : ''}`, `realm ${r.id}`];
-  if (r.origin !== undefined) lines.push(`origin ${r.origin}`);
+  // The tooltip says what the box's name leaves out: the whole URL, the id, the origin.
+  const lines = [realmTitle(r.id, r)];
   if (r.parent !== undefined) {
     const parent = ix.realms.get(r.parent);
     const rel = r.kind === 'iframe' ? 'parent' : r.kind === 'popup' ? 'opened by' : r.kind === 'serviceworker' ? 'known to' : 'created by';
-    lines.push(`${rel} ${parent ? kindName(parent.kind) : 'realm'} ${r.parent}`);
+    lines.push(`${rel} ${parent ? realmNamesOf(ix.realms).name(r.parent) : 'realm'} (${r.parent})`);
   }
   if (r.kind === 'popup') lines.push('a window opened by window.open (another tab of the session)');
   if (!r.instrumented) lines.push(r.kind === 'serviceworker' ? 'not instrumented: seen from the page side only' : 'not instrumented: seen from its creator only');
@@ -870,7 +888,7 @@ function realmData(b: Box, ix: ModelIndex): RealmNodeData {
   return {
     realm: r.id,
     kind: kindName(r.kind),
-    label: shortUrl(r.url),
+    ...nameParts(r.id, ix, width),
     title: lines.join('\n'),
     gone: r.goneAt !== undefined,
     instrumented: r.instrumented,

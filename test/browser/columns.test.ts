@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
 
 const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
 
@@ -37,16 +37,7 @@ describe('timeline columns in the real panel', () => {
   beforeAll(async () => {
     server = await startDemoServer();
     session = await launch();
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/index.html'));
-    await page.waitForFunction(() => {
-      const w = window as unknown as { __demoDone?: boolean; __demoError?: string | null };
-      return w.__demoDone === true || (w.__demoError ?? null) !== null;
-    });
-    const tabId = await tabIdOf(await openPanel(session), server.originA);
-    panel = await openPanel(session, tabId);
-    await panel.setViewport({ width: 1400, height: 900 });
-    await panel.bringToFront();
+    panel = await demoPanel(session, server, { width: 1400, height: 900 });
     await waitFor('the demo messages in the timeline', async () => (await shownSizes(panel)).filter((r) => r.size !== null).length >= 4);
   });
   afterAll(async () => {

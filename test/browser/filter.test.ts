@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 
@@ -61,17 +61,7 @@ describe('the filter language in the panel', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startDemoServer();
     session = await launch();
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/index.html'));
-    await page.waitForFunction(() => {
-      const w = window as unknown as { __demoDone?: boolean; __demoError?: string | null };
-      return w.__demoDone === true || (w.__demoError ?? null) !== null;
-    });
-    expect(await page.evaluate(() => (window as unknown as { __demoError?: string | null }).__demoError ?? null)).toBeNull();
-    const tabId = await tabIdOf(await openPanel(session), server.originA);
-    panel = await openPanel(session, tabId);
-    await panel.setViewport({ width: 1400, height: 820 });
-    await panel.bringToFront();
+    panel = await demoPanel(session, server);
     await waitFor('the demo in the panel (messages from the top and the frames, some delivered)', async () => {
       const ms = await messages(panel);
       return ms.some((m) => m.fromKind === 'top') && ms.some((m) => m.status === 'delivered' && m.route === 'window') && ms.length >= 8;

@@ -3,7 +3,7 @@
  * puppeteer-core over a pipe, plus the two-origin fixture server. One browser per test file.
  */
 import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { CDPSession, Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/serve.mjs';
 import { findInspectedTab, launchChromium, type ChromiumSession } from '../../scripts/browser.mjs';
 import type { EntangleEvent } from '../../model/protocol';
@@ -86,4 +86,36 @@ export async function panelRealms(panel: Page): Promise<{ realm: string; frameId
     const w = window as unknown as { __entangle: { store: { getState(): { realms: Map<string, Info> } } } };
     return [...w.__entangle.store.getState().realms.values()].map((r) => ({ realm: r.realm, frameId: r.frameId, parentFrameId: r.parentFrameId, kind: r.kind }));
   });
+}
+
+/**
+ * The bundled demo page in a tab, run to its end (it throws if the demo reported an error), and the
+ * panel for that tab, at `viewport`, in front.
+ */
+export async function demoPanel(session: Session, server: DemoServer, viewport = { width: 1400, height: 820 }): Promise<Page> {
+  const page = await session.browser.newPage();
+  await page.goto(server.url('/index.html'));
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __demoDone?: boolean; __demoError?: string | null };
+    return w.__demoDone === true || (w.__demoError ?? null) !== null;
+  });
+  const error = await page.evaluate(() => (window as unknown as { __demoError?: string | null }).__demoError ?? null);
+  if (error !== null) throw new Error(`the demo page failed: ${error}`);
+  const panel = await openPanel(session, await tabIdOf(await openPanel(session), server.originA));
+  await panel.setViewport(viewport);
+  await panel.bringToFront();
+  return panel;
+}
+
+/** Runs `expression` in the extension's content-script world of `page`. */
+export async function inContentScript(page: Page, expression: string): Promise<unknown> {
+  const cdp: CDPSession = await page.createCDPSession();
+  const contexts: { id: number; name: string; auxData?: { type?: string; frameId?: string; isDefault?: boolean } }[] = [];
+  cdp.on('Runtime.executionContextCreated', (e: { context: (typeof contexts)[number] }) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  const world = await waitFor('the content script’s world', async () => contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Entangle'));
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
+  await cdp.detach();
+  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 
@@ -66,17 +66,7 @@ describe('the panel on the demo page', () => {
   beforeAll(async () => {
     server = await startDemoServer();
     session = await launch();
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/index.html'));
-    await page.waitForFunction(() => {
-      const w = window as unknown as { __demoDone?: boolean; __demoError?: string | null };
-      return w.__demoDone === true || (w.__demoError ?? null) !== null;
-    });
-    expect(await page.evaluate(() => (window as unknown as { __demoError?: string | null }).__demoError ?? null)).toBeNull();
-    const tabId = await tabIdOf(await openPanel(session), server.originA);
-    panel = await openPanel(session, tabId);
-    await panel.setViewport({ width: 1400, height: 820 });
-    await panel.bringToFront();
+    panel = await demoPanel(session, server);
     facts = await waitFor('the demo in the panel model (4 realms, the failed sends)', async () => {
       const f = await modelFacts(panel);
       return f.realms.length >= 4 && f.failed.length >= 3 ? f : undefined;
@@ -118,6 +108,8 @@ describe('the panel on the demo page', () => {
     const cross = facts.realms.find((r) => r.kind === 'iframe' && r.url?.includes('frame-cross'))!;
     const port = facts.ports.find((p) => p.holder === cross.id && p.channel !== undefined)!;
     const before = await visibleRowIds(panel);
+    // (The default view shows the top realm's neighbourhood at a readable zoom: all of it first.)
+    await panel.click('::-p-aria([name="Fit all"][role="button"])');
     await panel.click(`[data-testid="graph-port"][data-port="${port.id}"]`);
     const chip = await panel.waitForSelector('[data-testid="filter-focus"]');
     // The chip names the port briefly and fully in its title.

@@ -4,21 +4,7 @@
  * script's world is reached through the DevTools protocol (its execution context on the page).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CDPSession, Page } from 'puppeteer-core';
-import { FIXTURES, launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
-
-/** Runs `expression` in the extension's content-script world of `page`. */
-async function inContentScript(page: Page, expression: string): Promise<unknown> {
-  const cdp: CDPSession = await page.createCDPSession();
-  const contexts: { id: number; name: string; auxData?: { type?: string; frameId?: string } }[] = [];
-  cdp.on('Runtime.executionContextCreated', (e: { context: (typeof contexts)[number] }) => contexts.push(e.context));
-  await cdp.send('Runtime.enable');
-  const world = await waitFor('the content script’s world', async () => contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Entangle'));
-  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
-  await cdp.detach();
-  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-  return result.value;
-}
+import { FIXTURES, inContentScript, launch, openPanel, startDemoServer, tabIdOf, type DemoServer, type Session } from './harness';
 
 describe('panel subscriptions', () => {
   let server: DemoServer;
