@@ -96,8 +96,16 @@ describe('frame churn', () => {
   });
 
   it('draws the newest gone realms one by one when asked, and folds them back', async () => {
-    const button = await panel.waitForSelector(`::-p-aria([name="draw the newest ${GONE_EXPANDED}"][role="button"])`, { timeout: 5_000 });
-    await button!.click();
+    // Pressed until it says it will fold back: a view tick may redraw the node between finding the
+    // button and the click landing on it.
+    await waitFor('the folded node expanded', async () => {
+      if (await panel.$(`::-p-aria([name="fold back (${GONE_EXPANDED} drawn)"][role="button"])`)) return true;
+      const button = await panel.$(`::-p-aria([name="draw the newest ${GONE_EXPANDED}"][role="button"])`);
+      await button?.click().catch(() => undefined);
+      // (Time for the click to be drawn before looking again: a second click would fold it back.)
+      await new Promise((r) => setTimeout(r, 1_000));
+      return undefined;
+    }, 10_000);
     // React Flow draws only the nodes in view, and the boxes drawn at once by expanding are not all in
     // the automatic fit (a known gap, see the report): fit the view as a user would.
     await (await panel.waitForSelector('::-p-aria([name="Fit all"][role="button"])'))!.click();
