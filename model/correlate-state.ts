@@ -138,6 +138,9 @@ export interface State {
   locals: Map<PortId, LocalPort>;
   logicals: Logical[];
   channels: ChannelModel[];
+  /** The ids in `channels`: a second `channelCreated` for one (only a forged or corrupt log has one)
+   *  is ignored rather than listing the channel twice. */
+  channelIds: Set<ChannelId>;
   /** Sends and receipts in arrival order. */
   items: Item[];
   /** Receipts that brought ports with no recorded send (window, worker): joined by inference. */

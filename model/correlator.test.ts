@@ -652,3 +652,17 @@ describe('correlateSaved: a saved log that starts part-way', () => {
     expect(correlateSaved({ records: [closed(20)], gaps: [] }).model().gaps).toEqual([]);
   });
 });
+
+describe('a channel created twice (a forged or corrupt log)', () => {
+  it('is listed once, with the ports of its first creation', () => {
+    const rec = (seq: number, event: Omit<EntangleEvent, 'seq' | 't'>): LogRecord => ({ realm: 'a', tabId: 1, frameId: 0, event: { ...event, seq, t: 1000 + seq } as EntangleEvent });
+    const c = createCorrelator();
+    c.append([
+      rec(1, { type: 'realmStarted', kind: 'top', url: 'https://a.test/', origin: 'https://a.test', protocol: PROTOCOL_VERSION } as Omit<EntangleEvent, 'seq' | 't'>),
+      rec(2, { type: 'channelCreated', channel: 'a:c1', port1: 'a:1', port2: 'a:2' } as Omit<EntangleEvent, 'seq' | 't'>),
+      rec(3, { type: 'channelCreated', channel: 'a:c1', port1: 'a:3', port2: 'a:4' } as Omit<EntangleEvent, 'seq' | 't'>),
+    ]);
+    const m = c.model();
+    expect(m.channels.map((ch) => [ch.id, ch.ports])).toEqual([['a:c1', ['a:1', 'a:2']]]);
+  });
+});

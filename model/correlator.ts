@@ -94,6 +94,7 @@ export function createCorrelator(): Correlator {
     locals: new Map(),
     logicals: [],
     channels: [],
+    channelIds: new Set(),
     items: [],
     inferable: [],
     broadcast: new BroadcastMatcher(),
@@ -299,6 +300,8 @@ export function createCorrelator(): Correlator {
         r.startT = ev.t;
         break;
       case 'channelCreated': {
+        if (st.channelIds.has(ev.channel)) break;
+        st.channelIds.add(ev.channel);
         const a = newLocal(st, ev.port1, r, ev.t, ev.seq, 'created');
         const b = newLocal(st, ev.port2, r, ev.t, ev.seq, 'created');
         a.logical.partner = b.logical;
