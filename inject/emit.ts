@@ -27,7 +27,6 @@ import {
   NativeCustomEvent,
   now,
   objectKeys,
-  stringSlice,
   NativeMouseEvent,
   put,
   read,
@@ -35,6 +34,7 @@ import {
   setTimeoutNative,
   inheritedString,
 } from './natives';
+import { bounded, stringOr } from './preview';
 import { nativeIsSafe, quote, writeJson } from './serialize';
 
 const objectProto = Object.prototype;
@@ -214,7 +214,7 @@ function oversized(event: Record<string, unknown>, chars: number, native: boolea
     if (key === 'preview') value = TOO_LARGE;
     else if (key === 'error' && typeof value === 'object' && value !== null) {
       const e = value as Record<string, unknown>;
-      value = { name: cut(e.name, 160), message: cut(e.message, 160) };
+      value = { name: bounded(stringOr(e.name)), message: bounded(stringOr(e.message)) };
     }
     put(slim, key, value);
   }
@@ -225,7 +225,7 @@ function oversized(event: Record<string, unknown>, chars: number, native: boolea
     seq: event.seq,
     t: event.t,
     during: 'record',
-    message: `a ${cut(event.type, 40)} event of ${chars} characters was left out: more than the ${MAX_EVENT_CHARS} one event may take`,
+    message: `a ${bounded(stringOr(event.type), 40)} event of ${chars} characters was left out: more than the ${MAX_EVENT_CHARS} one event may take`,
   };
   return native ? (jsonStringify(fault) as string) : writeJson(fault);
 }
@@ -243,10 +243,6 @@ function relayNode(e: Event): Element | undefined {
 }
 
 const TOO_LARGE = { $t: 'truncated', reason: 'budget' };
-
-function cut(v: unknown, max: number): string {
-  return typeof v !== 'string' ? '' : v.length > max ? `${apply(stringSlice, v, [0, max]) as string}…` : v;
-}
 
 /** An array whose `n` elements exist as own data properties (made at document_start, before page code). */
 function newSlots(n: number): unknown[] {

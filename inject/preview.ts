@@ -43,7 +43,7 @@ export function bounded(s: string, max: number = PREVIEW_LIMITS.stringChars): st
 }
 
 /** A getter's result when it is a string (a failed brand check gives undefined), else ''. */
-function stringOr(v: unknown): string {
+export function stringOr(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
