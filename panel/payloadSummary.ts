@@ -20,7 +20,7 @@
  * `{id, type: "RAW" | "HANDLER", value}`.
  */
 import type { Preview } from '../model/protocol';
-import { bytes, previewText } from './summary';
+import { bytes, previewText, shortPort } from './summary';
 
 export interface PayloadSummary {
   /** The discriminating value, shown first and bold (`SYN`). */
@@ -195,17 +195,11 @@ function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, Math.max(0, max - 1))}…` : s;
 }
 
-/** `p3` — a port's number in the realm that named it (as the timeline writes ports). */
-function portText(id: string): string {
-  const tail = id.slice(id.lastIndexOf(':') + 1);
-  return /^\d+$/.test(tail) ? `p${tail}` : tail;
-}
-
 /** The transfer list as one token: `⇄ port p2, ArrayBuffer 8 B`. */
 export function transferToken(transfers: readonly TransferLike[]): string | undefined {
   if (transfers.length === 0) return undefined;
   const items = transfers.map((t) => {
-    if (t.port !== undefined) return `port ${portText(t.port)}`;
+    if (t.port !== undefined) return `port ${shortPort(t.port)}`;
     if (t.byteLength !== undefined) return `${t.kind} ${bytes(t.byteLength)}`;
     return t.kind;
   });

@@ -4,6 +4,13 @@
  */
 import type { EntangleEvent, Preview, TransferSummary } from '../model/protocol';
 
+/** `p3` — a port's number within the realm that named it (`c1` for a channel; a made-up worker-side
+ *  id as it is): the part of an id after its last colon, with `p` before a bare number. */
+export function shortPort(id: string): string {
+  const tail = id.slice(id.lastIndexOf(':') + 1);
+  return /^\d+$/.test(tail) ? `p${tail}` : tail;
+}
+
 /** Longest preview text in a summary line. */
 export const PREVIEW_CHARS = 120;
 

@@ -24,6 +24,7 @@ import type { PortId, RealmId, Route } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import { payloadSummary } from '../payloadSummary';
 import { realmKindName, realmNamesOf } from '../realmNames';
+import { shortPort } from '../summary';
 
 // ── keys ─────────────────────────────────────────────────────────────────────
 
@@ -342,12 +343,6 @@ export function messageType(m: MessageModel): string {
   return t;
 }
 
-/** `p3` / `c1`: the part of an id after its last colon, with `p` before a bare number. */
-function shortId(id: string): string {
-  const tail = id.slice(id.lastIndexOf(':') + 1);
-  return /^\d+$/.test(tail) ? `p${tail}` : tail;
-}
-
 /** A cached test over string ids (realms, ports): each distinct id is tested once per query. */
 function cached(test: (id: string) => boolean): (id: string) => boolean {
   const seen = new Map<string, boolean>();
@@ -379,7 +374,7 @@ function realmTest(values: readonly string[], index: ModelIndex): { realm: (id: 
 
 function portTest(values: readonly string[], index: ModelIndex): (id: PortId) => boolean {
   // Exact: a substring of an id (`p1` in `top1:3`) would match ports at random.
-  const one = (v: string, id: string): boolean => id.toLowerCase() === v || shortId(id).toLowerCase() === v;
+  const one = (v: string, id: string): boolean => id.toLowerCase() === v || shortPort(id).toLowerCase() === v;
   // A port is named by any local id it had (the inspector shows them); messages carry logical ids.
   const logical = new Set<PortId>();
   for (const [local, log] of index.logicalPort) if (values.some((v) => one(v, local))) logical.add(log);
@@ -387,7 +382,7 @@ function portTest(values: readonly string[], index: ModelIndex): (id: PortId) =>
 }
 
 function channelTest(values: readonly string[], index: ModelIndex): (m: MessageModel) => boolean {
-  const idMatch = (id: string): boolean => values.some((v) => id.toLowerCase() === v || shortId(id).toLowerCase() === v);
+  const idMatch = (id: string): boolean => values.some((v) => id.toLowerCase() === v || shortPort(id).toLowerCase() === v);
   const ports = new Set<PortId>();
   for (const c of index.channels.values()) if (idMatch(c.id)) for (const p of c.ports) ports.add(p);
   for (const p of index.ports.values()) if (p.channel !== undefined && idMatch(p.channel)) ports.add(p.id);

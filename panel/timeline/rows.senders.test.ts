@@ -9,7 +9,7 @@ import { EventLog } from '../eventLog';
 import { indexOf } from '../modelIndex';
 import type { LogEntry } from '../store';
 import { EMPTY_FILTER, type Focus, type TimelineFilter } from '../viewState';
-import { buildRows, endpoints, filterRows, messageSearchText, shortRealm } from './rows';
+import { buildRows, endpoints, filterRows, messageSearchText } from './rows';
 
 const realm = (id: string, kind: RealmModel['kind'], extra: Partial<RealmModel> = {}): RealmModel => ({
   id,
@@ -95,11 +95,6 @@ describe('timeline rows: unknown senders and broadcasts', () => {
     expect(messageSearchText(model.messages[0] as MessageModel, realms)).toContain('https://a.test/p');
     expect(shownIds(model, f({ text: 'unknown sender' }))).toEqual(['T#4', 'B#9']);
     expect(shownIds(model, f({ text: 'sourceOutsideTab' }))).toEqual(['T#4']);
-  });
-
-  it('popups and service workers have short names of their own', () => {
-    expect(shortRealm('x:P', { kind: 'popup' })).toBe('pop:P');
-    expect(shortRealm('x:s1', { kind: 'serviceworker' })).toBe('svc:s1');
   });
 });
 

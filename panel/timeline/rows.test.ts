@@ -15,7 +15,6 @@ import {
   selectionKey,
   selectionOf,
   shortPort,
-  shortRealm,
   statusLook,
   timeText,
   viewRows,
@@ -433,12 +432,9 @@ describe('timeline filters over a hand-built model', () => {
 });
 
 describe('timeline text helpers', () => {
-  it('short realm and port names, endpoints with full ids in the title, time', () => {
+  it('short port names, endpoints with full ids in the title, time', () => {
     const { model, a, b } = scenario();
     const realms = indexOf(model).realms;
-    expect(shortRealm(a.id, realms.get(a.id))).toBe('top:aaaa');
-    expect(shortRealm(b.id, realms.get(b.id))).toBe('ifr:bbbb');
-    expect(shortRealm('x:w2', { kind: 'worker' })).toBe('wkr:w2');
     expect(shortPort('aaaa1111:3')).toBe('p3');
     const ping = model.messages.find((m) => m.preview === 'ping') as MessageModel;
     const e = endpoints(ping, realms);

@@ -17,13 +17,15 @@
 import type { CaptureModel, GapModel, MessageModel, MessageStatus, RealmModel, StatusReason } from '../../model/correlator';
 import { serviceWorkerRealmId } from '../../model/correlator';
 import { UNWATCHED_HEAD_EVENTS } from '../../model/relay';
-import type { EntangleEvent, PortId, RealmId, RealmKind, Route } from '../../model/protocol';
+import type { EntangleEvent, PortId, RealmId, Route } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import type { LogEntry } from '../store';
 import { senderUnknownLabel } from '../explain';
 import { payloadSummary, type PayloadSummary } from '../payloadSummary';
 import { realmNamesOf } from '../realmNames';
-import { previewText, summarize } from '../summary';
+import { previewText, shortPort, summarize } from '../summary';
+
+export { shortPort };
 import type { Focus, Selection, TimelineFilter } from '../viewState';
 import { compileQuery, parsedQuery, type CompiledQuery } from './filterQuery';
 
@@ -721,30 +723,6 @@ export function statusLook(m: MessageModel): StatusLook {
     ambiguous: m.ambiguous,
     mark: m.ambiguous ? '?' : '',
   };
-}
-
-const KIND_SHORT: Record<RealmKind | 'unknown', string> = {
-  top: 'top',
-  iframe: 'ifr',
-  popup: 'pop',
-  worker: 'wkr',
-  sharedworker: 'shw',
-  serviceworker: 'svc',
-  unknown: '?',
-};
-
-/** `top:k3j4` — the realm's kind and the start of its id (a worker's id ends in its own `w<n>`). */
-export function shortRealm(id: RealmId, realm?: Pick<RealmModel, 'kind'>): string {
-  const colon = id.lastIndexOf(':');
-  const tail = colon >= 0 ? id.slice(colon + 1) : id.slice(0, 4);
-  return `${KIND_SHORT[realm?.kind ?? 'unknown']}:${tail}`;
-}
-
-/** `p3` — a port's number within the realm that named it (`?2` for a made-up worker-side id). */
-export function shortPort(id: PortId): string {
-  const colon = id.lastIndexOf(':');
-  const tail = colon >= 0 ? id.slice(colon + 1) : id;
-  return /^\d+$/.test(tail) ? `p${tail}` : tail;
 }
 
 /** A realm's place for lists and tooltips: host and path of its URL, cut. */
