@@ -89,6 +89,23 @@ describe('sorting the timeline', () => {
     expect(ids(sorter.sort(rows.slice(0, 2), spec, ctx))).toEqual(['b', 'a']);
   });
 
+  it('a column that shows realms is keyed afresh when a realm arrives (its name or origin may change)', () => {
+    const sorter = new RowSorter();
+    const spec = by('fromOrigin');
+    sorter.sort(rows, spec, ctx);
+    expect(sorter.lastKeyed).toBe(5);
+    sorter.sort([...rows, row(msg('f'), 6)], spec, ctx);
+    expect(sorter.lastKeyed).toBe(1);
+    const more = new Map(realms).set('W', realm('W', 'worker', 'https://app.test/w.js', 'T'));
+    sorter.sort([...rows, row(msg('f'), 6)], spec, { index: { realms: more, ports: new Map() } });
+    expect(sorter.lastKeyed).toBe(6);
+    // A column that does not show realms keeps its keys.
+    const bySize = new RowSorter();
+    bySize.sort(rows, by('size'), ctx);
+    bySize.sort([...rows, row(msg('f'), 6)], by('size'), { index: { realms: more, ports: new Map() } });
+    expect(bySize.lastKeyed).toBe(1);
+  });
+
   it('sorts 100,000 rows by size and by type to the same order as a plain comparison sort', () => {
     const many: TimelineRow[] = [];
     let seed = 7;

@@ -114,6 +114,9 @@ export function sortRows(rows: readonly TimelineRow[], spec: SortSpec, ctx: Cell
   return new RowSorter().sort(rows, spec, ctx);
 }
 
+/** Columns whose keys come from the realms (names, origins, relations, channel names). */
+const REALM_COLUMNS: ReadonlySet<ColumnId> = new Set<ColumnId>(['endpoints', 'fromOrigin', 'toOrigin', 'relation', 'channel']);
+
 /** Sorts successive inputs, reusing the keys and order of the prefix they share with the last one. */
 export class RowSorter {
   private input: readonly TimelineRow[] = [];
@@ -122,6 +125,9 @@ export class RowSorter {
   /** Indexes into `input`, in sorted order. */
   private order: Uint32Array = new Uint32Array(0);
   private output: TimelineRow[] = [];
+  /** How many realms the keys were made with: a realm's name, origin or relation may change as realms
+   *  arrive (look-alikes get numbered), so a column that shows realms is keyed afresh then. */
+  private realmCount = -1;
   /** Rows keyed by the last call (for tests: how much work an update did). */
   lastKeyed = 0;
 
@@ -131,10 +137,12 @@ export class RowSorter {
       this.reset();
       return rows;
     }
-    if (rows === this.input && this.spec !== null && sameSpec(spec, this.spec)) return this.output;
-    // Keys stay valid for the rows both inputs share (same objects, same column); the order of that
-    // prefix stays valid too when the direction is the same.
-    const sameColumn = this.keys !== null && this.spec !== null && this.spec.column === spec.column;
+    const realmsKept = !REALM_COLUMNS.has(spec.column) || ctx.index.realms.size === this.realmCount;
+    this.realmCount = ctx.index.realms.size;
+    if (rows === this.input && this.spec !== null && sameSpec(spec, this.spec) && realmsKept) return this.output;
+    // Keys stay valid for the rows both inputs share (same objects, same column, same realms); the
+    // order of that prefix stays valid too when the direction is the same.
+    const sameColumn = this.keys !== null && this.spec !== null && this.spec.column === spec.column && realmsKept;
     const old = this.input;
     let p = 0;
     if (sameColumn) {
