@@ -9,7 +9,8 @@ import type { RealmId, WindowRelation } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import { realmNamesOf } from '../realmNames';
 import type { LogEntry } from '../store';
-import { messageSummary, shortPort, transfersText } from './rows';
+import { messageTypeText } from './filterQuery';
+import { shortPort, transfersText } from './rows';
 
 export type ColumnId =
   | 'time'
@@ -298,7 +299,7 @@ export function cellText(column: ColumnId, m: MessageModel, ctx: CellContext): s
     case 'transfer':
       return transfersText(m);
     case 'type':
-      return messageSummary(m).type ?? '';
+      return messageTypeText(m);
     case 'route':
       return m.route;
     case 'status':
@@ -350,8 +351,8 @@ export function cellTerm(column: ColumnId, m: MessageModel, ctx: CellContext, en
       return `status:${m.status}`;
     case 'message':
     case 'type': {
-      const t = messageSummary(m).type;
-      return t === undefined || t === '' ? null : `type:${quoteValue(t)}`;
+      const t = messageTypeText(m);
+      return t === '' ? null : `type:${quoteValue(t)}`;
     }
     case 'port': {
       const p = m.fromPort ?? m.toPort;

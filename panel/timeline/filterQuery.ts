@@ -329,18 +329,28 @@ export interface CompiledQuery {
   others: 'all' | 'problems' | 'none';
 }
 
-const typeCache = new WeakMap<MessageModel, string>();
+const typeCache = new WeakMap<MessageModel, { raw: string; lower: string }>();
 
-/** The message's `type` as the Message column shows it (`messageSummary(m).type`), lower case, "" for
- *  none. Kept per message object: the correlator reuses settled messages between models. */
-export function messageType(m: MessageModel): string {
+function typeOf(m: MessageModel): { raw: string; lower: string } {
   let t = typeCache.get(m);
   if (t === undefined) {
     // A tiny `max`: only the lead is wanted, not the rest of the line (which costs most).
-    t = m.preview === undefined ? '' : (payloadSummary(m.preview, undefined, 1).type ?? '').toLowerCase();
+    const raw = m.preview === undefined ? '' : (payloadSummary(m.preview, undefined, 1).type ?? '');
+    t = { raw, lower: raw.toLowerCase() };
     typeCache.set(m, t);
   }
   return t;
+}
+
+/** The message's `type` as the Message column shows it (`messageSummary(m).type`), "" for none. Kept
+ *  per message object: the correlator reuses settled messages between models. */
+export function messageTypeText(m: MessageModel): string {
+  return typeOf(m).raw;
+}
+
+/** `messageTypeText`, lower case (as the `type:` term compares it). */
+export function messageType(m: MessageModel): string {
+  return typeOf(m).lower;
 }
 
 /** A cached test over string ids (realms, ports): each distinct id is tested once per query. */
@@ -708,10 +718,8 @@ export function suggestedValues(key: FilterKey, messages: readonly MessageModel[
     case 'type': {
       const counts = new Map<string, number>();
       for (let i = messages.length - 1, n = 0; i >= 0 && n < SUGGEST_SCAN; i--, n++) {
-        const m = messages[i] as MessageModel;
-        if (m.preview === undefined) continue;
-        const t = payloadSummary(m.preview, undefined, 1).type;
-        if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
+        const t = messageTypeText(messages[i] as MessageModel);
+        if (t !== '') counts.set(t, (counts.get(t) ?? 0) + 1);
       }
       return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
     }
