@@ -11,7 +11,7 @@
  * `storage.session` (DepartedStore) for later panels; the popup map lives there too.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { DroppedRange, UntrustedReason } from '../model/protocol';
+import { UNTRUSTED_REASONS, type DroppedRange, type UntrustedReason } from '../model/protocol';
 import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground, RoutedBatchText } from '../model/relay';
 import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
 import { DepartedStore, type SessionArea } from './departed';
@@ -218,7 +218,9 @@ function relayConnected(port: Runtime.Port): void {
       case 'hello':
         relay.realm = message.realm;
         relay.popup = message.popup === true;
-        if (message.untrusted !== undefined) relay.untrusted = message.untrusted;
+        // (Only a reason the panel knows: anything else, from a compromised renderer say, would make a
+        // saved capture unreadable.)
+        if (UNTRUSTED_REASONS.includes(message.untrusted as UntrustedReason)) relay.untrusted = message.untrusted;
         void ready.then(() => {
           if (panelsOf(tabId).length > 0 || popups.get(tabId)) toContent(relay, { kind: 'panelAttached', have: null });
           // A popup's top relay streams anyway; the others learn which bound to keep.

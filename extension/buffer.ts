@@ -117,10 +117,6 @@ export class BatchBuffer {
     return this.head.chars + this.tail.chars;
   }
 
-  get bound(): BufferMode {
-    return this.mode;
-  }
-
   get oldestSeq(): number | undefined {
     return (this.head.at(0) ?? this.tail.at(0))?.first;
   }

@@ -3,7 +3,7 @@
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
 import type { CutPairs, PortJoin } from './model-types';
-import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, RoutedBatch, UntrustedReason } from './protocol';
+import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, UntrustedReason } from './protocol';
 
 /** One event with where it came from. */
 export interface LogRecord {
@@ -28,21 +28,6 @@ export interface LogGap {
   from: number;
   to: number;
   reason: DroppedRange['reason'] | 'unknown';
-}
-
-/** Flattens a routed batch into records (in order). */
-export function recordsOf(routed: RoutedBatch): LogRecord[] {
-  const { tabId, frameId, parentFrameId, url, opener, untrusted, batch } = routed;
-  return batch.events.map((event) => ({
-    realm: batch.realm,
-    tabId,
-    frameId,
-    ...(parentFrameId !== undefined ? { parentFrameId } : {}),
-    ...(url !== undefined ? { url } : {}),
-    ...(opener !== undefined ? { opener } : {}),
-    ...(untrusted !== undefined ? { untrusted } : {}),
-    event,
-  }));
 }
 
 /** The event types that set the scene (realms, channels, workers, ports) rather than carry messages. */
