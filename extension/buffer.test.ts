@@ -106,7 +106,11 @@ describe('BatchBuffer, small bound (no panel ever listened)', () => {
     for (let i = 11; i <= 14; i++) b.append(batch(i, i));
     expect(spans(b.batchesFrom(1))).toEqual(['[1-2 relayBufferFull]', '3-3', '4-4', '[5-6 unwatched]', '7-7', '8-8', '9-9', '10-10', '11-11', '12-12', '13-13', '14-14']);
     // Then the rest of the head, then the tail's oldest: one range before the oldest kept batch.
-    for (let i = 15; i <= 17; i++) b.append(batch(i, i));
+    // The head gone (15, 16): what lay before the oldest kept batch, the unwatched range included, is
+    // one relayBufferFull range.
+    for (let i = 15; i <= 16; i++) b.append(batch(i, i));
+    expect(spans(b.batchesFrom(1))[0]).toBe('[1-6 relayBufferFull]');
+    b.append(batch(17, 17));
     const kept = Array.from({ length: 10 }, (_, i) => `${i + 8}-${i + 8}`);
     expect(spans(b.batchesFrom(1))).toEqual(['[1-7 relayBufferFull]', ...kept]);
     expect(spans(b.batchesFrom(3))).toEqual(['[3-7 relayBufferFull]', ...kept]);

@@ -153,7 +153,9 @@ export class BatchBuffer {
   private dropOldest(): void {
     const b = this.head.length > 0 ? this.head.shift() : this.tail.shift();
     const from = this.gaps[0] && this.gaps[0].from < b.first ? this.gaps[0].from : b.first;
-    this.gaps = [{ from, to: b.last, reason: 'relayBufferFull' }, ...this.gaps.filter((g) => g.from > b.last)];
+    const oldestKept = this.head.at(0) ?? this.tail.at(0);
+    const to = oldestKept ? oldestKept.first - 1 : b.last;
+    this.gaps = [{ from, to, reason: 'relayBufferFull' }, ...this.gaps.filter((g) => g.from > to)];
   }
 
   /** The small bound drops the tail's oldest batch: it joins the range just before it (there is no
