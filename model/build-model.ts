@@ -6,7 +6,7 @@
  */
 import type { BroadcastDelivery } from './broadcast-match';
 import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
-import { FrameTree, type FrameRealm, type SourceResolution } from './correlate-frames';
+import { FrameTree, frameChangesFrom, type FrameRealm, type SourceResolution } from './correlate-frames';
 import { confirmInferredJoins, inferArrivals } from './infer-ports';
 import {
   CLOCK_SKEW_MS,
@@ -45,6 +45,8 @@ export function build(st: State): CaptureModel {
   const { realms, inferable, logicals } = st;
   const frames = frameRealms(st);
   const tree = new FrameTree(frames.values());
+  const changedFrom = st.frames ? frameChangesFrom(st.frames, frames) : -Infinity;
+  st.frames = frames;
   const goneAt = (r: Realm): number | undefined => {
     const f = frames.get(r.id);
     const replaced = f ? tree.replacedAt(f) : undefined;
@@ -56,9 +58,9 @@ export function build(st: State): CaptureModel {
     // A Worker's or ServiceWorker's message: the object it came from is certain (or there was none).
     if (ev.route === 'worker') return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
     if (ev.type !== 'messageReceived' || ev.source === undefined) return { unknown: 'none' };
+    if (recv.source && ev.t < changedFrom) return recv.source;
     const f = frames.get(recv.realm.id);
-    if (!f) return { unknown: 'frameUnknown' };
-    return tree.resolve(f, ev.source, ev.childIndex, ev.origin, ev.t);
+    return (recv.source = f ? tree.resolve(f, ev.source, ev.childIndex, ev.origin, ev.t) : { unknown: 'frameUnknown' });
   };
 
   // Ports that arrived with no recorded send: infer, in arrival order (joins made here stay).
@@ -353,7 +355,8 @@ export function build(st: State): CaptureModel {
     }
     const r = item;
     if (r.match || bcast.matched.has(r)) continue;
-    const known = settledAt(r);
+    // A window receipt's sender depends on the frames around it, which change without an epoch change.
+    const known = r.ev.route !== 'window' || r.ev.t < changedFrom ? settledAt(r) : undefined;
     if (known) {
       if (known.fromRealm !== undefined && known.route === 'port') noteUse(r);
       messages.push(known);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FrameTree, GONE_GRACE_MS, type FrameRealm } from './correlate-frames';
+import fc from 'fast-check';
+import { FrameTree, GONE_GRACE_MS, frameChangesFrom, type FrameRealm } from './correlate-frames';
 
 const ORIGIN = 'https://a.test';
 const top: FrameRealm = { id: 'top', tabId: 1, frameId: 0, parentFrameId: -1, origin: ORIGIN, startT: 0 };
@@ -41,5 +42,81 @@ describe('FrameTree under frame churn', () => {
     const sibling = frame(502, T - 400);
     const tree = new FrameTree([top, ...churned, live, sibling]);
     expect(tree.resolve(live, 'other', undefined, ORIGIN, T)).toEqual({ realm: 'f502' });
+  });
+});
+
+describe('frameChangesFrom', () => {
+  const relations = ['self', 'parent', 'top', 'child', 'other', 'opener'] as const;
+  const origins = [ORIGIN, 'https://b.test'];
+
+  /** A frame tree's next state: a realm added (new frame, or a navigation in one), one gone, one's start moved. */
+  const step = (realms: Map<string, FrameRealm>, pick: number, t: number, op: number): Map<string, FrameRealm> => {
+    const next = new Map(realms);
+    const list = [...realms.values()];
+    const some = list[pick % list.length]!;
+    switch (op % 5) {
+      case 0: {
+        // A new frame; now and then in a frame no realm of which is known yet (its realms arrive later).
+        const id = `r${next.size}`;
+        const parentFrameId = pick % 3 === 0 ? 100 + (pick % 4) : some.frameId;
+        next.set(id, { id, tabId: 1, frameId: next.size, parentFrameId, origin: origins[pick % 2]!, startT: t });
+        break;
+      }
+      case 4: {
+        const id = `r${next.size}`;
+        next.set(id, { id, tabId: 1, frameId: 100 + (pick % 4), parentFrameId: 0, origin: origins[pick % 2]!, startT: t });
+        break;
+      }
+      case 1: {
+        const id = `r${next.size}`;
+        const { goneAt: _old, ...place } = some;
+        next.set(id, { ...place, id, startT: t, origin: origins[pick % 2]! });
+        break;
+      }
+      case 2:
+        if (some.goneAt === undefined) next.set(some.id, { ...some, goneAt: t });
+        break;
+      case 3:
+        next.set(some.id, { ...some, startT: Math.max(0, some.startT - (t % 50)) });
+        break;
+    }
+    return next;
+  };
+
+  it('never lets a change alter the resolution of a receipt before the time it names (random frame histories)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ pick: fc.nat(40), t: fc.integer({ min: 0, max: 40_000 }), op: fc.nat(4) }), { minLength: 1, maxLength: 25 }),
+        // Receipts near the steps' times, where the bounds are (CLOCK_SKEW_MS before, GONE_GRACE_MS after).
+        fc.array(fc.record({ pick: fc.nat(40), rel: fc.nat(relations.length - 1), child: fc.nat(4), near: fc.nat(24), dt: fc.integer({ min: -40, max: GONE_GRACE_MS + 40 }), origin: fc.nat(1) }), { minLength: 1, maxLength: 15 }),
+        (steps, receipts) => {
+          let realms = new Map<string, FrameRealm>([['top', top]]);
+          for (const s of steps) {
+            const next = step(realms, s.pick, s.t, s.op);
+            const from = frameChangesFrom(realms, next);
+            const before = new FrameTree(realms.values());
+            const after = new FrameTree(next.values());
+            for (const r of receipts) {
+              const q = { ...r, t: steps[r.near % steps.length]!.t + r.dt };
+              if (!(q.t < from)) continue;
+              const list = [...realms.values()];
+              const receiver = list[q.pick % list.length]!;
+              const now = next.get(receiver.id)!;
+              const args = [relations[q.rel]!, q.child, origins[q.origin]!, q.t] as const;
+              expect(after.resolve(now, ...args)).toEqual(before.resolve(receiver, ...args));
+            }
+            realms = next;
+          }
+        },
+      ),
+      { seed: 14, numRuns: 2000 },
+    );
+  });
+
+  it('says nothing changed for the same frames, and everything may have for a new origin', () => {
+    const realms = new Map([['top', top], ['f1', frame(1, 100)]]);
+    expect(frameChangesFrom(realms, new Map(realms))).toBe(Infinity);
+    expect(frameChangesFrom(realms, new Map([...realms, ['f1', { ...frame(1, 100), origin: 'https://b.test' }]]))).toBe(-Infinity);
+    expect(frameChangesFrom(realms, new Map([...realms, ['f1', frame(1, 100, 5000)]]))).toBe(5000 + GONE_GRACE_MS);
   });
 });

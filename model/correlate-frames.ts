@@ -310,3 +310,56 @@ export class FrameTree {
     return { ambiguous: ['severalPopups'], candidates: list.map((r) => r.id) };
   }
 }
+
+/**
+ * The earliest receipt time whose source resolution may differ between two frame trees (`prev`, the
+ * realms of the last model build; `next`, of this one): -Infinity when anything but a realm's times
+ * changed, Infinity when nothing did. A build resolves again only the window receipts at or after it,
+ * so that a page rotating frames does not have every earlier window message resolved again each time
+ * a frame comes or goes (issue 14's frame churn). Conservative by construction: each rule bounds what
+ * `resolve` reads — a frame's realm at t (newest started by t, else its first), the frames around t
+ * (started by t + CLOCK_SKEW_MS, gone after t - GONE_GRACE_MS) and the realms' origins and places.
+ */
+export function frameChangesFrom(prev: ReadonlyMap<RealmId, FrameRealm>, next: ReadonlyMap<RealmId, FrameRealm>): number {
+  let from = Infinity;
+  const firstStart = new Map<string, number>();
+  /** Per frame, its newest realm: whose end is the frame's end (lifeOf). */
+  const newest = new Map<string, FrameRealm>();
+  /** Frames some realm names as its parent or opener: a realm appearing there is found at any time. */
+  const named = new Set<string>();
+  for (const r of prev.values()) {
+    const k = key(r.tabId, r.frameId);
+    firstStart.set(k, Math.min(firstStart.get(k) ?? Infinity, r.startT));
+    const n = newest.get(k);
+    if (!n || r.startT >= n.startT) newest.set(k, r);
+    if (r.parentFrameId !== undefined) named.add(key(r.tabId, r.parentFrameId));
+    if (r.opener) named.add(key(r.opener.tabId, r.opener.frameId));
+  }
+  for (const r of next.values()) {
+    const old = prev.get(r.id);
+    if (!old) {
+      // A new realm answers for its frame from its start on — and before, when it is now the frame's
+      // first (realmAt's fallback) or its frame is new (framesAt: started by t + CLOCK_SKEW_MS).
+      const k = key(r.tabId, r.frameId);
+      const first = firstStart.get(k);
+      if (first === undefined) {
+        // A new frame: among the frames around t from t = its start - CLOCK_SKEW_MS on; at any time
+        // when a realm already named it as parent or opener, or it is a top frame or a popup.
+        if (named.has(k) || r.opener || r.parentFrameId === undefined || r.parentFrameId < 0 || r.frameId === 0) return -Infinity;
+        from = Math.min(from, r.startT - CLOCK_SKEW_MS);
+        continue;
+      }
+      if (r.startT < first) return -Infinity;
+      // It may also be the frame's newest now, so the frame's end moved (from its old newest's end).
+      from = Math.min(from, r.startT - CLOCK_SKEW_MS, (newest.get(k)?.goneAt ?? Infinity) + GONE_GRACE_MS);
+      continue;
+    }
+    if (old.tabId !== r.tabId || old.frameId !== r.frameId || old.parentFrameId !== r.parentFrameId || old.origin !== r.origin || old.opener?.tabId !== r.opener?.tabId || old.opener?.frameId !== r.opener?.frameId) return -Infinity;
+    if (old.startT !== r.startT) from = Math.min(from, Math.min(old.startT, r.startT) - CLOCK_SKEW_MS);
+    // A frame's end moved: only receipts more than GONE_GRACE_MS after the earlier end can see it.
+    if (old.goneAt !== r.goneAt) from = Math.min(from, Math.min(old.goneAt ?? Infinity, r.goneAt ?? Infinity) + GONE_GRACE_MS);
+  }
+  if (prev.size > 0) for (const id of prev.keys()) if (!next.has(id)) return -Infinity;
+  return from;
+}
+

@@ -4,6 +4,7 @@
  * and receipts in arrival order. Not part of the model: nothing outside the correlator reads it.
  */
 import type { BroadcastMatcher } from './broadcast-match';
+import type { FrameRealm, SourceResolution } from './correlate-frames';
 import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
 import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason } from './protocol';
 
@@ -119,6 +120,8 @@ export interface RecvRec {
   inference?: { candidates: PortId[] };
   settled?: MessageModel;
   settledEpoch?: number;
+  /** Its window `source` resolved at the last model build (kept while frameChangesFrom allows). */
+  source?: SourceResolution;
   /** Its send is in the part of the log cut before this correlator's start (partnersCut). */
   sendCut?: boolean;
 }
@@ -149,13 +152,18 @@ export interface State {
   /** ServiceWorker objects (`realm:sN`, ids unique over the session) → the service worker's realm. */
   serviceWorkers: Map<string, RealmId>;
   /**
-   * Bumped by every change that can alter a message already built: a port join, pairs undone, a realm
-   * appearing or changing its frame, a gap, a realm gone. A settled message (delivered on a port, or
-   * failed at its send) built at the same epoch is taken from `settled` instead of being built again,
-   * so a redraw during a flood costs little more than the new messages.
+   * Bumped by every change that can alter a settled message: a port join, pairs undone, a gap, a
+   * worker's realm. A settled message (delivered on a port, failed at its send, a window receipt)
+   * built at the same epoch is taken from `settled` instead of being built again, so a redraw during
+   * a flood costs little more than the new messages. Realms coming, going or moving do not bump it
+   * (a page rotating frames would have every message built again per frame): of settled messages only
+   * window receipts depend on them, through their senders, and the build checks those against the
+   * frame tree's changes (frameChangesFrom).
    */
   epoch: number;
   duplicates: number;
+  /** The window realms' frames as the last model build saw them (for frameChangesFrom). */
+  frames?: Map<RealmId, FrameRealm>;
 }
 
 /** The realm a Worker or ServiceWorker object (`worker` of a send or receipt) stands for: a service

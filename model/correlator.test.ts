@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correlateSaved, createCorrelator, summarize, type CaptureModel, type MessageModel } from './correlator';
+import { GONE_GRACE_MS } from './correlate-frames';
 import type { LogGap, LogRecord } from './log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId, type RealmKind, type SendOutcome, type WindowRelation } from './protocol';
 
@@ -612,6 +613,36 @@ describe('correlator: incremental', () => {
       expect(m).toEqual(fresh.model());
     });
     expect(reused).toBeGreaterThan(0);
+  });
+
+  it('a page that rotates frames: a model built after every record equals the model built from scratch', () => {
+    const tab = new Tab();
+    const top = tab.realm('top').start();
+    const live: Realm[] = [];
+    for (let i = 0; i < 14; i++) {
+      const origin = i % 3 === 0 ? 'https://ads.test' : 'https://a.test';
+      // Every third one navigates a frame of an earlier one; the rest are new frames.
+      const frameId = i % 3 === 2 && live.length > 0 ? live[0]!.frameId : 10 + i;
+      const f = tab.realm(`f${i}`, { kind: 'iframe', frameId, parentFrameId: 0, origin }).start();
+      f.windowRecv('parent', { origin: 'https://a.test' });
+      top.windowRecv('child', { childIndex: live.length % 2, origin });
+      live.push(f);
+      // Some go (and their messages may still arrive), some a long while later than the grace.
+      if (i % 2 === 1) live.shift()!.emit({ type: 'realmGone', persisted: false });
+      tab.t += i % 4 === 0 ? GONE_GRACE_MS + 500 : 300;
+    }
+    // As relays deliver them: each frame's records reach the panel later than the top's (and so after
+    // the top's receipts of their messages), each realm's in order.
+    const arrival = [...tab.records].sort((a, b) => a.event.t + (a.realm === 'top' ? 0 : 700) - (b.event.t + (b.realm === 'top' ? 0 : 700)));
+    const live2 = createCorrelator();
+    arrival.forEach((r, i) => {
+      live2.append([r], []);
+      const m = live2.model();
+      const fresh = createCorrelator();
+      fresh.append(arrival.slice(0, i + 1), []);
+      expect(m).toEqual(fresh.model());
+    });
+    expect(live2.model().messages.filter((m) => m.fromRealm !== undefined).length).toBeGreaterThan(5);
   });
 
   it('the totals add up and the summary is the CLI shape', () => {

@@ -115,7 +115,6 @@ export function createCorrelator(): Correlator {
     if (!r) {
       r = { id, instrumented: true, lastT: -Infinity, highestSeq: 0, events: 0, gaps: [], missing: 0, faults: [], locals: [], pseudo: 0 };
       realms.set(id, r);
-      st.epoch++;
     }
     return r;
   }
@@ -123,6 +122,8 @@ export function createCorrelator(): Correlator {
   /** The uninstrumented realm a Worker or ServiceWorker object stands for (workerRealmId). */
   function workerRealm(id: string): Realm {
     const w = realmOf(workerRealmId(st, id));
+    // Who may have sent on a port it held changes (build-model's portSender): settled messages go.
+    if (w.instrumented) st.epoch++;
     w.instrumented = false;
     // A ServiceWorker object not (yet) described by serviceWorkerFound: its own realm, of that kind.
     w.kind ??= SERVICE_WORKER_OBJECT.test(id) ? 'serviceworker' : 'worker';
@@ -270,30 +271,21 @@ export function createCorrelator(): Correlator {
       return;
     }
     // Back from the back/forward cache: any event of the realm after a persisted realmGone.
-    if (r.suspendedAt !== undefined && ev.type !== 'realmGone') {
-      r.suspendedAt = undefined;
-      st.epoch++;
-    }
-    if (rec.opener !== undefined && (r.opener?.tabId !== rec.opener.tabId || r.opener.frameId !== rec.opener.frameId)) {
-      r.opener = rec.opener;
-      st.epoch++;
-    }
+    // A realm's life, place and trust change no settled message (no epoch change): only window
+    // receipts depend on them, through their senders, which the build checks (frameChangesFrom).
+    if (r.suspendedAt !== undefined && ev.type !== 'realmGone') r.suspendedAt = undefined;
+    if (rec.opener !== undefined && (r.opener?.tabId !== rec.opener.tabId || r.opener.frameId !== rec.opener.frameId)) r.opener = rec.opener;
     advanceSeq(r, ev.seq, ev.t);
     r.events++;
-    if (r.tabId !== rec.tabId || r.frameId !== rec.frameId || (rec.parentFrameId !== undefined && r.parentFrameId !== rec.parentFrameId)) st.epoch++;
     r.tabId = rec.tabId;
     r.frameId = rec.frameId;
     if (rec.parentFrameId !== undefined) r.parentFrameId = rec.parentFrameId;
     if (rec.url !== undefined) r.documentUrl = rec.url;
-    if (rec.untrusted !== undefined && r.untrusted === undefined) {
-      r.untrusted = rec.untrusted;
-      st.epoch++;
-    }
+    if (rec.untrusted !== undefined && r.untrusted === undefined) r.untrusted = rec.untrusted;
     r.firstT ??= ev.t;
     if (ev.t > r.lastT) r.lastT = ev.t;
     switch (ev.type) {
       case 'realmStarted':
-        st.epoch++;
         r.kind = ev.kind;
         r.url = ev.url;
         r.origin = ev.origin;
@@ -350,7 +342,6 @@ export function createCorrelator(): Correlator {
         serviceWorkerFound(r, ev);
         break;
       case 'realmGone':
-        st.epoch++;
         if (ev.persisted) r.suspendedAt = ev.t;
         else if (r.goneAt === undefined || ev.t < r.goneAt) r.goneAt = ev.t;
         break;
@@ -468,7 +459,6 @@ export function createCorrelator(): Correlator {
       version++;
     },
     realmGone(realm, at) {
-      st.epoch++;
       const r = realmOf(realm);
       if (r.goneAt === undefined || at < r.goneAt) r.goneAt = at;
       version++;
