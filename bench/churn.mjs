@@ -8,6 +8,7 @@
 //
 // Usage (after `npm run build`): node bench/churn.mjs [--quick] [--profile FILE]
 //   --quick: 300 frames over 10 s.   --profile FILE: a CPU profile of the panel during the churn.
+//   --trace FILE: a performance trace of the panel (open in DevTools' Performance panel).
 // Prints figures; asserts nothing.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,6 +18,8 @@ import { startDemoServer } from '../demo/serve.mjs';
 const QUICK = process.argv.includes('--quick');
 const profileAt = process.argv.indexOf('--profile');
 const PROFILE = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const traceAt = process.argv.indexOf('--trace');
+const TRACE = traceAt > 0 ? process.argv[traceAt + 1] : undefined;
 const FRAMES = QUICK ? 300 : 2_000;
 const SECONDS = QUICK ? 10 : 60;
 const LIFE_MS = 1_000;
@@ -73,6 +76,7 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
   }
+  if (TRACE) await panel.tracing.start({ path: TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
   const t0 = Date.now();
   const churned = await page.evaluate((n, s, life) => window.churn(n, s, life), FRAMES, SECONDS, LIFE_MS);
   const pageDone = Date.now();
@@ -114,6 +118,7 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const caughtUp = Date.now();
+  if (TRACE) await panel.tracing.stop();
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
     writeFileSync(PROFILE, JSON.stringify(profile));

@@ -60,9 +60,9 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 }
 
 export function Toolbar({ store, status, capture = null, onOpenFile, onSave, settingsOpen = false, onToggleSettings, onPreserveLog }: ToolbarProps) {
-  useLogVersion(store);
+  const version = useLogVersion(store);
   const s = store.getState();
-  const t = shownModel(store).totals;
+  const t = shownModel(store, version).totals;
   const fileInput = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const width = useWidth(root);

@@ -31,7 +31,7 @@ export interface RealmName {
   /** The host (`localhost:33843`), or a whole non-hierarchical URL (`about:blank`). */
   head: string;
   /** Directories between the host and the file name. */
-  dirs: string[];
+  dirs: readonly string[];
   /** The file name, with the query and fragment when they are part of the name. */
   tail: string;
 }
@@ -64,16 +64,31 @@ export function realmKindName(kind: RealmModel['kind']): string {
 const isWorker = (kind: RealmModel['kind']): boolean => kind === 'worker' || kind === 'sharedworker' || kind === 'serviceworker';
 
 interface Place {
-  head: string;
-  dirs: string[];
-  file: string;
+  readonly head: string;
+  readonly dirs: readonly string[];
+  readonly file: string;
   /** Query and fragment, `?a=1#x`, or "". */
-  extra: string;
+  readonly extra: string;
 }
 
 /** A URL cut into host, directories, file name and the rest; non-hierarchical URLs as a head alone. */
+/** Places of the URLs named lately: realms are named again at every view tick, and a page that
+ *  rotates frames has hundreds with the same few URLs (a URL parse each was most of the naming). */
+const places = new Map<string, Place>();
+const PLACES_BOUND = 2_000;
+
 function placeOf(url: string | undefined): Place | null {
   if (url === undefined || url === '') return null;
+  let place = places.get(url);
+  if (!place) {
+    if (places.size >= PLACES_BOUND) places.clear();
+    place = parsePlace(url);
+    places.set(url, place);
+  }
+  return place;
+}
+
+function parsePlace(url: string): Place {
   let u: URL;
   try {
     u = new URL(url);

@@ -5,7 +5,7 @@
  * VIEW_UPDATE_MS, on an animation frame (and not at all while the panel is hidden); every view of a
  * store then reads the same model for that tick through `shownModel`.
  */
-import { useCallback, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { CaptureModel } from '../model/correlator';
@@ -26,25 +26,36 @@ const schedule: (cb: () => void) => void =
     : (cb) => void setTimeout(cb, VIEW_UPDATE_MS);
 
 /**
- * What the views show of one store: its version and capture model as of the last view tick. Every
- * view of the store reads the same snapshot, and a render for another reason (a scroll, a selection)
- * reuses it instead of pulling the newest model — which, during a flood, cost a model build and a
- * rows pass per scroll frame and fed a scroll → render → scroll loop in the timeline.
+ * What the views show of one store: a model per view tick, built once (in the tick's own task, not
+ * inside a render) and read by every view of the store for that tick — a render for another reason
+ * (a scroll, a selection) reuses it instead of pulling the newest model, which, during a flood, cost
+ * a model build and a rows pass per scroll frame and fed a scroll → render → scroll loop.
+ *
+ * Views re-render for a tick in a React transition, which React renders in slices of a few
+ * milliseconds with the panel's events (a click, a scroll) in between: a page that churns frames
+ * changes every view at once, and one synchronous render of them all was a task of several hundred
+ * milliseconds (issue 14). Each view renders the tick's version from its own state, so every view in
+ * one render reads the same model (`shownModel(store, version)`), even when a newer tick arrives while
+ * a sliced render is under way.
  */
 interface ViewClock {
   version: number;
-  model: CaptureModel | null;
+  /** The models of the last ticks, by version (a render under way may still read an older one). */
+  models: Map<number, CaptureModel>;
   listeners: Set<() => void>;
   pending: boolean;
   unsubscribe: (() => void) | null;
 }
+
+/** Ticks whose model stays readable: a sliced render that started a few ticks ago still finds its own. */
+const KEPT_TICKS = 4;
 
 const clocks = new WeakMap<LogStore, ViewClock>();
 
 function clockOf(store: LogStore): ViewClock {
   let c = clocks.get(store);
   if (!c) {
-    c = { version: store.getState().version, model: null, listeners: new Set(), pending: false, unsubscribe: null };
+    c = { version: store.getState().version, models: new Map(), listeners: new Set(), pending: false, unsubscribe: null };
     clocks.set(store, c);
   }
   return c;
@@ -54,8 +65,12 @@ function publish(store: LogStore, c: ViewClock): void {
   const version = store.getState().version;
   if (version === c.version) return;
   c.version = version;
-  c.model = null;
-  for (const notify of [...c.listeners]) notify();
+  c.models.set(version, store.getState().model());
+  for (const v of c.models.keys()) if (c.models.size > KEPT_TICKS && v !== version) c.models.delete(v);
+  const listeners = [...c.listeners];
+  startTransition(() => {
+    for (const notify of listeners) notify();
+  });
 }
 
 function subscribeClock(store: LogStore, notify: () => void): () => void {
@@ -82,14 +97,30 @@ function subscribeClock(store: LogStore, notify: () => void): () => void {
   };
 }
 
-/** The store's `version` as of the last view tick (at most every VIEW_UPDATE_MS). */
+/** The store's `version` as of the last view tick this view has rendered (ticks at most every
+ *  VIEW_UPDATE_MS; rendered in a transition). Pass it to `shownModel`. */
 export function useLogVersion(store: LogStore): number {
-  const subscribe = useCallback((notify: () => void) => subscribeClock(store, notify), [store]);
-  return useSyncExternalStore(subscribe, () => clockOf(store).version);
+  const [version, setVersion] = useState(() => clockOf(store).version);
+  useEffect(() => {
+    const c = clockOf(store);
+    const notify = (): void => setVersion(c.version);
+    const unsubscribe = subscribeClock(store, notify);
+    // A tick between this view's render and now.
+    if (c.version !== version) notify();
+    return unsubscribe;
+    // Subscribed once per store: `version` above is only this render's, to catch a tick missed since.
+  }, [store]);
+  return version;
 }
 
-/** The capture model the views show: built once per view tick, shared by every view of the store. */
-export function shownModel(store: LogStore): CaptureModel {
+/** The capture model the views show at `version` (useLogVersion): built once per view tick, shared
+ *  by every view of the store. Without a version: the newest tick's. */
+export function shownModel(store: LogStore, version?: number): CaptureModel {
   const c = clockOf(store);
-  return (c.model ??= store.getState().model());
+  let model = (version !== undefined ? c.models.get(version) : undefined) ?? c.models.get(c.version);
+  if (!model) {
+    model = store.getState().model();
+    c.models.set(c.version, model);
+  }
+  return model;
 }

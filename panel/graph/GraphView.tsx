@@ -543,7 +543,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   }, []);
 
   const graph = useMemo(
-    () => builder.build(shownModel(store), { focus, selection, goneExpanded }, performance.now()),
+    () => builder.build(shownModel(store, version), { focus, selection, goneExpanded }, performance.now()),
     // version and tick are the reasons to rebuild; the model itself is read from the store.
     [builder, store, version, focus, selection, goneExpanded, tick],
   );

@@ -121,11 +121,11 @@ export interface FilterBarProps {
 }
 
 export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAGES }: FilterBarProps) {
-  useLogVersion(store);
+  const version = useLogVersion(store);
   const filter = useStore(view, (s) => s.filter);
   const focus = useStore(view, (s) => s.focus);
   const state = store.getState();
-  const model = shownModel(store);
+  const model = shownModel(store, version);
   const index = indexOf(model);
   const names = realmNamesOf(index.realms);
   // The same memoised pass the timeline draws from.

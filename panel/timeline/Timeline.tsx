@@ -21,7 +21,7 @@ import {
   type RefObject,
 } from 'react';
 import { useStore } from 'zustand';
-import type { MessageModel, RealmModel } from '../../model/correlator';
+import type { CaptureModel, MessageModel, RealmModel } from '../../model/correlator';
 import type { RealmId } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
@@ -410,14 +410,14 @@ function latencyText(latency: number | undefined): string {
 
 interface EmptyProps {
   store: LogStore;
+  model: CaptureModel;
   view: ViewStore;
   error: string | null;
 }
 
-function Empty({ store, view, error }: EmptyProps) {
+function Empty({ store, model, view, error }: EmptyProps) {
   const s = store.getState();
   const v = view.getState();
-  const model = shownModel(store);
   if (error !== null) {
     return (
       <div className="tl-empty" data-testid="timeline-no-match">
@@ -475,13 +475,13 @@ export interface TimelineProps {
 }
 
 export function Timeline({ store, view, onOpen }: TimelineProps) {
-  useLogVersion(store);
+  const version = useLogVersion(store);
   const filter = useStore(view, (s) => s.filter);
   const focus = useStore(view, (s) => s.focus);
   const selection = useStore(view, (s) => s.selection);
 
   const state = store.getState();
-  const model = shownModel(store);
+  const model = shownModel(store, version);
   const index = indexOf(model);
   // Both memoised: per model object, and per (rows, filter, focus).
   const all = buildRows(model, state.log, filter.showEvents);
@@ -521,12 +521,20 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const atBottom = (el: HTMLElement): boolean => el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
 
   useLayoutEffect(() => {
-    const el = scroller.current;
     if (count === 0) {
       // Cleared, or filtered to nothing: follow the newest rows again once there are some.
       stick.current = true;
       setFollowing(true);
-    } else if (el && stick.current) el.scrollTop = el.scrollHeight;
+      return;
+    }
+    if (!stick.current) return;
+    // In the next frame, before it is drawn: reading the height here would lay the page out inside the
+    // commit, and then again for the frame — two layouts of every view in one long task during a churn.
+    const frame = requestAnimationFrame(() => {
+      const el = scroller.current;
+      if (el && stick.current) el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [count, rows]);
 
   /** Follow the newest rows, or stop (remembering how many rows there were, for the "↓ N new" button). */
@@ -830,7 +838,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
           })}
         </div>
       </div>
-      {count === 0 && <Empty store={store} view={view} error={error} />}
+      {count === 0 && <Empty store={store} model={model} view={view} error={error} />}
       {menu !== null && <ContextMenu label={menu.kind === 'columns' ? 'Columns' : 'Filter'} x={menu.x} y={menu.y} items={menuItems(menu)} onClose={closeMenu} />}
       {newRows > 0 && (
         <button type="button" className="tl-new" data-testid="timeline-new" onClick={jumpToEnd} title="Scroll to the newest and follow">
