@@ -12,7 +12,8 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { UNTRUSTED_REASONS, type DroppedRange, type UntrustedReason } from '../model/protocol';
-import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, ExtensionRequest, InspectableTab, PanelToBackground, RoutedBatchText } from '../model/relay';
+import type { BackgroundToContent, BackgroundToPanel, ContentRequest, ContentToBackground, ExtensionRequest, FrameFact, FrameElementFacts, FrameFacts, FrameFactsRequest, InspectableTab, PanelToBackground, RoutedBatchText } from '../model/relay';
+import { titleOf, validFrameElement, validFrameFactsRequest, validFrameSelf } from '../model/frame-facts';
 import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
 import { DepartedStore, type SessionArea } from './departed';
 import { PopupTabs } from './popups';
@@ -349,11 +350,57 @@ browser.tabs.onRemoved.addListener((tabId) => {
   });
 });
 
-/** Extension pages (the panel opened as a tab, the CLI, tests) ask which tabs have recorders. */
+/** How long a frame's relay has to answer a question about its frame (FrameFactsRequest). */
+const FRAME_QUESTION_MS = 3_000;
+
+/** One relay's answer, or `null` when none came (no relay in that frame, an older relay that does not
+ *  know the question, the frame went, or no answer in time). */
+function askFrame(tabId: number, frameId: number, question: ContentRequest): Promise<{ answer: unknown } | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), FRAME_QUESTION_MS);
+    browser.tabs.sendMessage(tabId, question, { frameId }).then(
+      (answer: unknown) => {
+        clearTimeout(timer);
+        // An older relay has no listener for it, and the browser answers undefined.
+        resolve(answer === undefined ? null : { answer });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+    );
+  });
+}
+
+/** The frame's document title and its index among its parent's frames (asked of the frame's own
+ *  relay), then the element holding it (asked of the parent frame's relay), each validated: a relay
+ *  speaks for a renderer. */
+async function frameFacts({ tabId, frameId, realm }: FrameFactsRequest): Promise<FrameFacts> {
+  const [selfAnswer, frame] = await Promise.all([askFrame(tabId, frameId, { kind: 'frameSelf' }), browser.webNavigation.getFrame({ tabId, frameId }).catch(() => null)]);
+  const self = selfAnswer === null ? null : validFrameSelf(selfAnswer.answer);
+  let element: FrameFact<FrameElementFacts>;
+  if (!frame) element = { missing: 'notFound' };
+  else if (frame.parentFrameId < 0) element = { missing: 'topFrame' };
+  else if (self?.childIndex === undefined) element = { missing: 'noAnswer' };
+  else {
+    const a = await askFrame(tabId, frame.parentFrameId, { kind: 'frameElement', childIndex: self.childIndex });
+    const facts = a === null ? null : validFrameElement(a.answer);
+    element = a === null ? { missing: 'noAnswer' } : a.answer === null ? { missing: 'notFound' } : facts ? { known: facts } : { missing: 'noAnswer' };
+  }
+  return { element, title: titleOf(self, realm) };
+}
+
+/** Extension pages (the panel opened as a tab, the CLI, tests) ask which tabs have recorders, and the
+ *  panel's inspector asks about a frame it shows. */
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ExtensionRequest;
   // Only the extension's own pages may ask: content scripts (and so pages) get no answer.
-  if (!sender.url?.startsWith(browser.runtime.getURL('')) || message?.kind !== 'inspectableTabs') return undefined;
+  if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+  if (message?.kind === 'frameFacts') {
+    const request = validFrameFactsRequest(raw);
+    return request ? frameFacts(request) : undefined;
+  }
+  if (message?.kind !== 'inspectableTabs') return undefined;
   return ready.then(() =>
     [...relays].map(([tabId, set]): InspectableTab => {
       const popup = popups.get(tabId);

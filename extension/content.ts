@@ -21,6 +21,7 @@ import type { BackgroundToContent, ContentToBackground } from '../model/relay';
 import { CONTENT_PORT, DEPARTED_CHARS, DEPARTED_EVENTS, MAX_BATCH_CHARS } from '../model/relay';
 import { BATCH, BOUND, CONFIG, decodeEnvelope, HANDSHAKE, HELLO, RECORDER_NODE, RELAY_NODE } from '../model/bridge';
 import { BatchBuffer, type RawBatch } from './buffer';
+import { answerFrameQuestion } from './frameQuestions';
 import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
 
 /**
@@ -239,3 +240,5 @@ document.addEventListener(HANDSHAKE, onHandshake, true);
 relayNode.addEventListener(HELLO, onHandshake);
 document.dispatchEvent(new MouseEvent(HANDSHAKE, { relatedTarget: relayNode }));
 onSettingsChanged(sendConfig);
+// The panel's inspector asks, through the background, about a frame it shows (on demand only).
+browser.runtime.onMessage.addListener((message: unknown) => answerFrameQuestion(message, realm));

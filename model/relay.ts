@@ -88,7 +88,70 @@ export type BackgroundToPanel =
   | { kind: 'frameGone'; realm: RealmId; frameId: number };
 
 /** One-off requests from extension pages to the background (`runtime.sendMessage`). */
-export type ExtensionRequest = { kind: 'inspectableTabs' };
+export type ExtensionRequest = { kind: 'inspectableTabs' } | FrameFactsRequest;
+
+/**
+ * What the page knows of a frame realm, asked on demand by the panel's inspector (never streamed: a
+ * page that rotates thousands of ad frames must not pay for it). The background asks the frame's own
+ * relay for its title and its index among its parent's frames, then the parent frame's relay for the
+ * element holding that child (ContentRequest), and answers FrameFacts. Additive: an older background
+ * gives no answer, which the panel shows as such.
+ */
+export interface FrameFactsRequest {
+  kind: 'frameFacts';
+  tabId: number;
+  frameId: number;
+  /** The realm shown: the frame's relay answers its title only while that document is still there. */
+  realm: RealmId;
+}
+
+/** Longest page-supplied string in FrameFacts (title, attributes, DOM path), in characters. */
+export const FRAME_FACT_CHARS = 200;
+
+/** The frame's element in its parent's document, attributes as written (each cut to FRAME_FACT_CHARS). */
+export interface FrameElementFacts {
+  /** `iframe`, `frame`, `object` or `embed`. */
+  tag: string;
+  id?: string;
+  name?: string;
+  /** The `src` attribute (`data` for an object) as written, not resolved. */
+  src?: string;
+  sandbox?: string;
+  allow?: string;
+  /** A short CSS-like path from the parent's body (`body > div#ads > iframe:nth-of-type(2)`). */
+  path: string;
+}
+
+/** Why a fact is not known: the relay did not answer (an older one, a frame without a relay, a
+ *  timeout), the parent has no such element (any more), the frame holds another document now, or
+ *  the frame is a top frame (no element). */
+export const FRAME_FACT_MISSING = ['noAnswer', 'notFound', 'otherDocument', 'topFrame'] as const;
+export type FrameFactMissing = (typeof FRAME_FACT_MISSING)[number];
+
+export type FrameFact<T> = { known: T } | { missing: FrameFactMissing };
+
+/** The background's answer to FrameFactsRequest. */
+export interface FrameFacts {
+  element: FrameFact<FrameElementFacts>;
+  title: FrameFact<string>;
+}
+
+/** The background's questions to one frame's relay (`tabs.sendMessage` with its frameId). */
+export type ContentRequest =
+  /** Your document's realm and title, and your window's index in `parent.frames` (the frame id is the
+   *  browser's, unknown to the parent's document; Chrome has no `runtime.getFrameId`). Answer: a
+   *  FrameSelfAnswer. */
+  | { kind: 'frameSelf' }
+  /** Which of your frame-like elements holds your child window `frames[childIndex]`? Answer: a
+   *  FrameElementFacts, or null. */
+  | { kind: 'frameElement'; childIndex: number };
+
+export interface FrameSelfAnswer {
+  realm: RealmId;
+  title: string;
+  /** Absent in a top window, or when the window is not among its parent's frames. */
+  childIndex?: number;
+}
 
 /** A tab with at least one live relay, and the document URLs of its relays (top first when known). */
 export interface InspectableTab {

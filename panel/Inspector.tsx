@@ -15,12 +15,15 @@ import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel,
 import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
 import { explainGapReason, explainMessage, senderUnknownLabel } from './explain';
+import { useFrameFacts, type FrameFactsState } from './frameFacts';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
 import { PortHistory, PortLink, realmName, realmTitle, relTime, shortUrl } from './PortHistory';
 import { PreviewTree, type CloneCulprit } from './PreviewTree';
+import { originRelation, workerCreation } from './realmFacts';
 import { messageSnippet } from './snippet';
 import { fileName, frameLocation, parseStack, type StackFrame } from './stackFrames';
+import type { FrameElementFacts, FrameFact, FrameFactMissing } from '../model/relay';
 import type { LogEntry, LogStore } from './store';
 import { bytes } from './summary';
 import { messageInRealm } from './timeline/rows';
@@ -298,6 +301,8 @@ interface Ctx {
   t0: number | null;
   byIndex: (index: number) => LogEntry | undefined;
   nav: Nav;
+  store: LogStore;
+  view: ViewStore;
 }
 
 function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onClose: () => void }) {
@@ -740,21 +745,137 @@ function parentLabel(kind: RealmModel['kind']): string {
 }
 
 function RealmFocus({ id, ctx }: { id: RealmId; ctx: Ctx }) {
+  const realm: RealmModel | undefined = ctx.ix.realms.get(id);
+  if (!realm) return <div className="insp-empty">Realm {id} is not in the recording (any more).</div>;
+  return <RealmInspector realm={realm} ctx={ctx} />;
+}
+
+/** Why a fact of the page is not shown, in words (muted text, never an error). */
+function frameFactMissingText(missing: FrameFactMissing): string {
+  switch (missing) {
+    case 'noAnswer':
+      return 'the page did not answer (its relay is older, or the frame went away)';
+    case 'notFound':
+      return 'no longer in the page';
+    case 'otherDocument':
+      return 'the frame shows another document now';
+    case 'topFrame':
+      return 'none (a top frame)';
+  }
+}
+
+/** What the page is asked about a frame, while it is not (or cannot be) known. */
+function frameFactsPendingText(state: Exclude<FrameFactsState, { kind: 'known' }>): string {
+  switch (state.kind) {
+    case 'none':
+      return '';
+    case 'capture':
+      return 'not available in a capture file';
+    case 'gone':
+      return 'no longer in the page';
+    case 'asking':
+      return 'asking the page…';
+    case 'noAnswer':
+      return 'the page did not answer (Entangle was updated or restarted: reload the page)';
+  }
+}
+
+function FactText({ fact }: { fact: FrameFact<string> }) {
+  if ('missing' in fact) return <span className="muted">{frameFactMissingText(fact.missing)}</span>;
+  return fact.known === '' ? <span className="muted">(empty)</span> : <span>{fact.known}</span>;
+}
+
+/** The frame's element in its parent's document, attributes as written. */
+function frameElementRows(element: FrameElementFacts, currentUrl: string | undefined): Field[] {
+  const attr = (v: string | undefined): ReactNode => (v === undefined ? <span className="muted">(none)</span> : v);
+  return [
+    ['tag', element.tag],
+    ['id', attr(element.id)],
+    ['name', attr(element.name)],
+    [element.tag === 'object' ? 'data (as written)' : 'src (as written)', attr(element.src)],
+    ['current URL', currentUrl ?? <span className="muted">unknown</span>],
+    ['sandbox', attr(element.sandbox)],
+    ['allow', attr(element.allow)],
+    ['DOM path', <span title={element.path}>{element.path}</span>],
+  ];
+}
+
+/** A frame's title and element, as its page answers (see frameFacts.ts). */
+function FrameFactsSection({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
+  const [state, again] = useFrameFacts(ctx.store, realm);
+  if (state.kind === 'none') return null;
+  const askAgain =
+    state.kind === 'known' || state.kind === 'noAnswer' ? (
+      <button type="button" className="linkish" onClick={again} title="Ask the page again (the title or the element may have changed)">
+        Ask again
+      </button>
+    ) : undefined;
+  const withElement = realm.kind === 'iframe';
+  let rows: Field[];
+  if (state.kind !== 'known') rows = [['page', <span className="muted">{frameFactsPendingText(state)}</span>]];
+  else {
+    const { element, title } = state.facts;
+    rows = [['title', <FactText fact={title} />]];
+    if (withElement) {
+      if ('known' in element) rows.push(...frameElementRows(element.known, realm.url));
+      else rows.push(['element', <span className="muted">{frameFactMissingText(element.missing)}</span>]);
+    }
+  }
+  return (
+    <Section title={withElement ? 'in the page: the frame element' : 'in the page'} extra={askAgain}>
+      <Fields rows={rows} testId="frame-facts" />
+    </Section>
+  );
+}
+
+/** A worker's type as its creation recorded it (while that event is held). */
+function useWorkerType(realm: RealmModel, store: LogStore): string | undefined {
+  const isWorker = realm.kind === 'worker' || realm.kind === 'sharedworker';
+  // Looked for again only when a worker was created (or the log was cleared): not on every batch.
+  const created = store.getState().countsByType.workerCreated;
+  return useMemo(() => (isWorker ? workerCreation(store.getState().log, realm.id)?.workerType : undefined), [isWorker, store, realm.id, created]);
+}
+
+function FilterToRealm({ id, view }: { id: RealmId; view: ViewStore }) {
+  const on = useStore(view, (s) => s.filter.realm === id);
+  return (
+    <button
+      type="button"
+      className="insp-filter-realm"
+      aria-pressed={on}
+      title={on ? 'The timeline shows only messages from or to this realm: click to show all realms' : 'Show only messages from or to this realm in the timeline (the Realm filter)'}
+      onClick={() => view.getState().filterChanged({ realm: on ? null : id })}
+    >
+      Filter to this realm
+    </button>
+  );
+}
+
+function RealmInspector({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
   const { ix, model, nav, t0 } = ctx;
-  const realm: RealmModel | undefined = ix.realms.get(id);
+  const id = realm.id;
   const counts = useMemo(() => countMessages(model, (m) => (m.fromRealm === id ? 'from' : messageInRealm(m, id) ? 'to' : null)), [model, id]);
   const held = useMemo(() => model.ports.filter((p) => holderOf(p) === id && !p.closed && !p.lost), [model, id]);
-  if (!realm) return <div className="insp-empty">Realm {id} is not in the recording (any more).</div>;
+  const workerType = useWorkerType(realm, ctx.store);
+  const isWorker = realm.kind === 'worker' || realm.kind === 'sharedworker';
+  const relation = realm.kind === 'iframe' ? originRelation(realm, realm.parent !== undefined ? ix.realms.get(realm.parent) : undefined) : null;
   const extra = realm as RealmExtras;
   const rows: Field[] = [
     ...(realm.untrusted
       ? [['trust', <span role="alert" className="insp-untrusted">untrusted: {UNTRUSTED_WORDS[realm.untrusted]}</span>] as Field]
       : []),
     ['kind', `${realmKindText(realm.kind)}${realm.instrumented ? '' : ' (not instrumented: known from the page side)'}`],
-    [realm.kind === 'serviceworker' ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
+    [realm.kind === 'serviceworker' || isWorker ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
+    ...(isWorker
+      ? ([
+          ['type', workerType ?? <span className="muted">unknown (its creation is not in the log)</span>],
+          ['name', <span className="muted">not recorded</span>],
+        ] as Field[])
+      : []),
     ...(typeof extra.scope === 'string' ? [['scope', extra.scope] as Field] : []),
     ...(typeof extra.state === 'string' ? [['state', extra.state] as Field] : []),
     ['origin', realm.origin ?? <span className="muted">unknown</span>],
+    ...(realm.kind === 'iframe' ? [['to its parent', relation ?? <span className="muted">unknown (an origin is not known)</span>] as Field] : []),
     [parentLabel(realm.kind), realm.parent !== undefined ? <RealmLink id={realm.parent} ix={ix} nav={nav} /> : <span className="muted">none</span>],
     ['frame id', realm.frameId !== undefined ? String(realm.frameId) : <span className="muted">—</span>],
     ['started', <Time t={realm.startedAt} t0={t0} />],
@@ -792,7 +913,11 @@ function RealmFocus({ id, ctx }: { id: RealmId; ctx: Ctx }) {
         </span>
         <span className="muted mono">{id}</span>
       </div>
+      <p className="insp-actions">
+        <FilterToRealm id={id} view={ctx.view} />
+      </p>
       <Fields rows={rows} />
+      <FrameFactsSection realm={realm} ctx={ctx} />
     </div>
   );
 }
@@ -892,13 +1017,17 @@ export function InspectorPane({ store, view }: { store: LogStore; view: ViewStor
   const nav = useMemo<Nav>(
     () => ({
       port: (id) => view.getState().focused({ kind: 'port', id }),
-      realm: (id) => view.getState().focused({ kind: 'realm', id }),
+      // A realm's name anywhere is a way to select it: the inspector then shows the realm, not the message.
+      realm: (id) => {
+        view.getState().focused({ kind: 'realm', id });
+        view.getState().selected(null);
+      },
       channel: (id) => view.getState().focused({ kind: 'channel', id }),
       message: (id) => view.getState().selected({ kind: 'message', id }),
     }),
     [view],
   );
-  const ctx: Ctx = { model, ix: indexOf(model), t0, byIndex: (i) => log.byIndex(i), nav };
+  const ctx: Ctx = { model, ix: indexOf(model), t0, byIndex: (i) => log.byIndex(i), nav, store, view };
   const onClose = (): void => view.getState().selected(null);
   let body: ReactNode;
   if (selection) body = <SelectionView selection={selection} ctx={ctx} store={store} onClose={onClose} />;

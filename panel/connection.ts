@@ -11,6 +11,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { assertNever, PROTOCOL_VERSION, type RoutedBatch } from '../model/protocol';
 import { batchFromText } from '../model/validate';
 import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground, type RoutedBatchText } from '../model/relay';
+import { askThrough, frameFactsAskable } from './frameFacts';
 import type { LogStore } from './store';
 
 /** The part of a runtime.Port this module uses (a fake one is enough in tests). */
@@ -66,6 +67,8 @@ function gapOnly(text: RoutedBatchText): { routed: RoutedBatch; error: null } | 
 export function connectPanel(options: ConnectionOptions): PanelConnection {
   const { store, tabId, connect = defaultConnect, initialDelayMs = 100, maxDelayMs = 1000 } = options;
   const status = createStore<ConnectionStatus>()(() => ({ state: 'connecting', connects: 0, lastError: null }));
+  // This store shows a live tab: the inspector may ask the page about its frames (a one-off message).
+  frameFactsAskable(store, askThrough((request) => browser.runtime.sendMessage(request)));
   let port: PortLike | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let delay = initialDelayMs;
