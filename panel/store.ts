@@ -110,6 +110,9 @@ export interface LogData {
   duplicates: number;
   /** false while paused: events are still acknowledged but not added to the log. */
   recording: boolean;
+  /** What the store holds: the inspected tab's recording, or a capture file opened in the panel
+   *  (which records nothing: its empty states say so rather than "press record"). */
+  source: 'live' | 'capture';
   /** Events that arrived while paused, since the last clear. */
   notRecorded: number;
   /** `t` of the first event recorded since the last clear: times in the view are relative to it. */
@@ -235,6 +238,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       realms: new Map(),
       ...sinceClear(),
       recording: true,
+      source: 'live',
       preserveLog: options.preserveLog ?? false,
       navigations: 0,
 
@@ -467,6 +471,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           duplicates,
           t0,
           recording: false,
+          source: 'capture',
         });
       },
 

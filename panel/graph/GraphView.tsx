@@ -613,7 +613,9 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
     return (
       <div className="graph graph-empty-host" data-testid="graph">
         <div className="graph-empty" data-testid="graph-empty">
-          No realms yet. The graph fills in as the page creates channels, frames and workers.
+          {store.getState().source === 'capture'
+            ? 'This capture file holds no realms.'
+            : `No realms yet. The graph fills in as the page creates channels, frames and workers${store.getState().recording ? '' : ' (recording is paused: press Record)'}.`}
         </div>
       </div>
     );

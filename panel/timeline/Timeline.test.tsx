@@ -117,6 +117,16 @@ describe('Timeline', () => {
     expect(screen.getByTestId('filter-count').textContent).toBe('0 messages');
   });
 
+  it('an empty capture file says so, not "press record"', async () => {
+    const store = createLogStore();
+    const view = createViewStore();
+    store.getState().captureLoaded([], []);
+    render(<App store={store} view={view} />);
+    await tick();
+    expect(screen.getByTestId('empty').textContent).toMatch(/capture file holds no events/);
+    expect(screen.getByTestId('empty').textContent).not.toMatch(/press record|reload|paused/i);
+  });
+
   it('shows one row per message with time, status, ends, message, route, size and latency', async () => {
     const { store, view } = setup();
     render(<App store={store} view={view} />);

@@ -429,6 +429,13 @@ function Empty({ store, model, view, error }: EmptyProps) {
     );
   }
   if (s.log.length === 0 && model.messages.length === 0) {
+    if (s.source === 'capture') {
+      return (
+        <div className="tl-empty" data-testid="empty">
+          <p>This capture file holds no events. Close it to go back to the live recording, or open another.</p>
+        </div>
+      );
+    }
     return (
       <div className="tl-empty" data-testid="empty">
         {!s.recording && (
@@ -457,7 +464,7 @@ function Empty({ store, model, view, error }: EmptyProps) {
         No messages yet. {s.log.length.toLocaleString('en-US')} other event{s.log.length === 1 ? '' : 's'} recorded (realms, channels,
         ports).
       </p>
-      {!s.recording && <p className="tl-paused">Recording is paused.</p>}
+      {!s.recording && s.source === 'live' && <p className="tl-paused">Recording is paused.</p>}
       {!v.filter.showEvents && (
         <button type="button" onClick={() => v.filterChanged({ showEvents: true })}>
           Show events
