@@ -139,6 +139,8 @@ export function build(st: State): CaptureModel {
       if (c.inferred) span.inferred = true;
       if (c.confirmed) span.confirmed = true;
       if (c.ambiguousJoin) span.ambiguous = true;
+      if (c.startedT !== undefined) span.startedAt = c.startedT;
+      if (c.closedT !== undefined) span.closedAt = c.closedT;
       return span;
     });
     const last = l.custody[l.custody.length - 1];

@@ -138,6 +138,10 @@ export interface CustodySpan {
   ambiguous?: boolean;
   started: boolean;
   closed: boolean;
+  /** When this holder started it (`onmessage` set, or `start()`): the state at a past moment needs it (playback.ts). */
+  startedAt?: number;
+  /** When this holder closed it. */
+  closedAt?: number;
 }
 
 export interface PortModel {
