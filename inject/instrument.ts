@@ -6,7 +6,7 @@
  * a port, never delays or posts a message, and observes receipts with capture listeners added before
  * any page listener (listeners do not start ports). Recording code never throws into the page.
  */
-import type { ErrorSummary, PortId, Route, SendOutcome, TransferSummary } from '../model/protocol';
+import { WORKER_NAME_CHARS, type ErrorSummary, type PortId, type Route, type SendOutcome, type TransferSummary } from '../model/protocol';
 import { disguise, replaceConstructor, replaceSetter, replaceValue } from './disguise';
 import type { Emitter } from './emit';
 import {
@@ -550,8 +550,12 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
         url = spec;
       }
     } else if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') url = read(urlHref, spec) as string;
-    const workerType = dataField(arg(args, 1), 'type') === 'module' ? 'module' : 'classic';
-    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType } as never);
+    const options = arg(args, 1);
+    const workerType = dataField(options, 'type') === 'module' ? 'module' : 'classic';
+    // Its `name` (self.name inside): read as an own data property, no getter of the page runs twice.
+    const name = dataField(options, 'name');
+    const named = typeof name === 'string' && name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType, ...named } as never);
   });
 
 

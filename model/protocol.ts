@@ -195,7 +195,12 @@ export interface WorkerCreated extends EventBase {
   worker: string;
   url: string;
   workerType: 'classic' | 'module';
+  /** The `name` option (the worker's `self.name`), when one was given as a string; at most
+   *  WORKER_NAME_CHARS characters (then ending in `…`). */
+  name?: string;
 }
+
+export const WORKER_NAME_CHARS = 200;
 
 /** `new BroadcastChannel(name)`: a receiving end exists from now on (it never receives its own posts). */
 export interface BroadcastChannelCreated extends EventBase {

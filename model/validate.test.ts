@@ -24,8 +24,15 @@ describe('validateBatch', () => {
     [batch([{ ...received, seq: 1, preview: { nope: 1 } }]), 'event 0: preview must be a primitive or an object with a "$t" tag'],
     [batch([{ ...received, seq: 1, source: 'elsewhere' }]), 'event 0: source must be one of self, parent, top, opener, child, other, none'],
     [batch([{ ...realmStarted, url: 'x'.repeat(20_000) }]), 'event 0: url is longer than 16384 characters'],
+    [batch([{ type: 'workerCreated', seq: 1, t: 1, worker: 'r:w1', url: 'http://a/w.js', workerType: 'module', name: 7 }]), 'event 0: name must be a string'],
   ])('rejects %j with a message naming the problem', (value, error) => {
     expect(validateBatch(value)).toEqual({ ok: false, error });
+  });
+
+  it("accepts a worker's name, and a workerCreated without one (an older recorder)", () => {
+    const created = { type: 'workerCreated', seq: 1, t: 1, worker: 'r:w1', url: 'http://a/w.js', workerType: 'module' };
+    expect(validateBatch(batch([{ ...created, name: 'calc' }])).ok).toBe(true);
+    expect(validateBatch(batch([created])).ok).toBe(true);
   });
 
   it('shares one frozen empty list among the events that move nothing, in batches and single events', () => {

@@ -167,6 +167,7 @@ function event(e: unknown, where: string): void {
       str(e, 'worker', where);
       str(e, 'url', where);
       oneOf(e, 'workerType', ['classic', 'module'], where);
+      str(e, 'name', where, true);
       return;
     case 'broadcastChannelCreated':
       str(e, 'bc', where);

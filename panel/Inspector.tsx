@@ -20,7 +20,7 @@ import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
 import { PortHistory, PortLink, realmName, realmTitle, relTime, shortUrl } from './PortHistory';
 import { PreviewTree, type CloneCulprit } from './PreviewTree';
-import { originRelation, workerCreation } from './realmFacts';
+import { originRelation, workerCreation, type WorkerCreation } from './realmFacts';
 import { messageSnippet } from './snippet';
 import { fileName, frameLocation, parseStack, type StackFrame } from './stackFrames';
 import type { FrameElementFacts, FrameFact, FrameFactMissing } from '../model/relay';
@@ -828,12 +828,12 @@ function FrameFactsSection({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
   );
 }
 
-/** A worker's type as its creation recorded it (while that event is held). */
-function useWorkerType(realm: RealmModel, store: LogStore): string | undefined {
+/** A worker's creation as recorded (while that event is held). */
+function useWorkerCreation(realm: RealmModel, store: LogStore): WorkerCreation | undefined {
   const isWorker = realm.kind === 'worker' || realm.kind === 'sharedworker';
   // Looked for again only when a worker was created (or the log was cleared): not on every batch.
   const created = store.getState().countsByType.workerCreated;
-  return useMemo(() => (isWorker ? workerCreation(store.getState().log, realm.id)?.workerType : undefined), [isWorker, store, realm.id, created]);
+  return useMemo(() => (isWorker ? workerCreation(store.getState().log, realm.id) : undefined), [isWorker, store, realm.id, created]);
 }
 
 function FilterToRealm({ id, view }: { id: RealmId; view: ViewStore }) {
@@ -856,7 +856,7 @@ function RealmInspector({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
   const id = realm.id;
   const counts = useMemo(() => countMessages(model, (m) => (m.fromRealm === id ? 'from' : messageInRealm(m, id) ? 'to' : null)), [model, id]);
   const held = useMemo(() => model.ports.filter((p) => holderOf(p) === id && !p.closed && !p.lost), [model, id]);
-  const workerType = useWorkerType(realm, ctx.store);
+  const creation = useWorkerCreation(realm, ctx.store);
   const isWorker = realm.kind === 'worker' || realm.kind === 'sharedworker';
   const relation = realm.kind === 'iframe' ? originRelation(realm, realm.parent !== undefined ? ix.realms.get(realm.parent) : undefined) : null;
   const extra = realm as RealmExtras;
@@ -868,8 +868,8 @@ function RealmInspector({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
     [realm.kind === 'serviceworker' || isWorker ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
     ...(isWorker
       ? ([
-          ['type', workerType ?? <span className="muted">unknown (its creation is not in the log)</span>],
-          ['name', <span className="muted">not recorded</span>],
+          ['type', creation?.workerType ?? <span className="muted">unknown (its creation is not in the log)</span>],
+          ['name', creation ? (creation.name ?? <span className="muted">none given</span>) : <span className="muted">unknown (its creation is not in the log)</span>],
         ] as Field[])
       : []),
     ...(typeof extra.scope === 'string' ? [['scope', extra.scope] as Field] : []),

@@ -28,7 +28,7 @@ function fixture(): LogStore {
       'A',
       [
         { type: 'realmStarted', seq: 1, t: T, kind: 'top', url: 'https://a.test/', origin: 'https://a.test', protocol: PROTOCOL_VERSION },
-        { type: 'workerCreated', seq: 2, t: T + 1, worker: 'A:w1', url: 'https://a.test/calc.js', workerType: 'module' },
+        { type: 'workerCreated', seq: 2, t: T + 1, worker: 'A:w1', url: 'https://a.test/calc.js', workerType: 'module', name: 'calc' },
       ],
       0,
       -1,
@@ -124,7 +124,7 @@ describe('the realm inspector', () => {
     const ask = vi.fn(() => Promise.resolve<FrameFacts | null>(FACTS));
     frameFactsAskable(store, ask);
     mount(store, 'A:w1');
-    expect(rows()).toMatchObject({ script: 'https://a.test/calc.js', type: 'module', name: 'not recorded' });
+    expect(rows()).toMatchObject({ script: 'https://a.test/calc.js', type: 'module', name: 'calc' });
     expect(rows()['page']).toBeUndefined();
     expect(ask).not.toHaveBeenCalled();
   });

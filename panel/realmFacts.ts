@@ -20,10 +20,15 @@ export function originRelation(realm: Pick<RealmModel, 'origin'>, parent: Pick<R
 export interface WorkerCreation {
   url: string;
   workerType: 'classic' | 'module';
+  /** The `name` option it was given (undefined: none, or an older recorder). */
+  name?: string;
 }
 
 /** The `workerCreated` event of the worker `id` among the entries held, if it is still held. */
 export function workerCreation(entries: Iterable<LogEntry>, id: string): WorkerCreation | undefined {
-  for (const { event } of entries) if (event.type === 'workerCreated' && event.worker === id) return { url: event.url, workerType: event.workerType };
+  for (const { event } of entries) {
+    if (event.type !== 'workerCreated' || event.worker !== id) continue;
+    return event.name !== undefined ? { url: event.url, workerType: event.workerType, name: event.name } : { url: event.url, workerType: event.workerType };
+  }
   return undefined;
 }

@@ -139,7 +139,7 @@ describe('the realm inspector', () => {
   it('selecting the worker shows its script and its type', async () => {
     await clickRealmBox(panel, 'worker', 'worker.js');
     const rows = await inspectorRowsWhen(panel, 'the worker in the inspector', (r) => r['kind']?.startsWith('worker') === true);
-    expect(rows).toMatchObject({ script: server.url('/realm-inspector/worker.js'), type: 'module' });
+    expect(rows).toMatchObject({ script: server.url('/realm-inspector/worker.js'), type: 'module', name: 'calc' });
   });
 
   it('a frame removed from the page is no longer in the page', async () => {
