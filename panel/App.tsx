@@ -14,6 +14,7 @@ import type { ConnectionStatus } from './connection';
 import { ErrorBoundary } from './ErrorBoundary';
 import { GraphView } from './graph/GraphView';
 import { InspectorPane } from './Inspector';
+import { PlaybackBar } from './PlaybackBar';
 import type { LogStore } from './store';
 import type { TabChoice } from './tabId';
 import { SettingsBar, type LogBoundControl, type SettingsControl } from './SettingsBar';
@@ -259,6 +260,10 @@ export function App(props: AppProps) {
         </div>
       ) : (
         <>
+          {/* Always shown: one compact line, so playback is found without knowing a shortcut. */}
+          <ErrorBoundary name="playback bar" resetKey={store}>
+            <PlaybackBar store={store} view={view} />
+          </ErrorBoundary>
           <ErrorBoundary name="filter bar" resetKey={store}>
             <FilterBar store={store} view={view} />
           </ErrorBoundary>

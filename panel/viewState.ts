@@ -8,7 +8,7 @@
  * graph highlights (the message's ports, channel and realms). No React and no extension APIs here.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { MessageStatus } from '../model/correlator';
+import type { CaptureModel, MessageStatus } from '../model/correlator';
 import type { ChannelId, PortId, RealmId, Route } from '../model/protocol';
 
 /** A graph element the timeline is narrowed to. */
@@ -54,10 +54,34 @@ export const EMPTY_FILTER: TimelineFilter = {
   showEvents: false,
 };
 
+/** Playback speeds: times the recorded pace, or `step` (one message per press of Play). */
+export type PlaybackSpeed = 0.25 | 1 | 4 | 16 | 'step';
+export const PLAYBACK_SPEEDS: readonly PlaybackSpeed[] = [0.25, 1, 4, 16, 'step'];
+
+/** Where playback stands: a moment of the session as recorded in `of` (issue 11 §1). */
+export interface PlaybackPosition {
+  /** The model the playback is over (`model/playback.ts`'s `createPlayback(of)`, cached per model in
+   *  `playbackView.ts`). Kept while the view stays at a moment: a live log goes on growing meanwhile,
+   *  and a new model is taken only when the user moves again. */
+  of: CaptureModel;
+  /** The moment shown. */
+  t: number;
+  /** Position in `of`'s time order of the last message in view (-1: none yet). */
+  index: number;
+}
+
+export interface Playback extends PlaybackPosition {
+  playing: boolean;
+}
+
 export interface ViewData {
   filter: TimelineFilter;
   focus: Focus | null;
   selection: Selection | null;
+  /** null: live, the view follows the recording (or shows the whole capture). */
+  playback: Playback | null;
+  /** Kept while live too: *Live* and back plays at the speed last chosen. */
+  playbackSpeed: PlaybackSpeed;
 }
 
 export interface ViewActions {
@@ -67,6 +91,15 @@ export interface ViewActions {
   /** A graph element was selected (null: the graph background was clicked). */
   focused(focus: Focus | null): void;
   selected(selection: Selection | null): void;
+  /** The user moved the playback position (entering playback when live); playing and speed are kept. */
+  playbackMoved(to: PlaybackPosition): void;
+  /** Play was pressed (at a position given by `playbackMoved` first). */
+  playbackStarted(): void;
+  /** Pause was pressed, or playback reached the end. */
+  playbackPaused(): void;
+  playbackSpeedChanged(speed: PlaybackSpeed): void;
+  /** *Live*: back to following the recording. */
+  playbackLeft(): void;
 }
 
 export type ViewState = ViewData & ViewActions;
@@ -89,11 +122,15 @@ export function sameFocus(a: Focus | null, b: Focus | null): boolean {
   return a === b || (a !== null && b !== null && a.kind === b.kind && a.id === b.id);
 }
 
+export const DEFAULT_PLAYBACK_SPEED: PlaybackSpeed = 1;
+
 export function createViewStore(initial: Partial<ViewData> = {}): ViewStore {
   return createStore<ViewState>()((set, get) => ({
     filter: initial.filter ?? EMPTY_FILTER,
     focus: initial.focus ?? null,
     selection: initial.selection ?? null,
+    playback: initial.playback ?? null,
+    playbackSpeed: initial.playbackSpeed ?? DEFAULT_PLAYBACK_SPEED,
     filterChanged(patch) {
       set({ filter: { ...get().filter, ...patch } });
     },
@@ -105,6 +142,28 @@ export function createViewStore(initial: Partial<ViewData> = {}): ViewStore {
     },
     selected(selection) {
       set({ selection });
+    },
+    playbackMoved({ of, t, index }) {
+      const p = get().playback;
+      if (p && p.of === of && p.t === t && p.index === index) return;
+      set({ playback: { of, t, index, playing: p?.playing ?? false } });
+    },
+    playbackStarted() {
+      const p = get().playback;
+      // Step speed moves one message per press: it never plays on its own.
+      if (p && !p.playing && get().playbackSpeed !== 'step') set({ playback: { ...p, playing: true } });
+    },
+    playbackPaused() {
+      const p = get().playback;
+      if (p?.playing) set({ playback: { ...p, playing: false } });
+    },
+    playbackSpeedChanged(speed) {
+      if (speed === get().playbackSpeed) return;
+      const p = get().playback;
+      set({ playbackSpeed: speed, ...(p?.playing && speed === 'step' ? { playback: { ...p, playing: false } } : {}) });
+    },
+    playbackLeft() {
+      if (get().playback !== null) set({ playback: null });
     },
   }));
 }

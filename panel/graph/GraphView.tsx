@@ -33,6 +33,7 @@ import {
 import { useStore } from 'zustand';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
+import { modelAtPosition } from '../playbackView';
 import type { ViewStore } from '../viewState';
 import type { PortId, RealmId } from '../../model/protocol';
 import {
@@ -517,6 +518,8 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   const version = useLogVersion(store);
   const focus = useStore(view, (s) => s.focus);
   const selection = useStore(view, (s) => s.selection);
+  // In playback, the session at that moment (issue 11 §1); a live log goes on growing meanwhile.
+  const playback = useStore(view, (s) => s.playback);
   const builder = useMemo(() => createGraphBuilder(), []);
   // Bumped to drop expired pulse classes and after "re-layout".
   const [tick, redraw] = useReducer((n: number) => n + 1, 0);
@@ -543,9 +546,9 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   }, []);
 
   const graph = useMemo(
-    () => builder.build(shownModel(store, version), { focus, selection, goneExpanded }, performance.now()),
+    () => builder.build(playback ? modelAtPosition(playback) : shownModel(store, version), { focus, selection, goneExpanded }, performance.now()),
     // version and tick are the reasons to rebuild; the model itself is read from the store.
-    [builder, store, version, focus, selection, goneExpanded, tick],
+    [builder, store, version, focus, selection, goneExpanded, tick, playback],
   );
 
   useEffect(() => {
@@ -613,7 +616,9 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
     return (
       <div className="graph graph-empty-host" data-testid="graph">
         <div className="graph-empty" data-testid="graph-empty">
-          {store.getState().source === 'capture'
+          {playback
+            ? 'No realms yet at this moment of the session.'
+            : store.getState().source === 'capture'
             ? 'This capture file holds no realms.'
             : `No realms yet. The graph fills in as the page creates channels, frames and workers${store.getState().recording ? '' : ' (recording is paused: press Record)'}.`}
         </div>

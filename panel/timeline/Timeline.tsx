@@ -29,7 +29,8 @@ import type { PayloadSummary } from '../payloadSummary';
 import { realmNamesOf, realmTitle as realmTitleOf } from '../realmNames';
 import { bytes, summarize } from '../summary';
 import { shownModel, useLogVersion } from '../useLog';
-import { isFiltering, type ViewStore } from '../viewState';
+import { isFiltering, type Playback as PlaybackState, type ViewStore } from '../viewState';
+import { playbackOf, positionOf, seekRow } from '../playbackView';
 import {
   buildRows,
   endpoints,
@@ -143,6 +144,34 @@ interface RowProps {
   /** For the optional columns' cells (origins, relation, channel). */
   cellCtx: CellContext;
   onPick: (position: number, open: boolean) => void;
+  /** In playback: the row at the moment shown (`current`), or one after it (`after`, dimmed). */
+  at?: RowAt;
+}
+
+type RowAt = 'current' | 'after' | undefined;
+
+/**
+ * Where rows stand against the playback moment: the row of the last message in view is current, rows
+ * later than the moment are after it. By position in the playback's time order for messages (several
+ * at one millisecond are stepped one by one), by time for the other rows. Rows stay those of the whole
+ * model: only their marks change with the moment.
+ */
+function rowsAt(playback: PlaybackState | null): { currentId: string | null; of: (row: TimelineRow) => RowAt } | null {
+  if (!playback) return null;
+  const p = playbackOf(playback.of);
+  const currentId = playback.index >= 0 ? (p.messages[playback.index]?.id ?? null) : null;
+  return {
+    currentId,
+    of(row) {
+      if (row.kind === 'message') {
+        if (row.message.id === currentId) return 'current';
+        // A message newer than the playback (a live log goes on) is after it too.
+        const i = positionOf(p, row.message.id);
+        return i === undefined || i > playback.index ? 'after' : undefined;
+      }
+      return row.t > playback.t ? 'after' : undefined;
+    },
+  };
 }
 
 /** What a message row shows, as text. */
@@ -286,7 +315,7 @@ function spans(columns: readonly ColumnId[]): { time: boolean; label: number; re
   return { time, label, rest: left - label };
 }
 
-const Row = memo(function Row({ row, position, start, selected, t0, realms, endChars, columns, cellCtx, onPick }: RowProps) {
+const Row = memo(function Row({ row, position, start, selected, t0, realms, endChars, columns, cellCtx, onPick, at }: RowProps) {
   const common = {
     role: 'row',
     'data-testid': 'timeline-row',
@@ -294,6 +323,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
     'data-id': rowId(row),
     'data-selected': selected ? 'true' : undefined,
     'aria-selected': selected,
+    'aria-current': at === 'current' ? 'true' : undefined,
     'aria-rowindex': position + 2,
     // top, not a transform: a transform per row is a compositing node per row, which the browser
     // sorts out again on every frame of a scroll.
@@ -313,7 +343,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
       const m = row.message;
       const c = cellsOf(row, t0, realms, endChars);
       return (
-        <div {...common} data-status={m.status} data-type={c.summary.type} className={`tl-row tl-message ${c.look.className}${position % 2 ? ' tl-odd' : ''}`}>
+        <div {...common} data-status={m.status} data-type={c.summary.type} className={`tl-row tl-message ${c.look.className}${position % 2 ? ' tl-odd' : ''}${at === 'after' ? ' tl-after' : ''}`}>
           {columns.map((id) => messageCell(id, m, c, cellCtx))}
         </div>
       );
@@ -322,7 +352,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
       const e = row.entry.event;
       const fault = e.type === 'recorderFault';
       return (
-        <div {...common} className={`tl-row tl-event${fault ? ' tl-warn' : ''}${position % 2 ? ' tl-odd' : ''}`}>
+        <div {...common} className={`tl-row tl-event${fault ? ' tl-warn' : ''}${position % 2 ? ' tl-odd' : ''}${at === 'after' ? ' tl-after' : ''}`}>
           {time()}
           <div role="gridcell" className="tl-cell tl-span-label" style={{ gridColumn: `span ${span.label}` }} title={`${realmTitle(row.entry.realm, realms)}, seq ${e.seq}`}>
             {eventLabel(e)} <span className="mono muted">{realmName(row.entry.realm, realms)}</span>
@@ -338,7 +368,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
     case 'gap': {
       const g = row.gap;
       return (
-        <div {...common} className={`tl-row tl-gap tl-warn${position % 2 ? ' tl-odd' : ''}`}>
+        <div {...common} className={`tl-row tl-gap tl-warn${position % 2 ? ' tl-odd' : ''}${at === 'after' ? ' tl-after' : ''}`}>
           {time()}
           <div
             role="gridcell"
@@ -377,7 +407,7 @@ const OVERSCAN = 12;
 const FLY_SETTLE_MS = 120;
 
 /** A row while the timeline flies past it: one element, its time, status and route as text. */
-const FlyingRow = memo(function FlyingRow({ row, position, start, t0 }: { row: TimelineRow; position: number; start: number; t0: number | null }) {
+const FlyingRow = memo(function FlyingRow({ row, position, start, t0, at }: { row: TimelineRow; position: number; start: number; t0: number | null; at?: RowAt }) {
   const text =
     row.kind === 'message'
       ? `${timeText(row.t, t0)}   ${statusLabel(row.message.status)}   ${row.message.route}`
@@ -385,7 +415,15 @@ const FlyingRow = memo(function FlyingRow({ row, position, start, t0 }: { row: T
         ? `${timeText(row.t, t0)}   ${eventLabel(row.entry.event)}`
         : `${timeText(row.t, t0)}   gap`;
   return (
-    <div role="row" aria-rowindex={position + 2} data-testid="timeline-row" data-kind={row.kind} className={`tl-row tl-flying${position % 2 ? ' tl-odd' : ''}`} style={{ top: start }}>
+    <div
+      role="row"
+      aria-rowindex={position + 2}
+      aria-current={at === 'current' ? 'true' : undefined}
+      data-testid="timeline-row"
+      data-kind={row.kind}
+      className={`tl-row tl-flying${position % 2 ? ' tl-odd' : ''}${at === 'after' ? ' tl-after' : ''}`}
+      style={{ top: start }}
+    >
       {text}
     </div>
   );
@@ -486,6 +524,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const filter = useStore(view, (s) => s.filter);
   const focus = useStore(view, (s) => s.focus);
   const selection = useStore(view, (s) => s.selection);
+  const playback = useStore(view, (s) => s.playback);
+  // Read by the scroll and click handlers: in playback the rows never follow the newest ones.
+  const inPlayback = useRef(playback !== null);
+  inPlayback.current = playback !== null;
 
   const state = store.getState();
   const model = shownModel(store, version);
@@ -534,7 +576,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
       setFollowing(true);
       return;
     }
-    if (!stick.current) return;
+    if (!stick.current || inPlayback.current) return;
     // In the next frame, before it is drawn: reading the height here would lay the page out inside the
     // commit, and then again for the frame — two layouts of every view in one long task during a churn.
     const frame = requestAnimationFrame(() => {
@@ -568,7 +610,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
-    follow(atBottom(el) || el.scrollHeight <= el.clientHeight);
+    follow(!inPlayback.current && (atBottom(el) || el.scrollHeight <= el.clientHeight));
     const jump = Math.abs(el.scrollTop - lastTop.current);
     lastTop.current = el.scrollTop;
     if (jump > el.clientHeight && !stick.current) {
@@ -602,8 +644,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
       if (!row) return;
       // A click can land before the scroll event of a scroll just made: take "at the bottom" from the geometry.
       const el = scroller.current;
-      follow(position === count - 1 && (el === null || atBottom(el) || el.scrollHeight <= el.clientHeight));
+      follow(!inPlayback.current && position === count - 1 && (el === null || atBottom(el) || el.scrollHeight <= el.clientHeight));
       view.getState().selected(selectionOf(row));
+      // In playback a click also moves the moment to the row.
+      if (inPlayback.current) seekRow(view, model, { t: row.t, ...(row.kind === 'message' ? { messageId: row.message.id } : {}) });
       if (open) onOpen?.();
     };
   });
@@ -616,7 +660,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     const row = rows[p];
     if (!row) return;
     view.getState().selected(selectionOf(row));
-    follow(p === count - 1);
+    follow(!inPlayback.current && p === count - 1);
     virtualizer.scrollToIndex(p, { align: 'auto' });
   };
 
@@ -662,6 +706,35 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     lastFilter.current = { filter, focus, sort };
     if (!stick.current && selPos >= 0) virtualizer.scrollToIndex(selPos, { align: 'center' });
   }, [filter, focus, sort, selPos, virtualizer]);
+
+  // ── playback: the row at the moment shown, kept in view ──
+  const at = useMemo(() => rowsAt(playback), [playback]);
+  const currentId = at?.currentId ?? null;
+  // A search of every row, once per moment (not per view tick of a live log, nor per scroll frame); by
+  // message id, not row key (a message row makes its key afresh each time it is asked).
+  const currentPos = useMemo(() => (currentId === null ? -1 : rows.findIndex((r) => r.kind === 'message' && r.message.id === currentId)), [rows, currentId]);
+  const onPlayback = playback !== null;
+  const wasOnPlayback = useRef(onPlayback);
+  useLayoutEffect(() => {
+    if (wasOnPlayback.current === onPlayback) return;
+    wasOnPlayback.current = onPlayback;
+    // Into playback: stop following the newest rows; back to live: follow them again.
+    if (onPlayback) follow(false);
+    else jumpToEnd();
+  });
+  const shownMoment = useRef<string | null>(null);
+  useEffect(() => {
+    if (!playback) {
+      shownMoment.current = null;
+      return;
+    }
+    // Only when the moment moves (or its row comes to be): a user scrolling away from a paused
+    // playback is not pulled back on every view tick.
+    const moment = `${currentId ?? ''}@${playback.t}`;
+    if (currentPos < 0 || shownMoment.current === moment) return;
+    shownMoment.current = moment;
+    virtualizer.scrollToIndex(currentPos, { align: 'auto' });
+  }, [playback, currentId, currentPos, virtualizer]);
 
   // ── columns ──
   const [widths, setWidths] = useState<Widths>(loadWidths);
@@ -823,7 +896,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
             const row = rows[item.index];
             if (!row) return null;
             if (flying) {
-              return <FlyingRow key={`f${slotKey(item.index)}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} />;
+              return <FlyingRow key={`f${slotKey(item.index)}`} row={row} position={item.index} start={item.start - HEADER_HEIGHT} t0={state.t0} at={at?.of(row)} />;
             }
             return (
               <Row
@@ -840,6 +913,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
                 columns={shown}
                 cellCtx={cellCtx}
                 onPick={pick}
+                at={at?.of(row)}
               />
             );
           })}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { FRAME, TOP, playbackLog } from './playback.fixture';
+import {
+  IDLE_MS,
+  advance,
+  modelAtPosition,
+  nextError,
+  play,
+  playbackOf,
+  previousError,
+  seekEnd,
+  seekFraction,
+  seekRow,
+  seekStart,
+  stepBack,
+  stepForward,
+} from './playbackView';
+import { createViewStore } from './viewState';
+
+const ids = (m: { messages: readonly { id: string }[] }) => m.messages.map((x) => x.id);
+
+describe('the view store’s playback state', () => {
+  it('is live until moved, keeps playing and the speed across moves, and goes back to live', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    expect(view.getState().playback).toBeNull();
+    expect(view.getState().playbackSpeed).toBe(1);
+
+    view.getState().playbackMoved({ of: model, t: 5040, index: 0 });
+    expect(view.getState().playback).toEqual({ of: model, t: 5040, index: 0, playing: false });
+    view.getState().playbackStarted();
+    expect(view.getState().playback?.playing).toBe(true);
+    view.getState().playbackMoved({ of: model, t: 5060, index: 1 });
+    expect(view.getState().playback).toMatchObject({ t: 5060, index: 1, playing: true });
+    view.getState().playbackPaused();
+    expect(view.getState().playback?.playing).toBe(false);
+
+    view.getState().playbackSpeedChanged(16);
+    view.getState().playbackLeft();
+    expect(view.getState().playback).toBeNull();
+    // The speed chosen outlives the playback.
+    expect(view.getState().playbackSpeed).toBe(16);
+  });
+
+  it('at the step speed never plays on its own: choosing it pauses, and Play is refused', () => {
+    const { store } = playbackLog();
+    const view = createViewStore();
+    view.getState().playbackMoved({ of: store.getState().model(), t: 5040, index: 0 });
+    view.getState().playbackStarted();
+    view.getState().playbackSpeedChanged('step');
+    expect(view.getState().playback?.playing).toBe(false);
+    view.getState().playbackStarted();
+    expect(view.getState().playback?.playing).toBe(false);
+  });
+
+  it('does not announce a move to where it already is', () => {
+    const { store } = playbackLog();
+    const view = createViewStore();
+    const model = store.getState().model();
+    view.getState().playbackMoved({ of: model, t: 5040, index: 0 });
+    const before = view.getState().playback;
+    view.getState().playbackMoved({ of: model, t: 5040, index: 0 });
+    expect(view.getState().playback).toBe(before);
+  });
+});
+
+describe('moving in time', () => {
+  it('steps back from live to the message before the last, then forward, and stops at either end', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    expect(stepBack(view, model)).toBe(true);
+    expect(view.getState().playback).toMatchObject({ index: 3, t: 6040 });
+    expect(stepForward(view, model)).toBe(true);
+    expect(view.getState().playback).toMatchObject({ index: 4, t: 6060 });
+    expect(stepForward(view, model)).toBe(false);
+    seekStart(view, model);
+    expect(view.getState().playback).toMatchObject({ index: -1, t: playbackOf(model).start });
+    expect(stepBack(view, model)).toBe(false);
+    seekEnd(view, model);
+    expect(view.getState().playback).toMatchObject({ index: 4 });
+  });
+
+  it('the graph’s model at a moment lacks the realm that started later; at the start, every message', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    seekStart(view, model);
+    const start = modelAtPosition(view.getState().playback!);
+    expect(start.realms.map((r) => r.id)).toEqual([TOP]);
+    expect(start.messages).toEqual([]);
+    stepForward(view, model);
+    stepForward(view, model);
+    const second = modelAtPosition(view.getState().playback!);
+    expect(second.realms.map((r) => r.id)).toEqual([TOP]);
+    expect(ids(second)).toEqual([`${TOP}#4`, `${TOP}#6`]);
+    stepForward(view, model);
+    stepForward(view, model);
+    expect(modelAtPosition(view.getState().playback!).realms.map((r) => r.id)).toEqual([TOP, FRAME]);
+  });
+
+  it('goes to the previous and next errors', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    expect(previousError(view, model)).toBe(true);
+    expect(view.getState().playback?.index).toBe(1);
+    expect(previousError(view, model)).toBe(false);
+    expect(view.getState().playback?.index).toBe(1);
+    seekStart(view, model);
+    expect(nextError(view, model)).toBe(true);
+    expect(view.getState().playback?.index).toBe(1);
+    expect(nextError(view, model)).toBe(false);
+  });
+
+  it('a slider fraction is a time; a timeline row is its message', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    const p = playbackOf(model);
+    seekFraction(view, model, 0.5, true);
+    expect(view.getState().playback).toMatchObject({ t: (p.start + p.end) / 2, index: 2 });
+    seekRow(view, model, { t: 6040, messageId: `${FRAME}#4` });
+    expect(view.getState().playback).toMatchObject({ t: 6040, index: 3 });
+    seekRow(view, model, { t: 5065 });
+    expect(view.getState().playback).toMatchObject({ t: 5065, index: 1 });
+  });
+});
+
+describe('a live log that goes on during playback', () => {
+  it('keeps the view at its moment, then carries the position over to the newest model on the next move', () => {
+    const { store, frame } = playbackLog();
+    const first = store.getState().model();
+    const view = createViewStore();
+    seekStart(view, first);
+    stepForward(view, first);
+    store.getState().batchReceived(frame.batch([frame.send(`${FRAME}:1`), frame.recv(`${FRAME}:2`, 'f')]));
+    const newer = store.getState().model();
+    expect(newer).not.toBe(first);
+    // Nothing moved: still the first model, at message 1 of 5.
+    expect(view.getState().playback).toMatchObject({ of: first, index: 0 });
+    stepForward(view, newer);
+    expect(view.getState().playback).toMatchObject({ of: newer, index: 1 });
+    seekEnd(view, newer);
+    expect(view.getState().playback?.index).toBe(5);
+  });
+});
+
+describe('playing', () => {
+  it('plays from the start when live, moves with the wall clock × speed, and pauses at the end', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    const p = playbackOf(model);
+    play(view, model);
+    expect(view.getState().playback).toMatchObject({ index: -1, t: p.start, playing: true });
+    advance(view, 35);
+    expect(view.getState().playback).toMatchObject({ index: 0, t: p.start + 35, playing: true });
+    view.getState().playbackSpeedChanged(16);
+    for (let i = 0; i < 20 && view.getState().playback?.playing; i++) advance(view, 100);
+    expect(view.getState().playback).toMatchObject({ index: 4, t: p.end, playing: false });
+    // Play at the end starts again from the start.
+    play(view, model);
+    expect(view.getState().playback).toMatchObject({ index: -1, playing: true });
+  });
+
+  it('cuts a long pause of the recording to IDLE_MS of wall time', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    view.getState().playbackSpeedChanged(0.25);
+    view.getState().playbackMoved({ of: model, t: 5070, index: 2 });
+    view.getState().playbackStarted();
+    // 970 ms to the next message; at ¼× that is 3.9 s of wall time, cut to one second.
+    advance(view, IDLE_MS);
+    expect(view.getState().playback).toMatchObject({ index: 3, t: 6040 });
+  });
+
+  it('at the step speed, Play moves one message', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    const view = createViewStore();
+    view.getState().playbackSpeedChanged('step');
+    seekStart(view, model);
+    play(view, model);
+    expect(view.getState().playback).toMatchObject({ index: 0, playing: false });
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Playback on the demo page (issue 11 §1), in Chromium with the built extension: the slider moved to
+ * the middle of the session from the keyboard shows the graph as it was then (no realm or port that
+ * came later) and marks the timeline's row at that moment; Next message steps; Play at 16× runs to
+ * the end; Live goes back to following the recording. Controls are found by role and name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
+
+const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
+const SLIDER = aria('slider', 'Playback position');
+
+interface Later {
+  /** Where the view stands. */
+  t: number;
+  index: number;
+  /** The message at that position (time order), and the realms and ports that came after t. */
+  current: string | null;
+  laterRealms: string[];
+  laterPorts: string[];
+}
+
+/** What the model says came after the playback moment (read from the panel's own stores). */
+async function later(panel: Page): Promise<Later | null> {
+  return panel.evaluate(() => {
+    type M = {
+      realms: { id: string; startedAt?: number }[];
+      ports: { id: string; custody: { from: number }[] }[];
+      messages: { id: string; sentAt?: number; receivedAt?: number }[];
+    };
+    const w = window as unknown as { __entangle: { view: { getState(): { playback: { t: number; index: number; of: M } | null } } } };
+    const pb = w.__entangle.view.getState().playback;
+    if (!pb) return null;
+    const time = (m: M['messages'][number]): number => m.sentAt ?? m.receivedAt ?? 0;
+    const ordered = [...pb.of.messages].sort((a, b) => time(a) - time(b));
+    return {
+      t: pb.t,
+      index: pb.index,
+      current: ordered[pb.index]?.id ?? null,
+      laterRealms: pb.of.realms.filter((r) => r.startedAt !== undefined && r.startedAt > pb.t).map((r) => r.id),
+      laterPorts: pb.of.ports.filter((p) => p.custody.length > 0 && p.custody[0]!.from > pb.t).map((p) => p.id),
+    };
+  });
+}
+
+const drawn = (panel: Page) =>
+  panel.evaluate(() => ({
+    realms: [...document.querySelectorAll('[data-testid="graph-realm"]')].map((el) => el.getAttribute('data-realm') ?? ''),
+    ports: [...document.querySelectorAll('[data-testid="graph-port"]')].map((el) => el.getAttribute('data-port') ?? ''),
+  }));
+
+const valueText = (panel: Page) => panel.$eval(SLIDER, (el) => el.getAttribute('aria-valuetext') ?? '');
+const currentRows = (panel: Page) => panel.$$eval('[data-testid="timeline-row"][aria-current="true"]', (els) => els.map((el) => el.getAttribute('data-id') ?? ''));
+
+describe('playback on the demo page', () => {
+  let server: DemoServer;
+  let session: Session;
+  let panel: Page;
+  let total: number;
+  let allRealms: string[];
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    session = await launch();
+    panel = await demoPanel(session, server);
+    // The demo in the panel: its realms drawn, its messages in the slider's count.
+    total = await waitFor('the demo recorded (4 realms drawn)', async () => {
+      const d = await drawn(panel);
+      const m = /^Live, .*message (\d+) of \1$/.exec(await valueText(panel).catch(() => ''));
+      return d.realms.length >= 4 && m ? Number(m[1]) : undefined;
+    });
+    // The recording has settled (the demo is over): the count holds still.
+    total = await waitFor('the message count settled', async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      const m = /message (\d+) of/.exec(await valueText(panel));
+      const n = Number(m?.[1]);
+      if (n === total) return n;
+      total = n;
+      return undefined;
+    });
+    allRealms = (await drawn(panel)).realms;
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('the slider, moved to the middle from the keyboard, shows the graph and the timeline at that moment', async () => {
+    expect(total).toBeGreaterThan(10);
+    await panel.focus(SLIDER);
+    await panel.keyboard.press('Home');
+    // The start: before the first message, and fewer realms than the whole session.
+    await waitFor('the start shown', async () => (await valueText(panel)).includes(`message 0 of ${total}`));
+    expect((await drawn(panel)).realms.length).toBeLessThan(allRealms.length);
+    const middle = Math.floor(total / 2);
+    for (let i = 0; i < middle; i++) await panel.keyboard.press('ArrowRight');
+    await waitFor('the middle shown', async () => (await valueText(panel)).endsWith(`message ${middle} of ${total}`));
+    expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('false');
+
+    const at = (await later(panel))!;
+    expect(at.index).toBe(middle - 1);
+    // Something of the demo comes after its middle (else this test would show nothing).
+    expect(at.laterRealms.length + at.laterPorts.length).toBeGreaterThan(0);
+    const d = await waitFor('the graph at the moment', async () => {
+      const now = await drawn(panel);
+      return now.realms.length > 0 && !now.realms.some((r) => at.laterRealms.includes(r)) && !now.ports.some((p) => at.laterPorts.includes(p)) ? now : undefined;
+    });
+    expect(d.realms.every((r) => allRealms.includes(r))).toBe(true);
+
+    // The row at T is marked, and in sight.
+    const rows = await waitFor('the row at T marked', async () => {
+      const now = await currentRows(panel);
+      return now.length === 1 ? now : undefined;
+    });
+    expect(rows).toEqual([at.current]);
+    const inSight = await panel.evaluate(() => {
+      const row = document.querySelector('[data-testid="timeline-row"][aria-current="true"]')!.getBoundingClientRect();
+      const grid = document.querySelector('[role="grid"][aria-label="Messages"]')!.getBoundingClientRect();
+      return row.top >= grid.top && row.bottom <= grid.bottom;
+    });
+    expect(inSight).toBe(true);
+  });
+
+  it('Next message steps one message, and the marked row follows', async () => {
+    const before = (await later(panel))!;
+    await panel.click(aria('button', 'Next message'));
+    await waitFor('one message on', async () => (await valueText(panel)).endsWith(`message ${before.index + 2} of ${total}`));
+    const now = (await later(panel))!;
+    expect(now.index).toBe(before.index + 1);
+    await waitFor('the next row marked', async () => (await currentRows(panel)).join() === now.current);
+  });
+
+  it('Play at 16× runs to the end and stops there, every realm drawn again', async () => {
+    await panel.select(aria('combobox', 'Playback speed'), '16');
+    await panel.click(aria('button', 'Play'));
+    await waitFor('playing', async () => (await panel.$(aria('button', 'Pause'))) !== null, 5_000);
+    await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(aria('button', 'Play'))) !== null, 60_000);
+    // Still in playback (at the end), not live.
+    expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('false');
+    await waitFor('every realm drawn', async () => new Set((await drawn(panel)).realms).size === new Set(allRealms).size);
+  });
+
+  it('Live goes back to following the recording', async () => {
+    await panel.click(aria('button', 'Live'));
+    await waitFor('live again', async () => (await valueText(panel)).startsWith('Live, '));
+    expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('true');
+    expect(await later(panel)).toBeNull();
+    await waitFor('no row marked', async () => (await currentRows(panel)).length === 0);
+    // Following: the newest row is in sight at the bottom of the timeline.
+    await waitFor('the timeline at its newest rows', async () =>
+      panel.evaluate(() => {
+        const grid = document.querySelector<HTMLElement>('[role="grid"][aria-label="Messages"]')!;
+        return grid.scrollHeight - grid.scrollTop - grid.clientHeight <= 8;
+      }),
+    );
+  });
+
+  it('an opened capture of the session plays back too, from its own live position', async () => {
+    await panel.evaluate(async () => {
+      const e = (window as unknown as { __entangle: { savedCaptureBytes(): Promise<Uint8Array>; openCaptureBytes(b: Uint8Array, n: string): Promise<void> } }).__entangle;
+      await e.openCaptureBytes(await e.savedCaptureBytes(), 'playback.json.gz');
+    });
+    await waitFor('the capture shown, whole', async () => (await valueText(panel)).startsWith('Live, ') && (await valueText(panel)).endsWith(`message ${total} of ${total}`));
+    await panel.focus(SLIDER);
+    await panel.keyboard.press('Home');
+    await waitFor('the start of the capture', async () => (await valueText(panel)).includes(`message 0 of ${total}`));
+    await waitFor('fewer realms at its start', async () => (await drawn(panel)).realms.length < allRealms.length);
+    await panel.keyboard.press('End');
+    await waitFor('the end of the capture', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`));
+    await waitFor('every realm at its end', async () => new Set((await drawn(panel)).realms).size === new Set(allRealms).size);
+    await panel.click(aria('button', 'Live'));
+    await waitFor('the whole capture again', async () => (await valueText(panel)).startsWith('Live, '));
+  });
+
+  it('the bar is one line at 555 px wide', async () => {
+    await panel.setViewport({ width: 555, height: 900 });
+    const { bar, button } = await waitFor('the bar laid out', async () =>
+      panel.evaluate(() => {
+        const el = document.querySelector('[role="toolbar"][aria-label="Playback"]')!;
+        const b = el.querySelector('button')!.getBoundingClientRect().height;
+        const r = el.getBoundingClientRect();
+        return r.width <= 555 ? { bar: r.height, button: b } : undefined;
+      }),
+    );
+    expect(bar).toBeLessThan(button * 1.7);
+  });
+});
