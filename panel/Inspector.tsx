@@ -14,7 +14,8 @@ import { useStore } from 'zustand';
 import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
 import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
-import { explainGapReason, explainMessage, senderUnknownLabel } from './explain';
+import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, statusLabel } from './explain';
+import { modelAtPosition, timeLabel } from './playbackView';
 import { useFrameFacts, type FrameFactsState } from './frameFacts';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
@@ -972,7 +973,12 @@ function SelectionView({ selection, ctx, store, onClose }: { selection: Selectio
     case 'message': {
       const m = ctx.ix.message(selection.id);
       if (!m) return <div className="insp-empty">The selected message is no longer held (the log was cleared, or it was evicted).</div>;
-      return <MessageInspector key={m.id} m={m} ctx={ctx} onClose={onClose} />;
+      return (
+        <>
+          <StatusAtPlayback id={m.id} ctx={ctx} />
+          <MessageInspector key={m.id} m={m} ctx={ctx} onClose={onClose} />
+        </>
+      );
     }
     case 'event':
       return <EventSelection key={selection.index} index={selection.index} ctx={ctx} onClose={onClose} />;
@@ -987,6 +993,29 @@ function SelectionView({ selection, ctx, store, onClose }: { selection: Selectio
       return <GapInspector gap={gap} ctx={ctx} onClose={onClose} />;
     }
   }
+}
+
+/** In playback: what was true of the message at the playback position (queued, in flight, delivered,
+ *  or not sent yet), above what the whole recording says of it. */
+function StatusAtPlayback({ id, ctx }: { id: string; ctx: Ctx }) {
+  const position = useStore(ctx.view, (s) => s.playback);
+  const atT = useMemo(() => (position ? modelAtPosition(position).messages.find((x) => x.id === id) : undefined), [position, id]);
+  if (!position) return null;
+  const when = timeLabel(position.t, ctx.t0);
+  return (
+    <p className="insp-at-playback" role="status" aria-label="At the playback position">
+      At {when}:{' '}
+      {atT ? (
+        <b>
+          {statusLabel(atT.status)}
+          {atT.reason !== undefined ? ` (${reasonLabel(atT.reason)})` : ''}
+        </b>
+      ) : (
+        <b>not sent yet</b>
+      )}
+      . Below: what the whole recording says.
+    </p>
+  );
 }
 
 function EventSelection({ index, ctx, onClose }: { index: number; ctx: Ctx; onClose: () => void }) {
@@ -1009,11 +1038,11 @@ function FocusView({ focus, ctx }: { focus: Focus; ctx: Ctx }) {
 
 /** The pane: the selection, else the graph focus, else a hint. */
 export function InspectorPane({ store, view }: { store: LogStore; view: ViewStore }) {
-  useLogVersion(store);
+  const version = useLogVersion(store);
   const selection = useStore(view, (s) => s.selection);
   const focus = useStore(view, (s) => s.focus);
   const { log, t0 } = store.getState();
-  const model = shownModel(store);
+  const model = shownModel(store, version);
   const nav = useMemo<Nav>(
     () => ({
       port: (id) => view.getState().focused({ kind: 'port', id }),
