@@ -12,14 +12,21 @@
 // 3. Scroll the timeline from top to bottom in 300 frames (like dragging the scrollbar's thumb), then
 //    60 px a frame for 600 frames (a wheel's pace), after collecting the loads' garbage: longest task
 //    (PerformanceObserver 'longtask'). Target: none over 50 ms.
+// 3b. Playback (issue 11): seeks with the playback bar's slider (a press on its track at 50 %, 10 %,
+//    90 %, 50 %, then the keys Home, End, Page Down, ←, Page Up), each from the input to the frame after
+//    the one that shows the new position (slider and the timeline's marked row): target ≤ 100 ms. The
+//    first seek also builds the capture's playback index (once per model) and is reported apart. Then
+//    Play at 16× from the middle for about PLAY_SECONDS s of wall time (Play again at the end, which
+//    starts over): long tasks meanwhile. Target: none over 50 ms.
 // 4. Live ingest: a page sends RATE messages per second for SECONDS seconds over MessageChannels while
 //    the panel is open on its tab (in a browser of its own; long tasks counted from when the panel
 //    shows the page's first message, its start reported apart): longest task in the panel (target
 //    none over 100 ms), and whether every message arrived (sends and receipts in the panel's model).
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
-// [--profile DIR]: also writes a CPU profile of each phase (load, filter, scroll, live) to DIR as
-// .cpuprofile files (open them in DevTools' Performance panel; build with ENTANGLE_NO_MINIFY=1 for names).
+// [--profile DIR]: also writes a CPU profile of each phase (load, filter, sort, scroll, seek, playback,
+// live) to DIR as .cpuprofile files (open them in DevTools' Performance panel; build with
+// ENTANGLE_NO_MINIFY=1 for names).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +70,7 @@ const REALMS = 50;
 const RATE = 5_000;
 const LOAD_RUNS = 3;
 const SECONDS = 10;
+const PLAY_SECONDS = 5;
 const SKIP_LIVE = process.argv.includes('--skip-live');
 const SKIP_LOAD = process.argv.includes('--skip-load');
 
@@ -256,6 +264,115 @@ try {
     });
     console.log(`  scroll at a wheel's pace (60 px a frame, ${wheel.steps} frames): ${fmt(wheel.elapsed)}, ${wheel.count} long tasks, longest ${fmt(wheel.longest)}   target none > 50 ms`);
     results.push(['scroll (wheel pace), longest task', wheel.longest, 50]);
+
+    // Playback (issue 11): seeks with the playback bar, then Play at 16×. The garbage of the scrolls
+    // is collected first, as above.
+    {
+      const cdp = await page.createCDPSession();
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.detach();
+    }
+    // The messages' ids in time order (as model/playback.ts orders them: by time, ties in model order),
+    // to know which timeline row a position marks. Not timed.
+    const span = await page.evaluate(() => {
+      const m = window.__entangle.capture().store.getState().model();
+      const time = (x) => x.sentAt ?? x.receivedAt ?? 0;
+      window.__orderedIds = m.messages.map((x, i) => [time(x), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => m.messages[i].id);
+      return Number(document.querySelector('[role="slider"][aria-label="Playback position"]')?.getAttribute('aria-valuemax'));
+    });
+    /** One seek: a press on the slider's track at `fraction` (pointer down and up, as a click or the start
+     *  of a drag), or a key on the focused slider; timed from the input to the frame after the one that
+     *  shows the new position (the slider's value and the timeline's marked row), which has been painted. */
+    const seek = (input) =>
+      page.evaluate(async (input) => {
+        const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+        const slider = document.querySelector('[role="slider"][aria-label="Playback position"]');
+        if (!slider) throw new Error('no playback slider');
+        const view = window.__entangle.capture().view;
+        if (input.key) slider.focus();
+        await nextFrame();
+        await nextFrame();
+        const before = slider.getAttribute('aria-valuetext');
+        const t0 = performance.now();
+        if (input.key) {
+          slider.dispatchEvent(new KeyboardEvent('keydown', { key: input.key, bubbles: true, cancelable: true }));
+        } else {
+          const r = slider.getBoundingClientRect();
+          const at = { bubbles: true, cancelable: true, clientX: r.left + r.width * input.fraction, clientY: r.top + r.height / 2, button: 0, buttons: 1, pointerId: 1, pointerType: 'mouse', isPrimary: true };
+          slider.dispatchEvent(new PointerEvent('pointerdown', at));
+          slider.dispatchEvent(new PointerEvent('pointerup', { ...at, buttons: 0 }));
+        }
+        for (;;) {
+          await nextFrame();
+          const pb = view.getState().playback;
+          const want = pb && pb.index >= 0 ? window.__orderedIds[pb.index] : null;
+          const marked = document.querySelectorAll('[data-testid="timeline-row"][aria-current="true"]');
+          const rowShown = want === null ? marked.length === 0 : marked.length === 1 && marked[0].getAttribute('data-id') === want;
+          if (pb && slider.getAttribute('aria-valuetext') !== before && rowShown) break;
+          if (performance.now() - t0 > 10_000) throw new Error(`the seek (${JSON.stringify(input)}) never showed`);
+        }
+        await nextFrame();
+        return performance.now() - t0;
+      }, input);
+    const SEEKS = [{ fraction: 0.5 }, { fraction: 0.1 }, { fraction: 0.9 }, { fraction: 0.5 }, { key: 'Home' }, { key: 'End' }, { key: 'PageDown' }, { key: 'ArrowLeft' }, { key: 'PageUp' }];
+    const seekName = (input) => (input.key ? { Home: 'Home', End: 'End', PageDown: 'PgDn', PageUp: 'PgUp', ArrowLeft: '←' }[input.key] : `${input.fraction * 100} %`);
+    stop = await profile(page, 'seek');
+    const seekTimes = [];
+    for (const input of SEEKS) seekTimes.push([seekName(input), await seek(input)]);
+    await stop();
+    const [firstSeek, ...laterSeeks] = seekTimes;
+    console.log(`playback (session ${(span / 1000).toFixed(1)} s long):`);
+    console.log(`  first seek (${firstSeek[0]}; builds the capture's playback index, a one-time cost per capture the user sees on the first seek): ${fmt(firstSeek[1])}   target ≤ 100 ms`);
+    console.log(`  seek (input → painted frame): ${laterSeeks.map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ')}   target ≤ 100 ms`);
+    results.push(['playback seek, first (builds the playback index)', firstSeek[1], 100]);
+    results.push(['playback seek (slowest after the first)', Math.max(...laterSeeks.map((x) => x[1])), 100]);
+
+    // Play at 16× from the middle for PLAY_SECONDS s. The synthetic session is short for 16× (it plays
+    // through in well under a second from the middle): at its end Play is pressed again, which starts over.
+    await page.select('::-p-aria([name="Playback speed"][role="combobox"])', '16');
+    await seek({ fraction: 0.5 });
+    await new Promise((r) => setTimeout(r, 500));
+    stop = await profile(page, 'playback');
+    const played = await page.evaluate(async (seconds) => {
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const view = window.__entangle.capture().view;
+      const button = (name) => document.querySelector(`[role="toolbar"][aria-label="Playback"] button[aria-label="${name}"]`);
+      let previous = view.getState().playback;
+      let ticks = 0;
+      let messages = 0;
+      const unsubscribe = view.subscribe((s) => {
+        if (s.playback && previous && s.playback !== previous && s.playback.playing) {
+          ticks++;
+          messages += Math.max(0, s.playback.index - previous.index);
+        }
+        previous = s.playback;
+      });
+      window.__longTasks = [];
+      const t0 = performance.now();
+      button('Play').click();
+      let runs = 1;
+      let frames = 0;
+      while (performance.now() - t0 < seconds * 1000) {
+        await nextFrame();
+        frames++;
+        if (!view.getState().playback?.playing && button('Play')) {
+          runs++;
+          button('Play').click();
+        }
+      }
+      const elapsed = performance.now() - t0;
+      button('Pause')?.click();
+      // The last tick's work counts too.
+      await new Promise((r) => setTimeout(r, 300));
+      unsubscribe();
+      const tasks = window.__longTasks;
+      button('Live')?.click();
+      return { elapsed, runs, frames, ticks, messages, count: tasks.length, longest: tasks.reduce((m, e) => Math.max(m, e.duration), 0), total: tasks.reduce((m, e) => m + e.duration, 0) };
+    }, PLAY_SECONDS);
+    await stop();
+    const perSecond = (n) => Math.round(n / (played.elapsed / 1000)).toLocaleString('en');
+    console.log(`  play at 16× for ${(played.elapsed / 1000).toFixed(1)} s (${played.runs} runs: from the middle, then Play again at the end): ${played.ticks} moves, ${perSecond(played.messages)} messages/s, ${perSecond(played.frames)} frames/s; ${played.count} long tasks (${fmt(played.total)} in all), longest ${fmt(played.longest)}   target none > 50 ms`);
+    results.push(['playback at 16×, longest task', played.longest, 50]);
     await page.close();
   }
 
