@@ -696,4 +696,19 @@ describe('a channel created twice (a forged or corrupt log)', () => {
     const m = c.model();
     expect(m.channels.map((ch) => [ch.id, ch.ports])).toEqual([['a:c1', ['a:1', 'a:2']]]);
   });
+
+  it('a channel naming a port twice, or a port already known, is ignored: no two ports share an id', () => {
+    const rec = (seq: number, event: Omit<EntangleEvent, 'seq' | 't'>): LogRecord => ({ realm: 'a', tabId: 1, frameId: 0, event: { ...event, seq, t: 1000 + seq } as EntangleEvent });
+    const c = createCorrelator();
+    c.append([
+      rec(1, { type: 'realmStarted', kind: 'top', url: 'https://a.test/', origin: 'https://a.test', protocol: PROTOCOL_VERSION } as Omit<EntangleEvent, 'seq' | 't'>),
+      rec(2, { type: 'channelCreated', channel: 'a:c1', port1: 'a:1', port2: 'a:2' } as Omit<EntangleEvent, 'seq' | 't'>),
+      rec(3, { type: 'channelCreated', channel: 'a:c2', port1: 'a:2', port2: 'a:3' } as Omit<EntangleEvent, 'seq' | 't'>),
+      rec(4, { type: 'channelCreated', channel: 'a:c3', port1: 'a:5', port2: 'a:5' } as Omit<EntangleEvent, 'seq' | 't'>),
+    ]);
+    const m = c.model();
+    expect(m.channels.map((ch) => ch.id)).toEqual(['a:c1']);
+    const ids = m.ports.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });

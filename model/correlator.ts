@@ -292,7 +292,9 @@ export function createCorrelator(): Correlator {
         r.startT = ev.t;
         break;
       case 'channelCreated': {
-        if (st.channelIds.has(ev.channel)) break;
+        // A channel's ports are new: one named twice, or already known, comes only from a forged or
+        // corrupt log, and would give two ports one id (ignored, like a channel id seen before).
+        if (st.channelIds.has(ev.channel) || ev.port1 === ev.port2 || locals.has(ev.port1) || locals.has(ev.port2)) break;
         st.channelIds.add(ev.channel);
         const a = newLocal(st, ev.port1, r, ev.t, ev.seq, 'created');
         const b = newLocal(st, ev.port2, r, ev.t, ev.seq, 'created');
