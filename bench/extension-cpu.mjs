@@ -1,0 +1,76 @@
+// CPU time of the extension's own threads, for bench/overhead.mjs (issue 12).
+// A service worker target has no Performance domain over CDP (Chromium 156: "'Performance.getMetrics'
+// wasn't found"), so its CPU time is read from Linux's per-thread counters instead: the renderer
+// Chromium starts with --extension-process hosts the extension's service worker on a thread named
+// "ServiceWorker thread" (and the extension's pages on its main thread). Pages are measured with CDP.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime in ms of a process (its exited threads included) or of one thread (a thread's name
+ *  may hold spaces and parentheses: parse after the last ')'). */
+function cpuMs(statPath) {
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+const threadName = (pid, tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+
+/**
+ * CPU time so far (ms) of the extension renderer(s): the service worker's thread (with its id, so that a
+ * restarted worker is not subtracted from its predecessor), the main thread (the extension's pages) and
+ * the whole process; and of the browser process (all of it, not only its work for the extension). Null when /proc or the extension process cannot be read (not Linux, process gone).
+ * @param {import('puppeteer-core').CDPSession} browserSession a session on the browser target
+ */
+export async function extensionThreadCpu(browserSession) {
+  try {
+    const { processInfo } = await browserSession.send('SystemInfo.getProcessInfo');
+    const pids = processInfo
+      .filter((p) => p.type === 'renderer')
+      .map((p) => p.id)
+      // A zygote-forked renderer rewrites its command line into one space-separated string.
+      .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/).includes('--extension-process'));
+    if (pids.length === 0) return null;
+    let serviceWorker = null;
+    let mainThread = 0;
+    let process = 0;
+    for (const pid of pids) {
+      process += cpuMs(`/proc/${pid}/stat`);
+      mainThread += cpuMs(`/proc/${pid}/task/${pid}/stat`);
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          if (!threadName(pid, tid).startsWith('ServiceWorker')) continue;
+          const ms = cpuMs(`/proc/${pid}/task/${tid}/stat`);
+          serviceWorker = { ms: (serviceWorker?.ms ?? 0) + ms, tid: `${serviceWorker ? `${serviceWorker.tid}+` : ''}${pid}/${tid}` };
+        } catch {
+          // a pool thread that ended between the listing and the read
+        }
+      }
+    }
+    // The browser process routes every extension message between the relays, the worker and the panel.
+    const browser = (processInfo.find((p) => p.type === 'browser')?.cpuTime ?? NaN) * 1000;
+    return { serviceWorker, mainThread, process, browser };
+  } catch {
+    return null;
+  }
+}
+
+/** after − before of extensionThreadCpu readings; a field is null when it cannot be compared. */
+export function extensionCpuDelta(before, after) {
+  if (!before || !after) return { serviceWorker: null, mainThread: null, process: null, browser: null };
+  const sameWorker = before.serviceWorker && after.serviceWorker && before.serviceWorker.tid === after.serviceWorker.tid;
+  return {
+    serviceWorker: sameWorker ? after.serviceWorker.ms - before.serviceWorker.ms : null,
+    mainThread: after.mainThread - before.mainThread,
+    process: after.process - before.process,
+    browser: after.browser - before.browser,
+  };
+}
