@@ -7,7 +7,8 @@
  * arrangement in localStorage, and so is whether the strip is shown. Each view sits in its own error
  * boundary: a view that throws shows why, with a Retry button, and the others go on working.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useElementWidth } from './useElementWidth';
+import { useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionStatus } from './connection';
@@ -60,22 +61,6 @@ export interface AppProps {
   onOpenFile?(file: File): void;
   onSave?(): void;
   onPreserveLog?(on: boolean): void;
-}
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(() => (typeof window === 'undefined' ? 1200 : window.innerWidth));
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver((entries) => {
-      const w = entries[0]?.contentRect.width;
-      if (w !== undefined && w > 0) setWidth(w);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
 }
 
 function storage(): Storage | undefined {
@@ -219,7 +204,8 @@ function ConnectedToolbar({ status, ...rest }: Omit<Parameters<typeof Toolbar>[0
 export function App(props: AppProps) {
   const { tab, status, problem = null, settings = null, logBound, capture = null, notice = null } = props;
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [rootRef, width] = useWidth();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(rootRef, typeof window === 'undefined' ? 1200 : window.innerWidth);
   const message = problem ?? (tab.tabId === null && capture === null ? tab.problem : null);
   const store = capture?.store ?? props.store;
   const view = capture?.view ?? props.view;

@@ -6,7 +6,8 @@
  * that are zero and only say "nothing lost" step aside (their testids stay, hidden); below MENU_PX
  * Preserve log, Open…, Save… and Settings move into a `»` menu, as DevTools does.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useElementWidth } from './useElementWidth';
+import { useEffect, useRef, useState } from 'react';
 import type { ConnectionStatus } from './connection';
 import type { LogStore } from './store';
 import { shownModel, useLogVersion } from './useLog';
@@ -44,28 +45,13 @@ export interface ToolbarProps {
   onPreserveLog?(on: boolean): void;
 }
 
-/** The toolbar's own width, followed as DevTools is docked and resized (Infinity before it is known). */
-function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(Number.POSITIVE_INFINITY);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setWidth(el.getBoundingClientRect().width || Number.POSITIVE_INFINITY);
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  return width;
-}
-
 export function Toolbar({ store, status, capture = null, onOpenFile, onSave, settingsOpen = false, onToggleSettings, onPreserveLog }: ToolbarProps) {
   const version = useLogVersion(store);
   const s = store.getState();
   const t = shownModel(store, version).totals;
   const fileInput = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLDivElement>(null);
-  const width = useWidth(root);
+  const width = useElementWidth(root, Number.POSITIVE_INFINITY);
   const compact = width < COMPACT_PX;
   const menu = width < MENU_PX;
   const live = capture === null;

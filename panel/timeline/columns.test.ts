@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageModel, PortModel, RealmModel } from '../../model/correlator';
 import type { MessageReceived } from '../../model/protocol';
 import type { LogEntry } from '../store';
+import { quoteValue } from './filterQuery';
 import {
   DEFAULT_SHOWN,
   LAYOUT_STORAGE_KEY,
@@ -10,7 +11,6 @@ import {
   cellText,
   loadLayout,
   nextSort,
-  quoteValue,
   saveLayout,
   senderRelation,
   toggleColumn,

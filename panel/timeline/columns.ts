@@ -9,7 +9,7 @@ import type { RealmId, WindowRelation } from '../../model/protocol';
 import type { ModelIndex } from '../modelIndex';
 import { realmNamesOf } from '../realmNames';
 import type { LogEntry } from '../store';
-import { messageTypeText } from './filterQuery';
+import { messageTypeText, quoteValue } from './filterQuery';
 import { shortPort, transfersText } from './rows';
 
 export type ColumnId =
@@ -314,14 +314,6 @@ export function cellText(column: ColumnId, m: MessageModel, ctx: CellContext): s
 }
 
 // ── filter terms from a cell ────────────────────────────────────────────────
-
-/** `value` as the filter language (filterQuery.ts) writes it: bare when it is a plain word, else in
- *  double quotes (a `"` or `\` inside escaped with `\`) — spaces, quotes and commas (a comma separates
- *  alternatives in a bare value) need them, as does a leading `-` (a negation). */
-export function quoteValue(value: string, always = false): string {
-  if (!always && /^[^\s"'\\,/-][^\s"'\\,]*$/.test(value)) return value;
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
 
 /** Which end of the From → To cell was right-clicked. */
 export type End = 'from' | 'to';

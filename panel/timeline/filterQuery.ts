@@ -549,9 +549,12 @@ export function parsedQuery(source: string): ParsedQuery {
 
 // ── editing the query (toggles, "filter by this value", autocomplete) ───────
 
-/** A value as written in a query: quoted when it holds spaces, quotes, commas or starts with `-`. */
-export function quoteValue(v: string): string {
-  return v === '' || /[\s",]/.test(v) || v.startsWith('-') ? `"${v.replace(/["\\]/g, '\\$&')}"` : v;
+/** A value as written in a query: quoted (`"` and `\` escaped) when empty, when it holds spaces,
+ *  quotes, backslashes or commas, when it starts with `-` (a negation) or `/` (a regex), or `always`
+ *  (a realm's name, whose words must stay one value). */
+export function quoteValue(v: string, always = false): string {
+  if (!always && v !== '' && !/[\s"'\\,]/.test(v) && !/^[-/]/.test(v)) return v;
+  return `"${v.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** The values of the positive (not negated) terms of `key` in the query, lower case. */
