@@ -562,4 +562,15 @@ describe('Timeline', () => {
     fireEvent.click(screen.getByRole('menuitem', { name: 'Filter by this value' }));
     expect(view.getState().filter.text).toBe('');
   });
+
+  it("a cell's menu inspects the message's realms by name (a realm is selected by its name anywhere)", () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    fireEvent.contextMenu(messageRows()[0]?.querySelector('[data-col="route"]') as HTMLElement);
+    // A message from top to top: one realm to inspect.
+    expect(screen.queryByRole('menuitem', { name: /Inspect the receiver/ })).toBeNull();
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Inspect the sender: top' }));
+    expect(view.getState().focus).toEqual({ kind: 'realm', id: 'toprealm1' });
+    expect(view.getState().selection).toBeNull();
+  });
 });

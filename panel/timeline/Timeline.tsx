@@ -781,7 +781,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const endChars = charsIn(widths.endpoints, charPx);
 
   // ── context menus: the column chooser (header) and a cell's filter terms (body) ──
-  type Menu = { kind: 'columns'; x: number; y: number } | { kind: 'cell'; x: number; y: number; term: string | null };
+  type Menu = { kind: 'columns'; x: number; y: number } | { kind: 'cell'; x: number; y: number; term: string | null; realms: { role: 'sender' | 'receiver'; id: RealmId }[] };
   const [menu, setMenu] = useState<Menu | null>(null);
   const closeMenu = (): void => {
     setMenu(null);
@@ -803,7 +803,12 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     // As in the Network panel, the row right-clicked becomes the selected one.
     pick(position, false);
     const end = (target.closest('[data-end]')?.getAttribute('data-end') ?? 'from') as End;
-    setMenu({ kind: 'cell', x: e.clientX, y: e.clientY, term: cellTerm(cell.getAttribute('data-col') as ColumnId, row.message, cellCtx, end) });
+    const m = row.message;
+    // The message's realms can be inspected from here too: a realm is selected by its name anywhere.
+    const realms: { role: 'sender' | 'receiver'; id: RealmId }[] = [];
+    if (m.fromRealm !== undefined) realms.push({ role: 'sender', id: m.fromRealm });
+    if (m.toRealm !== undefined && m.toRealm !== m.fromRealm) realms.push({ role: 'receiver', id: m.toRealm });
+    setMenu({ kind: 'cell', x: e.clientX, y: e.clientY, term: cellTerm(cell.getAttribute('data-col') as ColumnId, m, cellCtx, end), realms });
   };
   const addTerm = (term: string, negate: boolean): void => {
     const v = view.getState();
@@ -833,6 +838,14 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     return [
       { label: 'Filter by this value', disabled: term === null, run: () => term !== null && addTerm(term, false) },
       { label: 'Hide messages like this', disabled: term === null, run: () => term !== null && addTerm(term, true) },
+      ...m.realms.map(({ role, id }, i) => ({
+        label: `Inspect the ${role}: ${realmName(id, index.realms)}`,
+        separated: i === 0,
+        run: () => {
+          view.getState().focused({ kind: 'realm', id });
+          view.getState().selected(null);
+        },
+      })),
     ];
   };
 
