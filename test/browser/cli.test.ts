@@ -13,13 +13,16 @@ import { FIXTURES, startDemoServer, type DemoServer } from './harness';
 
 const root = resolve(import.meta.dirname, '../..');
 
-function entangle(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function entangle(args: string[], onStderr?: (soFar: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [resolve(root, 'cli/entangle.mjs'), ...args], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
@@ -96,12 +99,20 @@ describe('entangle record', () => {
   });
 
   it('writes what was recorded when the browser crashes, and exits 1', async () => {
-    // A "browser" that is Chromium killed hard a few seconds after it started.
+    // A "browser" that is Chromium killed hard once the recording is under way: when the test says so
+    // (a marker file), not after a fixed time — a loaded machine took longer than that to start it.
     const crashing = join(dir, 'chromium-that-crashes.sh');
+    const go = join(dir, 'crash-now');
     const chromium = process.env.ENTANGLE_CHROMIUM ?? '/usr/bin/chromium';
-    writeFileSync(crashing, `#!/bin/sh\n"${chromium}" "$@" &\npid=$!\nsleep 6\nkill -9 $pid\nwait $pid\n`, { mode: 0o755 });
+    writeFileSync(crashing, `#!/bin/sh\n"${chromium}" "$@" &\npid=$!\nn=0\nwhile [ ! -e "${go}" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done\nkill -9 $pid\nwait $pid\n`, { mode: 0o755 });
     const out = join(dir, 'crashed.json');
-    const r = await entangle(['record', server.url('/index.html'), '--out', out, '--duration', '30000', '--browser', crashing]);
+    let told = false;
+    const r = await entangle(['record', server.url('/index.html'), '--out', out, '--duration', '60000', '--browser', crashing], (stderr) => {
+      // "recording <url> (tab N)": the panel listens; the demo posts within its first second.
+      if (told || !stderr.includes('recording ')) return;
+      told = true;
+      setTimeout(() => writeFileSync(go, ''), 2_000);
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('problem: the browser crashed or was closed');
     const read = await readCapture(readFileSync(out));
