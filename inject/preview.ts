@@ -10,7 +10,7 @@
  * would have made it throw), or up to the value a `DataCloneError` names (`previewSent`,
  * `stopAtUncloneable`). See docs/recording.md, "Never runs page code".
  */
-import type { Preview } from '../model/protocol';
+import { PREVIEW_STRING_CHARS, type Preview } from '../model/protocol';
 import {
   apply,
   getOwnPropertyDescriptor,
@@ -59,7 +59,7 @@ export const PREVIEW_LIMITS = {
   depth: 4,
   keys: 16,
   items: 10,
-  stringChars: 160,
+  stringChars: PREVIEW_STRING_CHARS,
   headBytes: 32,
   /** Nodes the preview describes; the size walk goes on to `sizeNodes`. */
   previewNodes: 80,

@@ -202,6 +202,10 @@ export interface WorkerCreated extends EventBase {
 
 export const WORKER_NAME_CHARS = 200;
 
+/** Every string a preview holds (keys, RegExp sources, constructor names included) is cut to this many
+ *  characters, then marked with `…` (inject/preview.ts). */
+export const PREVIEW_STRING_CHARS = 160;
+
 /** `new BroadcastChannel(name)`: a receiving end exists from now on (it never receives its own posts). */
 export interface BroadcastChannelCreated extends EventBase {
   type: 'broadcastChannelCreated';
