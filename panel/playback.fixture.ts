@@ -1,5 +1,6 @@
 /**
- * A small live log for the playback tests: a top realm that sends three port messages (the second
+ * A test page's realm (FixturePage: events in order, on one clock), and a small live log for the
+ * playback tests: a top realm that sends three port messages (the second
  * fails), then an iframe that starts later and sends two on a channel of its own.
  */
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../model/protocol';
@@ -14,9 +15,11 @@ export class FixturePage {
     public t: number,
     readonly kind: 'top' | 'iframe' = 'top',
     readonly frameId = 0,
+    /** Milliseconds between two events of this realm. */
+    readonly step = 10,
   ) {}
   ev(body: Body<EntangleEvent>): EntangleEvent {
-    return { ...body, seq: ++this.seq, t: (this.t += 10) } as EntangleEvent;
+    return { ...body, seq: ++this.seq, t: (this.t += this.step) } as EntangleEvent;
   }
   batch(events: EntangleEvent[]): RoutedBatch {
     return { tabId: 1, frameId: this.frameId, parentFrameId: this.frameId === 0 ? -1 : 0, url: `https://a.test/${this.realm}`, batch: { v: PROTOCOL_VERSION, realm: this.realm, events } };

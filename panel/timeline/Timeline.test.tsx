@@ -1,48 +1,23 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../../model/protocol';
+import type { EntangleEvent } from '../../model/protocol';
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
 import { FilterBar } from './FilterBar';
 import { COLUMNS_STORAGE_KEY, LAYOUT_STORAGE_KEY, Timeline } from './Timeline';
 import { withLaidOutElements } from '../happyDomLayout';
+import { FixturePage } from '../playback.fixture';
 
 withLaidOutElements();
 
 /** Past the views' 100 ms update tick (setTimeout, then an animation frame). */
 const tick = () => act(() => new Promise<void>((r) => setTimeout(r, 160)));
 
-type Body<E> = E extends EntangleEvent ? Omit<E, 'seq' | 't'> : never;
-
-class Page {
-  seq = 0;
-  t = 5000;
-  constructor(
-    readonly realm: string,
-    readonly kind: 'top' | 'iframe' = 'top',
-    readonly frameId = 0,
-  ) {}
-  ev(body: Body<EntangleEvent>): EntangleEvent {
-    return { ...body, seq: ++this.seq, t: (this.t += 2) } as EntangleEvent;
-  }
-  batch(events: EntangleEvent[]): RoutedBatch {
-    return { tabId: 1, frameId: this.frameId, parentFrameId: this.frameId === 0 ? -1 : 0, url: `https://a.test/${this.realm}`, batch: { v: PROTOCOL_VERSION, realm: this.realm, events } };
-  }
-  started(): EntangleEvent {
-    return this.ev({ type: 'realmStarted', kind: this.kind, url: `https://a.test/${this.realm}`, origin: 'https://a.test', protocol: PROTOCOL_VERSION });
-  }
-  channel(n: number): EntangleEvent {
-    return this.ev({ type: 'channelCreated', channel: `${this.realm}:c${n}`, port1: `${this.realm}:${2 * n - 1}`, port2: `${this.realm}:${2 * n}` });
-  }
-  portStarted(port: string): EntangleEvent {
-    return this.ev({ type: 'portStarted', port, implicit: true });
-  }
-  send(port: string, error?: { name: string; message: string }): EntangleEvent {
-    return this.ev({ type: 'messageSent', route: 'port', port, transfer: [], outcome: 'posted', ...(error ? { error } : {}) });
-  }
-  recv(port: string, preview: string): EntangleEvent {
-    return this.ev({ type: 'messageReceived', route: 'port', port, origin: '', ports: [], preview, size: preview.length + 2 });
+/** A realm of the test page: events 2 ms apart from t = 5000 (panel/playback.fixture.ts). */
+class Page extends FixturePage {
+  constructor(realm: string, kind: 'top' | 'iframe' = 'top', frameId = 0) {
+    super(realm, 5000, kind, frameId, 2);
   }
 }
 
