@@ -37,6 +37,7 @@ import { modelAtPosition } from '../playbackView';
 import type { ViewStore } from '../viewState';
 import type { PortId, RealmId } from '../../model/protocol';
 import {
+  CROWD_AT,
   GONE_EXPANDED,
   MORE_CHIP,
   PULSE_MS,
@@ -164,8 +165,22 @@ const FoldedBox = memo(function FoldedBox({ data }: { data: RealmNode['data'] })
   );
 });
 
+/** A parent's many quiet live frames drawn as one node (buildGraph's CROWD_AT): a count. */
+const CrowdBox = memo(function CrowdBox({ data }: { data: RealmNode['data'] }) {
+  return (
+    <div className="graph-realm graph-folded graph-crowd kind-iframe" data-testid="graph-crowd" title={data.title}>
+      <div className="graph-realm-title">
+        <span className="graph-realm-kind">{data.label}</span>
+      </div>
+      <div className="graph-crowd-note">live · no ports</div>
+      <Handles />
+    </div>
+  );
+});
+
 const RealmBox = memo(function RealmBox({ id, data, selected }: NodeProps<RealmNode>) {
   if (data.folded) return <FoldedBox data={data} />;
+  if (data.crowd) return <CrowdBox data={data} />;
   return <RealmBoxBody id={id} data={data} selected={selected} />;
 });
 
@@ -333,6 +348,10 @@ function Legend() {
           <li>
             <span className="lg-box gone" /> “N gone realms”: gone realms folded into one node but for the newest few (its
             button draws the newest {GONE_EXPANDED}; focusing a realm draws it)
+          </li>
+          <li>
+            <span className="lg-box graph-folded" /> “N iframes”: more than {CROWD_AT} live frames of one parent that hold no
+            port, drawn as one node (focusing one draws it)
           </li>
           <li>
             <span className="lg-box kind-popup" /> popup (opened by window.open; opener → popup){' '}

@@ -9,7 +9,6 @@ import {
   UNKNOWN_REALM,
   MORE_CHIP,
   createGraphBuilder,
-  shortUrl,
   trafficOf,
   type GraphData,
   type GraphEdge,
@@ -272,14 +271,6 @@ describe('buildGraph: nodes and edges', () => {
 
   it('shows an empty model as empty', () => {
     expect(createGraphBuilder().build(model({}), NO_VIEW, 0)).toMatchObject({ empty: true, nodes: [], edges: [] });
-  });
-
-  it('shortens URLs to host and path', () => {
-    expect(shortUrl('https://b.test:8080/a/b.html?q=1#h')).toBe('b.test:8080/a/b.html');
-    expect(shortUrl('https://b.test/')).toBe('b.test');
-    expect(shortUrl('about:blank')).toBe('about:blank');
-    expect(shortUrl(undefined)).toBe('');
-    expect(shortUrl(`data:text/html,${'x'.repeat(100)}`).length).toBeLessThanOrEqual(48);
   });
 });
 
