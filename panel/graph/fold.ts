@@ -145,9 +145,19 @@ export function foldedData(fold: Fold, ix: ModelIndex): RealmNodeData {
   };
 }
 
+/** whereFrom per realm: a crowd's tooltip is made on every redraw, and parsing its frames' URLs each
+ *  time was a tenth of the panel's work under frame churn. */
+const whereCache = new WeakMap<RealmModel, string>();
+
 /** Where a frame's document came from, as its crowd's tooltip counts them. */
 function whereFrom(r: RealmModel | undefined): string {
-  const url = r?.url ?? '';
+  if (!r) return 'unknown URL';
+  let w = whereCache.get(r);
+  if (w === undefined) whereCache.set(r, (w = parseWhere(r.url ?? '')));
+  return w;
+}
+
+function parseWhere(url: string): string {
   try {
     const u = new URL(url);
     if (u.protocol === 'http:' || u.protocol === 'https:') return u.host;
