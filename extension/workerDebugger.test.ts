@@ -1,0 +1,162 @@
+/**
+ * The worker attachment's protocol sequence (docs/recording.md, "Running the recorder inside
+ * workers"): what is sent to whom and when, against a recording of the calls. Whether the browser
+ * then runs the recorder is for the real-browser tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { TabWorkerRecording, bindingName, recorderExpression, type DebuggeeSession, type DebuggerApi, type WorkerTarget } from './workerDebugger';
+
+type Listener = (source: DebuggeeSession, method: string, params?: unknown) => void;
+type DetachListener = (source: DebuggeeSession, reason: string) => void;
+
+const TAB = 7;
+
+/** chrome.debugger as a log of calls; the test plays the browser's events. */
+function recordedApi(answer: (method: string, session: DebuggeeSession) => unknown = () => ({})) {
+  const calls: string[] = [];
+  const listeners = new Set<Listener>();
+  const detachListeners = new Set<DetachListener>();
+  const api: DebuggerApi = {
+    attach: async (t) => void calls.push(`attach ${t.tabId}`),
+    detach: async (t) => void calls.push(`detach ${t.tabId}`),
+    sendCommand: async (s, method, params) => {
+      calls.push(`${s.sessionId ?? 'tab'} ${method}${params && 'instrumentation' in params ? ` ${String(params.instrumentation)}` : ''}`);
+      const a = answer(method, s);
+      if (a instanceof Error) throw a;
+      return a;
+    },
+    onEvent: { addListener: (fn) => listeners.add(fn), removeListener: (fn) => listeners.delete(fn) },
+    onDetach: { addListener: (fn) => detachListeners.add(fn), removeListener: (fn) => detachListeners.delete(fn) },
+  };
+  const emit = (sessionId: string | undefined, method: string, params: unknown): void => {
+    for (const l of listeners) l({ tabId: TAB, ...(sessionId ? { sessionId } : {}) }, method, params);
+  };
+  return { api, calls, emit, listeners, detachListeners };
+}
+
+function recording(api: DebuggerApi) {
+  const seen: string[] = [];
+  const batches: [WorkerTarget, string][] = [];
+  const r = new TabWorkerRecording(TAB, api, async () => 'void 0', {
+    workerRecorded: (t) => seen.push(`recorded ${t.url}`),
+    workerUnrecorded: (t, why) => seen.push(`unrecorded ${t.url}: ${why}`),
+    batch: (t, e) => batches.push([t, e]),
+    workerGone: (t) => seen.push(`gone ${t.url}`),
+    ended: (why) => seen.push(`ended ${why}`),
+  });
+  return { r, seen, batches };
+}
+
+const attached = (sessionId: string, type: string, url: string) => ({ sessionId, targetInfo: { targetId: `t-${sessionId}`, type, url }, waitingForDebugger: true });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('TabWorkerRecording', () => {
+  it('attaches to the tab and asks for its workers paused at start', async () => {
+    const { api, calls } = recordedApi();
+    await recording(api).r.start();
+    expect(calls).toEqual([`attach ${TAB}`, 'tab Target.setAutoAttach']);
+  });
+
+  it('stops a new worker before its first statement, not at its start, and lets it run', async () => {
+    const { api, calls, emit } = recordedApi();
+    const { r } = recording(api);
+    await r.start();
+    calls.length = 0;
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
+    await settle();
+    // No Runtime.evaluate while the worker waits for the debugger: its global does not exist yet.
+    expect(calls).toEqual(['s1 Debugger.enable', 's1 Debugger.setInstrumentationBreakpoint beforeScriptExecution', 's1 Target.setAutoAttach', 's1 Runtime.runIfWaitingForDebugger']);
+  });
+
+  it('runs the recorder at the instrumentation pause, then disables the debugger (which resumes the worker)', async () => {
+    const { api, calls, emit } = recordedApi();
+    const { r, seen } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
+    await settle();
+    calls.length = 0;
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    await settle();
+    expect(calls).toEqual(['s1 Runtime.addBinding', 's1 Runtime.evaluate', 's1 Debugger.disable']);
+    expect(seen).toEqual(['recorded https://a.test/w.js']);
+    // A later pause (the page's own `debugger;` cannot be one: the domain is off; anything else) is resumed.
+    calls.length = 0;
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    expect(calls).toEqual(['s1 Debugger.resume']);
+  });
+
+  it('lets a frame target go at once, untouched', async () => {
+    const { api, calls, emit } = recordedApi();
+    await recording(api).r.start();
+    calls.length = 0;
+    emit(undefined, 'Target.attachedToTarget', attached('f1', 'iframe', 'https://b.test/'));
+    await settle();
+    expect(calls).toEqual(['f1 Runtime.runIfWaitingForDebugger']);
+  });
+
+  it('says when the recorder threw, and the worker still runs', async () => {
+    const { api, calls, emit } = recordedApi((m) => (m === 'Runtime.evaluate' ? { exceptionDetails: { text: 'Uncaught', exception: { description: 'TypeError: x' } } } : {}));
+    const { r, seen } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'w.js'));
+    await settle();
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    await settle();
+    expect(seen).toEqual(['unrecorded w.js: TypeError: x']);
+    expect(calls.at(-1)).toBe('s1 Debugger.disable');
+  });
+
+  it('passes on batches from its binding in known workers only', async () => {
+    const { api, emit } = recordedApi();
+    const { r, batches } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'sw.js'));
+    await settle();
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    const name = (r as unknown as { binding: string }).binding;
+    emit('s1', 'Runtime.bindingCalled', { name, payload: 'envelope-1' });
+    emit('s1', 'Runtime.bindingCalled', { name: 'another', payload: 'forged' });
+    emit('s9', 'Runtime.bindingCalled', { name, payload: 'unknown session' });
+    emit('s1', 'Runtime.bindingCalled', { name, payload: 42 });
+    expect(batches.map(([t, e]) => `${t.type} ${e}`)).toEqual(['service_worker envelope-1']);
+  });
+
+  it('detaches on stop, and reports a detach it did not ask for (the user cancelled the bar)', async () => {
+    const a = recordedApi();
+    const one = recording(a.api);
+    await one.r.start();
+    a.emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'w.js'));
+    await settle();
+    await one.r.stop();
+    expect(a.calls.at(-1)).toBe(`detach ${TAB}`);
+    expect(one.seen).toEqual(['gone w.js']);
+    expect(a.listeners.size).toBe(0);
+
+    const b = recordedApi();
+    const two = recording(b.api);
+    await two.r.start();
+    for (const l of b.detachListeners) l({ tabId: TAB }, 'canceled_by_user');
+    await settle();
+    expect(two.seen).toEqual(['ended canceled_by_user']);
+    expect(b.calls).not.toContain(`detach ${TAB}`);
+  });
+});
+
+describe('the recorder expression', () => {
+  it('hands the binding name to the bundle without a global', () => {
+    const e = recorderExpression('globalThis.out = ENTANGLE_BINDING;', '__entangle_x');
+    const g: Record<string, unknown> = {};
+    new Function('globalThis', e)(g);
+    expect(g).toEqual({ out: '__entangle_x' });
+  });
+
+  it('makes binding names no page can guess', () => {
+    const names = new Set(Array.from({ length: 100 }, () => bindingName()));
+    expect(names.size).toBe(100);
+    for (const n of names) expect(n).toMatch(/^__entangle_[0-9a-z]+$/);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * Recording inside workers (issue 13) through the browser's debugging protocol: attaches to the
+ * inspected tab, has the browser attach to each of its workers as it starts (paused before its
+ * first statement), runs the worker recorder there and lets the worker go on; the recorder's batches
+ * come back as binding calls. What the browser allows and why it is done this way:
+ * docs/recording.md, "Running the recorder inside workers".
+ *
+ * No extension API is imported here: the background hands in `chrome.debugger` (DebuggerApi), so the
+ * lifecycle can be driven from a test with the real browser's API or a recording of its calls.
+ */
+
+/** The part of `chrome.debugger` used here (Chrome 125+: child sessions by `sessionId`). */
+export interface DebuggerApi {
+  attach(target: { tabId: number }, version: string): Promise<void>;
+  detach(target: { tabId: number }): Promise<void>;
+  sendCommand(target: DebuggeeSession, method: string, params?: object): Promise<unknown>;
+  onEvent: { addListener(fn: EventListenerFn): void; removeListener(fn: EventListenerFn): void };
+  onDetach: { addListener(fn: DetachListenerFn): void; removeListener(fn: DetachListenerFn): void };
+}
+
+export interface DebuggeeSession {
+  tabId?: number;
+  sessionId?: string;
+}
+
+type EventListenerFn = (source: DebuggeeSession, method: string, params?: unknown) => void;
+type DetachListenerFn = (source: DebuggeeSession, reason: string) => void;
+
+export type WorkerTargetType = 'worker' | 'service_worker' | 'shared_worker';
+
+/** A worker the browser attached us to. */
+export interface WorkerTarget {
+  sessionId: string;
+  targetId: string;
+  type: WorkerTargetType;
+  url: string;
+  /** The session of the worker that started it (a nested worker); none for the tab's own. */
+  parentSessionId?: string;
+}
+
+export interface WorkerRecordingEvents {
+  /** The recorder runs in the worker (its first statement has not run yet). */
+  workerRecorded(target: WorkerTarget): void;
+  /** The recorder in the worker could not be started: the worker runs unrecorded. */
+  workerUnrecorded(target: WorkerTarget, reason: string): void;
+  /** A batch envelope from the worker's recorder (model/bridge.ts), as the recorder wrote it. */
+  batch(target: WorkerTarget, envelope: string): void;
+  workerGone(target: WorkerTarget): void;
+  /** The attachment ended without `stop()`: the user cancelled the browser's debugging bar, the tab
+   *  closed or navigated to a page the extension may not debug, or DevTools took the tab. */
+  ended(reason: string): void;
+}
+
+const PROTOCOL_VERSION = '1.3';
+const AUTO_ATTACH = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
+const WORKER_TYPES: readonly string[] = ['worker', 'service_worker', 'shared_worker'] satisfies WorkerTargetType[];
+
+interface AttachedToTarget {
+  sessionId: string;
+  targetInfo: { targetId: string; type: string; url: string };
+  waitingForDebugger: boolean;
+}
+
+interface Paused {
+  reason: string;
+}
+
+interface BindingCalled {
+  name: string;
+  payload: string;
+}
+
+/** A name for the binding no page can guess before it is gone (it is deleted before page code runs). */
+export function bindingName(random: () => number = Math.random): string {
+  let s = '';
+  for (let i = 0; i < 4; i++) s += Math.floor(random() * 0x1_0000_0000).toString(36);
+  return `__entangle_${s}`;
+}
+
+/** The expression that starts the recorder in a worker: its bundle (an IIFE reading the free name
+ *  ENTANGLE_BINDING) inside a function that supplies it, so nothing is put on the worker's global. */
+export function recorderExpression(bundle: string, binding: string): string {
+  return `(() => { const ENTANGLE_BINDING = ${JSON.stringify(binding)};\n${bundle}\n})()`;
+}
+
+export class TabWorkerRecording {
+  private readonly workers = new Map<string, WorkerTarget>();
+  /** Sessions whose recorder has been started (the instrumentation pause comes once per worker). */
+  private readonly started = new Set<string>();
+  private readonly binding = bindingName();
+  private attached = false;
+  private stopping = false;
+
+  constructor(
+    readonly tabId: number,
+    private readonly api: DebuggerApi,
+    /** The worker recorder's bundle (dist/chrome/inject-worker.js). */
+    private readonly bundle: () => Promise<string>,
+    private readonly events: WorkerRecordingEvents,
+  ) {}
+
+  /** Attaches to the tab; throws what the browser said when it cannot (another debugger, a page the
+   *  extension may not debug, a tab that is gone). */
+  async start(): Promise<void> {
+    this.api.onEvent.addListener(this.onEvent);
+    this.api.onDetach.addListener(this.onDetach);
+    try {
+      await this.api.attach({ tabId: this.tabId }, PROTOCOL_VERSION);
+      this.attached = true;
+      await this.api.sendCommand({ tabId: this.tabId }, 'Target.setAutoAttach', AUTO_ATTACH);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Detaches (the browser's debugging bar goes away). Workers already recorded keep their recorder
+   *  until they end, but its batches have nowhere to go: the panel shows them as gone from then on. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.api.onEvent.removeListener(this.onEvent);
+    this.api.onDetach.removeListener(this.onDetach);
+    for (const w of this.workers.values()) this.events.workerGone(w);
+    this.workers.clear();
+    if (this.attached) {
+      this.attached = false;
+      await this.api.detach({ tabId: this.tabId }).catch(() => undefined);
+    }
+  }
+
+  private readonly onDetach: DetachListenerFn = (source, reason) => {
+    if (source.tabId !== this.tabId || source.sessionId !== undefined) return;
+    this.attached = false;
+    void this.stop().then(() => this.events.ended(reason));
+  };
+
+  private readonly onEvent: EventListenerFn = (source, method, params) => {
+    if (source.tabId !== this.tabId || this.stopping) return;
+    switch (method) {
+      case 'Target.attachedToTarget':
+        this.targetAttached(source.sessionId, params as AttachedToTarget);
+        return;
+      case 'Target.detachedFromTarget': {
+        const id = (params as { sessionId: string }).sessionId;
+        const w = this.workers.get(id);
+        this.workers.delete(id);
+        this.started.delete(id);
+        if (w) this.events.workerGone(w);
+        return;
+      }
+      case 'Debugger.paused':
+        if (source.sessionId !== undefined) this.paused(source.sessionId, params as Paused);
+        return;
+      case 'Runtime.bindingCalled': {
+        const w = source.sessionId === undefined ? undefined : this.workers.get(source.sessionId);
+        const call = params as BindingCalled;
+        if (w && call.name === this.binding && typeof call.payload === 'string') this.events.batch(w, call.payload);
+        return;
+      }
+    }
+  };
+
+  private send(sessionId: string, method: string, params?: object): Promise<unknown> {
+    return this.api.sendCommand({ tabId: this.tabId, sessionId }, method, params);
+  }
+
+  /**
+   * A new target, paused before it runs anything. A worker gets the instrumentation breakpoint (its
+   * global does not exist yet: the recorder waits for the pause before its first statement) and
+   * auto-attach for the workers it starts; anything else (an out-of-process frame, which has its own
+   * relay) is let go at once. The commands are sent together, not one after the other's answer: a
+   * service worker answers nothing until it runs.
+   */
+  private targetAttached(parentSessionId: string | undefined, a: AttachedToTarget): void {
+    const { sessionId, targetInfo } = a;
+    if (!WORKER_TYPES.includes(targetInfo.type)) {
+      void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      return;
+    }
+    const target: WorkerTarget = {
+      sessionId,
+      targetId: targetInfo.targetId,
+      type: targetInfo.type as WorkerTargetType,
+      url: targetInfo.url,
+      ...(parentSessionId !== undefined ? { parentSessionId } : {}),
+    };
+    this.workers.set(sessionId, target);
+    const steps = [
+      this.send(sessionId, 'Debugger.enable'),
+      this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
+      this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH),
+      this.send(sessionId, 'Runtime.runIfWaitingForDebugger'),
+    ];
+    Promise.all(steps).catch((err: unknown) => {
+      // The worker must not stay paused because of us.
+      void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
+      void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      this.events.workerUnrecorded(target, messageOf(err));
+    });
+  }
+
+  /** The worker stopped before its first statement: the recorder goes in, then the worker goes on
+   *  (disabling the domain resumes it and drops the breakpoint). Any other pause is not ours to
+   *  keep: resumed. */
+  private paused(sessionId: string, p: Paused): void {
+    const target = this.workers.get(sessionId);
+    if (!target || p.reason !== 'instrumentation' || this.started.has(sessionId)) {
+      void this.send(sessionId, 'Debugger.resume').catch(() => undefined);
+      return;
+    }
+    this.started.add(sessionId);
+    // (The binding is added now, with the global in place: probes saw it work there.)
+    void Promise.all([this.bundle(), this.send(sessionId, 'Runtime.addBinding', { name: this.binding })])
+      .then(([bundle]) => this.send(sessionId, 'Runtime.evaluate', { expression: recorderExpression(bundle, this.binding), silent: true }))
+      .then((result) => {
+        const thrown = (result as { exceptionDetails?: { exception?: { description?: string }; text?: string } }).exceptionDetails;
+        if (thrown) this.events.workerUnrecorded(target, thrown.exception?.description ?? thrown.text ?? 'the recorder threw');
+        else this.events.workerRecorded(target);
+      })
+      .catch((err: unknown) => this.events.workerUnrecorded(target, messageOf(err)))
+      .finally(() => void this.send(sessionId, 'Debugger.disable').catch(() => undefined));
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
