@@ -98,6 +98,11 @@ try {
         long: window.__longTasks.length,
         over: window.__longTasks.filter((d) => d > 200).length,
         busy: window.__longTasks.reduce((a, d) => a + d, 0),
+        // Why the panel has not caught up, when it has not: its realms not gone, and the frames' messages
+        // to the page (one each) with and without a known sender.
+        notGone: [...st.realms.values()].filter((r) => !r.gone).map((r) => `${r.realm}@${r.frameId} (${r.events} events)`),
+        toPage: m.messages.filter((x) => x.route === 'window').length,
+        toPageUnknownSender: m.messages.filter((x) => x.route === 'window' && x.fromRealm === undefined).length,
       };
     });
   let s;
@@ -125,6 +130,7 @@ try {
     await cdp.detach();
   }
   console.log(`  panel: knows ${s.known.toLocaleString('en')} realms (${s.goneKnown.toLocaleString('en')} gone), model ${s.modelRealms.toLocaleString('en')} realms; ${timedOut ? `NOT caught up ${CATCH_UP_MS / 1000} s after the page was done` : `caught up ${((caughtUp - pageDone) / 1000).toFixed(1)} s after the page was done (${((caughtUp - t0) / 1000).toFixed(1)} s in all)`}`);
+  if (timedOut) console.log(`  not caught up: realms not gone: ${s.notGone.join(', ')}; messages to the page ${s.toPage} (${s.toPageUnknownSender} from an unknown sender)`);
   console.log(`  graph: ${s.drawn} realm boxes in the DOM; gone realms: ${s.goneLabel === null ? 'no folded node' : `"${s.goneLabel}"`}`);
   console.log(`  panel long tasks: ${s.long} (${s.over} over 200 ms), ${fmt(s.busy)} in all; longest ${fmt(s.longest)}   target none > ${TARGET_MS} ms`);
   console.log(`  ${s.longest <= TARGET_MS && !timedOut ? 'met' : 'MISSED'}: longest task ${s.longest.toFixed(0)} ms (target ≤ ${TARGET_MS})`);
