@@ -418,6 +418,14 @@
 
   document.getElementById('run-all').addEventListener('click', () => runAll());
   document.getElementById('clear-log').addEventListener('click', () => logEl.replaceChildren());
+  // A window message with no port, on demand only (the scenarios' counts stay as they are): a message
+  // Entangle can send again (docs/replay.md).
+  let notes = 0;
+  document.getElementById('send-note').addEventListener('click', () => {
+    if (!crossFrame) return;
+    crossFrame.contentWindow.postMessage({ type: 'note', text: 'note ' + ++notes }, originB);
+    log('note', 'sent {type:"note"} to the cross-origin iframe');
+  });
   for (const button of document.querySelectorAll('button[data-scenario]')) {
     button.addEventListener('click', () => runOne(button.dataset.scenario));
   }

@@ -17,6 +17,7 @@ import { titleOf, validFrameElement, validFrameFactsRequest, validFrameSelf } fr
 import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
 import { DepartedStore, type SessionArea } from './departed';
 import { PopupTabs } from './popups';
+import { validReplayRequested, validReplayResult, type ReplayOrder, type ReplayRequested, type ReplayResult, type WindowTarget } from '../model/replay';
 
 interface Relay {
   port: Runtime.Port;
@@ -355,7 +356,7 @@ const FRAME_QUESTION_MS = 3_000;
 
 /** One relay's answer, or `null` when none came (no relay in that frame, an older relay that does not
  *  know the question, the frame went, or no answer in time). */
-function askFrame(tabId: number, frameId: number, question: ContentRequest): Promise<{ answer: unknown } | null> {
+function askFrame(tabId: number, frameId: number, question: ContentRequest | ReplayOrder): Promise<{ answer: unknown } | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), FRAME_QUESTION_MS);
     browser.tabs.sendMessage(tabId, question, { frameId }).then(
@@ -390,12 +391,78 @@ async function frameFacts({ tabId, frameId, realm }: FrameFactsRequest): Promise
   return { element, title: titleOf(self, realm) };
 }
 
+const refusedReplay = (reason: string): ReplayResult => ({ outcome: 'refused', reason });
+
+/**
+ * The sender is a panel subscribed to the session that holds `tabId` (docs/replay.md): the same
+ * document (the browser sets `documentId` on both) as one of that session's panel ports, which were
+ * accepted only from the extension's own pages. Any other extension page, or none, may not replay.
+ */
+function panelOf(sender: Runtime.MessageSender, tabId: number): boolean {
+  const documentId = (sender as { documentId?: string }).documentId;
+  if (documentId === undefined) return false;
+  return panelsOf(tabId).some((port) => (port.sender as { documentId?: string } | undefined)?.documentId === documentId);
+}
+
+/** Hands an order to one frame's relay, and its answer back (validated: a relay speaks for a renderer). */
+async function orderFrame(tabId: number, frameId: number, order: ReplayOrder): Promise<ReplayResult> {
+  const a = await askFrame(tabId, frameId, order);
+  if (a === null) return refusedReplay('the page did not answer (its document may be gone)');
+  return validReplayResult(a.answer) ?? refusedReplay('the page gave no valid answer');
+}
+
+/** The frame's realm and index among its parent's frames, from its own relay; null when it does not
+ *  hold `realm` (any more). */
+async function frameSelf(tabId: number, frameId: number, realm: string): Promise<{ childIndex?: number } | null> {
+  const a = await askFrame(tabId, frameId, { kind: 'frameSelf' });
+  const self = a === null ? null : validFrameSelf(a.answer);
+  return self && self.realm === realm ? self : null;
+}
+
+/**
+ * Sends a replay order to the sending realm's frame. A window message (no recorded send) is sent by
+ * the sending frame to the receiving one, named by their relation in the frame tree (self, parent,
+ * child: the relations the recorder resolves with its own natives), after the receiving realm was
+ * told to expect it, so that its receipt says `replayOf`.
+ */
+async function replay(request: ReplayRequested): Promise<ReplayResult> {
+  const { tabId, frameId, realm, original, route, payload } = request;
+  if (route !== 'window') return orderFrame(tabId, frameId, { kind: 'replay', realm, original, route, payload });
+  const to = request.to!;
+  const [sending, receiving] = await Promise.all([browser.webNavigation.getFrame({ tabId, frameId }).catch(() => null), browser.webNavigation.getFrame({ tabId, frameId: to.frameId }).catch(() => null)]);
+  if (!sending || !receiving) return refusedReplay('the sending or the receiving frame is not there any more');
+  let target: WindowTarget;
+  let from: WindowTarget;
+  if (frameId === to.frameId) {
+    target = { relation: 'self' };
+    from = { relation: 'self' };
+  } else if (receiving.parentFrameId === frameId) {
+    const child = await frameSelf(tabId, to.frameId, to.realm);
+    if (child?.childIndex === undefined) return refusedReplay('the receiving frame holds another document now');
+    target = { relation: 'child', childIndex: child.childIndex };
+    from = { relation: 'parent' };
+  } else if (sending.parentFrameId === to.frameId) {
+    const [child, parent] = await Promise.all([frameSelf(tabId, frameId, realm), frameSelf(tabId, to.frameId, to.realm)]);
+    if (child?.childIndex === undefined || parent === null) return refusedReplay('the sending or the receiving frame holds another document now');
+    target = { relation: 'parent' };
+    from = { relation: 'child', childIndex: child.childIndex };
+  } else return refusedReplay('a window message is replayed only between a frame and itself, its parent or its child');
+  const expected = await orderFrame(tabId, to.frameId, { kind: 'expectReplay', realm: to.realm, original, from });
+  if (expected.outcome !== 'sent') return expected;
+  return orderFrame(tabId, frameId, { kind: 'replay', realm, original, route, window: { ...target, targetOrigin: to.origin }, payload });
+}
+
 /** Extension pages (the panel opened as a tab, the CLI, tests) ask which tabs have recorders, and the
  *  panel's inspector asks about a frame it shows. */
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ExtensionRequest;
   // Only the extension's own pages may ask: content scripts (and so pages) get no answer.
   if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+  if (message?.kind === 'replayRequested') {
+    const request = validReplayRequested(raw);
+    if ('error' in request) return Promise.resolve(refusedReplay(`the background refused it: ${request.error}`));
+    return ready.then(() => (panelOf(sender, request.tabId) ? replay(request) : refusedReplay('only a panel inspecting that tab may replay into it')));
+  }
   if (message?.kind === 'frameFacts') {
     const request = validFrameFactsRequest(raw);
     return request ? frameFacts(request) : undefined;

@@ -22,6 +22,7 @@ import { CONTENT_PORT, DEPARTED_CHARS, DEPARTED_EVENTS, MAX_BATCH_CHARS } from '
 import { BATCH, BOUND, CONFIG, decodeEnvelope, HANDSHAKE, HELLO, RECORDER_NODE, RELAY_NODE } from '../model/bridge';
 import { BatchBuffer, type RawBatch } from './buffer';
 import { answerFrameQuestion } from './frameQuestions';
+import { carryOutReplayOrder, isReplayOrder } from './replayOrders';
 import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
 
 /**
@@ -242,3 +243,10 @@ document.dispatchEvent(new MouseEvent(HANDSHAKE, { relatedTarget: relayNode }));
 onSettingsChanged(sendConfig);
 // The panel's inspector asks, through the background, about a frame it shows (on demand only).
 browser.runtime.onMessage.addListener((message: unknown) => answerFrameQuestion(message, realm));
+// The panel asked, through the background, to send a message of this document's realm again
+// (docs/replay.md). Only the extension itself may ask: a message from a tab is refused.
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (!isReplayOrder(message)) return undefined;
+  const fromBackground = sender.id === browser.runtime.id && sender.tab === undefined;
+  return Promise.resolve(carryOutReplayOrder(message, fromBackground, { realm, node, leaving }));
+});

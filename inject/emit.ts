@@ -12,6 +12,7 @@
  */
 import { BATCH, BOUND, CONFIG, encodeEnvelope, HANDSHAKE, HELLO, RELAY_NODE, RECORDER_NODE } from '../model/bridge';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
+import { REPLAY_COMMAND, REPLAY_RESULT, type ReplayCommand, type ReplayResult } from '../model/replay';
 import {
   apply,
   addEventListener,
@@ -81,11 +82,14 @@ export class Emitter {
   /** The document is leaving (pagehide, freeze): no timer may fire again, so every event goes out
    *  at once (the page's own pagehide/unload handlers may still post after the recorder's). */
   private immediate = false;
+  /** Carries out a replay command (inject/replay.ts), once the instrumentation has set it. */
+  commands: ((command: ReplayCommand) => ReplayResult) | undefined = undefined;
 
   constructor(readonly realm: RealmId, private readonly doc: Document) {
     this.node = apply(createElement, doc, [RECORDER_NODE]) as Element;
     apply(addEventListener, this.node, [BOUND, () => (this.bound = true)]);
     apply(addEventListener, this.node, [CONFIG, (e: Event) => this.configReceived(e)]);
+    apply(addEventListener, this.node, [REPLAY_COMMAND, (e: Event) => this.commandReceived(e)]);
     // The relay may announce itself later (it starts second): its announcement is the first `load`
     // MouseEvent on the document whose related node is a relay's. Listening stops once bound, and a
     // second relay node is never answered (only one relay runs in a document).
@@ -114,8 +118,30 @@ export class Emitter {
     }
   }
 
+  /**
+   * A replay command from the relay (docs/replay.md): carried out at once, and its result dispatched
+   * back on the same node before the relay's dispatch returns. The relay checked the command's shape
+   * (model/replay.ts); the JSON is parsed with the saved parser, and only own members are read.
+   */
+  private commandReceived(e: Event): void {
+    let result: ReplayResult;
+    try {
+      const command = jsonParse(read(eventGetters.detail, e) as string) as ReplayCommand;
+      result = this.commands && typeof command === 'object' && command !== null && hasOwn(command, 'do') ? this.commands(command) : { outcome: 'refused', reason: 'the recorder cannot replay here' };
+    } catch {
+      result = { outcome: 'refused', reason: 'a malformed command' };
+    }
+    const detail = nativeIsSafe() ? (jsonStringify(result) as string) : writeJson(result);
+    apply(dispatchEvent, this.node, [new NativeCustomEvent(REPLAY_RESULT, { __proto__: null, detail } as CustomEventInit)]);
+  }
+
   now(): number {
     return now();
+  }
+
+  /** The seq of the event recorded last. */
+  get lastSeq(): number {
+    return this.seq;
   }
 
   /** Numbers `event` and queues it as JSON. `event` must be the recorder's own plain object, made

@@ -41,6 +41,7 @@ import { instrumentBroadcastChannel } from './broadcast';
 import { cloneCulprit, serializedBeforeError } from './cloneError';
 import { bounded, bufferFacts, ERROR_MESSAGE_CHARS, previewSent, previewUnserialized, previewValue, type BufferFacts, type PreviewResult } from './preview';
 import { instrumentServiceWorker } from './serviceWorker';
+import { Replayer } from './replay';
 import { restack } from './stack';
 
 export interface PortState {
@@ -78,6 +79,9 @@ export interface SendContext {
    *  when a preview may follow. */
   buffers?: Map<object, BufferFacts>;
   stack?: string;
+  /** The object the send was called on, and the recorder's wrapper that was called: kept for a replay. */
+  sender?: object;
+  post?: Fn;
 }
 
 type Fn = (...args: never[]) => unknown;
@@ -143,6 +147,17 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   const arrayBufferProto = ArrayBuffer.prototype;
 
   const kindOf = (v: object): string => constructorNames(v, 1)[0] ?? 'Object';
+
+  // Send again (docs/replay.md): a port that was closed or moved away cannot send.
+  const replayer = new Replayer(realm, win, () => emitter.lastSeq, () => emitter.now(), (route, sender) => {
+    if (route !== 'port') return undefined;
+    const s = apply(weakMapGet, ports, [sender]) as PortState | undefined;
+    if (s === undefined) return 'not a port the recorder knows';
+    if (s.gone) return 'the sending port was transferred away';
+    if (s.closed) return 'the sending port was closed';
+    return undefined;
+  });
+  emitter.commands = (command) => replayer.run(command);
 
   // ── identities ────────────────────────────────────────────────────────────
 
@@ -272,6 +287,11 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           let ctx: SendContext | undefined;
           try {
             ctx = prepare(self, args);
+            if (ctx && typeof self === 'object' && self !== null) {
+              ctx.sender = self;
+              // (This very wrapper, defined below before any call: what a send remembers for a replay.)
+              ctx.post = wrapped;
+            }
           } catch (err) {
             emitter.fault('send', err);
             ctx = undefined;
@@ -300,7 +320,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
           return result;
         },
       } as ProxyHandler<Fn>;
-      return disguise(original, handler);
+      const wrapped: Fn = disguise(original, handler);
+      return wrapped;
     });
   }
 
@@ -326,6 +347,8 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       unserialized: unserialized ? true : undefined,
       buffers: undefined,
       stack: stack(),
+      sender: undefined,
+      post: undefined,
     };
     // A preview may follow the call: the receiver is not instrumented, or the message will not be
     // received (to a closed partner, or doomed: known now). Then the buffers the call will detach are
@@ -381,7 +404,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       put(ev, 'error', error);
     }
     if (ctx.stack !== undefined) put(ev, 'stack', ctx.stack);
+    if (replayer.replaying !== undefined) put(ev, 'replayOf', replayer.replaying);
     emitter.record(ev as never);
+    if (!error && outcome === 'posted' && ctx.sender !== undefined && ctx.post !== undefined) replayer.remember(emitter.lastSeq, ctx.route, ctx.sender, ctx.post);
   }
 
   /** The preview of a send that threw, and where the value it could not clone sits (`error.path`). */
@@ -524,7 +549,13 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     for (let i = 0; i < n; i++) if ((win as unknown as Record<number, unknown>)[i] === source) return { source: 'child', childIndex: i };
     return { source: 'other' };
   }
-  const onWindowEvent = guarded((e) => received(e, 'window', relationOf(get(ev.source, e))));
+  const onWindowEvent = guarded((e) => {
+    const fields = relationOf(get(ev.source, e));
+    // A replay this realm was told to expect from that window (docs/replay.md).
+    const replayOf = replayer.expectedFrom(fields.source, fields.childIndex);
+    if (replayOf !== undefined) put(fields, 'replayOf', replayOf);
+    received(e, 'window', fields);
+  });
   listen(win, onWindowEvent);
 
   // ── constructors ──────────────────────────────────────────────────────────

@@ -295,6 +295,7 @@ export function build(st: State): CaptureModel {
       if (ev.channelName !== undefined) m.channelName = ev.channelName;
       if (ev.worker !== undefined) m.worker = ev.worker;
       if (ev.bc !== undefined) m.bc = ev.bc;
+      if (ev.replayOf !== undefined) m.replayOf = ev.replayOf;
       if (s.local) m.fromPort = rootOf(s.local).id;
       if (ev.error) {
         m.status = 'failed';
@@ -372,6 +373,7 @@ export function build(st: State): CaptureModel {
     if (ev.channelName !== undefined) m.channelName = ev.channelName;
     if (ev.worker !== undefined) m.worker = ev.worker;
     if (ev.bc !== undefined) m.bc = ev.bc;
+    if (ev.type === 'messageReceived' && ev.replayOf !== undefined) m.replayOf = ev.replayOf;
     const ambiguity: string[] = [];
     // Who sent it: named only when certain (docs/correlation.md, "Senders"); otherwise why not.
     if (ev.route === 'port') {

@@ -205,6 +205,8 @@ export interface MessageModel {
   size?: number;
   send?: EventRef;
   receipt?: EventRef;
+  /** A replay the user asked for in the panel: the id of the message it sent again (docs/replay.md). */
+  replayOf?: string;
 }
 
 export interface Totals {

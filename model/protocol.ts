@@ -139,6 +139,9 @@ export interface MessageSent extends EventBase {
   /** The send threw: the page got exactly this exception. */
   error?: ErrorSummary;
   stack?: string;
+  /** A replay the user asked for in the panel (docs/replay.md): the id (`realm#seq`) of the message
+   *  it sends again. */
+  replayOf?: string;
 }
 
 export interface MessageReceived extends EventBase {
@@ -165,6 +168,9 @@ export interface MessageReceived extends EventBase {
   size?: number;
   sizeCapped?: boolean;
   preview: Preview;
+  /** Route `window` (whose sends are not recorded): the receipt of a replay the user asked for in the
+   *  panel, as the receiving recorder was told to expect it (docs/replay.md): the id of the original. */
+  replayOf?: string;
 }
 
 /** A `messageerror` event: the message arrived but could not be deserialized. */

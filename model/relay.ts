@@ -8,6 +8,7 @@
  * inspected tab, see DEPARTED_*) for panels that subscribe later, until the tab closes.
  */
 import type { DroppedRange, RealmId, RoutedBatch, UntrustedReason } from './protocol';
+import type { ReplayRequested } from './replay';
 
 export const CONTENT_PORT = 'entangle-content';
 export const PANEL_PORT = 'entangle-panel';
@@ -88,7 +89,7 @@ export type BackgroundToPanel =
   | { kind: 'frameGone'; realm: RealmId; frameId: number };
 
 /** One-off requests from extension pages to the background (`runtime.sendMessage`). */
-export type ExtensionRequest = { kind: 'inspectableTabs' } | FrameFactsRequest;
+export type ExtensionRequest = { kind: 'inspectableTabs' } | FrameFactsRequest | ReplayRequested;
 
 /**
  * What the page knows of a frame realm, asked on demand by the panel's inspector (never streamed: a

@@ -63,6 +63,8 @@ export interface SummaryMessage {
   preview: Preview | null;
   /** Route `broadcast`: one per receiving BroadcastChannel object; null for other routes. */
   deliveries: SummaryDelivery[] | null;
+  /** A replay the user asked for in the panel: the id of the message it sent again; null otherwise. */
+  replayOf: string | null;
 }
 
 export interface CaptureSummary {
@@ -163,6 +165,7 @@ function message(m: MessageModel): SummaryMessage {
             ambiguous: d.ambiguous === true,
           }))
         : null,
+    replayOf: m.replayOf ?? null,
   };
 }
 

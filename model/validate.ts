@@ -8,6 +8,7 @@ import { EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Rou
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, type RoutedBatchText } from './relay';
 import type { RoutedBatch } from './protocol';
 import { MAX_STRING, previewProblem } from './validate-preview';
+import { parseMessageId } from './replay';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -46,6 +47,13 @@ function str(o: Record<string, unknown>, key: string, where: string, optional = 
   if (v === undefined && optional) return;
   if (typeof v !== 'string') fail(where, `${key} must be a string`);
   if (v.length > MAX_STRING) fail(where, `${key} is longer than ${MAX_STRING} characters`);
+}
+
+/** An optional message id (`realm#seq`, as MessageModel.id). */
+function messageId(o: Record<string, unknown>, key: string, where: string): void {
+  const v = o[key];
+  if (v === undefined) return;
+  if (typeof v !== 'string' || parseMessageId(v) === null) fail(where, `${key} must be a message id (realm#seq)`);
 }
 
 function num(o: Record<string, unknown>, key: string, where: string, optional = false): void {
@@ -128,6 +136,7 @@ function event(e: unknown, where: string): void {
       oneOf(e, 'route', ROUTES, where);
       oneOf(e, 'outcome', OUTCOMES, where);
       for (const k of ['port', 'partner', 'channelName', 'worker', 'bc', 'stack']) str(e, k, where, true);
+      messageId(e, 'replayOf', where);
       transferList(e, where);
       count(e, 'size', where, true);
       bool(e, 'sizeCapped', where, true);
@@ -143,6 +152,7 @@ function event(e: unknown, where: string): void {
     case 'messageReceived':
       oneOf(e, 'route', ROUTES, where);
       for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
+      messageId(e, 'replayOf', where);
       str(e, 'origin', where);
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
       count(e, 'childIndex', where, true);

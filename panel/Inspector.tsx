@@ -17,6 +17,7 @@ import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, Real
 import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, statusLabel } from './explain';
 import { modelAtPosition, timeLabel } from './playbackView';
 import { useFrameFacts, type FrameFactsState } from './frameFacts';
+import { ReplayControls } from './ReplayControls';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
 import { PortHistory, PortLink, realmName, realmTitle, relTime, shortUrl } from './PortHistory';
@@ -354,6 +355,19 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
   rows.push(['sent', m.send ? <Time t={m.sentAt} t0={t0} /> : <span className="muted">not recorded{m.route === 'window' ? ' (window.postMessage is known from its receipt)' : ''}</span>]);
   rows.push(['received', m.receipt ? <Time t={m.receivedAt} t0={t0} /> : <span className="muted">not recorded</span>]);
   if (m.latency !== undefined && deliveries.length <= 1) rows.push(['latency', `${m.latency.toFixed(1)} ms`]);
+  if (m.replayOf !== undefined) {
+    const original = m.replayOf;
+    rows.push([
+      'replay of',
+      ix.message(original) ? (
+        <button type="button" className="linkish mono" onClick={() => nav.message(original)}>
+          ↻ {original}
+        </button>
+      ) : (
+        <span className="mono">↻ {original}</span>
+      ),
+    ]);
+  }
   const capped = sent?.sizeCapped === true || received?.sizeCapped === true;
   if (m.size !== undefined) rows.push(['size', `${bytes(m.size)}${capped ? '+ (stopped counting)' : ''}`]);
   rows.push([
@@ -431,6 +445,7 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
         </div>
       )}
       <Fields rows={rows} testId="inspector-fields" />
+      <ReplayControls key={m.id} m={m} ix={ix} live={ctx.store.getState().source === 'live'} />
       {sent?.stack !== undefined && (
         <Section title="sending stack">
           <Stack stack={sent.stack} />

@@ -240,6 +240,11 @@ function messageCell(id: ColumnId, m: MessageModel, c: MessageCells, ctx: CellCo
               {look.mark}
             </span>
           )}
+          {m.replayOf !== undefined && (
+            <span className="tl-replay" role="img" aria-label={`replay of ${m.replayOf}`} title={`Sent again from the panel: a replay of ${m.replayOf}`}>
+              {' '}↻
+            </span>
+          )}
         </div>
       );
     case 'endpoints':

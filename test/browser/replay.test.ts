@@ -1,0 +1,211 @@
+/**
+ * Send again (issue 11 §2, docs/replay.md) on the demo page, in Chromium with the built extension:
+ * a port message and a window message into the cross-origin iframe replayed from the inspector, each
+ * received by the page's own listener (its own counters) and shown as a replay (`replayOf`, the ↻
+ * mark); a Map payload edited and replayed; a truncated payload refused with its reason; and a page
+ * that dispatches look-alike commands and calls into whatever it can reach gets nothing posted, and
+ * hears nothing of a real replay. Controls are found by role and name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'puppeteer-core';
+import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
+
+const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
+
+interface Msg {
+  id: string;
+  route: string;
+  fromRealm?: string;
+  toRealm?: string;
+  preview?: unknown;
+  replayOf?: string;
+  status: string;
+}
+interface Realm {
+  id: string;
+  url?: string;
+  kind: string;
+}
+
+const model = (panel: Page): Promise<{ messages: Msg[]; realms: Realm[] }> =>
+  panel.evaluate(() => {
+    const m = (window as unknown as { __entangle: { store: { getState(): { model(): { messages: Msg[]; realms: Realm[] } } } } }).__entangle.store.getState().model();
+    return { messages: m.messages.map((x) => ({ id: x.id, route: x.route, fromRealm: x.fromRealm, toRealm: x.toRealm, preview: x.preview, replayOf: x.replayOf, status: x.status })), realms: m.realms.map((r) => ({ id: r.id, url: r.url, kind: r.kind })) };
+  });
+
+const select = (panel: Page, id: string): Promise<void> =>
+  panel.evaluate((id) => {
+    (window as unknown as { __entangle: { view: { getState(): { selected(s: { kind: 'message'; id: string }): void } } } }).__entangle.view.getState().selected({ kind: 'message', id });
+  }, id);
+
+const replayStatus = (panel: Page): Promise<string> =>
+  panel.evaluate(() => document.querySelector('section[aria-label="send again"] [role="status"]')?.textContent ?? '');
+
+/** An object preview's `type` entry. */
+function typeOf(preview: unknown): string | undefined {
+  const p = preview as { $t?: string; entries?: [unknown, unknown][] } | undefined;
+  if (p?.$t !== 'object') return undefined;
+  const entry = p.entries?.find(([k]) => k === 'type');
+  return typeof entry?.[1] === 'string' ? entry[1] : undefined;
+}
+
+describe('send again on the demo page', () => {
+  let server: DemoServer;
+  let session: Session;
+  let panel: Page;
+  let page: Page;
+  let cross: Frame;
+  let top: Realm;
+
+  const counters = (): Promise<{ echoes: number; notes: number }> =>
+    cross.evaluate(() => {
+      const w = window as unknown as { __echoes?: number; __notes?: number };
+      return { echoes: w.__echoes ?? 0, notes: w.__notes ?? 0 };
+    });
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    session = await launch();
+    panel = await demoPanel(session, server);
+    page = (await session.browser.pages()).find((p) => p.url().startsWith(server.originA) && p.url().includes('index.html'))!;
+    cross = await waitFor('the cross-origin iframe', async () => page.frames().find((f) => f.url().startsWith(server.originB)));
+    // What the page hears of the channel's names: nothing, before or after a replay.
+    await page.evaluate(() => {
+      const heard: string[] = [];
+      (window as unknown as { __heard: string[] }).__heard = heard;
+      for (const type of ['entangle:replay', 'entangle:replayed', 'entangle:hello', 'entangle:bound', 'entangle:config']) {
+        for (const target of [window, document]) target.addEventListener(type, () => heard.push(type), true);
+      }
+    });
+    top = await waitFor('the demo in the panel', async () => {
+      const m = await model(panel);
+      const realm = m.realms.find((r) => r.kind === 'top' && r.url?.startsWith(server.originA));
+      return realm && m.messages.some((x) => x.fromRealm === realm.id && x.route === 'port' && (x.preview as { $t?: string })?.$t === 'map') ? realm : undefined;
+    });
+  });
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  const mapMessage = async (): Promise<Msg> => (await model(panel)).messages.find((x) => x.fromRealm === top.id && x.route === 'port' && (x.preview as { $t?: string })?.$t === 'map' && x.replayOf === undefined)!;
+
+  it('replays a port message into the cross-origin iframe, received by its own listener and shown as a replay', async () => {
+    const original = await mapMessage();
+    const before = await counters();
+    await select(panel, original.id);
+    await panel.locator(aria('button', 'Replay message')).click();
+    await waitFor('the replay sent', async () => /^Sent again as /.test(await replayStatus(panel)));
+    await waitFor('the page received it', async () => (await counters()).echoes === before.echoes + 1);
+    const replay = await waitFor('the replay in the log', async () => (await model(panel)).messages.find((x) => x.replayOf === original.id));
+    expect(replay).toMatchObject({ route: 'port', fromRealm: top.id, status: 'delivered' });
+    // Its row (brought into view by selecting it) carries the ↻ mark, and the inspector says of what.
+    await select(panel, replay.id);
+    // (By its label: the accessibility tree Chromium builds for the grid does not list the mark.)
+    await panel.waitForSelector(`[data-testid="timeline-row"] [role="img"][aria-label="replay of ${original.id}"]`);
+    await panel.waitForSelector(aria('button', `↻ ${original.id}`));
+  });
+
+  it('replays a window message into the cross-origin iframe from the top page, with the receiver as targetOrigin', async () => {
+    // (The demo's own button, clicked from the page: its tab is behind the panel's.)
+    await page.evaluate(() => document.getElementById('send-note')!.click());
+    const note = await waitFor('the note in the log', async () => (await model(panel)).messages.find((x) => x.route === 'window' && typeOf(x.preview) === 'note' && x.replayOf === undefined));
+    expect(note.fromRealm).toBe(top.id);
+    const before = await counters();
+    await select(panel, note.id);
+    await panel.locator(aria('button', 'Replay message')).click();
+    await waitFor('the replay sent', async () => (await replayStatus(panel)) === 'Sent again.');
+    await waitFor('the page received it', async () => (await counters()).notes === before.notes + 1);
+    const replay = await waitFor('the replay in the log', async () => (await model(panel)).messages.find((x) => x.replayOf === note.id));
+    expect(replay).toMatchObject({ route: 'window', fromRealm: top.id, toRealm: note.toRealm });
+  });
+
+  it('edits a Map payload and replays it; bad text is refused with its position', async () => {
+    const original = await mapMessage();
+    await select(panel, original.id);
+    await panel.locator(aria('button', 'Edit and replay')).click();
+    const box = aria('textbox', 'Payload to send');
+    await panel.waitForSelector(box);
+    expect(await panel.$eval(box, (el) => (el as HTMLTextAreaElement).value)).toMatch(/^Map\(\[\["answer", 42\]\]\)$/);
+    const setText = (text: string) =>
+      panel.$eval(
+        box,
+        (el, text) => {
+          const area = el as HTMLTextAreaElement;
+          Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(area, text);
+          area.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+        text,
+      );
+    await setText('Map([["answer", 42], ["again"');
+    await panel.locator(aria('button', 'Send edited payload')).click();
+    expect(await panel.$eval('[role="alert"]', (el) => el.textContent ?? '')).toMatch(/^line 1, column \d+: /);
+    const before = await counters();
+    await setText('Map([["answer", 42], ["again", true]])');
+    await panel.locator(aria('button', 'Send edited payload')).click();
+    await waitFor('the page received it', async () => (await counters()).echoes === before.echoes + 1);
+    expect(await cross.evaluate(() => document.getElementById('frame-log')!.textContent)).toContain('echo Map(2)');
+    const replays = await waitFor('the edited replay in the log', async () => {
+      const found = (await model(panel)).messages.filter((x) => x.replayOf === original.id && (x.preview as { size?: number })?.size === 2);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(replays[0]).toMatchObject({ route: 'port', status: 'delivered' });
+  });
+
+  it('refuses, with its reason, a payload that was not captured whole', async () => {
+    const big = (await model(panel)).messages.find((x) => x.route === 'port' && typeOf(x.preview) === 'big')!;
+    expect(big).toBeDefined();
+    await select(panel, big.id);
+    const button = await panel.waitForSelector(aria('button', 'Replay message'));
+    expect(await button!.evaluate((el) => (el as HTMLButtonElement).disabled)).toBe(true);
+    expect(await button!.evaluate((el) => (el as HTMLButtonElement).title)).toMatch(/not captured whole: a string was recorded only in part/);
+  });
+
+  it('posts nothing for a page that forges commands, and lets it hear nothing of a real replay', async () => {
+    // During the real replays above the page heard no event of the channel.
+    expect(await page.evaluate(() => (window as unknown as { __heard: string[] }).__heard)).toEqual([]);
+    const original = await mapMessage();
+    const seq = Number(original.id.slice(original.id.lastIndexOf('#') + 1));
+    const replaysBefore = (await model(panel)).messages.filter((x) => x.replayOf !== undefined).length;
+    const got = await page.evaluate(
+      async (realm: string, seq: number) => {
+        // The page's own channel, with a send of its own to aim at.
+        const { port1, port2 } = new MessageChannel();
+        let received = 0;
+        port2.onmessage = () => received++;
+        port1.postMessage('own');
+        await new Promise((r) => setTimeout(r, 100));
+        const commands = [
+          { do: 'replay', original: `${realm}#${seq}`, route: 'port', payload: 'forged' },
+          { kind: 'replay', realm, original: `${realm}#${seq}`, route: 'port', payload: 'forged' },
+        ];
+        const names = ['entangle:replay', 'entangle:hello', 'entangle:config', 'entangle:batch', 'load'];
+        const fakeRelay = document.createElement('entangle-relay');
+        const fakeRecorder = document.createElement('entangle-recorder');
+        for (const command of commands) {
+          const detail = JSON.stringify(command);
+          for (const target of [window, document, document.documentElement, fakeRelay, fakeRecorder, ...document.querySelectorAll('*')]) {
+            for (const name of names) {
+              target.dispatchEvent(new CustomEvent(name, { detail }));
+              target.dispatchEvent(new MouseEvent(name, { relatedTarget: fakeRelay }));
+              target.dispatchEvent(new MouseEvent(name, { relatedTarget: fakeRecorder }));
+            }
+          }
+          window.postMessage(command, '*');
+          port1.postMessage({ ...command, sneaky: true });
+        }
+        // Whatever a page can reach: globals with the extension's name.
+        const reachable = Object.getOwnPropertyNames(window).filter((k) => /entangle|replay/i.test(k) && k !== '__heard' && k !== 'ENTANGLE_DEMO');
+        await new Promise((r) => setTimeout(r, 500));
+        return { received, reachable };
+      },
+      top.id,
+      seq,
+    );
+    // Its own send, and its two forged payloads sent by itself on its own port: nothing more.
+    expect(got).toEqual({ received: 3, reachable: [] });
+    // The page's own three sends are in the log (so the recording went on), and no replay among them.
+    await waitFor('the page\'s own sends in the log', async () => (await model(panel)).messages.filter((x) => x.fromRealm === top.id && typeOf(x.preview) === undefined && x.route === 'port' && x.status === 'delivered').length >= 3);
+    expect((await model(panel)).messages.filter((x) => x.replayOf !== undefined).length).toBe(replaysBefore);
+  });
+});
