@@ -97,8 +97,24 @@ afterEach(() => {
 });
 
 describe('InspectorPane', () => {
-  it('shows a hint when nothing is selected or focused', () => {
-    const { root } = mount(fixture(), {});
+  it('shows the session at a glance when nothing is selected or focused: findings that show themselves, and who talked', () => {
+    const { root, view } = mount(fixture(), {});
+    const overview = screen.getByRole('region', { name: 'Session overview' });
+    expect(overview.textContent).toContain('4 messages, 3 delivered.');
+    expect(root.textContent).toContain(HINT);
+    // The failed send is a finding; its button puts its query in the filter.
+    const failed = screen.getByRole('button', { name: 'Show: 1 send failed: DataCloneError' });
+    fireEvent.click(failed);
+    expect(view.getState().filter.text).toBe('status:failed');
+    // Each realm that talked is a button that focuses it.
+    const talkers = within(screen.getByRole('table')).getAllByRole('button');
+    expect(talkers.length).toBeGreaterThan(0);
+    fireEvent.click(talkers[0]!);
+    expect(view.getState().focus?.kind).toBe('realm');
+  });
+
+  it('shows only the hint for an empty session', () => {
+    const { root } = mount(createLogStore(), {});
     expect(root.textContent).toBe(HINT);
   });
 

@@ -32,6 +32,7 @@ import { messageInRealm } from './timeline/rows';
 import { shownModel, useLogVersion } from './useLog';
 import type { Focus, Selection, ViewStore } from './viewState';
 import './inspector.css';
+import { SessionOverview } from './SessionOverview';
 
 /** How long "copied" stays next to a copy button. */
 const COPIED_MS = 1500;
@@ -1076,7 +1077,7 @@ export function InspectorPane({ store, view }: { store: LogStore; view: ViewStor
   let body: ReactNode;
   if (selection) body = <SelectionView selection={selection} ctx={ctx} store={store} onClose={onClose} />;
   else if (focus) body = <FocusView focus={focus} ctx={ctx} />;
-  else body = <div className="insp-empty">{HINT}</div>;
+  else body = <SessionOverview model={model} view={view} hint={HINT} />;
   return (
     <aside className="inspector" data-testid="inspector" aria-label="Inspector">
       {body}
