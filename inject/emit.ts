@@ -1,46 +1,16 @@
 /**
- * The recorder's only way out of the page: batches of events, as JSON strings in CustomEvents
- * dispatched on a detached element that only the content relay holds.
- *
- * Handshake: both scripts run at document_start, before any page script, in an order the browser
- * does not promise. Each makes a detached node and announces it once as the `relatedTarget` of a
- * `load` MouseEvent on the document (model/bridge.ts says why `load`: the window, which a same-origin
- * parent may hold from before this document existed, is not on its path). If the relay was first it
- * hears the recorder's announcement and binds; if the recorder was first it hears the relay's and
- * hands its node over on the relay's node (`entangle:hello`), where no page script can listen. Once
- * bound, nothing travels through the document again, so the page can neither see nor forge a batch.
+ * The recorder's batches: events numbered, queued, serialized by the recorder's own serializer and
+ * sent as batch envelopes (model/bridge.ts) through an outlet — in a document the detached node only
+ * the content relay holds (documentOutlet.ts), in a worker the debugger's binding (worker.ts).
  */
-import { BATCH, BOUND, CONFIG, encodeEnvelope, HANDSHAKE, HELLO, RELAY_NODE, RECORDER_NODE } from '../model/bridge';
+import { encodeEnvelope } from '../model/bridge';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
-import { REPLAY_COMMAND, REPLAY_RESULT, type ReplayCommand, type ReplayResult } from '../model/replay';
-import {
-  apply,
-  addEventListener,
-  createElement,
-  dispatchEvent,
-  errorIsError,
-  eventGetters,
-  getOwnPropertyDescriptor,
-  getter,
-  hasOwn,
-  jsonParse,
-  jsonStringify,
-  NativeCustomEvent,
-  now,
-  objectKeys,
-  NativeMouseEvent,
-  put,
-  read,
-  removeEventListener,
-  setTimeoutNative,
-  inheritedString,
-} from './natives';
+import type { ReplayCommand, ReplayResult } from '../model/replay';
+import { errorIsError, getOwnPropertyDescriptor, hasOwn, jsonParse, jsonStringify, now, objectKeys, put, setTimeoutNative, inheritedString } from './natives';
 import { bounded, stringOr } from './preview';
 import { nativeIsSafe, quote, writeJson } from './serialize';
 
 const objectProto = Object.prototype;
-const relatedTargetGetter = getter(MouseEvent.prototype, 'relatedTarget');
-const localNameGetter = getter(Element.prototype, 'localName');
 
 /** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
 const FLUSH_AT = 512;
@@ -69,7 +39,6 @@ export type Unnumbered = EntangleEvent extends infer E ? (E extends EntangleEven
 
 export class Emitter {
   readonly config: RecorderConfig = { captureStacks: false, previewsPerSecond: DEFAULT_PREVIEWS_PER_SECOND };
-  private readonly node: Element;
   /** The queued events, in slots that exist as own elements from the start: storing into one never
    *  reaches an index setter the page put on Array.prototype. Serialized once per batch. */
   private readonly slots: unknown[] = newSlots(FLUSH_AT);
@@ -78,35 +47,27 @@ export class Emitter {
   private first = 0;
   private seq = 0;
   private timer = false;
-  private bound = false;
   /** The document is leaving (pagehide, freeze): no timer may fire again, so every event goes out
    *  at once (the page's own pagehide/unload handlers may still post after the recorder's). */
   private immediate = false;
   /** Carries out a replay command (inject/replay.ts), once the instrumentation has set it. */
   commands: ((command: ReplayCommand) => ReplayResult) | undefined = undefined;
 
-  constructor(readonly realm: RealmId, private readonly doc: Document) {
-    this.node = apply(createElement, doc, [RECORDER_NODE]) as Element;
-    apply(addEventListener, this.node, [BOUND, () => (this.bound = true)]);
-    apply(addEventListener, this.node, [CONFIG, (e: Event) => this.configReceived(e)]);
-    apply(addEventListener, this.node, [REPLAY_COMMAND, (e: Event) => this.commandReceived(e)]);
-    // The relay may announce itself later (it starts second): its announcement is the first `load`
-    // MouseEvent on the document whose related node is a relay's. Listening stops once bound, and a
-    // second relay node is never answered (only one relay runs in a document).
-    const onRelay = (e: Event): void => {
-      const relay = relayNode(e);
-      if (!relay) return;
-      apply(removeEventListener, doc, [HANDSHAKE, onRelay, true]);
-      if (!this.bound) apply(dispatchEvent, relay, [mouseEvent(HELLO, this.node)]);
-    };
-    apply(addEventListener, doc, [HANDSHAKE, onRelay, true]);
-    apply(dispatchEvent, doc, [mouseEvent(HANDSHAKE, this.node)]);
-    if (this.bound) apply(removeEventListener, doc, [HANDSHAKE, onRelay, true]);
+  private readonly send: (envelope: string) => void;
+
+  /** `outlet` connects the emitter to what carries its batches out (documentOutlet.ts in a document,
+   *  a debugger binding in a worker) and gives the function that sends one batch envelope. */
+  constructor(
+    readonly realm: RealmId,
+    outlet: (emitter: Emitter) => (envelope: string) => void,
+  ) {
+    this.send = outlet(this);
   }
 
-  private configReceived(e: Event): void {
+  /** Settings from the extension (JSON of a RecorderConfig, possibly partial). */
+  configure(json: string): void {
     try {
-      const c = jsonParse(read(eventGetters.detail, e) as string) as Partial<RecorderConfig>;
+      const c = jsonParse(json) as Partial<RecorderConfig>;
       if (typeof c !== 'object' || c === null) return;
       // Own members only: a missing one would be read from the page's Object.prototype.
       if (hasOwn(c, 'captureStacks') && typeof c.captureStacks === 'boolean') this.config.captureStacks = c.captureStacks;
@@ -119,20 +80,19 @@ export class Emitter {
   }
 
   /**
-   * A replay command from the relay (docs/replay.md): carried out at once, and its result dispatched
-   * back on the same node before the relay's dispatch returns. The relay checked the command's shape
-   * (model/replay.ts); the JSON is parsed with the saved parser, and only own members are read.
+   * A replay command (docs/replay.md) as JSON: carried out at once; its result as JSON. The relay
+   * checked the command's shape (model/replay.ts); the JSON is parsed with the saved parser, and only
+   * own members are read.
    */
-  private commandReceived(e: Event): void {
+  command(json: string): string {
     let result: ReplayResult;
     try {
-      const command = jsonParse(read(eventGetters.detail, e) as string) as ReplayCommand;
+      const command = jsonParse(json) as ReplayCommand;
       result = this.commands && typeof command === 'object' && command !== null && hasOwn(command, 'do') ? this.commands(command) : { outcome: 'refused', reason: 'the recorder cannot replay here' };
     } catch {
       result = { outcome: 'refused', reason: 'a malformed command' };
     }
-    const detail = nativeIsSafe() ? (jsonStringify(result) as string) : writeJson(result);
-    apply(dispatchEvent, this.node, [new NativeCustomEvent(REPLAY_RESULT, { __proto__: null, detail } as CustomEventInit)]);
+    return nativeIsSafe() ? (jsonStringify(result) as string) : writeJson(result);
   }
 
   now(): number {
@@ -218,10 +178,7 @@ export class Emitter {
   /** Sends one batch of the events `first..last`, already serialized and joined. */
   private dispatch(first: number, last: number, events: string): void {
     const json = `{"v":${PROTOCOL_VERSION},"realm":${quote(this.realm)},"events":[${events}]}`;
-    // Until a relay is bound there is nobody to hear it: batches go out anyway (they are harmless
-    // on a detached element) so numbering stays contiguous and the relay's gap report is honest.
-    const detail = encodeEnvelope(this.realm, first, last, json);
-    apply(dispatchEvent, this.node, [new NativeCustomEvent(BATCH, { __proto__: null, detail } as CustomEventInit)]);
+    this.send(encodeEnvelope(this.realm, first, last, json));
   }
 }
 
@@ -254,18 +211,6 @@ function oversized(event: Record<string, unknown>, chars: number, native: boolea
     message: `a ${bounded(stringOr(event.type), 40)} event of ${chars} characters was left out: more than the ${MAX_EVENT_CHARS} one event may take`,
   };
   return native ? (jsonStringify(fault) as string) : writeJson(fault);
-}
-
-/** A MouseEvent carrying `node`. The init dictionary has no prototype: the browser reads every member
- *  (`bubbles`, `view`…), and one missing would otherwise be looked up on the page's Object.prototype. */
-function mouseEvent(type: string, node: Element): MouseEvent {
-  return new NativeMouseEvent(type, { __proto__: null, relatedTarget: node } as MouseEventInit);
-}
-
-/** The relay's node carried by a handshake event, read through native getters only. */
-function relayNode(e: Event): Element | undefined {
-  const node = read(relatedTargetGetter, e);
-  return node !== null && node !== undefined && read(localNameGetter, node) === RELAY_NODE ? (node as Element) : undefined;
 }
 
 const TOO_LARGE = { $t: 'truncated', reason: 'budget' };

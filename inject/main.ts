@@ -4,6 +4,7 @@
  */
 import { PROTOCOL_VERSION } from '../model/protocol';
 import { disguise, installToStringDisguise, replaceValue } from './disguise';
+import { documentOutlet } from './documentOutlet';
 import { Emitter } from './emit';
 import { instrument } from './instrument';
 import { addEventListener, apply, getter, randomId, read } from './natives';
@@ -14,7 +15,7 @@ const visibilityGetter = getter(Document.prototype, 'visibilityState');
 function start(): void {
   const win = window;
   const doc = document;
-  const emitter = new Emitter(randomId(), doc);
+  const emitter = new Emitter(randomId(), (e) => documentOutlet(e, doc));
   const top = win === win.top;
   // A top window with an opener at start was opened by another window (`window.open`, a link with
   // target=_blank without noopener): a popup, which belongs to its opener's session.

@@ -96,11 +96,12 @@ const perf = performance;
 const timeOrigin = performance.timeOrigin;
 
 export const NativeCustomEvent = CustomEvent;
-export const NativeMouseEvent = MouseEvent;
+// (Absent in a worker's global: the document outlet is not used there.)
+export const NativeMouseEvent: typeof MouseEvent | undefined = globalThis.MouseEvent;
 export const dispatchEvent = EventTarget.prototype.dispatchEvent;
 export const addEventListener = EventTarget.prototype.addEventListener;
 export const removeEventListener = EventTarget.prototype.removeEventListener;
-export const createElement = Document.prototype.createElement;
+export const createElement: Document['createElement'] | undefined = globalThis.Document?.prototype.createElement;
 
 /** The native getter of `proto[key]`, for reading platform objects without touching page overrides. */
 export function getter(proto: object | undefined, key: string): ((this: unknown) => unknown) | undefined {

@@ -97,6 +97,9 @@ describe('frame churn', () => {
   });
 
   it('draws the newest gone realms one by one when asked, and folds them back', async () => {
+    // The whole graph in view first, as a user would: the folded node may be off the readable part
+    // (or under the overview map drawn while only part of the graph is shown).
+    await (await panel.waitForSelector('::-p-aria([name="Fit all"][role="button"])'))!.click();
     // Pressed until it says it will fold back: a view tick may redraw the node between finding the
     // button and the click landing on it.
     await waitFor('the folded node expanded', async () => {
