@@ -6,8 +6,8 @@
 // 'longtask', from when the panel shows the page until it has caught up with every frame), how long
 // it took to catch up, and what the graph drew at the end. Target: no task over 200 ms.
 //
-// Usage (after `npm run build`): node bench/churn.mjs [--quick] [--profile FILE]
-//   --quick: 300 frames over 10 s.   --profile FILE: a CPU profile of the panel during the churn.
+// Usage (after `npm run build`): node bench/churn.mjs [--quick] [--life MS] [--profile FILE]
+//   --quick: 300 frames over 10 s.   --life MS: how long a frame lives after it said it was ready.   --profile FILE: a CPU profile of the panel during the churn.
 //   --trace FILE: a performance trace of the panel (open in DevTools' Performance panel).
 // Prints figures; asserts nothing.
 import { writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ const traceAt = process.argv.indexOf('--trace');
 const TRACE = traceAt > 0 ? process.argv[traceAt + 1] : undefined;
 const FRAMES = QUICK ? 300 : 2_000;
 const SECONDS = QUICK ? 10 : 60;
-const LIFE_MS = 1_000;
+const lifeAt = process.argv.indexOf('--life');
+const LIFE_MS = lifeAt > 0 ? Number(process.argv[lifeAt + 1]) : 1_000;
 /** Longest the panel is given to catch up once the page is done (the old code needed far longer). */
 const CATCH_UP_MS = 120_000;
 const TARGET_MS = 200;
