@@ -16,6 +16,7 @@ import type { BackgroundToContent, BackgroundToPanel, ContentRequest, ContentToB
 import { titleOf, validFrameElement, validFrameFactsRequest, validFrameSelf } from '../model/frame-facts';
 import { CONTENT_PORT, DEPARTED_EVENTS, PANEL_PORT } from '../model/relay';
 import { DepartedStore, type SessionArea } from './departed';
+import { FrameParents } from './frameParents';
 import { PopupTabs } from './popups';
 import { validReplayRequested, validReplayResult, type ReplayOrder, type ReplayRequested, type ReplayResult, type WindowTarget } from '../model/replay';
 
@@ -44,6 +45,12 @@ const POPUPS_KEY = 'popups';
 const INSPECTED_KEY = 'inspected';
 
 const relays = new Map<number, Set<Relay>>();
+const frameParents = new FrameParents();
+browser.webNavigation.onCommitted.addListener((d) => {
+  // (Chrome and Firefox both give it; the polyfill's types do not.)
+  const parent = (d as { parentFrameId?: number }).parentFrameId;
+  if (typeof parent === 'number') frameParents.committed(d.tabId, d.frameId, parent);
+});
 const panels = new Map<number, Set<Runtime.Port>>();
 const session = browser.storage.session as unknown as SessionArea;
 const departed = new DepartedStore(session);
@@ -194,12 +201,15 @@ function relayConnected(port: Runtime.Port): void {
   if (tabId === undefined) return port.disconnect();
   const frameId = port.sender?.frameId ?? 0;
   // The frame tree is not in the sender: ask for this frame's parent once; every batch carries it.
+  // A frame removed at once may be gone before the answer: then its commit said it (frameParents.ts).
   const lookup = browser.webNavigation
     .getFrame({ tabId, frameId })
     .then((frame) => {
-      if (frame) relay.parentFrameId = frame.parentFrameId;
+      relay.parentFrameId = frame ? frame.parentFrameId : frameParents.parentOf(tabId, frameId);
     })
-    .catch(() => undefined);
+    .catch(() => {
+      relay.parentFrameId = frameParents.parentOf(tabId, frameId);
+    });
   const relay: Relay = {
     port,
     tabId,
@@ -344,6 +354,7 @@ browser.webNavigation.onCreatedNavigationTarget.addListener(({ sourceTabId, sour
 
 // A closed tab's departed documents can be asked for by nobody any more (a closed popup's belong to its root).
 browser.tabs.onRemoved.addListener((tabId) => {
+  frameParents.tabClosed(tabId);
   void ready.then(() => {
     departed.forget(tabId);
     if (inspected.delete(tabId)) saveInspected();

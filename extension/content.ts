@@ -144,11 +144,12 @@ function send(batch: RawBatch, dropped?: DroppedRange, final = false): void {
 function depart(): void {
   leaving = true;
   if (realm === null) return; // no batch yet: nothing to hand over (a later one goes at once)
-  // Only the realm's start (seq 1 is always `realmStarted`) arrived, and no panel has it: a document
-  // that did nothing — typically the initial about:blank of a frame being navigated — is not handed
-  // over (the recorder records no `realmGone` for it either). If it records more while leaving, its
-  // start goes out with that.
-  if (expectedSeq === 2 && sentSeq === 0) {
+  // Only the realm's start (seq 1 is always `realmStarted`) arrived, and no panel has it: the initial
+  // about:blank of a frame being navigated did nothing, and is not handed over (the recorder records
+  // no `realmGone` for it either); if it records more while leaving, its start goes out with that.
+  // Any other document is handed over: one whose only act was `window.postMessage` (not recorded at
+  // the sender) recorded nothing but its start, and without its realm the receiver cannot name it.
+  if (expectedSeq === 2 && sentSeq === 0 && location.href === 'about:blank') {
     idleStart = true;
     return;
   }

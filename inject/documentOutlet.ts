@@ -23,7 +23,13 @@ const localNameGetter = getter(globalThis.Element?.prototype, 'localName');
 export function documentOutlet(emitter: Emitter, doc: Document): (envelope: string) => void {
   const node = apply(createElement!, doc, [RECORDER_NODE]) as Element;
   let bound = false;
-  apply(addEventListener, node, [BOUND, () => (bound = true)]);
+  apply(addEventListener, node, [
+    BOUND,
+    () => {
+      bound = true;
+      emitter.outletHeard();
+    },
+  ]);
   apply(addEventListener, node, [CONFIG, (e: Event) => emitter.configure(read(eventGetters.detail, e) as string)]);
   apply(addEventListener, node, [
     REPLAY_COMMAND,

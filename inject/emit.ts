@@ -60,8 +60,29 @@ export class Emitter {
   constructor(
     readonly realm: RealmId,
     outlet: (emitter: Emitter) => (envelope: string) => void,
+    /** The document is a frame's initial about:blank (see `idle`). */
+    readonly initialBlank = false,
   ) {
     this.send = outlet(this);
+  }
+
+  /** Someone hears the outlet (the relay bound to the document's node). */
+  private heard = false;
+
+  /**
+   * The realm's start goes out as soon as someone hears it (but an initial about:blank's, which is
+   * usually replaced within a few milliseconds and then never matters): its relay then connects while
+   * the frame still exists, so the background can look up the frame's place in the tree even when the
+   * page removes the frame at once (as ad slots are).
+   */
+  private startAtOnce(): boolean {
+    return this.heard && !this.initialBlank;
+  }
+
+  /** The outlet is heard from now on (documentOutlet: the relay bound). What waits goes out if it is the start. */
+  outletHeard(): void {
+    this.heard = true;
+    if (this.queued > 0 && this.first === 1 && this.startAtOnce()) this.flush();
   }
 
   /** Settings from the extension (JSON of a RecorderConfig, possibly partial). */
@@ -113,7 +134,7 @@ export class Emitter {
     else put(event, 'seq', ++this.seq);
     if (this.queued === 0) this.first = this.seq;
     this.slots[this.queued++] = event;
-    if (this.queued >= FLUSH_AT || this.immediate) this.flush();
+    if (this.queued >= FLUSH_AT || this.immediate || (this.seq === 1 && this.startAtOnce())) this.flush();
     else if (!this.timer) {
       this.timer = true;
       setTimeoutNative(() => {
@@ -140,14 +161,15 @@ export class Emitter {
   }
 
   /**
-   * Nothing but the realm's start was ever recorded. A document leaving in that state did nothing worth
-   * reporting — typically the initial `about:blank` of a frame, replaced by the frame's first
-   * navigation — so it records no `realmGone`, and while leaving its start is not sent on its own (the
-   * relay does the same with a start it already has: extension/content.ts). Should it record
-   * something after all, its start goes out with it.
+   * A frame's initial `about:blank`, replaced by the frame's first navigation, that recorded nothing
+   * but its start: leaving in that state it did nothing worth reporting, so it records no `realmGone`,
+   * and while leaving its start is not sent on its own (the relay does the same with a start it
+   * already has: extension/content.ts). Should it record something after all, its start goes out with
+   * it. Any other document that recorded only its start still matters: its only act may have been a
+   * `window.postMessage`, which is recorded where it is received, and names this realm as the sender.
    */
   get idle(): boolean {
-    return this.seq === 1;
+    return this.seq === 1 && this.initialBlank;
   }
 
   flush(): void {

@@ -15,7 +15,7 @@ const visibilityGetter = getter(Document.prototype, 'visibilityState');
 function start(): void {
   const win = window;
   const doc = document;
-  const emitter = new Emitter(randomId(), (e) => documentOutlet(e, doc));
+  const emitter = new Emitter(randomId(), (e) => documentOutlet(e, doc), location.href === 'about:blank');
   const top = win === win.top;
   // A top window with an opener at start was opened by another window (`window.open`, a link with
   // target=_blank without noopener): a popup, which belongs to its opener's session.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FrameTree, GONE_GRACE_MS, frameChangesFrom, type FrameRealm } from './correlate-frames';
+import { CLOCK_SKEW_MS } from './model-types';
 
 const ORIGIN = 'https://a.test';
 const top: FrameRealm = { id: 'top', tabId: 1, frameId: 0, parentFrameId: -1, origin: ORIGIN, startT: 0 };
@@ -25,11 +26,21 @@ describe('FrameTree under frame churn', () => {
     expect(tree.resolve(top, 'child', 0, ORIGIN, T)).toEqual({ realm: 'f501' });
   });
 
-  it('keeps a child gone just before the receipt among the candidates (its message may still be queued)', () => {
-    const justGone = frame(600, T - 2000, T - GONE_GRACE_MS / 2);
-    const r = new FrameTree([top, ...churned, justGone, live]).resolve(top, 'child', 1, ORIGIN, T);
+  it('does not count a child gone before the receipt: the receiver found the sender among its frames then', () => {
+    const justGone = frame(600, T - 2000, T - 100);
+    expect(new FrameTree([top, ...churned, justGone, live]).resolve(top, 'child', 0, ORIGIN, T)).toEqual({ realm: 'f501' });
+    // Gone within the clocks' skew of the receipt: still a candidate.
+    const atTheTime = frame(600, T - 2000, T - CLOCK_SKEW_MS / 2);
+    const r = new FrameTree([top, ...churned, atTheTime, live]).resolve(top, 'child', 1, ORIGIN, T);
     expect(r.ambiguous).toEqual(['childIndex']);
     expect(r.candidates).toEqual(['f501', 'f600']);
+  });
+
+  it("keeps a frame gone just before the receipt among the candidates of 'other' (its message may still be queued)", () => {
+    // Seen from a live child, a removed sibling is no child of anyone's `frames` any more: 'other'.
+    const justGone = frame(600, T - 2000, T - GONE_GRACE_MS / 2);
+    const r = new FrameTree([top, ...churned, justGone, live]).resolve(live, 'other', undefined, ORIGIN, T);
+    expect(r).toEqual({ realm: 'f600' });
   });
 
   it('does not count a child made after the message', () => {
@@ -117,6 +128,6 @@ describe('frameChangesFrom', () => {
     const realms = new Map([['top', top], ['f1', frame(1, 100)]]);
     expect(frameChangesFrom(realms, new Map(realms))).toBe(Infinity);
     expect(frameChangesFrom(realms, new Map([...realms, ['f1', { ...frame(1, 100), origin: 'https://b.test' }]]))).toBe(-Infinity);
-    expect(frameChangesFrom(realms, new Map([...realms, ['f1', frame(1, 100, 5000)]]))).toBe(5000 + GONE_GRACE_MS);
+    expect(frameChangesFrom(realms, new Map([...realms, ['f1', frame(1, 100, 5000)]]))).toBe(5000 + CLOCK_SKEW_MS);
   });
 });

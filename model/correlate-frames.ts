@@ -37,6 +37,10 @@ export interface FrameRealm {
  */
 export const GONE_GRACE_MS = 10_000;
 
+/** How long after a frame's end a receipt's resolution may still depend on it: the least of the
+ *  windows `resolve` looks through (a `child` relation looks no further back than the clocks' skew). */
+const END_SEEN_MS = Math.min(GONE_GRACE_MS, CLOCK_SKEW_MS);
+
 /**
  * Frames by when they lived, to ask which were there around a time in O(log n + answers) rather than
  * looking at every frame the tab ever had: a page that rotates ad frames has thousands, and every
@@ -166,9 +170,9 @@ export class FrameTree {
 
   /**
    * The child frames of a frame that were there around `t` (started by t + CLOCK_SKEW_MS, not gone
-   * before t - GONE_GRACE_MS), in frame id order.
+   * before t - grace), in frame id order.
    */
-  private childrenAt(tabId: number, frameId: number, t: number): number[] {
+  private childrenAt(tabId: number, frameId: number, t: number, grace = GONE_GRACE_MS): number[] {
     const k = key(tabId, frameId);
     let lives = this.childLives.get(k);
     if (!lives) {
@@ -176,7 +180,7 @@ export class FrameTree {
       lives = new Lifetimes(kids.map((f) => ({ ...lifeOf(this.byFrame.get(key(tabId, f)) ?? []), value: f })));
       this.childLives.set(k, lives);
     }
-    return lives.during(t - GONE_GRACE_MS, t + CLOCK_SKEW_MS).sort((a, b) => a - b);
+    return lives.during(t - grace, t + CLOCK_SKEW_MS).sort((a, b) => a - b);
   }
 
   /** The frames of a tab that were there around `t` (as childrenAt), each as its list of realms. */
@@ -246,8 +250,10 @@ export class FrameTree {
         return single(top === undefined ? undefined : this.realmAt(receiver.tabId, top, t));
       }
       case 'child': {
-        // Only the frames there at the time: one long gone, or not yet made, sent nothing then.
-        const kids = this.childrenAt(receiver.tabId, receiver.frameId, t)
+        // Only the frames there at the time: the receiver found the source among its `window.frames`
+        // when the message arrived, so the sender's frame was still there (no grace, as for `other`:
+        // a removed frame's window is no child any more), but for the two clocks' skew.
+        const kids = this.childrenAt(receiver.tabId, receiver.frameId, t, CLOCK_SKEW_MS)
           .map((f) => this.realmAt(receiver.tabId, f, t))
           .filter((r): r is FrameRealm => r !== undefined);
         const sameOrigin = kids.filter(originOk);
@@ -318,7 +324,8 @@ export class FrameTree {
  * so that a page rotating frames does not have every earlier window message resolved again each time
  * a frame comes or goes (issue 14's frame churn). Conservative by construction: each rule bounds what
  * `resolve` reads — a frame's realm at t (newest started by t, else its first), the frames around t
- * (started by t + CLOCK_SKEW_MS, gone after t - GONE_GRACE_MS) and the realms' origins and places.
+ * (started by t + CLOCK_SKEW_MS, gone after t - GONE_GRACE_MS; for a `child` relation, after
+ * t - CLOCK_SKEW_MS) and the realms' origins and places.
  */
 export function frameChangesFrom(prev: ReadonlyMap<RealmId, FrameRealm>, next: ReadonlyMap<RealmId, FrameRealm>): number {
   let from = Infinity;
@@ -351,13 +358,13 @@ export function frameChangesFrom(prev: ReadonlyMap<RealmId, FrameRealm>, next: R
       }
       if (r.startT < first) return -Infinity;
       // It may also be the frame's newest now, so the frame's end moved (from its old newest's end).
-      from = Math.min(from, r.startT - CLOCK_SKEW_MS, (newest.get(k)?.goneAt ?? Infinity) + GONE_GRACE_MS);
+      from = Math.min(from, r.startT - CLOCK_SKEW_MS, (newest.get(k)?.goneAt ?? Infinity) + END_SEEN_MS);
       continue;
     }
     if (old.tabId !== r.tabId || old.frameId !== r.frameId || old.parentFrameId !== r.parentFrameId || old.origin !== r.origin || old.opener?.tabId !== r.opener?.tabId || old.opener?.frameId !== r.opener?.frameId) return -Infinity;
     if (old.startT !== r.startT) from = Math.min(from, Math.min(old.startT, r.startT) - CLOCK_SKEW_MS);
-    // A frame's end moved: only receipts more than GONE_GRACE_MS after the earlier end can see it.
-    if (old.goneAt !== r.goneAt) from = Math.min(from, Math.min(old.goneAt ?? Infinity, r.goneAt ?? Infinity) + GONE_GRACE_MS);
+    // A frame's end moved: only receipts more than END_SEEN_MS after the earlier end can see it.
+    if (old.goneAt !== r.goneAt) from = Math.min(from, Math.min(old.goneAt ?? Infinity, r.goneAt ?? Infinity) + END_SEEN_MS);
   }
   if (prev.size > 0) for (const id of prev.keys()) if (!next.has(id)) return -Infinity;
   return from;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_MS, linkWorkers, type InsideWorker, type WorkerCreation } from './worker-link';
+import { CLOCK_SKEW_MS } from './model-types';
+import { linkWorkers, type InsideWorker, type WorkerCreation } from './worker-link';
 
 const made = (worker: string, realm: string, url: string, t: number): WorkerCreation => ({ worker, realm, url, t });
 const started = (realm: string, url: string, startedAt: number, owner: InsideWorker['owner']): InsideWorker => ({ realm, url, startedAt, owner });

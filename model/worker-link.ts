@@ -15,6 +15,7 @@
  *
  * Pure and deterministic: the same inputs in any order give the same links.
  */
+import { CLOCK_SKEW_MS } from './model-types';
 import type { RealmId } from './protocol';
 
 /** A worker realm recorded from the inside. */
@@ -43,11 +44,6 @@ export type WorkerLink =
   | { inside: RealmId; worker: string; creator: RealmId }
   | { inside: RealmId; ambiguous: true; candidates: string[] };
 
-/**
- * How much later than its recorder's start a creation may be recorded and still be the one that
- * made it: the creator's clock and the worker's are the same wall clock read in two processes.
- */
-export const CLOCK_SKEW_MS = 50;
 
 const byTime = (a: WorkerCreation, b: WorkerCreation): number => a.t - b.t || (a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : 0);
 
@@ -62,6 +58,8 @@ export function linkWorkers(inside: readonly InsideWorker[], creations: readonly
     if (list) list.push(c);
     else byUrl.set(c.url, [c]);
   }
+  // (A creation recorded up to the clocks' skew after the worker's start may still be the one that
+  // made it: the creator's clock and the worker's are the same wall clock read in two processes.)
   const oldest = (realm: RealmId, url: string, by: number): WorkerCreation | undefined => {
     const c = open.get(realm)?.get(url)?.[0];
     return c && c.t <= by + CLOCK_SKEW_MS ? c : undefined;

@@ -140,4 +140,35 @@ describe('a document that leaves', () => {
     await page.close();
     await panel.close();
   });
+
+  it('keeps the realm of a frame that only posted to its parent and was removed, and names it as the sender', async () => {
+    const page = await session.browser.newPage();
+    await page.goto(server.url('/leaving/index.html?run=4'));
+    expect(await page.evaluate(() => (window as unknown as { postOnlyAndGo(n: number): Promise<number> }).postOnlyAndGo(5))).toBe(5);
+    const panel = await openPanel(session, await tabIdOf(helper, 'index.html?run=4'));
+    const senders = () =>
+      panel.evaluate(() => {
+        type M = { route: string; fromRealm?: string; preview?: unknown; senderUnknown?: string };
+        type R = { id: string; kind: string; url?: string; goneAt?: number };
+        const w = window as unknown as { __entangle: { store: { getState(): { model(): { messages: M[]; realms: R[] } } } } };
+        const m = w.__entangle.store.getState().model();
+        const quiet = m.realms.filter((r) => r.kind === 'iframe' && r.url === 'about:srcdoc');
+        const received = m.messages.filter((x) => x.route === 'window' && JSON.stringify(x.preview ?? '').includes('quiet'));
+        return {
+          frames: quiet.length,
+          gone: quiet.filter((r) => r.goneAt !== undefined).length,
+          received: received.length,
+          named: received.filter((x) => quiet.some((r) => r.id === x.fromRealm)).length,
+          // Why a sender is not named, when it is not (a failure says it).
+          unnamed: received.filter((x) => x.fromRealm === undefined).map((x) => x.senderUnknown ?? '?'),
+        };
+      });
+    const held = await waitFor('the five frames and their messages', async () => {
+      const s = await senders();
+      return s.frames === 5 && s.named === 5 ? s : undefined;
+    }, 20_000).catch(senders);
+    expect(held).toEqual({ frames: 5, gone: 5, received: 5, named: 5, unnamed: [] });
+    await page.close();
+    await panel.close();
+  });
 });
