@@ -18,6 +18,7 @@ import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, stat
 import { modelAtPosition, timeLabel } from './playbackView';
 import { useFrameFacts, type FrameFactsState } from './frameFacts';
 import { ReplayControls } from './ReplayControls';
+import { ReplaySelection } from './ReplaySelection';
 import { holderOf, indexOf, type ModelIndex } from './modelIndex';
 import { canOpenResource, openResource } from './openResource';
 import { PortHistory, PortLink, realmName, realmTitle, relTime, shortUrl } from './PortHistory';
@@ -447,6 +448,7 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
       )}
       <Fields rows={rows} testId="inspector-fields" />
       <ReplayControls key={m.id} m={m} ix={ix} live={ctx.store.getState().source === 'live'} />
+      <ReplaySelection m={m} view={ctx.view} model={ctx.model} ix={ix} live={ctx.store.getState().source === 'live'} byIndex={ctx.byIndex} />
       {sent?.stack !== undefined && (
         <Section title="sending stack">
           <Stack stack={sent.stack} />

@@ -78,6 +78,12 @@ export interface ViewData {
   filter: TimelineFilter;
   focus: Focus | null;
   selection: Selection | null;
+  /** Messages selected together (Shift/Ctrl-click in the timeline), by id, in the order they were
+   *  picked: `selection`'s message and the others. Empty, or that one message alone, for a single
+   *  selection; every `selected` call starts it again from that selection. */
+  selectedMessages: readonly string[];
+  /** The message a Shift-click extends the range from: the last one picked without Shift. */
+  selectionAnchor: string | null;
   /** null: live, the view follows the recording (or shows the whole capture). */
   playback: Playback | null;
   /** Kept while live too: *Live* and back plays at the speed last chosen. */
@@ -91,6 +97,11 @@ export interface ViewActions {
   /** A graph element was selected (null: the graph background was clicked). */
   focused(focus: Focus | null): void;
   selected(selection: Selection | null): void;
+  /** Ctrl/Cmd-click: `id` joins the selected messages (and becomes `selection`), or leaves them. */
+  selectionToggled(id: string): void;
+  /** Shift-click: the selected messages become `range` (the rows from the anchor to `id`, in the order
+   *  shown), `id` the selection; the anchor stays. */
+  selectionExtended(id: string, range: readonly string[]): void;
   /** The user moved the playback position (entering playback when live); playing and speed are kept. */
   playbackMoved(to: PlaybackPosition): void;
   /** Play was pressed (at a position given by `playbackMoved` first). */
@@ -129,6 +140,8 @@ export function createViewStore(initial: Partial<ViewData> = {}): ViewStore {
     filter: initial.filter ?? EMPTY_FILTER,
     focus: initial.focus ?? null,
     selection: initial.selection ?? null,
+    selectedMessages: initial.selectedMessages ?? (initial.selection?.kind === 'message' ? [initial.selection.id] : []),
+    selectionAnchor: initial.selectionAnchor ?? (initial.selection?.kind === 'message' ? initial.selection.id : null),
     playback: initial.playback ?? null,
     playbackSpeed: initial.playbackSpeed ?? DEFAULT_PLAYBACK_SPEED,
     filterChanged(patch) {
@@ -141,7 +154,25 @@ export function createViewStore(initial: Partial<ViewData> = {}): ViewStore {
       if (!sameFocus(get().focus, focus)) set({ focus });
     },
     selected(selection) {
-      set({ selection });
+      const id = selection?.kind === 'message' ? selection.id : null;
+      set({ selection, selectedMessages: id === null ? [] : [id], selectionAnchor: id });
+    },
+    selectionToggled(id) {
+      const s = get();
+      // A single selection that is not a message (an event row, a gap) is left for the message.
+      const before = s.selectedMessages.length > 0 ? s.selectedMessages : [];
+      if (!before.includes(id)) {
+        set({ selection: { kind: 'message', id }, selectedMessages: [...before, id], selectionAnchor: id });
+        return;
+      }
+      const after = before.filter((x) => x !== id);
+      const last = after[after.length - 1];
+      // The inspector shows the message picked last of those left.
+      set({ selection: last === undefined ? null : { kind: 'message', id: last }, selectedMessages: after, selectionAnchor: last ?? null });
+    },
+    selectionExtended(id, range) {
+      const within = range.includes(id) ? range : [...range, id];
+      set({ selection: { kind: 'message', id }, selectedMessages: [...within], selectionAnchor: get().selectionAnchor ?? id });
     },
     playbackMoved({ of, t, index }) {
       const p = get().playback;

@@ -282,6 +282,33 @@ describe('Timeline', () => {
     expect(view.getState().selection).toEqual({ kind: 'event', index: 0 });
   });
 
+  it('Ctrl/Cmd-click toggles rows into the selection, Shift-click and Shift+arrow extend it; a plain click selects one again', () => {
+    const { store, view } = setup();
+    render(<App store={store} view={view} />);
+    const selected = () => messageRows().map((r) => r.getAttribute('aria-selected'));
+    expect(screen.getByTestId('timeline').getAttribute('aria-multiselectable')).toBe('true');
+    fireEvent.click(messageRows()[0] as HTMLElement);
+    fireEvent.click(messageRows()[2] as HTMLElement, { ctrlKey: true });
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#5', 'toprealm1#10']);
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#10' });
+    expect(selected()).toEqual(['true', 'false', 'true']);
+    fireEvent.click(messageRows()[0] as HTMLElement, { metaKey: true });
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#10']);
+    expect(selected()).toEqual(['false', 'false', 'true']);
+    // Shift extends from the anchor (the row picked last without Shift) to the row clicked.
+    fireEvent.click(messageRows()[0] as HTMLElement, { shiftKey: true });
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#5', 'toprealm1#7', 'toprealm1#10']);
+    expect(selected()).toEqual(['true', 'true', 'true']);
+    fireEvent.click(messageRows()[1] as HTMLElement);
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#7']);
+    fireEvent.keyDown(screen.getByTestId('timeline'), { key: 'ArrowDown', shiftKey: true });
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#7', 'toprealm1#10']);
+    expect(view.getState().selection).toEqual({ kind: 'message', id: 'toprealm1#10' });
+    expect(selected()).toEqual(['false', 'true', 'true']);
+    fireEvent.keyDown(screen.getByTestId('timeline'), { key: 'ArrowUp' });
+    expect(view.getState().selectedMessages).toEqual(['toprealm1#7']);
+  });
+
   it('a graph focus narrows the rows and shows a chip whose × removes it', async () => {
     const { store, view } = setup();
     render(<App store={store} view={view} />);

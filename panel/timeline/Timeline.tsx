@@ -143,12 +143,30 @@ interface RowProps {
   columns: readonly ColumnId[];
   /** For the optional columns' cells (origins, relation, channel). */
   cellCtx: CellContext;
-  onPick: (position: number, open: boolean) => void;
+  onPick: (position: number, open: boolean, how?: PickHow) => void;
   /** In playback: the row at the moment shown (`current`), or one after it (`after`, dimmed). */
   at?: RowAt;
 }
 
 type RowAt = 'current' | 'after' | undefined;
+
+/** A click with Ctrl/Cmd toggles its row in the selection, with Shift extends the selection to it (as
+ *  in DevTools' lists); a plain click selects the row alone. */
+type PickHow = 'toggle' | 'extend' | undefined;
+
+function pickHow(e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): PickHow {
+  return e.shiftKey ? 'extend' : e.ctrlKey || e.metaKey ? 'toggle' : undefined;
+}
+
+/** The ids of the message rows from position `a` to `b` (either way round), in the order shown. */
+function messageIdsBetween(rows: readonly TimelineRow[], a: number, b: number): string[] {
+  const ids: string[] = [];
+  for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+    const row = rows[i];
+    if (row?.kind === 'message') ids.push(row.message.id);
+  }
+  return ids;
+}
 
 /**
  * Where rows stand against the playback moment: the row of the last message in view is current, rows
@@ -333,7 +351,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
     // top, not a transform: a transform per row is a compositing node per row, which the browser
     // sorts out again on every frame of a scroll.
     style: { top: start },
-    onClick: () => onPick(position, false),
+    onClick: (e: ReactMouseEvent) => onPick(position, false, pickHow(e)),
     onDoubleClick: () => onPick(position, true),
   } as const;
   const span = spans(columns);
@@ -529,6 +547,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const filter = useStore(view, (s) => s.filter);
   const focus = useStore(view, (s) => s.focus);
   const selection = useStore(view, (s) => s.selection);
+  const selectedMessages = useStore(view, (s) => s.selectedMessages);
   const playback = useStore(view, (s) => s.playback);
   // Read by the scroll and click handlers: in playback the rows never follow the newest ones.
   const inPlayback = useRef(playback !== null);
@@ -642,11 +661,12 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
 
   // Selecting a row other than the last stops following, so the row stays where the user is looking;
   // the "↓ N new" button (or End, or scrolling to the bottom) follows again.
-  const pickRef = useRef<(position: number, open: boolean) => void>(() => {});
+  const pickRef = useRef<(position: number, open: boolean, how?: PickHow) => void>(() => {});
   useLayoutEffect(() => {
-    pickRef.current = (position, open) => {
+    pickRef.current = (position, open, how) => {
       const row = rows[position];
       if (!row) return;
+      if (how !== undefined && row.kind === 'message' && extendOrToggle(position, row.message.id, how)) return;
       // A click can land before the scroll event of a scroll just made: take "at the bottom" from the geometry.
       const el = scroller.current;
       follow(!inPlayback.current && position === count - 1 && (el === null || atBottom(el) || el.scrollHeight <= el.clientHeight));
@@ -657,7 +677,24 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     };
   });
   // Stable, so the memoised rows do not redraw for it.
-  const pick = useCallback((position: number, open: boolean): void => pickRef.current(position, open), []);
+  const pick = useCallback((position: number, open: boolean, how?: PickHow): void => pickRef.current(position, open, how), []);
+
+  /** Several messages selected (*Replay selection*, *Copy as script*); false when there is no anchor
+   *  in the rows shown to extend from, and the click selects the row alone. */
+  const extendOrToggle = (position: number, id: string, how: 'toggle' | 'extend'): boolean => {
+    const v = view.getState();
+    if (how === 'toggle') {
+      v.selectionToggled(id);
+    } else {
+      const anchor = v.selectionAnchor;
+      const from = anchor === null ? -1 : rows.findIndex((r) => r.kind === 'message' && r.message.id === anchor);
+      if (from < 0) return false;
+      v.selectionExtended(id, messageIdsBetween(rows, from, position));
+    }
+    follow(false);
+    return true;
+  };
+  const multiSelected = useMemo(() => (selectedMessages.length > 1 ? new Set(selectedMessages) : null), [selectedMessages]);
 
   const moveTo = (position: number): void => {
     if (count === 0) return;
@@ -671,6 +708,16 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const page = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+    // Shift with an arrow extends the selection to the next message row, as Shift-click does.
+    if (e.shiftKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && selPos >= 0) {
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      let p = selPos + step;
+      while (p >= 0 && p < count && rows[p]?.kind !== 'message') p += step;
+      const row = rows[p];
+      if (row?.kind === 'message' && extendOrToggle(p, row.message.id, 'extend')) virtualizer.scrollToIndex(p, { align: 'auto' });
+      e.preventDefault();
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown':
         moveTo(selPos < 0 ? 0 : selPos + 1);
@@ -875,6 +922,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
         role="grid"
         aria-label="Messages"
         aria-rowcount={count + 1}
+        aria-multiselectable="true"
         aria-colcount={shown.length}
         tabIndex={0}
         data-testid="timeline"
@@ -924,7 +972,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
                 row={row}
                 position={item.index}
                 start={item.start - HEADER_HEIGHT}
-                selected={item.index === selPos}
+                selected={item.index === selPos || (multiSelected !== null && row.kind === 'message' && multiSelected.has(row.message.id))}
                 t0={state.t0}
                 realms={index.realms}
                 endChars={endChars}
