@@ -34,6 +34,7 @@ import { shownModel, useLogVersion } from './useLog';
 import type { Focus, Selection, ViewStore } from './viewState';
 import './inspector.css';
 import { SessionOverview } from './SessionOverview';
+import { copyText } from './clipboard';
 
 /** How long "copied" stays next to a copy button. */
 const COPIED_MS = 1500;
@@ -123,26 +124,6 @@ function Time({ t, t0 }: { t: number | undefined; t0: number | null }) {
 
 type CopyState = { kind: 'idle' } | { kind: 'copied' } | { kind: 'failed'; message: string };
 
-/** Copies through a hidden textarea: works in DevTools pages where the async clipboard is blocked. */
-function legacyCopy(text: string): boolean {
-  if (typeof document === 'undefined' || typeof document.execCommand !== 'function') return false;
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.style.position = 'fixed';
-  ta.style.opacity = '0';
-  document.body.appendChild(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
-}
-
 function CopyButton({ label, testId, text }: { label: string; testId: string; text: () => string }) {
   const [state, setState] = useState<CopyState>({ kind: 'idle' });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -165,17 +146,7 @@ function CopyButton({ label, testId, text }: { label: string; testId: string; te
       done({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
       return;
     }
-    const fallback = (why: string): void => done(legacyCopy(value) ? { kind: 'copied' } : { kind: 'failed', message: why });
-    try {
-      const clip = (navigator as Partial<Navigator>).clipboard;
-      if (!clip) return fallback('the clipboard is not available here');
-      clip.writeText(value).then(
-        () => done({ kind: 'copied' }),
-        (err: unknown) => fallback(err instanceof Error ? err.message : String(err)),
-      );
-    } catch (err) {
-      fallback(err instanceof Error ? err.message : String(err));
-    }
+    void copyText(value).then((why) => done(why === null ? { kind: 'copied' } : { kind: 'failed', message: why }));
   };
   return (
     <>

@@ -5,6 +5,7 @@
  * *Copy as script*, the selection as a script for the console. Refused before anything is sent when
  * one of the messages cannot be replayed faithfully (`replaySequence.ts`).
  */
+import { copyText } from './clipboard';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { CaptureModel, MessageModel } from '../model/correlator';
@@ -43,29 +44,6 @@ function outcomeText(outcome: SequenceOutcome, total: number): string {
       return `Stopped: ${outcome.sent} of ${total} sent.`;
     case 'failed':
       return `Stopped at ${outcome.at + 1} of ${total} (${outcome.id}): ${failureText(outcome.result)}.`;
-  }
-}
-
-/** Copies `text`: the async clipboard, else a hidden textarea (DevTools pages may block the former). */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
   }
 }
 
@@ -120,7 +98,7 @@ export function ReplaySelection({ view, model, ix, live, byIndex, m }: ReplaySel
       return { ...(e.source !== undefined ? { source: e.source } : {}), ...(e.childIndex !== undefined ? { childIndex: e.childIndex } : {}) };
     };
     const script = replayScript(inRecordedOrder(ids, model), { realms: ix.realms, realmName: (id) => names.name(id), windowReceipt, messages: model.messages }, pace);
-    void copyText(script).then((ok) => setCopied(ok ? 'Script copied.' : 'The clipboard could not be written.'));
+    void copyText(script).then((why) => setCopied(why === null ? 'Script copied.' : `The clipboard could not be written: ${why}.`));
   };
 
   const status = phase.kind === 'running' ? `Sending ${phase.index + 1} of ${phase.total}…` : phase.kind === 'ended' ? outcomeText(phase.outcome, phase.total) : '';
