@@ -1,31 +1,18 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import type { MessageModel } from '../model/correlator';
 import type { ReplayRequested } from '../model/replay';
 import { indexOf } from './modelIndex';
 import { setReplayTransport } from './replay';
+import { replayModel, sentMessage } from './replay.fixture';
 import { ReplaySelection } from './ReplaySelection';
 import { createViewStore } from './viewState';
 
-const top: RealmModel = { id: 'top', kind: 'top', instrumented: true, tabId: 7, frameId: 0, origin: 'http://a.test', events: 1, gaps: 0, missing: 0, faults: 0 };
-const port: PortModel = { id: 'top:1', custody: [{ realm: 'top', localId: 'top:1', from: 0, via: 'created', started: true, closed: false }], started: true, closed: false };
-const message = (seq: number, sentAt: number, over: Partial<MessageModel> = {}): MessageModel => ({
-  id: `top#${seq}`,
-  route: 'port',
-  fromRealm: 'top',
-  fromPort: 'top:1',
-  status: 'delivered',
-  ambiguous: false,
-  transfers: [],
-  preview: seq,
-  sentAt,
-  send: { realm: 'top', seq, index: seq },
-  ...over,
-});
+const message = sentMessage;
 
 function setup(messages: MessageModel[], selected: string[]) {
-  const model: CaptureModel = { realms: [top], ports: [port], channels: [], messages, gaps: [], totals: {} as CaptureModel['totals'] };
+  const model = replayModel(messages);
   const view = createViewStore();
   const [first, ...rest] = selected;
   view.getState().selected({ kind: 'message', id: first! });

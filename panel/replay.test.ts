@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import type { MessageModel, PortModel, RealmModel } from '../model/correlator';
 import { indexOf } from './modelIndex';
+import { replayModel, replayPort, replayRealm } from './replay.fixture';
 import { parsePayload, replayability, replayRequest, sendReplay, setReplayTransport } from './replay';
 
-const realm = (id: string, over: Partial<RealmModel> = {}): RealmModel => ({ id, kind: 'top', instrumented: true, tabId: 7, frameId: 0, origin: 'http://a.test', events: 1, gaps: 0, missing: 0, faults: 0, ...over });
-const port = (over: Partial<PortModel> = {}): PortModel => ({ id: 'top:1', custody: [{ realm: 'top', localId: 'top:1', from: 0, via: 'created', started: true, closed: false }], started: true, closed: false, ...over });
+const realm = replayRealm;
+const port = replayPort;
 const message = (over: Partial<MessageModel> = {}): MessageModel => ({
   id: 'top#5',
   route: 'port',
@@ -18,8 +19,7 @@ const message = (over: Partial<MessageModel> = {}): MessageModel => ({
   ...over,
 });
 function ix(m: MessageModel, realms: RealmModel[] = [realm('top')], ports: PortModel[] = [port()]) {
-  const model: CaptureModel = { realms, ports, channels: [], messages: [m], gaps: [], totals: {} as CaptureModel['totals'] };
-  return indexOf(model);
+  return indexOf(replayModel([m], realms, ports));
 }
 const why = (m: MessageModel, realms?: RealmModel[], ports?: PortModel[], live = true): string => {
   const r = replayability(m, ix(m, realms, ports), live);

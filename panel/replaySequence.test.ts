@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import type { CaptureModel, MessageModel } from '../model/correlator';
 import type { ReplayRequested, ReplayResult } from '../model/replay';
 import { indexOf } from './modelIndex';
+import { replayModel, sentMessage } from './replay.fixture';
 import { inRecordedOrder, planSequence, runSequence, waitOrAbort, type SequenceStep } from './replaySequence';
 
-const top: RealmModel = { id: 'top', kind: 'top', instrumented: true, tabId: 7, frameId: 0, origin: 'http://a.test', events: 1, gaps: 0, missing: 0, faults: 0 };
-const port: PortModel = { id: 'top:1', custody: [{ realm: 'top', localId: 'top:1', from: 0, via: 'created', started: true, closed: false }], started: true, closed: false };
-const message = (seq: number, sentAt: number, over: Partial<MessageModel> = {}): MessageModel => ({
-  id: `top#${seq}`,
-  route: 'port',
-  fromRealm: 'top',
-  fromPort: 'top:1',
-  status: 'delivered',
-  ambiguous: false,
-  transfers: [],
-  preview: seq,
-  sentAt,
-  send: { realm: 'top', seq, index: seq },
-  ...over,
-});
-function modelOf(messages: MessageModel[]): CaptureModel {
-  return { realms: [top], ports: [port], channels: [], messages, gaps: [], totals: {} as CaptureModel['totals'] };
-}
+const message = sentMessage;
+const modelOf = (messages: MessageModel[]): CaptureModel => replayModel(messages);
 const three = modelOf([message(3, 100), message(5, 110), message(9, 150)]);
 
 describe('planSequence', () => {
