@@ -398,4 +398,34 @@ describe('a realm with more ports than its box shows', () => {
     const focused = createGraphBuilder().build(model, { focus: { kind: 'port', id: hidden }, selection: null }, 0);
     expect(realmNode(focused, 'top').data.more?.selected).toBe(true);
   });
+
+  it("bundles another realm's channels to the \"+N\" chip as one edge from that realm's box, not one per chip", () => {
+    const realm = (id: string, extra: Partial<RealmModel> = {}): RealmModel => ({ id, kind: 'iframe', parent: 'top', url: `https://${id}.test/`, instrumented: true, events: 1, gaps: 0, missing: 0, faults: 0, ...extra });
+    const held = (id: string, holder: string, partner: string, channel: string): PortModel => ({
+      id,
+      custody: [{ realm: holder, from: 0, via: 'created', started: true, closed: false }],
+      started: true,
+      closed: false,
+      channel,
+      entangledWith: partner,
+    });
+    const ports: PortModel[] = [];
+    const channels: CaptureModel['channels'] = [];
+    // The top holds 60 ports (its first ones drawn), the frame 3, each entangled with a top port not drawn.
+    for (let i = 1; i <= 60; i++) ports.push(held(`top:${i}`, 'top', i > 57 ? `ifr:${i - 57}` : `top:x${i}`, `top:c${i}`));
+    for (let i = 1; i <= 3; i++) {
+      ports.push(held(`ifr:${i}`, 'ifr', `top:${57 + i}`, `top:c${57 + i}`));
+      channels.push({ id: `top:c${57 + i}`, createdIn: 'top', createdAt: 0, ports: [`top:${57 + i}`, `ifr:${i}`] });
+    }
+    const model = captureModel({ realms: [realm('top', { kind: 'top', parent: undefined, url: 'https://a.test/' }), realm('ifr')], ports, channels });
+    const g = createGraphBuilder().build(model, { focus: null, selection: null }, 0);
+    expect(allChips(g).filter((c) => c.port.startsWith('ifr:'))).toHaveLength(3);
+    const toFrame = g.edges.filter((e) => e.data?.kind === 'bundle' && (e.source === 'realm:ifr' || e.target === 'realm:ifr'));
+    expect(toFrame).toHaveLength(1);
+    expect(toFrame[0]?.data?.channels).toBe(3);
+    const handles = [toFrame[0]?.sourceHandle, toFrame[0]?.targetHandle];
+    // The top's end is its "+N" chip; the frame's is its box (a handle of no chip).
+    expect(handles.some((h) => h?.startsWith(`${MORE_CHIP}|`))).toBe(true);
+    expect(handles.some((h) => h === 'l' || h === 'r')).toBe(true);
+  });
 });

@@ -91,8 +91,14 @@ function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
 /** The handles of two port chips an edge runs between (chip ids, or MORE_CHIP). */
 function chipHandles(a: string, b: string, sx: number, tx: number): { sourceHandle: string; targetHandle: string } {
   const h = handlesFor(sx, tx, false);
-  return { sourceHandle: portHandle(a, h.sourceHandle), targetHandle: portHandle(b, h.targetHandle) };
+  return { sourceHandle: endHandle(a, h.sourceHandle), targetHandle: endHandle(b, h.targetHandle) };
 }
+
+/** A bundle's end at a realm's box rather than at one of its chips (see the bundles in `build`). */
+const REALM_END = '';
+
+/** The handle of an edge end: a chip's (`chip|side`), or the realm box's own (`side`). */
+const endHandle = (chip: string, side: string): string => (chip === REALM_END ? side : portHandle(chip, side));
 export function createGraphBuilder(): GraphBuilder {
   const stats = { layouts: 0, builds: 0 };
   let layout: RealmLayout | null = null;
@@ -340,13 +346,19 @@ export function createGraphBuilder(): GraphBuilder {
       const pb = placeOf(b);
       if (!pa || !pb) return;
       if (pa.chip === MORE_CHIP || pb.chip === MORE_CHIP) {
-        // One end (or both) is not drawn as a chip of its own: counted into the bundle between the two chips.
-        const ka = `${pa.realm}\n${pa.chip}`;
-        const kb = `${pb.realm}\n${pb.chip}`;
+        // One end (or both) is not drawn as a chip of its own: counted into one bundle per "+N" chip and
+        // realm at the other end (that end attached to its realm's box, not to each of its chips: a
+        // thousand-port realm talking to many frames otherwise drew an edge per chip, most of the
+        // graph's elements), or between the two chips of one realm.
+        const other = pa.realm === pb.realm ? undefined : pa.chip === MORE_CHIP ? 'b' : 'a';
+        const ea: PortPlace = other === 'a' && pb.chip === MORE_CHIP ? { realm: pa.realm, chip: REALM_END } : pa;
+        const eb: PortPlace = other === 'b' && pa.chip === MORE_CHIP ? { realm: pb.realm, chip: REALM_END } : pb;
+        const ka = `${ea.realm}\n${ea.chip}`;
+        const kb = `${eb.realm}\n${eb.chip}`;
         const forward = ka <= kb;
         const key = forward ? `bundle:${ka}|${kb}` : `bundle:${kb}|${ka}`;
         let bundle = bundles.get(key);
-        if (!bundle) bundles.set(key, (bundle = { from: forward ? pa : pb, to: forward ? pb : pa, sx: forward ? ca.x : cb.x, tx: forward ? cb.x : ca.x, channels: 0, fwd: 0, back: 0, hl: false }));
+        if (!bundle) bundles.set(key, (bundle = { from: forward ? ea : eb, to: forward ? eb : ea, sx: forward ? ca.x : cb.x, tx: forward ? cb.x : ca.x, channels: 0, fwd: 0, back: 0, hl: false }));
         bundle.channels++;
         bundle.fwd += forward ? fwd : back;
         bundle.back += forward ? back : fwd;
@@ -393,7 +405,7 @@ export function createGraphBuilder(): GraphBuilder {
         source: realmNodeId(b.from.realm),
         target: realmNodeId(b.to.realm),
         type: 'flow',
-        ...(self ? { sourceHandle: portHandle(b.from.chip, 'r'), targetHandle: portHandle(b.to.chip, 'r') } : chipHandles(b.from.chip, b.to.chip, b.sx, b.tx)),
+        ...(self ? { sourceHandle: endHandle(b.from.chip, 'r'), targetHandle: endHandle(b.to.chip, 'r') } : chipHandles(b.from.chip, b.to.chip, b.sx, b.tx)),
         selectable: false,
         className: `edge-bundle${pulseClass(id, b.fwd + b.back)}${b.hl ? ' hl' : ''}`,
         data: { kind: 'bundle', label: `${plural(b.channels, 'channel')}${b.fwd + b.back > 0 ? ` · ${channelLabel(b.fwd, b.back)}` : ''}`, fwd: b.fwd, back: b.back, bend: 0, self, hl: b.hl, channels: b.channels },
