@@ -8,6 +8,19 @@ import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Removes a browser profile folder. A browser that crashed or was killed leaves processes that may
+ * still write into it for a moment (removal then fails with ENOTEMPTY): retried, and a folder that
+ * still cannot go is left in the temp folder rather than failing what used the browser.
+ */
+function removeProfile(profile) {
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch {
+    // left behind in the system's temp folder
+  }
+}
+
 /** Chromium (headless, over a pipe, fresh profile), with the extension from dist/chrome or without. */
 export async function launchChromium({ extension = true, devtools = false } = {}) {
   const executablePath = findChromium();
@@ -33,12 +46,12 @@ export async function launchChromium({ extension = true, devtools = false } = {}
       extensionId,
       async close() {
         await browser.close().catch(() => undefined);
-        rmSync(profile, { recursive: true, force: true });
+        removeProfile(profile);
       },
     };
   } catch (err) {
     await browser.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true });
+    removeProfile(profile);
     throw err;
   }
 }
