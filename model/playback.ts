@@ -452,14 +452,23 @@ export function structureAt(model: CaptureModel, t: number, facts: Facts): Pick<
   return { realms, ports, channels, gaps };
 }
 
-function timeRange(model: CaptureModel, messages: readonly MessageModel[], settle: Float64Array, facts: Facts): { start: number; end: number } {
-  let start = Infinity;
-  let end = -Infinity;
-  const note = (t: number | undefined): void => {
+/** The earliest and latest of the times noted (finite ones); `{ 0, 0 }` when none was. */
+export class TimeSpan {
+  private start = Infinity;
+  private end = -Infinity;
+  readonly note = (t: number | undefined): void => {
     if (t === undefined || !Number.isFinite(t)) return;
-    if (t < start) start = t;
-    if (t > end) end = t;
+    if (t < this.start) this.start = t;
+    if (t > this.end) this.end = t;
   };
+  range(): { start: number; end: number } {
+    return this.start === Infinity ? { start: 0, end: 0 } : { start: this.start, end: this.end };
+  }
+}
+
+function timeRange(model: CaptureModel, messages: readonly MessageModel[], settle: Float64Array, facts: Facts): { start: number; end: number } {
+  const span = new TimeSpan();
+  const note = span.note;
   for (let i = 0; i < messages.length; i++) {
     note(timeOfMessage(messages[i] as MessageModel));
     note(settle[i]);
@@ -472,7 +481,7 @@ function timeRange(model: CaptureModel, messages: readonly MessageModel[], settl
   }
   for (const c of model.channels) note(c.createdAt);
   for (const g of model.gaps) note(timeOfGap(g));
-  return start === Infinity ? { start: 0, end: 0 } : { start, end };
+  return span.range();
 }
 
 export function createPlayback(model: CaptureModel): Playback {

@@ -10,7 +10,7 @@
  * model, with the position carried over. A slider drag and the play ticks keep the one they have.
  */
 import type { CaptureModel } from '../model/correlator';
-import { createPlayback, type ModelAt, type Playback } from '../model/playback';
+import { TimeSpan, createPlayback, type ModelAt, type Playback } from '../model/playback';
 import type { PlaybackPosition, ViewStore } from './viewState';
 
 const playbacks = new WeakMap<CaptureModel, Playback>();
@@ -164,13 +164,8 @@ export function advance(view: ViewStore, wallMs: number): void {
 /** The session's time range without making a playback (for the slider while live): messages, realms
  *  and channels, cheaply. */
 export function roughRange(model: CaptureModel): { start: number; end: number } {
-  let start = Infinity;
-  let end = -Infinity;
-  const note = (t: number | undefined): void => {
-    if (t === undefined || !Number.isFinite(t)) return;
-    if (t < start) start = t;
-    if (t > end) end = t;
-  };
+  const span = new TimeSpan();
+  const note = span.note;
   const ms = model.messages;
   for (const m of [ms[0], ms[ms.length - 1]]) {
     note(m?.sentAt);
@@ -181,7 +176,7 @@ export function roughRange(model: CaptureModel): { start: number; end: number } 
     note(r.goneAt);
   }
   for (const c of model.channels) note(c.createdAt);
-  return start === Infinity ? { start: 0, end: 0 } : { start, end };
+  return span.range();
 }
 
 /** A time in the session, as the slider says it: seconds since the recording began (`t0`). */
