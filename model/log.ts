@@ -3,13 +3,13 @@
  * flattened to one record per event, in arrival order. The correlator reads it; capture files hold it.
  */
 import type { CutPairs, PortJoin } from './model-types';
-import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, UntrustedReason } from './protocol';
+import type { DroppedRange, EntangleEvent, EventType, FrameRef, RealmId, UntrustedReason, WorkerPlace } from './protocol';
 
 /** One event with where it came from. */
 export interface LogRecord {
   realm: RealmId;
   tabId: number;
-  /** The frame the realm's document lives in (0: the tab's top frame). */
+  /** The frame the realm's document lives in (0: the tab's top frame); -1 for a worker's records. */
   frameId: number;
   /** The frame's parent (-1 for a top frame), when the background knew it. */
   parentFrameId?: number;
@@ -19,6 +19,8 @@ export interface LogRecord {
   opener?: FrameRef;
   /** The relay could not vouch for the realm's recording (RoutedBatch.untrusted). */
   untrusted?: UntrustedReason;
+  /** A worker recorded from the inside (RoutedBatch.worker). */
+  worker?: WorkerPlace;
   event: EntangleEvent;
 }
 

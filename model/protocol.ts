@@ -98,6 +98,8 @@ export interface RealmStarted extends EventBase {
   url: string;
   origin: string;
   protocol: typeof PROTOCOL_VERSION;
+  /** A worker recorded from the inside: its `self.name` when not empty (at most WORKER_NAME_CHARS). */
+  name?: string;
 }
 
 export interface ChannelCreated extends EventBase {
@@ -121,8 +123,11 @@ export interface MessageSent extends EventBase {
   partner?: PortId;
   /** Route `broadcast`: the channel name. */
   channelName?: string;
-  /** Route `worker`: the local id of the Worker (`realm:wN`) or ServiceWorker (`realm:sN`) object. */
+  /** Route `worker`: the local id of the Worker (`realm:wN`) or ServiceWorker (`realm:sN`) object;
+   *  inside a dedicated worker, WORKER_SELF for `self.postMessage` (to the worker's owner). */
   worker?: string;
+  /** Route `worker` inside a service worker: the URL of the client posted to (`Client.postMessage`). */
+  client?: string;
   /** Route `broadcast`: the local id of the sending BroadcastChannel object (`realm:bN`). */
   bc?: string;
   transfer: TransferSummary[];
@@ -158,8 +163,11 @@ export interface MessageReceived extends EventBase {
   childIndex?: number;
   channelName?: string;
   /** Route `worker`: the Worker the message came from, or for a message on `navigator.serviceWorker`,
-   *  the ServiceWorker that sent it (`event.source`). */
+   *  the ServiceWorker that sent it (`event.source`); inside a dedicated worker, WORKER_SELF for a
+   *  `message` on its global (from its owner). */
   worker?: string;
+  /** Route `worker` inside a service worker: the URL of the client that posted (`event.source.url`). */
+  client?: string;
   /** Route `broadcast`: the local id of the receiving BroadcastChannel object. */
   bc?: string;
   /** Ports that arrived in `event.ports`, with the local ids this realm gave them. */
@@ -207,6 +215,10 @@ export interface WorkerCreated extends EventBase {
 }
 
 export const WORKER_NAME_CHARS = 200;
+
+/** The `worker` of a route-`worker` send or receipt made inside a dedicated worker through its own
+ *  global (`self.postMessage`, a `message` on `self`): the other end is the owner's Worker object. */
+export const WORKER_SELF = 'self';
 
 /** Every string a preview holds (keys, RegExp sources, constructor names included) is cut to this many
  *  characters, then marked with `…` (inject/preview.ts). */
@@ -314,6 +326,20 @@ export interface RoutedBatch {
   opener?: FrameRef;
   /** The relay could not vouch for this realm's recording (see UntrustedReason). */
   untrusted?: UntrustedReason;
+  /** The batch comes from a worker recorded from the inside (issue 13; `frameId` is then -1: a worker
+   *  is no frame). */
+  worker?: WorkerPlace;
+}
+
+/** Where a worker recorded from the inside runs, as the browser's debugging protocol told it. */
+export interface WorkerPlace {
+  /** The protocol's target id of the worker. */
+  target: string;
+  type: 'worker' | 'sharedworker' | 'serviceworker';
+  /** The worker's script URL as the browser reports it. */
+  url: string;
+  /** A nested worker: the target id of the worker that started it. */
+  parent?: string;
 }
 
 /**
