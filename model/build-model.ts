@@ -25,7 +25,7 @@ import {
   type TransferModel,
 } from './model-types';
 import { find, partnerOf, rootOf } from './ports';
-import type { PortId, RealmId } from './protocol';
+import { WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
   const out = new Map<RealmId, FrameRealm>();
@@ -55,8 +55,15 @@ export function build(st: State): CaptureModel {
   };
   const sourceOf = (recv: RecvRec): SourceResolution => {
     const ev = recv.ev;
-    // A Worker's or ServiceWorker's message: the object it came from is certain (or there was none).
-    if (ev.route === 'worker') return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
+    // A Worker's or ServiceWorker's message: the object it came from is certain (or there was none);
+    // inside a dedicated worker, a message on its global is its owner's, once known (worker-link.ts).
+    if (ev.route === 'worker') {
+      if (ev.worker === WORKER_SELF) {
+        const owner = st.insideCreator.get(recv.realm.id);
+        return owner !== undefined ? { realm: owner } : { unknown: 'frameUnknown' };
+      }
+      return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
+    }
     if (ev.type !== 'messageReceived' || ev.source === undefined) return { unknown: 'none' };
     if (recv.source && ev.t < changedFrom) return recv.source;
     const f = frames.get(recv.realm.id);
@@ -73,12 +80,17 @@ export function build(st: State): CaptureModel {
   // Broadcast: each receipt with its send (broadcast-match.ts).
   const bcast = st.broadcast.match();
 
+  const workerObjectOf = new Map<RealmId, string>();
+  for (const [object, inside] of st.workerInside) workerObjectOf.set(inside, object);
   const realmModels: RealmModel[] = [];
   const allGaps: GapModel[] = [];
   let missing = 0;
   let faults = 0;
   let events = 0;
   for (const r of realms.values()) {
+    // A Worker object's stand-in realm, once the worker is recorded from the inside, is that realm
+    // (unless it still holds a port it was given before: then both stay, so no custody names nothing).
+    if (st.workerInside.has(r.id) && r.locals.length === 0) continue;
     const f = frames.get(r.id);
     const parent = r.creator ?? (f ? tree.parentOf(f)?.id : undefined);
     // The top window of a popup's tab is the popup (an older recorder says `top`: its records say whose).
@@ -108,6 +120,10 @@ export function build(st: State): CaptureModel {
     }
     if (r.scope !== undefined) m.scope = r.scope;
     if (r.state !== undefined) m.state = r.state;
+    if (r.name !== undefined) m.name = r.name;
+    if (r.worker !== undefined) m.recordedInside = true;
+    const object = workerObjectOf.get(r.id);
+    if (object !== undefined) m.workerObject = object;
     realmModels.push(m);
     for (const g of r.gaps) allGaps.push({ ...g });
     missing += r.missing;
@@ -128,7 +144,7 @@ export function build(st: State): CaptureModel {
     for (const a of recv.arrived) if (a.index === 0 && !a.inferred) candidatesOf.set(rootOf(a).id, recv.inference.candidates);
   }
   for (const l of logicals) {
-    if (l.parent) continue;
+    if (l.parent || l.implicit !== undefined) continue;
     const custody: CustodySpan[] = l.custody.map((c, i) => {
       const span: CustodySpan = { realm: c.realm.id, from: c.firstT, via: c.via, started: c.startedT !== undefined, closed: c.closedT !== undefined };
       if (c.observed) span.localId = c.id;
@@ -254,6 +270,13 @@ export function build(st: State): CaptureModel {
     });
   };
 
+  /** The realm a route-`worker` send goes to: the worker (or its inside realm), or from inside a
+   *  dedicated worker, its owner once known. */
+  const workerReceiver = (from: Realm, ev: MessageSent): RealmId | undefined => {
+    if (ev.worker === undefined) return undefined;
+    return ev.worker === WORKER_SELF ? st.insideCreator.get(from.id) : workerRealmId(st, ev.worker);
+  };
+
   const ref = (x: { realm: Realm; ev: { seq: number }; index: number }): EventRef => ({ realm: x.realm.id, seq: x.ev.seq, index: x.index });
 
   const fillReceipt = (m: MessageModel, r: RecvRec): void => {
@@ -328,9 +351,24 @@ export function build(st: State): CaptureModel {
           if (holder) m.toRealm = holder.realm.id;
         }
       } else if (ev.route === 'worker') {
-        m.reason = 'receiverUninstrumented';
-        if (ev.worker !== undefined) m.toRealm = workerRealmId(st, ev.worker);
-        if (s.ports.length > 0) toWorkers.push({ s, m });
+        const to = workerReceiver(s.realm, ev);
+        if (to !== undefined) m.toRealm = to;
+        const inside = s.queue !== undefined && partnerOf(s.queue) !== undefined;
+        if (s.match) {
+          m.status = 'delivered';
+          fillReceipt(m, s.match);
+        } else if (s.receiptCut) m.status = 'delivered';
+        else if (inside) {
+          // Both ends recorded: a worker's queue is its own, always started; gone means lost.
+          const gone = to === undefined ? undefined : realms.get(to);
+          if (gone && goneOf(gone) !== undefined) {
+            m.status = 'lost';
+            m.reason = 'realmGone';
+          } else m.reason = 'awaitingReceipt';
+        } else {
+          m.reason = ev.worker === WORKER_SELF ? 'partnerUnknown' : 'receiverUninstrumented';
+          if (s.ports.length > 0) toWorkers.push({ s, m });
+        }
       } else if (ev.route === 'broadcast') {
         const ds = bcast.deliveries.get(s);
         if (ds) fillDeliveries(m, ds);

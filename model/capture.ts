@@ -15,7 +15,7 @@
  */
 import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './model-types';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
-import { assertNever, UNTRUSTED_REASONS, type FrameRef, type UntrustedReason } from './protocol';
+import { assertNever, UNTRUSTED_REASONS, type FrameRef, type UntrustedReason, type WorkerPlace } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
 import { validateEvent } from './validate';
 
@@ -354,25 +354,30 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
   /** Per realm, the seq of its latest record: a realm's events arrive in order, each at most once. */
   const lastSeq = new Map<string, number>();
   /** Per realm, the frame facts of its latest record: a record that omits them has the same. */
-  const lastFrame = new Map<string, { parentFrameId: number | undefined; url: string | undefined }>();
+  const lastFrame = new Map<string, { parentFrameId: number | undefined; url: string | undefined; worker: WorkerPlace | undefined }>();
   return value.map((item, i): LogRecord => {
     const where = `${name}[${i}]`;
     const r = object(item, where);
     const realm = realmOf(r.realm, where);
     const tabId = r.tabId;
     if (typeof tabId !== 'number' || !Number.isSafeInteger(tabId) || tabId < -1) fail(`${where}: tabId must be an integer (-1 or more)`);
+    const frame = lastFrame.get(realm);
+    const worker = r.worker === undefined ? frame?.worker : workerPlace(r.worker, `${where}.worker`);
     const frameId = r.frameId;
-    if (typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0) fail(`${where}: frameId must be a non-negative integer`);
+    // A worker recorded from the inside is no frame: its records say -1.
+    if (worker !== undefined ? frameId !== -1 : typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0) {
+      fail(worker !== undefined ? `${where}: frameId of a worker's record must be -1` : `${where}: frameId must be a non-negative integer`);
+    }
     if (r.parentFrameId !== undefined && (typeof r.parentFrameId !== 'number' || !Number.isSafeInteger(r.parentFrameId) || r.parentFrameId < -1)) {
       fail(`${where}: parentFrameId must be an integer (-1 or more)`);
     }
-    const frame = lastFrame.get(realm);
     const parentFrameId = (r.parentFrameId as number | undefined) ?? frame?.parentFrameId;
     const url = r.url === undefined ? frame?.url : string(r.url, `${where}.url`);
-    if (!frame) lastFrame.set(realm, { parentFrameId, url });
+    if (!frame) lastFrame.set(realm, { parentFrameId, url, worker });
     else {
       frame.parentFrameId = parentFrameId;
       frame.url = url;
+      frame.worker = worker;
     }
 
     // The relay's per-event checks, one event at a time (a capture's seqs may jump; a batch's may not).
@@ -386,7 +391,8 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
     if (before !== undefined && event.seq <= before) fail(`${where}.event: seq ${event.seq} of realm ${show(realm)} does not follow ${before} (a realm's seqs only increase)`);
     lastSeq.set(realm, event.seq);
 
-    const record: LogRecord = { realm, tabId, frameId, event };
+    const record: LogRecord = { realm, tabId, frameId: frameId as number, event };
+    if (worker !== undefined) record.worker = worker;
     if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
     if (url !== undefined) record.url = url;
     if (r.opener !== undefined) record.opener = frameRef(r.opener, `${where}.opener`);
@@ -407,7 +413,7 @@ function recordsForFile(records: readonly LogRecord[]): unknown[] {
   return records.map((r) => {
     const prev = last.get(r.realm);
     last.set(r.realm, r);
-    if (prev && prev.parentFrameId === r.parentFrameId && prev.url === r.url && (r.parentFrameId !== undefined || r.url !== undefined)) {
+    if (prev && prev.parentFrameId === r.parentFrameId && prev.url === r.url && prev.worker?.target === r.worker?.target && (r.parentFrameId !== undefined || r.url !== undefined || r.worker !== undefined)) {
       // A popup's records keep their opener, an untrusted realm's its reason, on every record (small, and rare).
       return {
         realm: r.realm,
@@ -424,6 +430,18 @@ function recordsForFile(records: readonly LogRecord[]): unknown[] {
 
 // ---------------------------------------------------------------------------------------------------
 // Field checks
+
+/** Where a worker recorded from the inside runs (LogRecord.worker). */
+function workerPlace(v: unknown, where: string): WorkerPlace {
+  const o = object(v, where);
+  const place: WorkerPlace = {
+    target: shortString(o.target, `${where}.target`, 1),
+    type: o.type === 'worker' || o.type === 'sharedworker' || o.type === 'serviceworker' ? o.type : fail(`${where}.type must be worker, sharedworker or serviceworker`),
+    url: string(o.url, `${where}.url`),
+  };
+  if (o.parent !== undefined) place.parent = shortString(o.parent, `${where}.parent`, 1);
+  return place;
+}
 
 /** A popup record's opener frame (LogRecord.opener). */
 function frameRef(v: unknown, where: string): FrameRef {

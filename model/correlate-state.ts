@@ -6,7 +6,7 @@
 import type { BroadcastMatcher } from './broadcast-match';
 import type { FrameRealm, SourceResolution } from './correlate-frames';
 import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
-import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason } from './protocol';
+import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason, WorkerPlace } from './protocol';
 
 export interface Realm {
   id: RealmId;
@@ -40,6 +40,10 @@ export interface Realm {
   /** A service worker: what the page side last knew of it (`serviceWorkerFound`). */
   scope?: string;
   state?: string;
+  /** A worker recorded from the inside: where the browser said it runs (LogRecord.worker). */
+  worker?: WorkerPlace;
+  /** Its `self.name` (realmStarted.name). */
+  name?: string;
   pseudo: number;
 }
 
@@ -87,6 +91,9 @@ export interface Logical {
   skipSends: number;
   lost?: { at: number; reason: 'doomed' | 'discarded' };
   order: number;
+  /** A dedicated worker's implicit port (the spec's: a Worker object's and its worker global's ends
+   *  are entangled), keyed as in State.implicit; not a MessagePort: not in the model's ports. */
+  implicit?: string;
 }
 
 export interface SendRec {
@@ -107,6 +114,8 @@ export interface SendRec {
   settledEpoch?: number;
   /** Its receipt is in the part of the log cut before this correlator's start (partnersCut). */
   receiptCut?: boolean;
+  /** A route-`worker` send through a dedicated worker's implicit port: that port (Logical.implicit). */
+  queue?: Logical;
 }
 
 export interface RecvRec {
@@ -124,6 +133,8 @@ export interface RecvRec {
   source?: SourceResolution;
   /** Its send is in the part of the log cut before this correlator's start (partnersCut). */
   sendCut?: boolean;
+  /** A route-`worker` receipt through a dedicated worker's implicit port: that port. */
+  queue?: Logical;
 }
 
 /** Sends and receipts in arrival order (tagged, not wrapped: one object per event, not two). */
@@ -151,6 +162,13 @@ export interface State {
   broadcast: BroadcastMatcher;
   /** ServiceWorker objects (`realm:sN`, ids unique over the session) → the service worker's realm. */
   serviceWorkers: Map<string, RealmId>;
+  /** Worker objects (`realm:wN`) → the realm recorded inside that worker (worker-link.ts). */
+  workerInside: Map<string, RealmId>;
+  /** A realm recorded inside a dedicated worker → the realm whose Worker object it is. */
+  insideCreator: Map<RealmId, RealmId>;
+  /** Implicit ports of dedicated workers: a Worker object's by its id (`realm:wN`), the worker
+   *  global's by `<inside realm>:self`. Paired like ports once the two are linked. */
+  implicit: Map<string, Logical>;
   /**
    * Bumped by every change that can alter a settled message: a port join, pairs undone, a gap, a
    * worker's realm. A settled message (delivered on a port, failed at its send, a window receipt)
@@ -169,5 +187,8 @@ export interface State {
 /** The realm a Worker or ServiceWorker object (`worker` of a send or receipt) stands for: a service
  *  worker's is shared by every object naming its script (serviceWorkerFound); a worker's is its own. */
 export function workerRealmId(st: State, worker: string): RealmId {
-  return st.serviceWorkers.get(worker) ?? worker;
+  return st.workerInside.get(worker) ?? st.serviceWorkers.get(worker) ?? worker;
 }
+
+/** The key of a worker global's implicit port (State.implicit). */
+export const selfKey = (inside: RealmId): string => `${inside}:self`;

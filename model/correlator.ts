@@ -18,12 +18,13 @@
  */
 import { BroadcastMatcher } from './broadcast-match';
 import { build } from './build-model';
-import { NO_PORTS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
+import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
 import { serviceWorkerRealmId } from './model-types';
-import type { MessageFailedToDeserialize, MessageReceived, MessageSent, RealmId, ServiceWorkerFound } from './protocol';
-import { advanceFrom, insertOrdered, join, localOf, newLocal, partnerOf, rootOf } from './ports';
+import { WORKER_SELF, type MessageFailedToDeserialize, type MessageReceived, type MessageSent, type RealmId, type ServiceWorkerFound } from './protocol';
+import { advanceFrom, entangleImplicit, implicitLogical, insertOrdered, join, localOf, newLocal, partnerOf, rootOf } from './ports';
+import { linkWorkers, type InsideWorker, type WorkerCreation } from './worker-link';
 
 export * from './model-types';
 export { summarize, type CaptureSummary } from './summary';
@@ -99,6 +100,9 @@ export function createCorrelator(): Correlator {
     inferable: [],
     broadcast: new BroadcastMatcher(),
     serviceWorkers: new Map(),
+    workerInside: new Map(),
+    insideCreator: new Map(),
+    implicit: new Map(),
     epoch: 0,
     duplicates: 0,
   };
@@ -119,8 +123,15 @@ export function createCorrelator(): Correlator {
     return r;
   }
 
-  /** The uninstrumented realm a Worker or ServiceWorker object stands for (workerRealmId). */
+  /** Every `workerCreated` so far, and the realms recorded inside dedicated workers (worker-link.ts). */
+  const creations: WorkerCreation[] = [];
+  const insideByTarget = new Map<string, Realm>();
+
+  /** The uninstrumented realm a Worker or ServiceWorker object stands for (workerRealmId); for a
+   *  worker recorded from the inside, that realm. */
   function workerRealm(id: string): Realm {
+    const inside = st.workerInside.get(id);
+    if (inside !== undefined) return realmOf(inside);
     const w = realmOf(workerRealmId(st, id));
     // Who may have sent on a port it held changes (build-model's portSender): settled messages go.
     if (w.instrumented) st.epoch++;
@@ -192,20 +203,16 @@ export function createCorrelator(): Correlator {
         local.lastActiveT = ev.t;
         s.local = local;
         if (ev.error || ev.outcome !== 'posted') return;
-        const x = rootOf(local);
-        const y = partnerOf(x);
-        // Received before the cut (pairsCut): it pairs with no receipt here, nor takes another's place.
-        if (y && y.skipSends > 0) {
-          y.skipSends--;
-          s.receiptCut = true;
-          return;
-        }
-        const at = insertOrdered(x.out, s);
-        if (y) advanceFrom(st, y, at);
+        queueSend(rootOf(local), s);
         return;
       }
       case 'worker': {
         if (!moved || ev.worker === undefined) return;
+        const queue = implicitQueue(r, ev.worker);
+        if (queue && !ev.error && ev.outcome === 'posted') queueSend(queue, s);
+        // From inside a worker to its owner, or to a worker recorded from the inside: the receipt
+        // there names the ports that arrived (ports.ts pairs and joins them).
+        if (ev.worker === WORKER_SELF || st.workerInside.has(ev.worker)) return;
         // Ports given to a worker: their custody moves into the (uninstrumented) worker realm.
         const w = workerRealm(ev.worker);
         for (const p of s.ports) {
@@ -240,26 +247,78 @@ export function createCorrelator(): Correlator {
         const local = localOf(st, ev.port, r, ev.t, ev.seq);
         local.lastActiveT = ev.t;
         recv.local = local;
-        const y = rootOf(local);
-        // Sent before the cut (pairsCut): it pairs with no send here, nor takes another's place.
-        if (y.skipReceipts > 0) {
-          y.skipReceipts--;
-          recv.sendCut = true;
-          return;
-        }
-        advanceFrom(st, y, insertOrdered(y.in, recv));
+        queueReceipt(rootOf(local), recv);
         return;
       }
-      case 'worker':
-        if (ev.worker !== undefined) workerRealm(ev.worker);
+      case 'worker': {
+        if (ev.worker !== undefined && ev.worker !== WORKER_SELF) workerRealm(ev.worker);
+        const queue = ev.worker === undefined ? undefined : implicitQueue(r, ev.worker);
+        if (queue) queueReceipt(queue, recv);
         if (recv.arrived.length > 0) inferable.push(recv);
         return;
+      }
       case 'window':
         if (recv.arrived.length > 0) inferable.push(recv);
         return;
       case 'broadcast':
         st.broadcast.addRecv(recv);
         return;
+    }
+  }
+
+  /** A deliverable send into the direction towards partner(x), in FIFO order. */
+  function queueSend(x: Logical, s: SendRec): void {
+    if (x.implicit !== undefined) s.queue = x;
+    const y = partnerOf(x);
+    // Received before the cut (pairsCut): it pairs with no receipt here, nor takes another's place.
+    if (y && y.skipSends > 0) {
+      y.skipSends--;
+      s.receiptCut = true;
+      return;
+    }
+    const at = insertOrdered(x.out, s);
+    if (y) advanceFrom(st, y, at);
+  }
+
+  function queueReceipt(y: Logical, recv: RecvRec): void {
+    if (y.implicit !== undefined) recv.queue = y;
+    // Sent before the cut (pairsCut): it pairs with no send here, nor takes another's place.
+    if (y.skipReceipts > 0) {
+      y.skipReceipts--;
+      recv.sendCut = true;
+      return;
+    }
+    advanceFrom(st, y, insertOrdered(y.in, recv));
+  }
+
+  /** The implicit port a route-`worker` send or receipt of `r` goes through: a dedicated Worker
+   *  object's, or inside a dedicated worker its global's. None for a ServiceWorker (its clients are
+   *  many: not paired in order). */
+  function implicitQueue(r: Realm, worker: string): Logical | undefined {
+    if (worker === WORKER_SELF) return implicitLogical(st, selfKey(r.id));
+    return SERVICE_WORKER_OBJECT.test(worker) ? undefined : implicitLogical(st, worker);
+  }
+
+  /**
+   * Links the realms recorded inside dedicated workers to the Worker objects that made them
+   * (worker-link.ts) after a creation or an inside realm's start. A link once made stays (a creation
+   * arriving later cannot unmake it); an ambiguous one is left unlinked: its messages stay unpaired.
+   */
+  function linkInsideWorkers(): void {
+    const inside: InsideWorker[] = [];
+    for (const w of insideByTarget.values()) {
+      if (w.kind !== 'worker' || w.url === undefined || w.startT === undefined || st.insideCreator.has(w.id)) continue;
+      const parent = w.worker?.parent === undefined ? undefined : insideByTarget.get(w.worker.parent);
+      inside.push({ realm: w.id, url: w.url, startedAt: w.startT, owner: parent ? { worker: parent.id } : { frame: `target:${w.worker!.target}` } });
+    }
+    if (inside.length === 0) return;
+    const taken = new Set(st.workerInside.keys());
+    for (const link of linkWorkers(inside, creations.filter((c) => !taken.has(c.worker)))) {
+      if ('ambiguous' in link) continue;
+      st.workerInside.set(link.worker, link.inside);
+      st.insideCreator.set(link.inside, link.creator);
+      realmOf(link.inside).creator = link.creator;
+      entangleImplicit(st, implicitLogical(st, link.worker), implicitLogical(st, selfKey(link.inside)));
     }
   }
 
@@ -278,9 +337,17 @@ export function createCorrelator(): Correlator {
     advanceSeq(r, ev.seq, ev.t);
     r.events++;
     r.tabId = rec.tabId;
-    r.frameId = rec.frameId;
-    if (rec.parentFrameId !== undefined) r.parentFrameId = rec.parentFrameId;
-    if (rec.url !== undefined) r.documentUrl = rec.url;
+    if (rec.worker !== undefined) {
+      // A worker is no frame (its records' frameId is -1).
+      if (r.worker === undefined) {
+        r.worker = rec.worker;
+        insideByTarget.set(rec.worker.target, r);
+      }
+    } else {
+      r.frameId = rec.frameId;
+      if (rec.parentFrameId !== undefined) r.parentFrameId = rec.parentFrameId;
+      if (rec.url !== undefined) r.documentUrl = rec.url;
+    }
     if (rec.untrusted !== undefined && r.untrusted === undefined) r.untrusted = rec.untrusted;
     r.firstT ??= ev.t;
     if (ev.t > r.lastT) r.lastT = ev.t;
@@ -290,6 +357,8 @@ export function createCorrelator(): Correlator {
         r.url = ev.url;
         r.origin = ev.origin;
         r.startT = ev.t;
+        if (ev.name !== undefined) r.name = ev.name;
+        if (r.worker !== undefined) linkInsideWorkers();
         break;
       case 'channelCreated': {
         // A channel's ports are new: one named twice, or already known, comes only from a forged or
@@ -326,12 +395,15 @@ export function createCorrelator(): Correlator {
       }
       case 'workerCreated': {
         st.epoch++;
+        if (st.workerInside.has(ev.worker)) break;
         const w = workerRealm(ev.worker);
         w.url = ev.url;
         w.origin = workerOrigin(ev.url, r.origin);
         w.creator = r.id;
         w.startT = ev.t;
         w.firstT = ev.t;
+        creations.push({ worker: ev.worker, realm: r.id, url: ev.url, t: ev.t });
+        linkInsideWorkers();
         break;
       }
       case 'broadcastChannelCreated':
@@ -417,8 +489,9 @@ export function createCorrelator(): Correlator {
   function cutPairsBefore(pairs: readonly CutPairs[]): void {
     for (const p of pairs) {
       const local = locals.get(p.port);
-      if (!local) continue;
-      const y = rootOf(local);
+      // A dedicated worker's implicit port (State.implicit: `realm:wN`, `realm:self`).
+      const y = local ? rootOf(local) : /:(w\d+|self)$/.test(p.port) ? implicitLogical(st, p.port) : undefined;
+      if (!y) continue;
       y.skipReceipts += p.receipts;
       y.skipSends += p.sends;
     }
@@ -504,10 +577,11 @@ export function createCorrelator(): Correlator {
         for (const r of y.in) if (cut(r)) c.receipts++;
       }
       for (const x of items) {
-        if (cut(x) || !x.local) continue;
-        if (x.kind === 'recv' && x.sendCut) of(rootOf(x.local)).sends++;
+        const queue = x.local ? rootOf(x.local) : x.queue;
+        if (cut(x) || !queue) continue;
+        if (x.kind === 'recv' && x.sendCut) of(queue).sends++;
         if (x.kind === 'send' && x.receiptCut) {
-          const y = partnerOf(rootOf(x.local));
+          const y = partnerOf(queue);
           if (y) of(y).receipts++;
         }
       }

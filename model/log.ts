@@ -65,3 +65,33 @@ export interface LogContext {
    *  with nothing, so that every later pair on the port stays in line. */
   pairsCut: CutPairs[];
 }
+
+/** What the panel keeps per realm of the facts its records carry besides the event (a log entry does
+ *  not hold them: they are the same for every record of a realm). */
+export interface RecordFacts {
+  parentFrameId?: number;
+  documentUrl?: string;
+  opener?: FrameRef;
+  untrusted?: UntrustedReason;
+  worker?: WorkerPlace;
+}
+
+/** A log entry as a record, with its realm's facts. */
+export function recordWithFacts(e: Pick<LogRecord, 'realm' | 'tabId' | 'frameId' | 'event'>, f: RecordFacts | undefined): LogRecord {
+  const rec: LogRecord = { realm: e.realm, tabId: e.tabId, frameId: e.frameId, event: e.event };
+  if (f?.parentFrameId !== undefined) rec.parentFrameId = f.parentFrameId;
+  if (f?.documentUrl !== undefined) rec.url = f.documentUrl;
+  if (f?.opener !== undefined) rec.opener = f.opener;
+  if (f?.untrusted !== undefined) rec.untrusted = f.untrusted;
+  if (f?.worker !== undefined) rec.worker = f.worker;
+  return rec;
+}
+
+/** Keeps the facts a record (or a routed batch: `url` is the document's) brings. */
+export function keepFacts(f: RecordFacts, from: Pick<LogRecord, 'parentFrameId' | 'url' | 'opener' | 'untrusted' | 'worker'>): void {
+  if (from.parentFrameId !== undefined) f.parentFrameId = from.parentFrameId;
+  if (from.url !== undefined) f.documentUrl = from.url;
+  if (from.opener !== undefined) f.opener = from.opener;
+  if (from.untrusted !== undefined) f.untrusted = from.untrusted;
+  if (from.worker !== undefined) f.worker = from.worker;
+}

@@ -108,6 +108,13 @@ export interface RealmModel {
   /** Missing sequence numbers. */
   missing: number;
   faults: number;
+  /** A worker recorded from the inside (issue 13): its `self.name`, when it has one. */
+  name?: string;
+  /** Its events come from inside the worker (the debugging protocol ran the recorder there). */
+  recordedInside?: true;
+  /** A dedicated worker recorded from the inside: the Worker object (`realm:wN`) its creator made
+   *  it with, which the creator's sends and receipts name. */
+  workerObject?: string;
 }
 
 export interface ChannelModel {

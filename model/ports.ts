@@ -50,6 +50,28 @@ export function newLogical(st: State, id: PortId): Logical {
   return l;
 }
 
+/** A dedicated worker's implicit port (Logical.implicit), made on first use. */
+export function implicitLogical(st: State, key: string): Logical {
+  let l = st.implicit.get(key);
+  if (!l) {
+    l = newLogical(st, key);
+    l.implicit = key;
+    st.implicit.set(key, l);
+  }
+  return l;
+}
+
+/** A Worker object's implicit port and its worker global's are entangled: pair what each side
+ *  recorded so far, and from now on. */
+export function entangleImplicit(st: State, a: Logical, b: Logical): void {
+  if (a.partner || b.partner) return;
+  st.epoch++;
+  a.partner = b;
+  b.partner = a;
+  advance(st, a);
+  advance(st, b);
+}
+
 export function newLocal(st: State, id: PortId, realm: Realm, t: number, seq: number, via: CustodyVia, observed = true): LocalPort {
   const logical = newLogical(st, id);
   const local: LocalPort = { id, realm, observed, logical, index: 0, firstT: t, firstSeq: seq, via, lastActiveT: t };
@@ -166,12 +188,34 @@ function pair(st: State, x: Logical, y: Logical, k: number): void {
   if (reasons.length > 0) s.ambiguity = reasons;
   // The ports that travelled: transfer[i] arrived as ports[i].
   if (r.ev.type === 'messageReceived' && arrivedCount === portCount(s)) {
+    const via = x.implicit !== undefined ? 'worker' : 'port';
     for (let i = 0; i < s.ports.length; i++) {
       const a = r.arrived[i];
       const evidence = [{ realm: s.realm.id, seq: s.ev.seq }, { realm: r.realm.id, seq: r.ev.seq }];
-      if (a) join(st, s.ports[i]!, a, 'port', reasons.length > 0 ? { ambiguous: true } : {}, evidence);
+      if (!a) continue;
+      if (via === 'worker') forgetMadeUpHolder(st, s.ports[i]!);
+      join(st, s.ports[i]!, a, via, reasons.length > 0 ? { ambiguous: true } : {}, evidence);
     }
   }
+}
+
+/**
+ * A port sent to a worker before the worker was known to be recorded from the inside was given a
+ * made-up holder there (correlator.ts, route `worker`); the receipt inside names the real one. The
+ * made-up holder goes, unless something was built on it since (a later step from it).
+ */
+function forgetMadeUpHolder(st: State, p: LocalPort): void {
+  const made = p.successor;
+  if (!made || made.observed || made.successor) return;
+  const l = rootOf(p);
+  if (l.custody[l.custody.length - 1] !== made) return;
+  st.epoch++;
+  l.custody.pop();
+  p.successor = undefined;
+  st.locals.delete(made.id);
+  const held = made.realm.locals;
+  const at = held.indexOf(made);
+  if (at >= 0) held.splice(at, 1);
 }
 
 export function hasUnobservedBefore(l: Logical, local: LocalPort | undefined): boolean {

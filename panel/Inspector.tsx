@@ -823,7 +823,8 @@ function useWorkerCreation(realm: RealmModel, store: LogStore): WorkerCreation |
   const isWorker = realm.kind === 'worker' || realm.kind === 'sharedworker';
   // Looked for again only when a worker was created (or the log was cleared): not on every batch.
   const created = store.getState().countsByType.workerCreated;
-  return useMemo(() => (isWorker ? workerCreation(store.getState().log, realm.id) : undefined), [isWorker, store, realm.id, created]);
+  const object = realm.workerObject ?? realm.id;
+  return useMemo(() => (isWorker ? workerCreation(store.getState().log, object) : undefined), [isWorker, store, object, created]);
 }
 
 function FilterToRealm({ id, view }: { id: RealmId; view: ViewStore }) {
@@ -854,12 +855,12 @@ function RealmInspector({ realm, ctx }: { realm: RealmModel; ctx: Ctx }) {
     ...(realm.untrusted
       ? [['trust', <span role="alert" className="insp-untrusted">untrusted: {UNTRUSTED_WORDS[realm.untrusted]}</span>] as Field]
       : []),
-    ['kind', `${realmKindText(realm.kind)}${realm.instrumented ? '' : ' (not instrumented: known from the page side)'}`],
+    ['kind', `${realmKindText(realm.kind)}${realm.instrumented ? (realm.recordedInside ? ' (recorded from the inside)' : '') : ' (not instrumented: known from the page side)'}`],
     [realm.kind === 'serviceworker' || isWorker ? 'script' : 'url', realm.url ? <span title={realm.url}>{realm.url}</span> : <span className="muted">unknown</span>],
     ...(isWorker
       ? ([
           ['type', creation?.workerType ?? <span className="muted">unknown (its creation is not in the log)</span>],
-          ['name', creation ? (creation.name ?? <span className="muted">none given</span>) : <span className="muted">unknown (its creation is not in the log)</span>],
+          ['name', realm.name ?? (creation ? (creation.name ?? <span className="muted">none given</span>) : <span className="muted">unknown (its creation is not in the log)</span>)],
         ] as Field[])
       : []),
     ...(typeof extra.scope === 'string' ? [['scope', extra.scope] as Field] : []),

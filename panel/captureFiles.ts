@@ -4,22 +4,14 @@
  * saved session is never mixed with the live one.
  */
 import { readCapture, relayBounds, writeCaptureGzip, type Capture } from '../model/capture';
-import type { LogRecord } from '../model/log';
+import { recordWithFacts, type LogRecord } from '../model/log';
 import { version } from '../package.json';
 import { createLogStore, LOG_BOUND, type LogState, type LogStore } from './store';
 
 /** The records the store holds, with each realm's frame facts, in arrival order. */
 export function recordsOfStore(s: Pick<LogState, 'log' | 'realms'>): LogRecord[] {
   const out: LogRecord[] = [];
-  for (const e of s.log) {
-    const info = s.realms.get(e.realm);
-    const rec: LogRecord = { realm: e.realm, tabId: e.tabId, frameId: e.frameId, event: e.event };
-    if (info?.parentFrameId !== undefined) rec.parentFrameId = info.parentFrameId;
-    if (info?.documentUrl !== undefined) rec.url = info.documentUrl;
-    if (info?.opener !== undefined) rec.opener = info.opener;
-    if (info?.untrusted !== undefined) rec.untrusted = info.untrusted;
-    out.push(rec);
-  }
+  for (const e of s.log) out.push(recordWithFacts(e, s.realms.get(e.realm)));
   return out;
 }
 

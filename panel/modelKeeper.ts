@@ -16,8 +16,8 @@
  * purpose, not as a gap. Not kept: the carrying messages themselves.
  */
 import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
-import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from '../model/log';
-import type { FrameRef, RealmId, UntrustedReason } from '../model/protocol';
+import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, recordWithFacts, type LogContext, type LogGap, type LogRecord } from '../model/log';
+import type { FrameRef, RealmId, UntrustedReason, WorkerPlace } from '../model/protocol';
 import type { EventLog } from './eventLog';
 
 /** What the keeper needs of a log entry. */
@@ -44,6 +44,7 @@ export interface KnownRealm {
   documentUrl?: string;
   opener?: FrameRef;
   untrusted?: UntrustedReason;
+  worker?: WorkerPlace;
 }
 
 /** Rebuild the correlator once this share of the log's bound has been evicted since the last build. */
@@ -129,15 +130,7 @@ export class ModelKeeper {
     const byId = new Map(list.map((r) => [r.realm, r]));
     const c = this.fresh(list, (id) => firstHeld.get(id));
     const records: LogRecord[] = [];
-    for (const e of this.log) {
-      const rec: LogRecord = { realm: e.realm, tabId: e.tabId, frameId: e.frameId, event: e.event };
-      const known = byId.get(e.realm);
-      if (known?.parentFrameId !== undefined) rec.parentFrameId = known.parentFrameId;
-      if (known?.documentUrl !== undefined) rec.url = known.documentUrl;
-      if (known?.opener !== undefined) rec.opener = known.opener;
-      if (known?.untrusted !== undefined) rec.untrusted = known.untrusted;
-      records.push(rec);
-    }
+    for (const e of this.log) records.push(recordWithFacts(e, byId.get(e.realm)));
     c.append(records, [], this.log.start);
     this.correlator = c;
     this.evictedSinceBuild = 0;

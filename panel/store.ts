@@ -18,9 +18,10 @@ import {
   type RealmKind,
   type RoutedBatch,
   type UntrustedReason,
+  type WorkerPlace,
 } from '../model/protocol';
 import type { CaptureModel } from '../model/correlator';
-import type { LogContext, LogGap, LogRecord } from '../model/log';
+import { keepFacts, recordWithFacts, type LogContext, type LogGap, type LogRecord } from '../model/log';
 import { EventLog } from './eventLog';
 import { ModelKeeper } from './modelKeeper';
 
@@ -60,6 +61,8 @@ export interface RealmInfo {
   opener?: FrameRef;
   /** The relay could not vouch for the realm's recording (RoutedBatch.untrusted). */
   untrusted?: UntrustedReason;
+  /** A worker recorded from the inside (RoutedBatch.worker). */
+  worker?: WorkerPlace;
   /** From the realm's `realmStarted` event, once seen. */
   kind?: RealmKind;
   url?: string;
@@ -246,7 +249,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const newTopAt = get().preserveLog ? null : newTopDocumentAt(get().realms, routed);
         if (newTopAt !== null) navigated(newTopAt);
         const s = get();
-        const { batch, tabId, frameId, parentFrameId } = routed;
+        const { batch, tabId, frameId } = routed;
         const realm = batch.realm;
         const prev = s.realms.get(realm);
         if (prev?.retired) {
@@ -263,10 +266,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const info: RealmInfo = prev
           ? { ...prev, tabId, frameId, gone: false }
           : { realm, tabId, frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
-        if (parentFrameId !== undefined) info.parentFrameId = parentFrameId;
-        if (routed.url !== undefined) info.documentUrl = routed.url;
-        if (routed.opener !== undefined) info.opener = routed.opener;
-        if (routed.untrusted !== undefined) info.untrusted = routed.untrusted;
+        keepFacts(info, routed);
 
         let highest = info.highestSeq;
         const newGaps: Gap[] = [];
@@ -299,11 +299,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           }
           if (event.seq > highest + 1) addGap(highest + 1, event.seq - 1, 'unknown');
           highest = event.seq;
-          const record: LogRecord = { realm, tabId, frameId, event };
-          if (parentFrameId !== undefined) record.parentFrameId = parentFrameId;
-          if (routed.url !== undefined) record.url = routed.url;
-          if (routed.opener !== undefined) record.opener = routed.opener;
-          if (routed.untrusted !== undefined) record.untrusted = routed.untrusted;
+          const record = recordWithFacts({ realm, tabId, frameId, event }, info);
           if (event.type === 'realmStarted') {
             info.kind = event.kind;
             info.url = event.url;
@@ -398,10 +394,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
             info = { realm: rec.realm, tabId: rec.tabId, frameId: rec.frameId, highestSeq: 0, events: 0, gaps: 0, relayDropped: 0, gone: false };
             realms.set(rec.realm, info);
           }
-          if (rec.parentFrameId !== undefined) info.parentFrameId = rec.parentFrameId;
-          if (rec.url !== undefined) info.documentUrl = rec.url;
-          if (rec.opener !== undefined) info.opener = rec.opener;
-          if (rec.untrusted !== undefined) info.untrusted = rec.untrusted;
+          keepFacts(info, rec);
           if (rec.event.type === 'realmStarted') {
             info.kind = rec.event.kind;
             info.url = rec.event.url;

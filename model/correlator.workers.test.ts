@@ -1,0 +1,246 @@
+/**
+ * Workers recorded from the inside (issue 13): the realm inside a dedicated worker is linked to the
+ * Worker object that made it, and the two ends of the worker's implicit port are paired like a port's.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCorrelator, type CaptureModel, type MessageModel } from './correlator';
+import type { LogRecord } from './log';
+import { PROTOCOL_VERSION, WORKER_SELF, type EntangleEvent, type PortId, type WorkerPlace } from './protocol';
+import { readCapture, writeCapture } from './capture';
+
+type Body<E> = E extends EntangleEvent ? Omit<E, 'seq' | 't'> : never;
+const ORIGIN = 'https://a.test';
+
+class Clock {
+  t = 1000;
+}
+
+class R {
+  seq = 0;
+  readonly records: LogRecord[] = [];
+  constructor(
+    readonly clock: Clock,
+    readonly id: string,
+    readonly place?: WorkerPlace,
+  ) {}
+  emit(body: Body<EntangleEvent>): this {
+    const event = { ...body, seq: ++this.seq, t: (this.clock.t += 1) } as EntangleEvent;
+    const rec: LogRecord = { realm: this.id, tabId: 1, frameId: this.place ? -1 : 0, event };
+    if (this.place) rec.worker = this.place;
+    else rec.parentFrameId = -1;
+    this.records.push(rec);
+    return this;
+  }
+  start(): this {
+    return this.emit({ type: 'realmStarted', kind: this.place ? 'worker' : 'top', url: this.place?.url ?? `${ORIGIN}/`, origin: ORIGIN, protocol: PROTOCOL_VERSION });
+  }
+  newWorker(n: number, url = `${ORIGIN}/worker.js`): string {
+    const id = `${this.id}:w${n}`;
+    this.emit({ type: 'workerCreated', worker: id, url, workerType: 'classic' });
+    return id;
+  }
+  channel(n: number): [PortId, PortId] {
+    const pair: [PortId, PortId] = [`${this.id}:p${2 * n - 1}`, `${this.id}:p${2 * n}`];
+    return this.emit({ type: 'channelCreated', channel: `${this.id}:c${n}`, port1: pair[0], port2: pair[1] }) && pair;
+  }
+  toWorker(worker: string, transfer: PortId[] = []): this {
+    return this.emit({ type: 'messageSent', route: 'worker', worker, transfer: transfer.map((port) => ({ kind: 'MessagePort', port })), outcome: 'posted' });
+  }
+  fromWorker(worker: string, ports: PortId[] = []): this {
+    return this.emit({ type: 'messageReceived', route: 'worker', worker, origin: '', ports, preview: { $t: 'string', v: 'x', length: 1 } });
+  }
+  onPort(port: PortId): this {
+    return this.emit({ type: 'messageSent', route: 'port', port, transfer: [], outcome: 'posted' });
+  }
+  gotOnPort(port: PortId): this {
+    return this.emit({ type: 'messageReceived', route: 'port', port, origin: '', ports: [], preview: { $t: 'string', v: 'x', length: 1 } });
+  }
+}
+
+const place = (target: string, parent?: string, url = `${ORIGIN}/worker.js`): WorkerPlace => ({ target, type: 'worker', url, ...(parent ? { parent } : {}) });
+
+function modelOf(records: readonly LogRecord[]): CaptureModel {
+  const c = createCorrelator();
+  c.append(records);
+  return c.model();
+}
+
+const sentBy = (m: CaptureModel, realm: string, seq: number): MessageModel => {
+  const found = m.messages.find((x) => x.send?.realm === realm && x.send.seq === seq);
+  if (!found) throw new Error(`no message sent by ${realm}#${seq}`);
+  return found;
+};
+
+/** The comlink pattern: the page makes a worker and a channel, hands the worker one end, and talks on the other. */
+function rpcSession() {
+  const clock = new Clock();
+  const top = new R(clock, 'top').start();
+  const worker = top.newWorker(1);
+  const [p1, p2] = top.channel(1);
+  top.toWorker(worker, [p2]);
+  const handOver = top.seq;
+  top.onPort(p1);
+  const call = top.seq;
+  const inside = new R(clock, 'in', place('T1')).start();
+  inside.fromWorker(WORKER_SELF, ['in:p1']);
+  inside.emit({ type: 'portStarted', port: 'in:p1', implicit: true });
+  inside.gotOnPort('in:p1');
+  inside.onPort('in:p1');
+  const answer = inside.seq;
+  inside.toWorker(WORKER_SELF);
+  const ready = inside.seq;
+  top.gotOnPort(p1);
+  top.fromWorker(worker);
+  return { top, inside, worker, p1, p2, handOver, call, answer, ready };
+}
+
+describe('a dedicated worker recorded from the inside', () => {
+  it('is linked to its Worker object: the port handed over lives in it, and every message is delivered', () => {
+    const s = rpcSession();
+    const m = modelOf([...s.top.records, ...s.inside.records].sort((a, b) => a.event.t - b.event.t));
+    const inside = m.realms.find((r) => r.id === 'in');
+    expect(inside).toMatchObject({ kind: 'worker', parent: 'top', recordedInside: true, instrumented: true, workerObject: s.worker });
+    // The Worker object's stand-in realm is gone: the worker is the realm recorded inside.
+    expect(m.realms.map((r) => r.id).sort()).toEqual(['in', 'top']);
+    expect(sentBy(m, 'top', s.handOver)).toMatchObject({ status: 'delivered', toRealm: 'in', ambiguous: false });
+    const port = m.ports.find((p) => p.id === s.p2)!;
+    expect(port.custody.map((c) => [c.realm, c.localId, c.via])).toEqual([
+      ['top', s.p2, 'created'],
+      ['in', 'in:p1', 'worker'],
+    ]);
+    expect(sentBy(m, 'top', s.call)).toMatchObject({ status: 'delivered', toRealm: 'in' });
+    expect(sentBy(m, 'in', s.answer)).toMatchObject({ status: 'delivered', toRealm: 'top', fromRealm: 'in' });
+    expect(sentBy(m, 'in', s.ready)).toMatchObject({ status: 'delivered', toRealm: 'top', fromRealm: 'in', route: 'worker' });
+    // No implicit port is shown as a MessagePort.
+    expect(m.ports.map((p) => p.id).sort()).toEqual([s.p1, s.p2].sort());
+    expect(m.totals).toMatchObject({ delivered: 4, inFlight: 0, ambiguous: 0 });
+  });
+
+  it("gives the same model whichever side arrives first (the worker's batches often come later, or earlier)", () => {
+    const s = rpcSession();
+    const pick = (m: CaptureModel) => m.messages.map((x) => [x.id, x.status, x.toRealm, x.fromRealm]);
+    const topFirst = modelOf([...s.top.records, ...s.inside.records]);
+    const insideFirst = modelOf([...s.inside.records, ...s.top.records]);
+    const byTime = modelOf([...s.top.records, ...s.inside.records].sort((a, b) => a.event.t - b.event.t));
+    expect(pick(topFirst)).toEqual(pick(byTime));
+    expect(pick(insideFirst)).toEqual(pick(byTime));
+    expect(insideFirst.ports.find((p) => p.id === s.p2)!.custody.map((c) => c.realm)).toEqual(['top', 'in']);
+  });
+
+  it('builds the model part-way too: a port first given a made-up holder moves to the real one once the worker speaks', () => {
+    const s = rpcSession();
+    const c = createCorrelator();
+    c.append(s.top.records.slice(0, 5));
+    const early = c.model();
+    // Before the worker's batch: the worker is a stand-in realm that holds a port with a made-up id.
+    expect(early.realms.find((r) => r.id === s.worker)).toMatchObject({ instrumented: false });
+    expect(early.ports.find((p) => p.id === s.p2)!.custody.map((x) => x.realm)).toEqual(['top', s.worker]);
+    c.append(s.inside.records);
+    c.append(s.top.records.slice(5));
+    const later = c.model();
+    expect(later.ports.find((p) => p.id === s.p2)!.custody.map((x) => [x.realm, x.localId])).toEqual([
+      ['top', s.p2],
+      ['in', 'in:p1'],
+    ]);
+    expect(later.realms.map((r) => r.id).sort()).toEqual(['in', 'top']);
+  });
+
+  it('says what is not received yet, and what a worker that ended never got', () => {
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const w = top.newWorker(1);
+    const inside = new R(clock, 'in', place('T1')).start();
+    top.toWorker(w).toWorker(w);
+    inside.fromWorker(WORKER_SELF);
+    const records = [...top.records, ...inside.records];
+    const m = modelOf(records);
+    expect(sentBy(m, 'top', 3)).toMatchObject({ status: 'delivered', toRealm: 'in' });
+    expect(sentBy(m, 'top', 4)).toMatchObject({ status: 'in-flight', reason: 'awaitingReceipt', toRealm: 'in' });
+    const c = createCorrelator();
+    c.append(records);
+    c.realmGone('in', clock.t + 1);
+    expect(sentBy(c.model(), 'top', 4)).toMatchObject({ status: 'lost', reason: 'realmGone' });
+  });
+
+  it('links a nested worker to the Worker object made inside its parent worker', () => {
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const w = top.newWorker(1);
+    const outer = new R(clock, 'outer', place('T1')).start();
+    const nested = outer.newWorker(1, `${ORIGIN}/nested.js`);
+    const inner = new R(clock, 'inner', place('T2', 'T1', `${ORIGIN}/nested.js`)).start();
+    outer.toWorker(nested);
+    inner.fromWorker(WORKER_SELF);
+    top.toWorker(w);
+    outer.fromWorker(WORKER_SELF);
+    const m = modelOf([...top.records, ...outer.records, ...inner.records]);
+    expect(m.realms.find((r) => r.id === 'inner')).toMatchObject({ parent: 'outer', kind: 'worker' });
+    expect(m.realms.find((r) => r.id === 'outer')).toMatchObject({ parent: 'top' });
+    expect(sentBy(m, 'outer', outer.seq - 1)).toMatchObject({ status: 'delivered', toRealm: 'inner' });
+    expect(sentBy(m, 'top', top.seq)).toMatchObject({ status: 'delivered', toRealm: 'outer' });
+  });
+
+  it('leaves a worker two realms could have made unlinked, and pairs nothing by guess', () => {
+    const clock = new Clock();
+    const a = new R(clock, 'a').start();
+    const b = new R(clock, 'b').start();
+    const wa = a.newWorker(1);
+    b.newWorker(1);
+    const inside = new R(clock, 'in', place('T1')).start();
+    a.toWorker(wa);
+    inside.fromWorker(WORKER_SELF);
+    const m = modelOf([...a.records, ...b.records, ...inside.records]);
+    expect(m.realms.find((r) => r.id === 'in')!.parent).toBeUndefined();
+    expect(sentBy(m, 'a', a.seq)).toMatchObject({ status: 'in-flight', reason: 'receiverUninstrumented', toRealm: wa });
+    const got = m.messages.find((x) => x.receipt?.realm === 'in')!;
+    expect(got).toMatchObject({ status: 'delivered', senderUnknown: 'frameUnknown' });
+    expect(got.fromRealm).toBeUndefined();
+  });
+
+  it('keeps the pairs in line after a clear that cut a send whose receipt is kept', () => {
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const w = top.newWorker(1);
+    const inside = new R(clock, 'in', place('T1')).start();
+    top.toWorker(w); // seq 3: its receipt comes after the cut
+    const records = [...top.records, ...inside.records];
+    const later = new R(clock, 'x');
+    void later;
+    inside.fromWorker(WORKER_SELF); // receipt of seq 3
+    top.toWorker(w); // seq 4
+    inside.fromWorker(WORKER_SELF); // its receipt
+    const full = createCorrelator();
+    full.append([...top.records, ...inside.records]);
+    const cut = new Map([
+      ['top', 3],
+      ['in', 1],
+    ]);
+    const after = createCorrelator();
+    after.startAfter({
+      records: records.filter((r) => r.event.type !== 'messageSent'),
+      joins: full.joins(),
+      pairsCut: full.pairsCut((realm) => cut.get(realm) ?? 0),
+    });
+    after.append([...top.records.slice(3), ...inside.records.slice(1)]);
+    const m = after.model();
+    expect(sentBy(m, 'top', 4).receipt).toEqual(expect.objectContaining({ realm: 'in', seq: 3 }));
+  });
+});
+
+describe('capture files with workers recorded from the inside', () => {
+  it('keep where each worker ran, and refuse a worker record that claims a frame', async () => {
+    const s = rpcSession();
+    const records = [...s.top.records, ...s.inside.records];
+    const read = await readCapture(writeCapture({ generator: { name: 'entangle', version: '0.1.0' }, page: { url: `${ORIGIN}/` }, records }));
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.capture.records.filter((r) => r.realm === 'in').every((r) => r.worker?.target === 'T1' && r.frameId === -1)).toBe(true);
+    const bad = JSON.parse(writeCapture({ generator: { name: 'entangle', version: '0.1.0' }, page: { url: `${ORIGIN}/` }, records })) as { records: Record<string, unknown>[] };
+    const first = bad.records.findIndex((r) => r.realm === 'in');
+    bad.records[first]!.frameId = 0;
+    expect(await readCapture(JSON.stringify(bad))).toMatchObject({ ok: false, error: expect.stringContaining("frameId of a worker's record must be -1") });
+    bad.records[first]!.frameId = -1;
+    bad.records[first]!.worker = { target: 'T1', type: 'thread', url: 'x' };
+    expect(await readCapture(JSON.stringify(bad))).toMatchObject({ ok: false, error: expect.stringContaining('worker.type') });
+  });
+});
