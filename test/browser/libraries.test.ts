@@ -9,131 +9,11 @@
  * went, who sent what to whom, delivered, never ambiguous and never a wrong sender. The test first
  * waits for the recorder's raw events (what the page is known to have caused), then checks the model.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { bundleLibraryFixtures, type BundledFixtures } from './bundle';
-import { launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
-
-interface RealmFacts {
-  id: string;
-  kind: string;
-  url?: string;
-  origin?: string;
-  parent?: string;
-  instrumented: boolean;
-}
-interface PortFacts {
-  id: string;
-  channel?: string;
-  /** Custody, oldest first: the realms that held the port. */
-  holders: string[];
-}
-interface DeliveryFacts {
-  toRealm: string;
-  ambiguous: boolean;
-  failed: boolean;
-}
-interface MessageFacts {
-  id: string;
-  route: string;
-  fromRealm?: string;
-  toRealm?: string;
-  fromPort?: string;
-  toPort?: string;
-  channelName?: string;
-  status: string;
-  reason?: string;
-  senderUnknown?: string;
-  ambiguous: boolean;
-  ambiguity?: string[];
-  deliveries?: DeliveryFacts[];
-  transfers: { kind: string; port?: string }[];
-  sent: boolean;
-  received: boolean;
-}
-interface Facts {
-  realms: RealmFacts[];
-  channels: { id: string; createdIn: string; ports: [string, string] }[];
-  ports: PortFacts[];
-  messages: MessageFacts[];
-}
-
-/** The panel's model, reduced to what these tests check (plain data). */
-function modelFacts(panel: Page): Promise<Facts> {
-  return panel.evaluate(() => {
-    type M = {
-      realms: RealmFacts[];
-      channels: { id: string; createdIn: string; ports: [string, string] }[];
-      ports: { id: string; channel?: string; custody: { realm: string }[] }[];
-      messages: (Omit<MessageFacts, 'sent' | 'received' | 'deliveries'> & {
-        send?: unknown;
-        receipt?: unknown;
-        deliveries?: { toRealm: string; ambiguous?: boolean; failed?: boolean }[];
-      })[];
-    };
-    const m = (window as unknown as { __entangle: { store: { getState(): { model(): M } } } }).__entangle.store.getState().model();
-    return {
-      realms: m.realms.map((r) => ({ id: r.id, kind: r.kind, url: r.url, origin: r.origin, parent: r.parent, instrumented: r.instrumented })),
-      channels: m.channels.map((c) => ({ id: c.id, createdIn: c.createdIn, ports: c.ports })),
-      ports: m.ports.map((p) => ({ id: p.id, channel: p.channel, holders: p.custody.map((c) => c.realm) })),
-      messages: m.messages.map((x) => ({
-        id: x.id,
-        route: x.route,
-        fromRealm: x.fromRealm,
-        toRealm: x.toRealm,
-        fromPort: x.fromPort,
-        toPort: x.toPort,
-        channelName: x.channelName,
-        status: x.status,
-        reason: x.reason,
-        senderUnknown: x.senderUnknown,
-        ambiguous: x.ambiguous,
-        ambiguity: x.ambiguity,
-        deliveries: x.deliveries?.map((d) => ({ toRealm: d.toRealm, ambiguous: d.ambiguous === true, failed: d.failed === true })),
-        transfers: x.transfers.map((t) => ({ kind: t.kind, port: t.port })),
-        sent: x.send !== undefined,
-        received: x.receipt !== undefined,
-      })),
-    };
-  });
-}
-
-/** The parts of a message that say who sent it to whom and how it went: what the assertions compare,
- *  so that a failure prints the whole story of the message. */
-const story = (m: MessageFacts) => ({
-  route: m.route,
-  from: m.fromRealm,
-  to: m.toRealm,
-  status: m.status,
-  ambiguous: m.ambiguous,
-  senderUnknown: m.senderUnknown,
-});
-
-/** A message's name in a failure: its id, and why the model doubts it when it does. */
-const label = (m: MessageFacts): string =>
-  `${m.id}${m.ambiguity?.length ? ` (ambiguity: ${m.ambiguity.join('; ')})` : ''}${m.reason ? ` (reason: ${m.reason})` : ''}`;
-
-const realmNamed = (facts: Facts, kind: string, urlPart: string): RealmFacts => {
-  const found = facts.realms.filter((r) => r.kind === kind && r.url?.includes(urlPart));
-  expect(found.map((r) => `${r.kind} ${r.url}`), `one ${kind} realm at a URL with ${urlPart}`).toHaveLength(1);
-  return found[0]!;
-};
-
-type Received = Extract<PanelEntry['event'], { type: 'messageReceived' }>;
-type Sent = Extract<PanelEntry['event'], { type: 'messageSent' }>;
-const receipts = (log: PanelEntry[], route: string): (PanelEntry & { event: Received })[] =>
-  log.filter((e): e is PanelEntry & { event: Received } => e.event.type === 'messageReceived' && e.event.route === route);
-const sends = (log: PanelEntry[], route: string): (PanelEntry & { event: Sent })[] =>
-  log.filter((e): e is PanelEntry & { event: Sent } => e.event.type === 'messageSent' && e.event.route === route);
-
-/** With ENTANGLE_DUMP_DIR set, each scenario writes what it checked (the model's facts and the raw
- *  log) to `libraries-<scenario>.json` there: to tell a missing feature from a test bug. */
-async function dump(name: string, panel: Page, facts: Facts): Promise<void> {
-  const dir = process.env.ENTANGLE_DUMP_DIR;
-  if (dir) writeFileSync(join(dir, `libraries-${name}.json`), JSON.stringify({ facts, log: await panelEvents(panel) }, null, 1));
-}
+import { launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { dump, label, modelFacts, realmNamed, receipts, sends, story, type RealmFacts } from './modelFacts';
 
 interface PageRun {
   page: Page;
@@ -224,7 +104,7 @@ describe('real pages from real libraries', () => {
     expect(result).toEqual({ tasks: 10, ran: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
     await waitFor(`the ${tasks} receipts of the scheduler's posts`, async () => receipts(await panelEvents(panel), 'port').length >= tasks || undefined);
     const facts = await modelFacts(panel);
-    await dump('scheduler', panel, facts);
+    await dump('libraries-scheduler', panel, facts);
 
     const top = realmNamed(facts, 'top', '/scheduler.html');
     expect(facts.realms.map((r) => r.id)).toEqual([top.id]);
@@ -256,7 +136,7 @@ describe('real pages from real libraries', () => {
     // At least one render task per update.
     expect(posts).toBeGreaterThanOrEqual(6);
     const facts = await modelFacts(panel);
-    await dump('react', panel, facts);
+    await dump('libraries-react', panel, facts);
 
     const top = realmNamed(facts, 'top', '/react.html');
     expect(facts.channels).toHaveLength(1);
@@ -283,7 +163,7 @@ describe('real pages from real libraries', () => {
     await waitFor('the four answers on the ports', async () => receipts(await panelEvents(panel), 'port').length >= 4 || undefined);
     await waitFor('the service worker post', async () => receipts(await panelEvents(panel), 'worker').length >= 1 || undefined, 10_000).catch(() => undefined);
     const facts = await modelFacts(panel);
-    await dump('serviceWorker', panel, facts);
+    await dump('libraries-serviceWorker', panel, facts);
 
     const top = realmNamed(facts, 'top', '/sw.html');
     const sw = realmNamed(facts, 'serviceworker', '/sw.js');
@@ -389,7 +269,7 @@ describe('real pages from real libraries', () => {
       return (sends(log, 'port').length >= PORT_MESSAGES && receipts(log, 'port').length >= PORT_MESSAGES && receipts(log, 'window').length >= windowReceipts) || undefined;
     });
     const facts = await modelFacts(panel);
-    await dump('penpal', panel, facts);
+    await dump('libraries-penpal', panel, facts);
 
     const parent = realmNamed(facts, 'top', '/penpal.html');
     const child = realmNamed(facts, 'iframe', '/penpal-child.html');
