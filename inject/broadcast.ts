@@ -17,8 +17,8 @@ interface ChannelState {
 type Fn = (...args: never[]) => unknown;
 
 export function instrumentBroadcastChannel(api: RecorderApi): void {
-  const { win, emitter } = api;
-  const proto = win.BroadcastChannel?.prototype;
+  const { global, emitter } = api;
+  const proto = global.BroadcastChannel?.prototype;
   if (!proto) return;
   const broadcastName = getter(proto, 'name');
   const channels = new NativeWeakMap<object, ChannelState>();
@@ -42,7 +42,7 @@ export function instrumentBroadcastChannel(api: RecorderApi): void {
 
   const onBroadcastEvent = api.guarded((e) => api.received(e, 'broadcast', fieldsOf(api.eventField(e, 'currentTarget'))));
 
-  replaceConstructor(win, 'BroadcastChannel', (err) => emitter.fault('channel', err), (channel) => {
+  replaceConstructor(global, 'BroadcastChannel', (err) => emitter.fault('channel', err), (channel) => {
     const s: ChannelState = { id: `${emitter.realm}:b${++count}`, closed: false };
     apply(weakMapSet, channels, [channel, s]);
     api.listen(channel, onBroadcastEvent);

@@ -1,5 +1,7 @@
 /**
- * Wraps the messaging APIs of one window realm and turns what passes through them into events.
+ * Wraps the messaging APIs of one realm (a window, or a worker recorded from the inside) and turns
+ * what passes through them into events. What only a window has is in windowReceipts.ts, what only a
+ * worker's global has in workerGlobal.ts.
  *
  * Rules (DESIGN.md, "Fidelity"): the original is called with the same `this` and arguments, its
  * result is returned and its exception rethrown as the very same object; the recorder never starts
@@ -18,19 +20,16 @@ import {
   errorIsError,
   getter,
   isArray,
-  NativeError,
   NativeMap,
   mapSet,
   NativeURL,
   NativeWeakMap,
   constructorNames,
   read,
-  stringSlice,
   weakMapGet,
   weakMapSet,
   append,
   dataValue,
-  defineProperty,
   hasOwn,
   isData,
   put,
@@ -42,7 +41,9 @@ import { cloneCulprit, serializedBeforeError } from './cloneError';
 import { bounded, bufferFacts, ERROR_MESSAGE_CHARS, previewSent, previewUnserialized, previewValue, type BufferFacts, type PreviewResult } from './preview';
 import { instrumentServiceWorker } from './serviceWorker';
 import { Replayer } from './replay';
+import { sendingStack } from './sendStack';
 import { restack } from './stack';
+import { instrumentWindowReceipts } from './windowReceipts';
 
 export interface PortState {
   id: PortId;
@@ -86,7 +87,6 @@ export interface SendContext {
 
 type Fn = (...args: never[]) => unknown;
 
-const stringIndexOf = String.prototype.indexOf;
 
 /** `list.includes(item)` without the page's Array.prototype. */
 function holds<T>(list: readonly T[], item: T): boolean {
@@ -94,15 +94,60 @@ function holds<T>(list: readonly T[], item: T): boolean {
   return false;
 }
 
+/** The native getters a receipt is read with: MessageEvent's, or a service worker's
+ *  ExtendableMessageEvent's (whose getters refuse a MessageEvent, and the other way round). */
+export interface MessageGetters {
+  data: ((this: unknown) => unknown) | undefined;
+  origin: ((this: unknown) => unknown) | undefined;
+  ports: ((this: unknown) => unknown) | undefined;
+}
+
+/** Where a receipt came from, as far as what it carries is concerned. Every member is required: one
+ *  missing would be looked up on the page's Object.prototype. */
+export interface ReceiptFrom {
+  /** The receiving port (route `port`): ports arriving over one whose other end is not instrumented
+   *  come from there too. */
+  port: PortState | undefined;
+  /** The sender is not instrumented (a worker seen from the outside): ports that arrive preview at
+   *  their sends, since their other ends live there. */
+  uninstrumented: boolean;
+  /** Undefined: MessageEvent's. */
+  getters: MessageGetters | undefined;
+}
+
+/** A receipt from an instrumented sender, read as a MessageEvent. */
+export const FROM_INSTRUMENTED: ReceiptFrom = { port: undefined, uninstrumented: false, getters: undefined };
+
+/** What a realm remembers of its sends for a replay (inject/replay.ts; windows only). */
+export interface SendMemory {
+  /** While a replay's send runs: the id of the original, which the recorded send carries. */
+  readonly replaying: string | undefined;
+  remember(seq: number, route: Route, sender: object, post: Fn): void;
+}
+
+export interface RealmOptions {
+  /** What a relative worker script URL resolves against (`document.baseURI`; a worker's `location.href`). */
+  baseURL(): string;
+  /** The workers this realm starts are recorded from the inside: their receipts measure what is sent
+   *  to them (measure `receiver`), and ports that come from them are not previewed at their sends. */
+  workersInstrumented: boolean;
+}
+
 /**
- * What the modules that instrument one more messaging source (`broadcast.ts`, `serviceWorker.ts`)
- * share with the core: identities, listening, the send wrapper and the receipt recorder.
+ * What the modules that instrument one more messaging source (`broadcast.ts`, `serviceWorker.ts`,
+ * `windowReceipts.ts`, `workerGlobal.ts`) share with the core: identities, listening, the send
+ * wrapper and the receipt recorder.
  */
 export interface RecorderApi {
-  win: Window & typeof globalThis;
+  /** The realm's global: a Window, or a worker's global scope. */
+  global: typeof globalThis;
   emitter: Emitter;
   /** The realm-local state of a MessagePort object (made, and listened to, on first sight). */
   portState(port: object): PortState;
+  /** The state of a port the recorder has seen already; undefined for anything else. */
+  knownPort(port: object): PortState | undefined;
+  /** Set once by a realm that can replay its sends (a window): consulted on every send. */
+  memory: SendMemory | undefined;
   /** Adds the recorder's capture listeners for `message` and `messageerror` (they start nothing). */
   listen(target: object, handler: (e: Event) => void): void;
   /** A data property of a plain object, read without calling a getter. */
@@ -117,9 +162,8 @@ export interface RecorderApi {
   ): void;
   /** The context of a send, read before the call (transfer list, stack, whether to preview). */
   context(route: Route, message: unknown, transferList: unknown[] | undefined, measure: Measure, fields: Record<string, unknown>, port?: PortState): SendContext;
-  /** Records a `message`/`messageerror` event seen by one of the recorder's listeners. Route `worker`
-   *  (or `port`, on a port whose other end is not instrumented): ports that arrive preview at send. */
-  received(e: Event, route: Route, fields: Record<string, unknown>, port?: PortState): void;
+  /** Records a `message`/`messageerror` event seen by one of the recorder's listeners. */
+  received(e: Event, route: Route, fields: Record<string, unknown>, from?: ReceiptFrom): void;
   /** Wraps an event handler so that a recording failure becomes a `recorderFault`, never a page error. */
   guarded(fn: (e: Event) => void): (e: Event) => void;
   /** A native getter of MessageEvent/Event, called on an event the recorder's own listener got. */
@@ -129,7 +173,26 @@ export interface RecorderApi {
   now(): number;
 }
 
+/** A window realm: the core, window receipts, and replays (docs/replay.md). */
 export function instrument(win: Window & typeof globalThis, emitter: Emitter): void {
+  const api = instrumentRealm(win, emitter, { baseURL: () => win.document.baseURI, workersInstrumented: false });
+  // Send again: a port that was closed or moved away cannot send.
+  const replayer = new Replayer(emitter.realm, win, () => emitter.lastSeq, () => emitter.now(), (route, sender) => {
+    if (route !== 'port') return undefined;
+    const s = api.knownPort(sender);
+    if (s === undefined) return 'not a port the recorder knows';
+    if (s.gone) return 'the sending port was transferred away';
+    if (s.closed) return 'the sending port was closed';
+    return undefined;
+  });
+  api.memory = replayer;
+  emitter.commands = (command) => replayer.run(command);
+  instrumentWindowReceipts(api, win, replayer);
+}
+
+/** The messaging APIs every realm has (a window's or a worker's global): ports, channels, workers,
+ *  BroadcastChannel, `navigator.serviceWorker`. */
+export function instrumentRealm(global: typeof globalThis, emitter: Emitter, options: RealmOptions): RecorderApi {
   const realm = emitter.realm;
   let portCount = 0;
   let channelCount = 0;
@@ -137,27 +200,19 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   const ports = new NativeWeakMap<object, PortState>();
   const workers = new NativeWeakMap<object, string>();
 
-  const channelPort1 = getter(win.MessageChannel?.prototype, 'port1');
-  const channelPort2 = getter(win.MessageChannel?.prototype, 'port2');
+  const channelPort1 = getter(global.MessageChannel?.prototype, 'port1');
+  const channelPort2 = getter(global.MessageChannel?.prototype, 'port2');
   const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
-  const domExceptionName = getter(win.DOMException?.prototype, 'name');
-  const domExceptionMessage = getter(win.DOMException?.prototype, 'message');
+  const domExceptionName = getter(global.DOMException?.prototype, 'name');
+  const domExceptionMessage = getter(global.DOMException?.prototype, 'message');
   const urlHref = getter(NativeURL.prototype, 'href');
-  const messagePortProto = win.MessagePort?.prototype;
+  const messagePortProto = global.MessagePort?.prototype;
   const arrayBufferProto = ArrayBuffer.prototype;
 
   const kindOf = (v: object): string => constructorNames(v, 1)[0] ?? 'Object';
 
-  // Send again (docs/replay.md): a port that was closed or moved away cannot send.
-  const replayer = new Replayer(realm, win, () => emitter.lastSeq, () => emitter.now(), (route, sender) => {
-    if (route !== 'port') return undefined;
-    const s = apply(weakMapGet, ports, [sender]) as PortState | undefined;
-    if (s === undefined) return 'not a port the recorder knows';
-    if (s.gone) return 'the sending port was transferred away';
-    if (s.closed) return 'the sending port was closed';
-    return undefined;
-  });
-  emitter.commands = (command) => replayer.run(command);
+  /** A window's replays (SendMemory); none in a worker. */
+  let memory: SendMemory | undefined;
 
   // ── identities ────────────────────────────────────────────────────────────
 
@@ -232,40 +287,6 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     // descriptors: a thrown Proxy would run its traps.
     if (!errorIsError || !errorIsError(err)) return { name: 'Object', message: '' };
     return { name: inheritedString(err, 'name'), message: inheritedString(err, 'message') };
-  }
-
-  function stack(): string | undefined {
-    if (!emitter.config.captureStacks) return undefined;
-    const s = plainStack();
-    if (typeof s !== 'string') return undefined;
-    // Drop the first line and the recorder's own frames: every line that names an extension URL.
-    // (Natives only: the page may have replaced String.prototype.split and friends.)
-    let kept = '';
-    let at = apply(stringIndexOf, s, ['\n']) as number;
-    while (at >= 0) {
-      const next = apply(stringIndexOf, s, ['\n', at + 1]) as number;
-      const line = apply(stringSlice, s, next < 0 ? [at + 1] : [at + 1, next]) as string;
-      if ((apply(stringIndexOf, line, ['-extension://']) as number) < 0) kept = kept === '' ? line : `${kept}\n${line}`;
-      at = next;
-    }
-    return kept;
-  }
-
-  /**
-   * A new Error's stack text, formatted by V8 itself: a function the page put in
-   * `Error.prepareStackTrace` (which V8 reads as a data property only) would be called to format it,
-   * so it is set aside for the read and put back at once (no page code runs in between).
-   */
-  function plainStack(): unknown {
-    const d = getOwnPropertyDescriptor(NativeError, 'prepareStackTrace');
-    if (!isData(d) || typeof d.value !== 'function') return new NativeError().stack;
-    if (!d.configurable) return undefined; // cannot be set aside: no stack rather than page code
-    defineProperty(NativeError, 'prepareStackTrace', { __proto__: null, value: undefined, writable: true, enumerable: false, configurable: true } as PropertyDescriptor);
-    try {
-      return new NativeError().stack;
-    } finally {
-      defineProperty(NativeError, 'prepareStackTrace', { __proto__: null, value: d.value, writable: d.writable, enumerable: d.enumerable, configurable: true } as PropertyDescriptor);
-    }
   }
 
   // ── sends ─────────────────────────────────────────────────────────────────
@@ -346,7 +367,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       preview: undefined,
       unserialized: unserialized ? true : undefined,
       buffers: undefined,
-      stack: stack(),
+      stack: emitter.config.captureStacks ? sendingStack() : undefined,
       sender: undefined,
       post: undefined,
     };
@@ -404,9 +425,9 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       put(ev, 'error', error);
     }
     if (ctx.stack !== undefined) put(ev, 'stack', ctx.stack);
-    if (replayer.replaying !== undefined) put(ev, 'replayOf', replayer.replaying);
+    if (memory !== undefined && memory.replaying !== undefined) put(ev, 'replayOf', memory.replaying);
     emitter.record(ev as never);
-    if (!error && outcome === 'posted' && ctx.sender !== undefined && ctx.post !== undefined) replayer.remember(emitter.lastSeq, ctx.route, ctx.sender, ctx.post);
+    if (!error && outcome === 'posted' && ctx.sender !== undefined && ctx.post !== undefined && memory !== undefined) memory.remember(emitter.lastSeq, ctx.route, ctx.sender, ctx.post);
   }
 
   /** The preview of a send that threw, and where the value it could not clone sits (`error.path`). */
@@ -454,15 +475,16 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   // messages are recorded where they are delivered (`messageReceived`, route `window`), with the
   // sender named by `source`.
 
-  // Worker.prototype.postMessage: the worker side is not instrumented, so preview here.
+  // Worker.prototype.postMessage: previewed here unless the worker is recorded from the inside.
+  const workerMeasure: Measure = options.workersInstrumented ? 'receiver' : 'preview';
   wrapSend(
-    win.Worker?.prototype,
+    global.Worker?.prototype,
     'postMessage',
     (self, args) => {
       const id = apply(weakMapGet, workers, [self as object]) as string | undefined;
       const opt = arg(args, 1);
       const list = asList(opt) ?? asList(dataField(opt, 'transfer'));
-      return context('worker', arg(args, 0), list, 'preview', id ? { worker: id } : {});
+      return context('worker', arg(args, 0), list, workerMeasure, id ? { worker: id } : {});
     },
     () => 'posted',
   );
@@ -485,23 +507,25 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
   const SKIPPED = { $t: 'skipped', reason: 'load' } as const;
 
-  // In our own listener the event is a genuine MessageEvent: its native getters cannot throw.
+  // In our own listener the event is a genuine MessageEvent (or, with `from.getters`, the kind of
+  // event those getters belong to): its native getters cannot throw.
   const ev = eventGetters as { [K in keyof typeof eventGetters]: NonNullable<(typeof eventGetters)[K]> };
   const get = (g: (this: unknown) => unknown, e: Event): unknown => apply(g, e, []);
 
-  /** `port`: the receiving port, for a port receipt (ports arriving over a port whose other end is
-   *  not instrumented come from there too). */
-  function received(e: Event, route: Route, fields: Record<string, unknown>, port?: PortState): void {
-    const origin = get(ev.origin, e) as string;
+  function received(e: Event, route: Route, fields: Record<string, unknown>, from: ReceiptFrom = FROM_INSTRUMENTED): void {
+    const g = (from.getters ?? ev) as { [K in keyof MessageGetters]: NonNullable<MessageGetters[K]> };
+    const origin = get(g.origin, e) as string;
     if (get(ev.type, e) === 'messageerror') {
       emitter.record({ type: 'messageUndeserializable', t: nowMs(), route, origin, ...fields } as never);
       return;
     }
-    const arrived = get(ev.ports, e) as readonly object[];
+    const arrived = get(g.ports, e) as readonly object[];
+    const port = from.port;
+    const fromUninstrumented = from.uninstrumented || (port !== undefined && port.previewAtSend);
     const ids: PortId[] = [];
     for (let i = 0; i < arrived.length; i++) {
       const s = portState(arrived[i]!);
-      if (route === 'worker' || (port !== undefined && port.previewAtSend)) s.previewAtSend = true;
+      if (fromUninstrumented) s.previewAtSend = true;
       append(ids, s.id);
     }
     const t = nowMs();
@@ -509,7 +533,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
       emitter.record({ type: 'messageReceived', t, route, origin, ...fields, ports: ids, preview: SKIPPED } as never);
       return;
     }
-    const p = previewValue(get(ev.data, e), true);
+    const p = previewValue(get(g.data, e), true);
     const event: Record<string, unknown> = { type: 'messageReceived', t, route, origin, ...fields, ports: ids, size: p.size, preview: p.preview };
     if (p.sizeCapped) put(event, 'sizeCapped', true);
     emitter.record(event as never);
@@ -527,40 +551,17 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
 
   const onPortEvent = guarded((e) => {
     const s = portState(get(ev.currentTarget, e) as object);
-    received(e, 'port', { port: s.id }, s);
+    received(e, 'port', { port: s.id }, { port: s, uninstrumented: false, getters: undefined });
   });
+  const fromWorker: ReceiptFrom = { port: undefined, uninstrumented: !options.workersInstrumented, getters: undefined };
   const onWorkerEvent = guarded((e) => {
     const id = apply(weakMapGet, workers, [get(ev.currentTarget, e) as object]) as string | undefined;
-    received(e, 'worker', id ? { worker: id } : {});
+    received(e, 'worker', id ? { worker: id } : {}, fromWorker);
   });
-  const windowGet = {
-    parent: getter(win, 'parent'),
-    top: getter(win, 'top'),
-    opener: getter(win, 'opener'),
-    length: getter(win, 'length'),
-  };
-  function relationOf(source: unknown): Record<string, unknown> {
-    if (source === null || source === undefined) return { source: 'none' };
-    if (source === win) return { source: 'self' };
-    if (source === read(windowGet.parent, win)) return { source: 'parent' };
-    if (source === read(windowGet.top, win)) return { source: 'top' };
-    if (source === read(windowGet.opener, win)) return { source: 'opener' };
-    const n = (read(windowGet.length, win) as number | undefined) ?? 0;
-    for (let i = 0; i < n; i++) if ((win as unknown as Record<number, unknown>)[i] === source) return { source: 'child', childIndex: i };
-    return { source: 'other' };
-  }
-  const onWindowEvent = guarded((e) => {
-    const fields = relationOf(get(ev.source, e));
-    // A replay this realm was told to expect from that window (docs/replay.md).
-    const replayOf = replayer.expectedFrom(fields.source, fields.childIndex);
-    if (replayOf !== undefined) put(fields, 'replayOf', replayOf);
-    received(e, 'window', fields);
-  });
-  listen(win, onWindowEvent);
 
   // ── constructors ──────────────────────────────────────────────────────────
 
-  replaceConstructor(win, 'MessageChannel', (err) => emitter.fault('channel', err), (channel) => {
+  replaceConstructor(global, 'MessageChannel', (err) => emitter.fault('channel', err), (channel) => {
     const s1 = portState(read(channelPort1, channel) as object);
     const s2 = portState(read(channelPort2, channel) as object);
     s1.partner = s2;
@@ -568,7 +569,7 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     emitter.record({ type: 'channelCreated', t: nowMs(), channel: `${realm}:c${++channelCount}`, port1: s1.id, port2: s2.id } as never);
   });
 
-  replaceConstructor(win, 'Worker', (err) => emitter.fault('worker', err), (worker, args) => {
+  replaceConstructor(global, 'Worker', (err) => emitter.fault('worker', err), (worker, args) => {
     const id = `${realm}:w${++workerCount}`;
     apply(weakMapSet, workers, [worker, id]);
     listen(worker, onWorkerEvent);
@@ -576,15 +577,15 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
     let url = '';
     if (typeof spec === 'string') {
       try {
-        url = read(urlHref, new NativeURL(spec, win.document.baseURI)) as string;
+        url = read(urlHref, new NativeURL(spec, options.baseURL())) as string;
       } catch {
         url = spec;
       }
     } else if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') url = read(urlHref, spec) as string;
-    const options = arg(args, 1);
-    const workerType = dataField(options, 'type') === 'module' ? 'module' : 'classic';
+    const init = arg(args, 1);
+    const workerType = dataField(init, 'type') === 'module' ? 'module' : 'classic';
     // Its `name` (self.name inside): read as an own data property, no getter of the page runs twice.
-    const name = dataField(options, 'name');
+    const name = dataField(init, 'name');
     const named = typeof name === 'string' && name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
     emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType, ...named } as never);
   });
@@ -640,9 +641,16 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   }
 
   const api: RecorderApi = {
-    win,
+    global,
     emitter,
     portState,
+    knownPort: (port) => apply(weakMapGet, ports, [port]) as PortState | undefined,
+    get memory() {
+      return memory;
+    },
+    set memory(m) {
+      memory = m;
+    },
     listen,
     dataField,
     asList,
@@ -656,4 +664,5 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   };
   instrumentBroadcastChannel(api);
   instrumentServiceWorker(api);
+  return api;
 }

@@ -9,6 +9,7 @@
 export const apply = Reflect.apply;
 export const construct = Reflect.construct;
 export const defineProperty = Reflect.defineProperty;
+export const deleteProperty = Reflect.deleteProperty;
 export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const getPrototypeOf = Reflect.getPrototypeOf;
 export const objectKeys = Object.keys;

@@ -7,7 +7,7 @@
  * known or its state changes.
  */
 import { disguise } from './disguise';
-import type { RecorderApi } from './instrument';
+import type { ReceiptFrom, RecorderApi } from './instrument';
 import { apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, getter, NativeWeakMap, read, weakMapGet, weakMapSet, addEventListener, arg } from './natives';
 
 // Captured at document_start, before any page script can replace them.
@@ -37,12 +37,13 @@ interface WorkerState {
 type Fn = (...args: never[]) => unknown;
 
 export function instrumentServiceWorker(api: RecorderApi): void {
-  const { win, emitter } = api;
+  const { global, emitter } = api;
   if (!swProto) return;
   const workers = new NativeWeakMap<object, WorkerState>();
   const containers = new NativeWeakMap<object, true>();
   let count = 0;
-  const navProto = win.Navigator?.prototype;
+  // (A worker's navigator is a WorkerNavigator: `navigator.serviceWorker` exists in some workers.)
+  const navProto = (global.Navigator ?? (global as { WorkerNavigator?: typeof Navigator }).WorkerNavigator)?.prototype;
   const d = navProto ? getOwnPropertyDescriptor(navProto, 'serviceWorker') : undefined;
   /** The native getter of `navigator.serviceWorker` (the page's reads go through the wrapper below). */
   const originalContainerGetter = d?.get as ((this: unknown) => unknown) | undefined;
@@ -142,10 +143,12 @@ export function instrumentServiceWorker(api: RecorderApi): void {
   );
 
   // Receipts: what a service worker posts to this client (`client.postMessage`) arrives on the
-  // container, with the ServiceWorker as `event.source`.
+  // container, with the ServiceWorker as `event.source`. (A service worker may not be recorded from
+  // the inside: ports that come from one preview at their sends.)
+  const fromServiceWorker: ReceiptFrom = { port: undefined, uninstrumented: true, getters: undefined };
   const onContainerEvent = api.guarded((e) => {
     const id = idOf(api.eventField(e, 'source'));
-    api.received(e, 'worker', id ? { worker: id } : {});
+    api.received(e, 'worker', id ? { worker: id } : {}, fromServiceWorker);
   });
   function attach(container: unknown): void {
     if (typeof container !== 'object' || container === null) return;

@@ -25,6 +25,9 @@ describe('validateBatch', () => {
     [batch([{ ...received, seq: 1, source: 'elsewhere' }]), 'event 0: source must be one of self, parent, top, opener, child, other, none'],
     [batch([{ ...realmStarted, url: 'x'.repeat(20_000) }]), 'event 0: url is longer than 16384 characters'],
     [batch([{ type: 'workerCreated', seq: 1, t: 1, worker: 'r:w1', url: 'http://a/w.js', workerType: 'module', name: 7 }]), 'event 0: name must be a string'],
+    [batch([{ ...realmStarted, kind: 'worker', name: {} }]), 'event 0: name must be a string'],
+    [batch([{ ...sent, seq: 1, route: 'worker', client: 1 }]), 'event 0: client must be a string'],
+    [batch([{ ...received, seq: 1, route: 'worker', client: null }]), 'event 0: client must be a string'],
   ])('rejects %j with a message naming the problem', (value, error) => {
     expect(validateBatch(value)).toEqual({ ok: false, error });
   });

@@ -125,6 +125,7 @@ function event(e: unknown, where: string): void {
       oneOf(e, 'kind', REALM_KINDS, where);
       str(e, 'url', where);
       str(e, 'origin', where);
+      str(e, 'name', where, true);
       if (e.protocol !== PROTOCOL_VERSION) fail(where, `protocol must be ${PROTOCOL_VERSION}`);
       return;
     case 'channelCreated':
@@ -135,7 +136,7 @@ function event(e: unknown, where: string): void {
     case 'messageSent':
       oneOf(e, 'route', ROUTES, where);
       oneOf(e, 'outcome', OUTCOMES, where);
-      for (const k of ['port', 'partner', 'channelName', 'worker', 'bc', 'stack']) str(e, k, where, true);
+      for (const k of ['port', 'partner', 'channelName', 'worker', 'client', 'bc', 'stack']) str(e, k, where, true);
       messageId(e, 'replayOf', where);
       transferList(e, where);
       count(e, 'size', where, true);
@@ -151,7 +152,7 @@ function event(e: unknown, where: string): void {
       return;
     case 'messageReceived':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
+      for (const k of ['port', 'channelName', 'worker', 'client', 'bc']) str(e, k, where, true);
       messageId(e, 'replayOf', where);
       str(e, 'origin', where);
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
