@@ -14,14 +14,15 @@ import { forTerminal } from './terminal';
 export const HELP = `entangle — record and summarize cross-context messaging
 
 Usage:
-  entangle record <url> [--out FILE] [--duration MS | --idle MS] [--timeout MS] [--browser PATH]
+  entangle record <url> [--out FILE] [--duration MS | --idle MS] [--timeout MS] [--browser PATH] [--workers]
       Loads <url> in headless Chromium with the Entangle extension and records it through the
       extension (recorder → relay → background → panel). Stops after --duration ms, or once no
       event arrived for --idle ms after the page loaded (default 1000), and in any case after
       --timeout ms in all (default ${DEFAULT_TIMEOUT_MS}): a page that never goes quiet stops there. Writes a capture file
       (--out, default entangle-capture.json; a name ending in .gz is gzip-compressed) and prints
       a short summary. Chromium: --browser, else ENTANGLE_CHROMIUM, else /usr/bin/chromium and the
-      usual places.
+      usual places. --workers turns "Record inside workers" on for the URL's origin first: the
+      recorder also runs inside the page's workers, through the browser's debugging protocol.
   entangle summarize <FILE> [--check]
       Reads a capture (plain or gzip), matches sends with receipts, and prints the model as JSON:
       realms, channels, ports (with custody), messages (with status, and a plain-words reason when
@@ -75,7 +76,7 @@ async function recordCommand(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, duration: { type: 'string' }, idle: { type: 'string' }, timeout: { type: 'string' }, browser: { type: 'string' } },
+      options: { out: { type: 'string' }, duration: { type: 'string' }, idle: { type: 'string' }, timeout: { type: 'string' }, browser: { type: 'string' }, workers: { type: 'boolean' } },
     });
   } catch (err) {
     return fail((err as Error).message);
@@ -95,7 +96,7 @@ async function recordCommand(args: string[]): Promise<number> {
   if (unwritable) return fail(`cannot write the capture to ${out}: ${unwritable}`);
   let recording: Recording;
   try {
-    recording = await record({ url: positionals[0]!, durationMs, idleMs, timeoutMs, browser: values.browser, log: (l) => console.error(forTerminal(l)) });
+    recording = await record({ url: positionals[0]!, durationMs, idleMs, timeoutMs, browser: values.browser, workers: values.workers === true, log: (l) => console.error(forTerminal(l)) });
   } catch (err) {
     return fail((err as Error).message);
   }

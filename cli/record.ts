@@ -7,6 +7,7 @@
 import type { Page } from 'puppeteer-core';
 import type { LogGap, LogRecord } from '../model/log';
 import { launchChromium, type ChromiumSession } from '../scripts/browser.mjs';
+import { settingOrigin, WORKERS_KEY, withWorkerOrigin } from '../extension/workerSetting';
 
 export interface RecordOptions {
   url: string;
@@ -20,6 +21,8 @@ export interface RecordOptions {
   timeoutMs?: number;
   /** Chromium binary (else ENTANGLE_CHROMIUM or the usual places). */
   browser?: string;
+  /** Turn "Record inside workers" on for the URL's origin before loading it (issue 13). */
+  workers?: boolean;
   /** Progress lines (to stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -72,6 +75,16 @@ async function pull(panel: Page, into: LogRecord[], from: { index: number }): Pr
   return gaps as LogGap[];
 }
 
+/** Turns the setting on for the URL's origin, in the extension's storage (as the panel's checkbox
+ *  does): the background attaches as soon as the tab starts loading that origin with a panel on it. */
+async function recordInsideWorkers(extensionPage: Page, url: string): Promise<void> {
+  const origin = settingOrigin(url);
+  if (origin === null) throw new Error(`--workers: no origin to turn it on for in ${url}`);
+  const stored = await extensionPage.evaluate(async (key: string) => (await chrome.storage.local.get(key))[key] as unknown, WORKERS_KEY);
+  const next = withWorkerOrigin(stored, origin, true);
+  await extensionPage.evaluate(async (key: string, value: Record<string, true>) => chrome.storage.local.set({ [key]: value }), WORKERS_KEY, next);
+}
+
 function checkUrl(url: string): string | null {
   let parsed: URL;
   try {
@@ -102,6 +115,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
     // and attach the panel to that tab before the page runs anything.
     const opener = await browser.newPage();
     await opener.goto(`chrome-extension://${extensionId}/panel.html`);
+    if (options.workers) await recordInsideWorkers(opener, options.url);
     const tabId = await opener.evaluate(async () => (await chrome.tabs.create({ url: 'about:blank#entangle-record', active: true })).id!);
     const panel = await browser.newPage();
     await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);

@@ -19,6 +19,9 @@ import { DepartedStore, type SessionArea } from './departed';
 import { FrameParents } from './frameParents';
 import { PopupTabs } from './popups';
 import { validReplayRequested, validReplayResult, type ReplayOrder, type ReplayRequested, type ReplayResult, type WindowTarget } from '../model/replay';
+import { loadSettings, loadWorkerOrigins, onWorkerOriginsChanged, recorderConfigText, saveWorkerOrigin } from './settings';
+import { WorkerTabs, type StoppedRecord } from './workerTabs';
+import { chromeDebugger, workerRecorderBundle } from './workerHost';
 
 interface Relay {
   port: Runtime.Port;
@@ -43,6 +46,7 @@ interface Relay {
 
 const POPUPS_KEY = 'popups';
 const INSPECTED_KEY = 'inspected';
+const WORKERS_STOPPED_KEY = 'workersStopped';
 
 const relays = new Map<number, Set<Relay>>();
 const frameParents = new FrameParents();
@@ -50,6 +54,10 @@ browser.webNavigation.onCommitted.addListener((d) => {
   // (Chrome and Firefox both give it; the polyfill's types do not.)
   const parent = (d as { parentFrameId?: number }).parentFrameId;
   if (typeof parent === 'number') frameParents.committed(d.tabId, d.frameId, parent);
+  if (d.frameId === 0) workerTabs.topCommitted(d.tabId, d.url);
+});
+browser.webNavigation.onBeforeNavigate.addListener((d) => {
+  if (d.frameId === 0) workerTabs.topNavigating(d.tabId, d.url);
 });
 const panels = new Map<number, Set<Runtime.Port>>();
 const session = browser.storage.session as unknown as SessionArea;
@@ -80,6 +88,28 @@ const ready: Promise<void> = Promise.all([
     })
     .catch(() => undefined),
 ]).then(() => undefined);
+
+/** Recording inside the inspected tabs' workers (issue 13; extension/workerTabs.ts). */
+const workerTabs = new WorkerTabs({
+  api: chromeDebugger(),
+  recorder: async () => ({ bundle: await workerRecorderBundle(), config: recorderConfigText(await loadSettings()) }),
+  saveSetting: saveWorkerOrigin,
+  topUrl: (tabId) => browser.webNavigation.getFrame({ tabId, frameId: 0 }).then((f) => f?.url),
+  hasPanels: (tabId) => (panels.get(tabId)?.size ?? 0) > 0,
+  toSessionPanels: (tabId, message) => {
+    for (const panel of panelsOf(tabId)) toPanel(panel, message);
+  },
+  toTabPanels: (tabId, message) => {
+    for (const panel of panels.get(tabId) ?? []) toPanel(panel, message);
+  },
+  opener: (tabId) => popups.get(tabId)?.opener,
+  stoppedArea: {
+    load: () => session.get(null).then((all) => all[WORKERS_STOPPED_KEY]),
+    save: (value: StoppedRecord) => void session.set({ [WORKERS_STOPPED_KEY]: value }).catch(() => undefined),
+  },
+});
+void loadWorkerOrigins().then((origins) => workerTabs.settingChanged(origins));
+onWorkerOriginsChanged((origins) => workerTabs.settingChanged(origins));
 
 function savePopups(): void {
   session.set({ [POPUPS_KEY]: popups.toRecord() }).catch((err: unknown) => console.warn('[Entangle] could not keep the popup tabs in storage.session', err));
@@ -277,6 +307,9 @@ function panelConnected(port: Runtime.Port): void {
           subscribed(port, message.tabId, message.have);
         });
         return;
+      case 'recordInsideWorkers':
+        if (tabId !== null) void workerTabs.setOn(tabId, message.on === true);
+        return;
       case 'ack': {
         if (tabId === null) return;
         for (const relay of relaysOfSession(tabId)) {
@@ -297,6 +330,7 @@ function panelConnected(port: Runtime.Port): void {
       panels.delete(tabId);
       for (const relay of relaysOfSession(tabId)) if (panelsOf(relay.tabId).length === 0 && !popups.get(relay.tabId)) toContent(relay, { kind: 'panelDetached' });
     }
+    workerTabs.panelsChanged(tabId);
   });
 }
 
@@ -310,6 +344,7 @@ function subscribed(port: Runtime.Port, tabId: number, have: Record<string, numb
   const has = (realm: string | null): number => (realm !== null && Object.hasOwn(have, realm) ? have[realm]! : 0);
   for (const routed of departed.batchesFor(popups.root(tabId), popups.session(tabId), have)) toPanel(port, { kind: 'batch', routed });
   for (const relay of relaysOfSession(tabId)) toContent(relay, { kind: 'panelAttached', have: has(relay.realm) });
+  void workerTabs.panelSubscribed(tabId, (message) => toPanel(port, message), have);
 }
 
 /** The extension's own pages (the panel in DevTools or as a tab, the CLI's page): the browser sets a
@@ -355,6 +390,7 @@ browser.webNavigation.onCreatedNavigationTarget.addListener(({ sourceTabId, sour
 // A closed tab's departed documents can be asked for by nobody any more (a closed popup's belong to its root).
 browser.tabs.onRemoved.addListener((tabId) => {
   frameParents.tabClosed(tabId);
+  workerTabs.tabClosed(tabId);
   void ready.then(() => {
     departed.forget(tabId);
     if (inspected.delete(tabId)) saveInspected();

@@ -37,7 +37,7 @@ function recordedApi(answer: (method: string, session: DebuggeeSession) => unkno
 function recording(api: DebuggerApi) {
   const seen: string[] = [];
   const batches: [WorkerTarget, string][] = [];
-  const r = new TabWorkerRecording(TAB, api, async () => 'void 0', {
+  const r = new TabWorkerRecording(TAB, api, async () => ({ bundle: 'void 0' }), {
     workerRecorded: (t) => seen.push(`recorded ${t.url}`),
     workerUnrecorded: (t, why) => seen.push(`unrecorded ${t.url}: ${why}`),
     batch: (t, e) => batches.push([t, e]),
@@ -87,13 +87,54 @@ describe('TabWorkerRecording', () => {
     expect(calls).toEqual(['s1 Debugger.resume']);
   });
 
-  it('lets a frame target go at once, untouched', async () => {
+  it('lets a frame target go at once, asking only for its own workers (an out-of-process frame starts them)', async () => {
     const { api, calls, emit } = recordedApi();
     await recording(api).r.start();
     calls.length = 0;
     emit(undefined, 'Target.attachedToTarget', attached('f1', 'iframe', 'https://b.test/'));
     await settle();
-    expect(calls).toEqual(['f1 Runtime.runIfWaitingForDebugger']);
+    expect(calls).toEqual(['f1 Target.setAutoAttach', 'f1 Runtime.runIfWaitingForDebugger']);
+  });
+
+  it('leaves a worker that was already running unrecorded and undisturbed (no debugger domain in it)', async () => {
+    const { api, calls, emit } = recordedApi();
+    const { r, seen } = recording(api);
+    await r.start();
+    calls.length = 0;
+    emit(undefined, 'Target.attachedToTarget', { ...attached('s1', 'worker', 'w.js'), waitingForDebugger: false });
+    await settle();
+    expect(calls).toEqual(['s1 Target.setAutoAttach']);
+    expect(seen).toEqual(['unrecorded w.js: it was already running when the recording started']);
+  });
+
+  it('names the parent worker of a nested worker, and no parent for a frame’s worker', async () => {
+    const { api, emit } = recordedApi();
+    const { r, batches } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'outer.js'));
+    emit('s1', 'Target.attachedToTarget', attached('s2', 'worker', 'inner.js'));
+    emit(undefined, 'Target.attachedToTarget', attached('f1', 'iframe', 'https://b.test/'));
+    emit('f1', 'Target.attachedToTarget', attached('s3', 'worker', 'framed.js'));
+    await settle();
+    const name = (r as unknown as { binding: string }).binding;
+    for (const s of ['s1', 's2', 's3']) emit(s, 'Runtime.bindingCalled', { name, payload: s });
+    expect(batches.map(([t]) => [t.url, t.parentTargetId])).toEqual([
+      ['outer.js', undefined],
+      ['inner.js', 't-s1'],
+      ['framed.js', undefined],
+    ]);
+  });
+
+  it('lets go of the tab when it was stopped while the browser attached', async () => {
+    let attachDone!: () => void;
+    const a = recordedApi();
+    a.api.attach = (t) => new Promise<void>((resolve) => (attachDone = () => (a.calls.push(`attach ${t.tabId}`), resolve())));
+    const { r } = recording(a.api);
+    const started = r.start();
+    await r.stop();
+    attachDone();
+    await expect(started).rejects.toThrow('stopped while attaching');
+    expect(a.calls).toEqual([`attach ${TAB}`, `detach ${TAB}`]);
   });
 
   it('says when the recorder threw, and the worker still runs', async () => {
@@ -148,10 +189,18 @@ describe('TabWorkerRecording', () => {
 
 describe('the recorder expression', () => {
   it('hands the binding name to the bundle without a global', () => {
-    const e = recorderExpression('globalThis.out = ENTANGLE_BINDING;', '__entangle_x');
+    const e = recorderExpression('globalThis.out = ENTANGLE_BINDING; globalThis.config = typeof ENTANGLE_CONFIG;', '__entangle_x');
     const g: Record<string, unknown> = {};
     new Function('globalThis', e)(g);
-    expect(g).toEqual({ out: '__entangle_x' });
+    expect(g).toEqual({ out: '__entangle_x', config: 'undefined' });
+  });
+
+  it('hands the recorder settings to the bundle as the JSON text a page recorder gets', () => {
+    const config = JSON.stringify({ captureStacks: true, previewsPerSecond: 5 });
+    const e = recorderExpression('globalThis.config = JSON.parse(ENTANGLE_CONFIG);', 'b', config);
+    const g: Record<string, unknown> = {};
+    new Function('globalThis', e)(g);
+    expect(g).toEqual({ config: { captureStacks: true, previewsPerSecond: 5 } });
   });
 
   it('makes binding names no page can guess', () => {

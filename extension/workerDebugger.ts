@@ -36,6 +36,20 @@ export interface WorkerTarget {
   url: string;
   /** The session of the worker that started it (a nested worker); none for the tab's own. */
   parentSessionId?: string;
+  /** That worker's target id. */
+  parentTargetId?: string;
+  /** The protocol's id of the frame that started it (TargetInfo.parentFrameId; seen in Chromium 156
+   *  for a dedicated worker of a page: the page's own target id). Not a webNavigation frame id. */
+  parentFrameId?: string;
+  /** The worker's `name` option, which the protocol gives as the target's title (else its URL). */
+  title?: string;
+}
+
+/** The worker recorder (dist/chrome/inject-worker.js) and the settings it starts with. */
+export interface WorkerRecorderSource {
+  bundle: string;
+  /** The recorder's CONFIG as the content relay hands it to a page's recorder (a JSON string). */
+  config?: string;
 }
 
 export interface WorkerRecordingEvents {
@@ -57,7 +71,7 @@ const WORKER_TYPES: readonly string[] = ['worker', 'service_worker', 'shared_wor
 
 interface AttachedToTarget {
   sessionId: string;
-  targetInfo: { targetId: string; type: string; url: string };
+  targetInfo: { targetId: string; type: string; url: string; parentFrameId?: string; title?: string };
   waitingForDebugger: boolean;
 }
 
@@ -77,10 +91,12 @@ export function bindingName(random: () => number = Math.random): string {
   return `__entangle_${s}`;
 }
 
-/** The expression that starts the recorder in a worker: its bundle (an IIFE reading the free name
- *  ENTANGLE_BINDING) inside a function that supplies it, so nothing is put on the worker's global. */
-export function recorderExpression(bundle: string, binding: string): string {
-  return `(() => { const ENTANGLE_BINDING = ${JSON.stringify(binding)};\n${bundle}\n})()`;
+/** The expression that starts the recorder in a worker: its bundle (an IIFE reading the free names
+ *  ENTANGLE_BINDING and, when defined, ENTANGLE_CONFIG) inside a function that supplies them, so
+ *  nothing is put on the worker's global. */
+export function recorderExpression(bundle: string, binding: string, config?: string): string {
+  const configLine = config === undefined ? '' : ` const ENTANGLE_CONFIG = ${JSON.stringify(config)};`;
+  return `(() => { const ENTANGLE_BINDING = ${JSON.stringify(binding)};${configLine}\n${bundle}\n})()`;
 }
 
 export class TabWorkerRecording {
@@ -94,8 +110,7 @@ export class TabWorkerRecording {
   constructor(
     readonly tabId: number,
     private readonly api: DebuggerApi,
-    /** The worker recorder's bundle (dist/chrome/inject-worker.js). */
-    private readonly bundle: () => Promise<string>,
+    private readonly recorder: () => Promise<WorkerRecorderSource>,
     private readonly events: WorkerRecordingEvents,
   ) {}
 
@@ -107,8 +122,11 @@ export class TabWorkerRecording {
     try {
       await this.api.attach({ tabId: this.tabId }, PROTOCOL_VERSION);
       this.attached = true;
+      // Stopped while the browser attached: let go at once.
+      if (this.stopping) throw new Error('stopped while attaching');
       await this.api.sendCommand({ tabId: this.tabId }, 'Target.setAutoAttach', AUTO_ATTACH);
     } catch (err) {
+      this.stopping = false;
       await this.stop();
       throw err;
     }
@@ -169,23 +187,36 @@ export class TabWorkerRecording {
    * A new target, paused before it runs anything. A worker gets the instrumentation breakpoint (its
    * global does not exist yet: the recorder waits for the pause before its first statement) and
    * auto-attach for the workers it starts; anything else (an out-of-process frame, which has its own
-   * relay) is let go at once. The commands are sent together, not one after the other's answer: a
-   * service worker answers nothing until it runs.
+   * relay) gets auto-attach for its own workers and is let go at once. The commands are sent together,
+   * not one after the other's answer: a service worker answers nothing until it runs.
    */
   private targetAttached(parentSessionId: string | undefined, a: AttachedToTarget): void {
     const { sessionId, targetInfo } = a;
     if (!WORKER_TYPES.includes(targetInfo.type)) {
+      // (A frame's workers attach through the frame's own session when it is out of process.)
+      void this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH).catch(() => undefined);
       void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
       return;
     }
+    const parent = parentSessionId === undefined ? undefined : this.workers.get(parentSessionId);
     const target: WorkerTarget = {
       sessionId,
       targetId: targetInfo.targetId,
       type: targetInfo.type as WorkerTargetType,
       url: targetInfo.url,
-      ...(parentSessionId !== undefined ? { parentSessionId } : {}),
+      ...(parent ? { parentSessionId: parent.sessionId, parentTargetId: parent.targetId } : {}),
+      ...(typeof targetInfo.parentFrameId === 'string' ? { parentFrameId: targetInfo.parentFrameId } : {}),
+      ...(typeof targetInfo.title === 'string' ? { title: targetInfo.title } : {}),
     };
     this.workers.set(sessionId, target);
+    if (!a.waitingForDebugger) {
+      // Already running when the recording started (auto-attach reports the workers that exist): its
+      // start is past, and a recorder put in now would see only part of what it does.
+      this.started.add(sessionId);
+      void this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH).catch(() => undefined);
+      this.events.workerUnrecorded(target, 'it was already running when the recording started');
+      return;
+    }
     const steps = [
       this.send(sessionId, 'Debugger.enable'),
       this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
@@ -211,8 +242,8 @@ export class TabWorkerRecording {
     }
     this.started.add(sessionId);
     // (The binding is added now, with the global in place: probes saw it work there.)
-    void Promise.all([this.bundle(), this.send(sessionId, 'Runtime.addBinding', { name: this.binding })])
-      .then(([bundle]) => this.send(sessionId, 'Runtime.evaluate', { expression: recorderExpression(bundle, this.binding), silent: true }))
+    void Promise.all([this.recorder(), this.send(sessionId, 'Runtime.addBinding', { name: this.binding })])
+      .then(([{ bundle, config }]) => this.send(sessionId, 'Runtime.evaluate', { expression: recorderExpression(bundle, this.binding, config), silent: true }))
       .then((result) => {
         const thrown = (result as { exceptionDetails?: { exception?: { description?: string }; text?: string } }).exceptionDetails;
         if (thrown) this.events.workerUnrecorded(target, thrown.exception?.description ?? thrown.text ?? 'the recorder threw');

@@ -75,7 +75,10 @@ export type BackgroundToContent =
 export type PanelToBackground =
   /** `have`: per realm, the highest sequence number the panel already holds. */
   | { kind: 'subscribe'; tabId: number; have: Record<RealmId, number> }
-  | { kind: 'ack'; realm: RealmId; seq: number };
+  | { kind: 'ack'; realm: RealmId; seq: number }
+  /** Turn "Record inside workers" on or off for the origin of the tab's top document (the one the
+   *  last `workers` state named). On while it stopped (`stopped`): try again. */
+  | { kind: 'recordInsideWorkers'; on: boolean };
 
 /** A RoutedBatch whose batch travels as the recorder's JSON text with its envelope (a string crosses
  *  the extension's message channel far more cheaply than the object). The panel parses and validates
@@ -86,7 +89,37 @@ export type RoutedBatchText = Omit<RoutedBatch, 'batch'> & { realm: RealmId; fir
 
 export type BackgroundToPanel =
   | { kind: 'batch'; routed: RoutedBatchText }
-  | { kind: 'frameGone'; realm: RealmId; frameId: number };
+  | { kind: 'frameGone'; realm: RealmId; frameId: number }
+  /** A worker recorded from the inside ended (or its recording did): its realm is gone. */
+  | { kind: 'workerGone'; realm: RealmId; target: string }
+  /** "Record inside workers" for the subscribed tab: sent on subscribe and on every change. */
+  | { kind: 'workers'; state: WorkersState };
+
+/**
+ * Recording inside workers (issue 13) for one inspected tab, as the background sees it.
+ * `unavailable`: the browser gives extensions no debugging protocol (Firefox): workers are seen from
+ * the outside only. Otherwise `origin` is the top document's (null when the setting cannot apply to
+ * it: about:blank, a browser page…) and `on` the setting remembered for it.
+ */
+export type WorkersState =
+  | { status: 'unavailable' }
+  | {
+      status: WorkersStatus;
+      origin: string | null;
+      on: boolean;
+      /** `stopped`: why (the user cancelled the browser's debugging bar, the tab could not be debugged…). */
+      reason?: string;
+      /** Workers recorded from the inside since the recording started. */
+      recorded: number;
+      /** The newest workers that could not be recorded (at most WORKERS_UNRECORDED_LISTED), and why. */
+      unrecorded: { url: string; reason: string }[];
+    };
+
+/** `off`: the setting is off (or no panel…); `starting`: attaching; `recording`: attached; `stopped`:
+ *  the attachment ended without the setting going off, and is not retried until the setting is
+ *  switched on again or the tab's top document moves to another origin. */
+export type WorkersStatus = 'off' | 'starting' | 'recording' | 'stopped';
+export const WORKERS_UNRECORDED_LISTED = 5;
 
 /** One-off requests from extension pages to the background (`runtime.sendMessage`). */
 export type ExtensionRequest = { kind: 'inspectableTabs' } | FrameFactsRequest | ReplayRequested;

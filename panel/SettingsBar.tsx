@@ -7,6 +7,7 @@ import type { RecorderSettings } from '../extension/settings';
 import { RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS, UNWATCHED_HEAD_EVENTS } from '../model/relay';
 import { LOG_BOUND_CHOICES } from './panelSettings';
 import { useVanilla } from './useLog';
+import { liveWorkersControl, workersStatusText, type WorkersControl } from './workersControl';
 
 export interface SettingsControl {
   store: StoreApi<RecorderSettings>;
@@ -20,10 +21,14 @@ export interface LogBoundControl {
   save(bound: number): void;
 }
 
-export function SettingsBar({ control, logBound }: { control: SettingsControl | null; logBound?: LogBoundControl }) {
+export function SettingsBar({ control, logBound, workers }: { control: SettingsControl | null; logBound?: LogBoundControl; workers?: WorkersControl | null }) {
+  // (The live connection publishes its control: a panel showing a capture file has none.)
+  const liveWorkers = useVanilla(liveWorkersControl);
+  const workersControl = workers === undefined ? liveWorkers : workers;
   return (
     <div className="settings" data-testid="settings">
       {control && <RecorderSettingsFields control={control} />}
+      {control && workersControl && <WorkersSetting control={workersControl} />}
       {logBound && (
         <label title={`The panel keeps at most this many events (now ${logBound.current.toLocaleString('en-US')}); older ones are evicted and counted`}>
           panel log
@@ -77,6 +82,40 @@ function RecorderSettingsFields({ control }: { control: SettingsControl }) {
           }}
         />
       </label>
+    </span>
+  );
+}
+
+/** "Record inside workers" (issue 13): for the inspected tab's top origin; absent where the browser
+ *  has no debugging protocol for extensions, which the panel then says. */
+function WorkersSetting({ control }: { control: WorkersControl }) {
+  const state = useVanilla(control.state);
+  if (state === null) return null;
+  const status = workersStatusText(state);
+  if (state.status === 'unavailable') {
+    return (
+      <span className="muted" data-testid="workers-status">
+        {status}
+      </span>
+    );
+  }
+  return (
+    <span className="workers-setting" title="Runs the recorder inside the page's workers through the browser's debugging protocol">
+      <label>
+        <input type="checkbox" checked={state.on} disabled={state.origin === null} onChange={(e) => control.setOn(e.currentTarget.checked)} />
+        Record inside workers
+      </label>
+      <span className="muted"> (for {state.origin ?? 'this page'}; the browser shows its “started debugging this browser” bar while it is on) </span>
+      <span className="muted" role="status" data-testid="workers-status">
+        {status}
+      </span>
+      {state.unrecorded.length > 0 && (
+        <span className="muted" data-testid="workers-unrecorded">
+          {' '}
+          Not recorded: {state.unrecorded.map((u) => `${u.url} (${u.reason})`).join('; ')}
+          {state.unrecorded.some((u) => u.reason.includes('already running')) ? ' — reload the page to record workers started before.' : ''}
+        </span>
+      )}
     </span>
   );
 }

@@ -122,7 +122,7 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
         </button>
       )}
       {onToggleSettings && !menu && (
-        <button type="button" data-testid="settings-toggle" aria-pressed={settingsOpen} title="Settings" onClick={onToggleSettings}>
+        <button type="button" data-testid="settings-toggle" aria-pressed={settingsOpen} aria-label="Settings" title="Settings" onClick={onToggleSettings}>
           ⚙
         </button>
       )}

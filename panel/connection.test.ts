@@ -6,6 +6,7 @@ import { createLogStore } from './store';
 // The polyfill refuses to load outside an extension; the tests hand in their own ports anyway.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 const { connectPanel } = await import('./connection');
+const { liveWorkersControl } = await import('./workersControl');
 type PortLike = import('./connection').PortLike;
 
 class FakePort implements PortLike {
@@ -77,6 +78,26 @@ describe('panel connection', () => {
     expect(conn.status.getState().state).toBe('connected');
     expect(warn).toHaveBeenCalledOnce();
     warn.mockRestore();
+    conn.stop();
+  });
+
+  it('takes a worker’s batches (frameId -1), marks its realm gone when the worker ends, and keeps the tab’s worker setting', () => {
+    const store = createLogStore();
+    const conn = connectPanel({ store, tabId: 5, connect });
+    const place = { target: 'T1', type: 'worker' as const, url: 'https://a.test/w.js' };
+    const b = batch('W', [1, 2]);
+    if (b.kind === 'batch') last().deliver({ ...b, routed: { ...b.routed, frameId: -1, worker: place } });
+    expect(store.getState().realms.get('W')).toMatchObject({ frameId: -1, gone: false });
+    last().deliver({ kind: 'workerGone', realm: 'W', target: 'T1' });
+    expect(store.getState().realms.get('W')?.gone).toBe(true);
+
+    expect(conn.workers.state.getState()).toBeNull();
+    const state = { status: 'recording' as const, origin: 'https://a.test', on: true, recorded: 1, unrecorded: [] };
+    last().deliver({ kind: 'workers', state });
+    expect(conn.workers.state.getState()).toEqual(state);
+    expect(liveWorkersControl.getState()).toBe(conn.workers);
+    conn.workers.setOn(false);
+    expect(last().sent.at(-1)).toEqual({ kind: 'recordInsideWorkers', on: false });
     conn.stop();
   });
 

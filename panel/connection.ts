@@ -10,9 +10,10 @@ import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { assertNever, PROTOCOL_VERSION, type RoutedBatch } from '../model/protocol';
 import { batchFromText } from '../model/validate';
-import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground, type RoutedBatchText } from '../model/relay';
+import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground, type RoutedBatchText, type WorkersState } from '../model/relay';
 import { askThrough, frameFactsAskable } from './frameFacts';
 import type { LogStore } from './store';
+import { liveWorkersControl, type WorkersControl } from './workersControl';
 
 /** The part of a runtime.Port this module uses (a fake one is enough in tests). */
 export interface PortLike {
@@ -45,6 +46,8 @@ export interface ConnectionOptions {
 
 export interface PanelConnection {
   status: StoreApi<ConnectionStatus>;
+  /** "Record inside workers" for the tab (also published as liveWorkersControl). */
+  workers: WorkersControl;
   /** Closes the port and stops reconnecting. */
   stop(): void;
 }
@@ -73,6 +76,14 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let delay = initialDelayMs;
   let stopped = false;
+  const workersState = createStore<WorkersState | null>()(() => null);
+  const workers: WorkersControl = {
+    state: workersState,
+    setOn(on) {
+      if (port) post(port, { kind: 'recordInsideWorkers', on });
+    },
+  };
+  liveWorkersControl.setState(workers, true);
 
   const post = (p: PortLike, message: PanelToBackground): void => {
     try {
@@ -97,6 +108,13 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
       }
       case 'frameGone':
         store.getState().frameGone(message.realm);
+        return;
+      case 'workerGone':
+        // (The store marks any realm gone by its id, a frame's or a worker's.)
+        store.getState().frameGone(message.realm);
+        return;
+      case 'workers':
+        workersState.setState(message.state, true);
         return;
       default:
         assertNever(message, 'message from the background');
@@ -151,6 +169,7 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
 
   return {
     status,
+    workers,
     stop() {
       stopped = true;
       if (timer !== null) clearTimeout(timer);

@@ -20,7 +20,7 @@ describe('recorder settings from the panel', () => {
     await page.evaluate(() => (window as unknown as { burst(n: number): Promise<number> }).burst(1));
     panel = await openPanel(session, await tabIdOf(await openPanel(session), server.originA));
     // The settings live behind the toolbar's settings button, like DevTools' own panels.
-    await panel.click('[data-testid="settings-toggle"]');
+    await panel.click('::-p-aria([name="Settings"][role="button"])');
     await panel.waitForSelector('[data-testid="setting-capture-stacks"]');
   });
   afterAll(async () => {
