@@ -24,7 +24,8 @@ import {
   type Totals,
   type TransferModel,
 } from './model-types';
-import { find, partnerOf, rootOf } from './ports';
+import { find, forgetMadeUpHolder, join, partnerOf, rootOf } from './ports';
+import { pairServiceWorkerMessages } from './service-worker-pairs';
 import { WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
@@ -69,6 +70,20 @@ export function build(st: State): CaptureModel {
     const f = frames.get(recv.realm.id);
     return (recv.source = f ? tree.resolve(f, ev.source, ev.childIndex, ev.origin, ev.t) : { unknown: 'frameUnknown' });
   };
+
+  // A service worker recorded from the inside, with its pages: paired in order (service-worker-pairs.ts);
+  // the ports a paired message carried arrived there (joined before any inference could guess).
+  const sw = pairServiceWorkerMessages(st);
+  for (const [s, r] of sw.receiptOf) {
+    if (r.ev.type !== 'messageReceived' || r.arrived.length !== s.ports.length) continue;
+    for (let i = 0; i < s.ports.length; i++) {
+      forgetMadeUpHolder(st, s.ports[i]!);
+      join(st, s.ports[i]!, r.arrived[i]!, 'worker', {}, [
+        { realm: s.realm.id, seq: s.ev.seq },
+        { realm: r.realm.id, seq: r.ev.seq },
+      ]);
+    }
+  }
 
   // Ports that arrived with no recorded send: infer, in arrival order (joins made here stay).
   for (const recv of inferable) {
@@ -351,12 +366,14 @@ export function build(st: State): CaptureModel {
           if (holder) m.toRealm = holder.realm.id;
         }
       } else if (ev.route === 'worker') {
-        const to = workerReceiver(s.realm, ev);
+        const swTo = sw.toWorker.get(s) ?? sw.toClient.get(s);
+        const to = swTo ?? workerReceiver(s.realm, ev);
         if (to !== undefined) m.toRealm = to;
-        const inside = s.queue !== undefined && partnerOf(s.queue) !== undefined;
-        if (s.match) {
+        const inside = swTo !== undefined || (s.queue !== undefined && partnerOf(s.queue) !== undefined);
+        const receipt = s.match ?? sw.receiptOf.get(s);
+        if (receipt) {
           m.status = 'delivered';
-          fillReceipt(m, s.match);
+          fillReceipt(m, receipt);
         } else if (s.receiptCut) m.status = 'delivered';
         else if (inside) {
           // Both ends recorded: a worker's queue is its own, always started; gone means lost.
@@ -395,7 +412,7 @@ export function build(st: State): CaptureModel {
       continue;
     }
     const r = item;
-    if (r.match || bcast.matched.has(r)) continue;
+    if (r.match || bcast.matched.has(r) || sw.paired.has(r)) continue;
     // A window receipt's sender depends on the frames around it, which change without an epoch change.
     const known = r.ev.route !== 'window' || r.ev.t < changedFrom ? settledAt(r) : undefined;
     if (known) {
@@ -501,6 +518,17 @@ export function build(st: State): CaptureModel {
         totals.inFlight++;
         break;
     }
+  }
+  // A service worker's page-side stand-in (serviceworker:<script>) that nothing points at any more,
+  // now that the worker is recorded from the inside: not drawn.
+  const standIns = new Set(realmModels.filter((r) => r.kind === 'serviceworker' && !r.instrumented && sw.workers.has(r.url ?? '')).map((r) => r.id));
+  if (standIns.size > 0) {
+    for (const m of messages) {
+      if (m.toRealm !== undefined) standIns.delete(m.toRealm);
+      if (m.fromRealm !== undefined) standIns.delete(m.fromRealm);
+    }
+    for (const p of portModels) for (const c of p.custody) standIns.delete(c.realm);
+    if (standIns.size > 0) realmModels.splice(0, realmModels.length, ...realmModels.filter((r) => !standIns.has(r.id)));
   }
   return { realms: realmModels, channels: st.channels.map((c) => ({ ...c, ports: [rootIdOf(st, c.ports[0]), rootIdOf(st, c.ports[1])] })), ports: portModels, messages, gaps: allGaps, totals };
 }

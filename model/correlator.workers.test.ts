@@ -32,7 +32,7 @@ class R {
     return this;
   }
   start(): this {
-    return this.emit({ type: 'realmStarted', kind: this.place ? 'worker' : 'top', url: this.place?.url ?? `${ORIGIN}/`, origin: ORIGIN, protocol: PROTOCOL_VERSION });
+    return this.emit({ type: 'realmStarted', kind: this.place ? (this.place.type === 'serviceworker' ? 'serviceworker' : 'worker') : 'top', url: this.place?.url ?? `${ORIGIN}/`, origin: ORIGIN, protocol: PROTOCOL_VERSION });
   }
   newWorker(n: number, url = `${ORIGIN}/worker.js`): string {
     const id = `${this.id}:w${n}`;
@@ -224,6 +224,59 @@ describe('a dedicated worker recorded from the inside', () => {
     after.append([...top.records.slice(3), ...inside.records.slice(1)]);
     const m = after.model();
     expect(sentBy(m, 'top', 4).receipt).toEqual(expect.objectContaining({ realm: 'in', seq: 3 }));
+  });
+});
+
+describe('a service worker recorded from the inside', () => {
+  const SW = `${ORIGIN}/sw.js`;
+  const swPlace: WorkerPlace = { target: 'S1', type: 'serviceworker', url: SW };
+  const clientMsg = (r: R, dir: 'sent' | 'received', client: string, ports: PortId[] = []) =>
+    dir === 'sent'
+      ? r.emit({ type: 'messageSent', route: 'worker', client, transfer: ports.map((port) => ({ kind: 'MessagePort', port })), outcome: 'posted' })
+      : r.emit({ type: 'messageReceived', route: 'worker', client, origin: ORIGIN, ports, preview: 1 });
+
+  /** workbox's messageSW: a question with a reply port, the answer on the port, and one client.postMessage. */
+  function swSession() {
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const sw = new R(clock, 'sw', swPlace).start();
+    top.emit({ type: 'serviceWorkerFound', worker: 'top:s1', scriptURL: SW, state: 'activated' });
+    const [p1, p2] = top.channel(1);
+    top.toWorker('top:s1', [p2]);
+    const question = top.seq;
+    clientMsg(sw, 'received', `${ORIGIN}/`, ['sw:p1']);
+    sw.onPort('sw:p1');
+    const answer = sw.seq;
+    top.gotOnPort(p1);
+    clientMsg(sw, 'sent', `${ORIGIN}/`);
+    const broadcast = sw.seq;
+    top.fromWorker('top:s1');
+    return { top, sw, p2, question, answer, broadcast };
+  }
+
+  it("pairs a page's messages with the worker's, by the client's URL and in order, and the reply port lives in the worker", () => {
+    const s = swSession();
+    for (const records of [[...s.top.records, ...s.sw.records], [...s.sw.records, ...s.top.records]]) {
+      const m = modelOf(records);
+      expect(sentBy(m, 'top', s.question)).toMatchObject({ status: 'delivered', toRealm: 'sw' });
+      expect(sentBy(m, 'sw', s.answer)).toMatchObject({ status: 'delivered', toRealm: 'top', fromRealm: 'sw' });
+      expect(sentBy(m, 'sw', s.broadcast)).toMatchObject({ status: 'delivered', toRealm: 'top', route: 'worker' });
+      expect(m.ports.find((p) => p.id === s.p2)!.custody.map((c) => [c.realm, c.localId])).toEqual([
+        ['top', s.p2],
+        ['sw', 'sw:p1'],
+      ]);
+      // The page-side stand-in (`serviceworker:<script>`) is not drawn beside the worker itself.
+      expect(m.realms.map((r) => r.id).sort()).toEqual(['sw', 'top']);
+      expect(m.totals).toMatchObject({ delivered: 3, ambiguous: 0 });
+    }
+  });
+
+  it('pairs nothing when two pages share the client URL', () => {
+    const s = swSession();
+    const twin = new R(s.top.clock, 'twin').start();
+    const m = modelOf([...twin.records, ...s.top.records, ...s.sw.records].sort((a, b) => a.event.t - b.event.t));
+    expect(sentBy(m, 'top', s.question).status).toBe('in-flight');
+    expect(sentBy(m, 'sw', s.broadcast).toRealm).toBeUndefined();
   });
 });
 

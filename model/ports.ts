@@ -204,7 +204,7 @@ function pair(st: State, x: Logical, y: Logical, k: number): void {
  * made-up holder there (correlator.ts, route `worker`); the receipt inside names the real one. The
  * made-up holder goes, unless something was built on it since (a later step from it).
  */
-function forgetMadeUpHolder(st: State, p: LocalPort): void {
+export function forgetMadeUpHolder(st: State, p: LocalPort): void {
   const made = p.successor;
   if (!made || made.observed || made.successor) return;
   const l = rootOf(p);

@@ -189,6 +189,8 @@ export interface MessageFailedToDeserialize extends EventBase {
   origin: string;
   channelName?: string;
   worker?: string;
+  /** As MessageReceived.client. */
+  client?: string;
   bc?: string;
 }
 

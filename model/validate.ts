@@ -164,7 +164,7 @@ function event(e: unknown, where: string): void {
       return;
     case 'messageUndeserializable':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker', 'bc']) str(e, k, where, true);
+      for (const k of ['port', 'channelName', 'worker', 'client', 'bc']) str(e, k, where, true);
       str(e, 'origin', where);
       return;
     case 'portStarted':

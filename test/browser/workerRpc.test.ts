@@ -4,7 +4,8 @@
  * nested worker the worker starts and calls. With "Record inside workers" turned on in the panel, what
  * Entangle says is checked against what the page and comlink did: the workers are realms recorded from
  * the inside, every message into and out of them is delivered and matched with its receipt, and the
- * callback port lives in the worker. The page computes the same with and without Entangle.
+ * callback port lives in the worker. And workbox-window's messageSW with a service worker recorded
+ * inside: each question paired with its receipt there, the reply ports held by the worker. The page computes the same with and without Entangle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -20,7 +21,7 @@ interface ComlinkResult {
   fromWorker: number;
 }
 
-async function pageResult(page: Page): Promise<ComlinkResult> {
+async function pageResult<T>(page: Page): Promise<T> {
   // Polled by time, not by animation frames: the page may be a background tab (the panel's is in front).
   await page.waitForFunction(
     () => {
@@ -33,15 +34,22 @@ async function pageResult(page: Page): Promise<ComlinkResult> {
     const w = window as unknown as { __result?: unknown; __error?: string };
     return { result: w.__result, error: w.__error };
   });
-  if (error !== undefined) throw new Error(`the comlink page failed by itself: ${error}`);
-  return result as ComlinkResult;
+  if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
+  return result as T;
 }
 
-describe('comlink in a worker, recorded from the inside', () => {
+interface WorkboxResult {
+  answers: { kind: string; n: number; square: number }[];
+  broadcasts: unknown[];
+  controller: string | null;
+}
+
+describe('worker RPC libraries, with the workers recorded from the inside', () => {
   let bundled: BundledFixtures;
   let server: DemoServer;
   let session: Session;
   let bare: ComlinkResult;
+  let bareWorkbox: WorkboxResult;
 
   beforeAll(async () => {
     bundled = await bundleLibraryFixtures();
@@ -51,6 +59,8 @@ describe('comlink in a worker, recorded from the inside', () => {
       const page = await plain.browser.newPage();
       await page.goto(server.url('/comlink.html'));
       bare = await pageResult(page);
+      await page.goto(server.url('/sw.html'));
+      bareWorkbox = await pageResult(page);
     } finally {
       await plain.close();
     }
@@ -62,16 +72,22 @@ describe('comlink in a worker, recorded from the inside', () => {
     bundled?.remove();
   });
 
-  it('the workers are realms of their own, and every call, answer and callback is delivered', async () => {
-    expect(bare).toEqual({ sums: [5, 42], ticks: [1, 2, 3], ticked: 3, nested: 42, fromWorker: expect.any(Number) });
-    // The setting is per origin and must be on before the workers start: the panel is opened on an
-    // empty page of the fixtures' origin, the setting turned on there, then the page is loaded.
+  /** A tab on an empty page of the fixtures' origin with its panel, "Record inside workers" turned on
+   *  there (the setting is per origin and must be on before the workers start); then `path` loads. */
+  async function recordedInside(path: string): Promise<{ page: Page; panel: Page }> {
     const background = await openPanel(session);
     const page = await session.browser.newPage();
     await page.goto(server.url('/hold.html'));
     const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
+    await background.close();
     await turnOnWorkers(panel);
-    await page.goto(server.url('/comlink.html'));
+    await page.goto(server.url(path));
+    return { page, panel };
+  }
+
+  it('comlink: the workers are realms of their own, and every call, answer and callback is delivered', async () => {
+    expect(bare).toEqual({ sums: [5, 42], ticks: [1, 2, 3], ticked: 3, nested: 42, fromWorker: expect.any(Number) });
+    const { page, panel } = await recordedInside('/comlink.html');
     expect(await pageResult(page), 'the page computes the same with Entangle').toEqual(bare);
 
     const facts = await waitFor('both workers recorded from the inside, and every message settled', async () => {
@@ -83,8 +99,45 @@ describe('comlink in a worker, recorded from the inside', () => {
       await dump('workerRpc', panel, f);
       throw new Error(`${String(err)}\nrealms: ${JSON.stringify(f.realms)}\nunsettled: ${JSON.stringify(f.messages.filter((m) => m.status !== 'delivered').map(label))}`);
     });
-    await dump('workerRpc', panel, facts);
+    await dump('workerRpc-comlink', panel, facts);
     checkComlinkStory(facts, bare);
+    await page.close();
+    await panel.close();
+  });
+
+  it("workbox's messageSW: the service worker recorded inside gets each question and its reply port, and its own post is paired", async () => {
+    expect(bareWorkbox.answers).toHaveLength(4);
+    const { page, panel } = await recordedInside('/sw.html');
+    expect(await pageResult(page), 'the page computes the same with Entangle').toEqual(bareWorkbox);
+    const facts = await waitFor('the service worker recorded from the inside, and every message settled', async () => {
+      const f = await modelFacts(panel);
+      const sw = f.realms.filter((r) => r.kind === 'serviceworker' && r.instrumented);
+      return sw.length === 1 && f.messages.length >= 9 && f.messages.every((m) => m.status === 'delivered') ? f : undefined;
+    }).catch(async (err: unknown) => {
+      const f = await modelFacts(panel);
+      await dump('workerRpc-workbox', panel, f);
+      throw new Error(`${String(err)}\nrealms: ${JSON.stringify(f.realms)}\nmessages: ${JSON.stringify(f.messages.map((m) => [label(m), m.status, m.fromRealm, m.toRealm]))}`);
+    });
+    await dump('workerRpc-workbox', panel, facts);
+    const top = realmNamed(facts, 'top', '/sw.html');
+    const sw = realmNamed(facts, 'serviceworker', '/sw.js');
+    expect(sw.instrumented).toBe(true);
+    // The page-side stand-in of the service worker is not drawn beside the worker itself.
+    expect(facts.realms.filter((r) => !r.instrumented).map((r) => `${r.kind} ${r.url}`)).toEqual([]);
+    const questions = facts.messages.filter((m) => m.route === 'worker' && m.fromRealm === top.id);
+    expect(questions).toHaveLength(4);
+    for (const q of questions) {
+      // Received inside the worker (no longer "delivery inferred"): its send and receipt are both there.
+      expect([story(q), q.sent, q.received], label(q)).toEqual([{ route: 'worker', from: top.id, to: sw.id, status: 'delivered', ambiguous: false, senderUnknown: undefined }, true, true]);
+      const port = q.transfers[0]!.port!;
+      expect(facts.ports.find((p) => p.id === port)?.holders, `the reply port ${port}`).toEqual([top.id, sw.id]);
+    }
+    const answers = facts.messages.filter((m) => m.route === 'port' && m.fromRealm === sw.id);
+    expect(answers.map((m) => [m.toRealm, m.status, m.sent, m.received])).toEqual(questions.map(() => [top.id, 'delivered', true, true]));
+    const posts = facts.messages.filter((m) => m.route === 'worker' && m.fromRealm === sw.id);
+    expect(posts.map((m) => [story(m), m.sent, m.received])).toEqual([[{ route: 'worker', from: sw.id, to: top.id, status: 'delivered', ambiguous: false, senderUnknown: undefined }, true, true]]);
+    await page.close();
+    await panel.close();
   });
 });
 
@@ -96,7 +149,8 @@ async function turnOnWorkers(panel: Page): Promise<void> {
     await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
     box = await panel.waitForSelector(name, { timeout: 10_000 });
   }
-  await box!.click();
+  // Remembered per origin: on already when an earlier test of this file turned it on.
+  if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
   await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
 }
 
