@@ -17,13 +17,15 @@
 //    the one that shows the new position (slider and the timeline's marked row): target ≤ 100 ms. The
 //    first seek also builds the capture's playback index (once per model) and is reported apart. Then
 //    Play at 16× from the middle for about PLAY_SECONDS s of wall time (Play again at the end, which
-//    starts over): long tasks meanwhile. Target: none over 50 ms.
+//    starts over): long tasks meanwhile, and the most travelling dots drawn at once (the animation of
+//    messages along their edges, bounded). Target: none over 50 ms.
 // 4. Live ingest: a page sends RATE messages per second for SECONDS seconds over MessageChannels while
 //    the panel is open on its tab (in a browser of its own; long tasks counted from when the panel
 //    shows the page's first message, its start reported apart): longest task in the panel (target
 //    none over 100 ms), and whether every message arrived (sends and receipts in the panel's model).
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
+// [--no-animate]: playback without the messages travelling along their edges (the toggle off).
 // [--profile DIR]: also writes a CPU profile of each phase (load, filter, sort, scroll, seek, playback,
 // live) to DIR as .cpuprofile files (open them in DevTools' Performance panel; build with
 // ENTANGLE_NO_MINIFY=1 for names).
@@ -120,6 +122,8 @@ const SECONDS = 10;
 const PLAY_SECONDS = 5;
 const SKIP_LIVE = process.argv.includes('--skip-live');
 const SKIP_LOAD = process.argv.includes('--skip-load');
+/** The playback bar's *Animate messages* off (the dots' own cost apart from the rest of playback). */
+const NO_ANIMATE = process.argv.includes('--no-animate');
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** The capture every build opens (made once). */
@@ -145,6 +149,12 @@ async function measure(dist) {
       await page.setViewport({ width: 1400, height: 800 });
       await page.goto(panelUrl);
       await page.waitForFunction(() => Boolean(window.__entangle));
+      if (NO_ANIMATE) {
+        // Read once when the panel starts (panel/graph/animateMessages.ts).
+        await page.evaluate(() => localStorage.setItem('entangle.animateMessages', 'false'));
+        await page.reload();
+        await page.waitForFunction(() => Boolean(window.__entangle));
+      }
       await page.evaluate(() => {
         window.__longTasks = [];
         new PerformanceObserver((list) => {
@@ -408,9 +418,12 @@ async function measure(dist) {
         button('Play').click();
         let runs = 1;
         let frames = 0;
+        // The messages travelling along their edges (GraphView's dots): most drawn in one frame.
+        let dots = 0;
         while (performance.now() - t0 < seconds * 1000) {
           await nextFrame();
           frames++;
+          dots = Math.max(dots, document.querySelectorAll('[data-testid="graph-traveller"]').length);
           if (!view.getState().playback?.playing && button('Play')) {
             runs++;
             button('Play').click();
@@ -423,11 +436,11 @@ async function measure(dist) {
         unsubscribe();
         const tasks = window.__longTasks;
         button('Live')?.click();
-        return { elapsed, runs, frames, ticks, messages, count: tasks.length, longest: tasks.reduce((m, e) => Math.max(m, e.duration), 0), total: tasks.reduce((m, e) => m + e.duration, 0) };
+        return { elapsed, runs, frames, ticks, messages, dots, count: tasks.length, longest: tasks.reduce((m, e) => Math.max(m, e.duration), 0), total: tasks.reduce((m, e) => m + e.duration, 0) };
       }, PLAY_SECONDS);
       await stop();
       const perSecond = (n) => Math.round(n / (played.elapsed / 1000)).toLocaleString('en');
-      console.log(`  play at 16× for ${(played.elapsed / 1000).toFixed(1)} s (${played.runs} runs: from the middle, then Play again at the end): ${played.ticks} moves, ${perSecond(played.messages)} messages/s, ${perSecond(played.frames)} frames/s; ${played.count} long tasks (${fmt(played.total)} in all), longest ${fmt(played.longest)}   target none > 50 ms`);
+      console.log(`  play at 16× for ${(played.elapsed / 1000).toFixed(1)} s (${played.runs} runs: from the middle, then Play again at the end): ${played.ticks} moves, ${perSecond(played.messages)} messages/s, ${perSecond(played.frames)} frames/s, at most ${played.dots} travelling dots drawn at once; ${played.count} long tasks (${fmt(played.total)} in all), longest ${fmt(played.longest)}   target none > 50 ms`);
       results.push(['playback at 16×, longest task', played.longest, 50]);
       await page.close();
     }

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME, TOP, playbackLog } from './playback.fixture';
 import { PlaybackBar } from './PlaybackBar';
 import type { LogStore } from './store';
 import { Timeline } from './timeline/Timeline';
 import { createViewStore, type ViewStore } from './viewState';
 import { withLaidOutElements } from './happyDomLayout';
+import { animateSetting, createAnimateSetting, loadAnimateMessages } from './graph/animateMessages';
 
 withLaidOutElements();
 
@@ -143,5 +144,51 @@ describe('the playback bar', () => {
     // The next move takes the newest recording.
     fireEvent.keyDown(slider(), { key: 'End' });
     expect(slider().getAttribute('aria-valuetext')).toMatch(/message 6 of 6$/);
+  });
+
+  describe('Animate messages', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+      animateSetting.getState().changed(true);
+    });
+    /** matchMedia answering `prefers-reduced-motion: reduce` with `reduce`. */
+    const reducedMotion = (reduce: boolean): void => {
+      vi.stubGlobal('matchMedia', (query: string) => ({ matches: reduce && query.includes('prefers-reduced-motion: reduce'), media: query, addEventListener() {}, removeEventListener() {} }));
+    };
+
+    it('is a toggle, on at first; pressing it turns the travelling dots off and back on', () => {
+      reducedMotion(false);
+      mount();
+      const toggle = button('Animate messages');
+      expect(toggle.getAttribute('aria-pressed')).toBe('true');
+      fireEvent.click(toggle);
+      expect(toggle.getAttribute('aria-pressed')).toBe('false');
+      expect(animateSetting.getState().on).toBe(false);
+      fireEvent.click(toggle);
+      expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    });
+
+    it('is off, and says why, when the system asks for reduced motion', () => {
+      reducedMotion(true);
+      mount();
+      const toggle = button('Animate messages');
+      expect(toggle.getAttribute('aria-pressed')).toBe('false');
+      expect(toggle.getAttribute('aria-disabled')).toBe('true');
+      expect(toggle.title).toMatch(/reduced motion/);
+      fireEvent.click(toggle);
+      expect(animateSetting.getState().on).toBe(true);
+    });
+
+    it('is kept in storage (on unless turned off; storage that throws is ignored)', () => {
+      const saved = new Map<string, string>();
+      const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) };
+      expect(loadAnimateMessages(storage)).toBe(true);
+      createAnimateSetting(storage).getState().changed(false);
+      expect(loadAnimateMessages(storage)).toBe(false);
+      expect(createAnimateSetting(storage).getState().on).toBe(false);
+      const broken = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('full'); } };
+      expect(loadAnimateMessages(broken)).toBe(true);
+      expect(() => createAnimateSetting(broken).getState().changed(false)).not.toThrow();
+    });
   });
 });

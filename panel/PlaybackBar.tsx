@@ -29,6 +29,7 @@ import {
   stepForward,
   timeLabel,
 } from './playbackView';
+import { animateSetting, useAnimateMessages } from './graph/animateMessages';
 import './playback.css';
 
 /** How often playing moves the view (ms): the views' own update pace (useLog's VIEW_UPDATE_MS). */
@@ -71,6 +72,7 @@ export function PlaybackBar({ store, view }: { store: LogStore; view: ViewStore 
   const t0 = store.getState().t0;
   const source = store.getState().source;
   usePlayer(view, playback?.playing ?? false);
+  const animate = useAnimateMessages();
 
   // The model is read at the moment of a press, not from this render: a live tick may have come since.
   const newest = (): CaptureModel => shownModel(store);
@@ -260,6 +262,23 @@ export function PlaybackBar({ store, view }: { store: LogStore; view: ViewStore 
           </option>
         ))}
       </select>
+      <button
+        type="button"
+        className="pb-button pb-animate"
+        aria-label="Animate messages"
+        aria-pressed={animate.on}
+        aria-disabled={animate.reduced || undefined}
+        title={
+          animate.reduced
+            ? 'Animate messages: off, as the system asks for reduced motion'
+            : `Animate messages: while playing, each message travels along its edge in the graph (${animate.on ? 'on' : 'off'})`
+        }
+        onClick={() => {
+          if (!animate.reduced) animateSetting.getState().changed(!animate.setting);
+        }}
+      >
+        <span aria-hidden="true">⇢</span>
+      </button>
     </div>
   );
 }

@@ -5,7 +5,7 @@
  */
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { createContext, memo, useCallback, useContext, useDeferredValue, useEffect, useMemo, useReducer, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import { createContext, memo, useCallback, useContext, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BaseEdge,
@@ -31,10 +31,12 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
-import { modelAtPosition } from '../playbackView';
-import type { ViewStore } from '../viewState';
+import { modelAtPosition, playbackOf } from '../playbackView';
+import type { PlaybackPosition, ViewStore } from '../viewState';
+import type { CaptureModel } from '../../model/correlator';
 import type { PortId, RealmId } from '../../model/protocol';
 import {
   CROWD_AT,
@@ -53,6 +55,9 @@ import {
   type RealmNode,
 } from './buildGraph';
 import { PORT_H, PORT_W } from './layout';
+import { useAnimateMessages } from './animateMessages';
+import { noteMoment } from './traffic';
+import { NO_TRAVELLERS, TRAVEL_MS, travellerLabel, travellersAfter, type Traveller, type Travellers } from './travel';
 
 // ── nodes ───────────────────────────────────────────────────────────────────
 
@@ -277,10 +282,58 @@ export function flowPath(
   return [`M ${sx},${sy} C ${c1x},${c1y} ${c2x},${c2y} ${tx},${ty}`, lx, ly];
 }
 
+// ── messages travelling (playback) ──
+
+/** The dots on their way, per edge (travel.ts); each edge reads its own, so a dot redraws one edge. */
+type TravellerStore = StoreApi<{ byEdge: Travellers }>;
+const TravellersOf = createContext<TravellerStore | null>(null);
+const NO_TRAVELLER_STORE: TravellerStore = createStore(() => ({ byEdge: NO_TRAVELLERS }));
+
+/** A dot's radius and its count's font size in screen px: the same size at every zoom. */
+const DOT_PX = 4;
+const DOT_FONT_PX = 10;
+
+/**
+ * A message on its way along an edge's path: a dot moved by SVG's own animation (no React work per
+ * frame), from the sending end to the receiving one; a count of the others that passed along the edge
+ * meanwhile. Set off when drawn (keyed by message: a new message restarts it).
+ */
+const TravellerDot = memo(function TravellerDot({ path, traveller }: { path: string; traveller: Traveller }) {
+  const motion = useRef<SVGAnimateMotionElement>(null);
+  const scale = useFlowStore((s) => 1 / Math.min(1, s.transform[2]));
+  // Before the first paint: a dot not yet begun would be drawn at the graph's origin.
+  useLayoutEffect(() => {
+    motion.current?.beginElement?.();
+  }, []);
+  const r = DOT_PX * scale;
+  const label = travellerLabel(traveller);
+  return (
+    <g className="graph-traveller" role="img" aria-label={label} data-testid="graph-traveller" data-message={traveller.messageId}>
+      <animateMotion
+        ref={motion}
+        begin="indefinite"
+        dur={`${TRAVEL_MS}ms`}
+        fill="freeze"
+        path={path}
+        calcMode="linear"
+        keyPoints={traveller.reverse ? '1;0' : '0;1'}
+        keyTimes="0;1"
+      />
+      <circle r={r} strokeWidth={r / 2} />
+      {traveller.more > 0 && (
+        <text x={r * 1.6} y={r * 0.9} fontSize={DOT_FONT_PX * scale} strokeWidth={(DOT_FONT_PX * scale) / 4}>
+          +{traveller.more.toLocaleString('en-US')}
+        </text>
+      )}
+    </g>
+  );
+});
+
 const FlowEdge = memo(function FlowEdge(props: EdgeProps<GraphEdge>) {
   const { id, data, source, target, sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, markerEnd, selected } = props;
   const onLabel = useContext(LabelClick);
   const far = useContext(Far);
+  const traveller = useStore(useContext(TravellersOf) ?? NO_TRAVELLER_STORE, (s) => s.byEdge.get(id));
   if (!data) return null;
   const [path, lx, ly] = flowPath(sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, data.bend, data.self);
   const clickable = data.kind === 'channel' || data.kind === 'pair';
@@ -288,6 +341,7 @@ const FlowEdge = memo(function FlowEdge(props: EdgeProps<GraphEdge>) {
     <>
       {/* The wider invisible path that takes clicks is flow units wide: zoomed out, too thin to hit. */}
       <BaseEdge id={id} path={path} {...(markerEnd !== undefined ? { markerEnd } : {})} interactionWidth={far ? 0 : 12} />
+      {traveller && <TravellerDot key={traveller.messageId} path={path} traveller={traveller} />}
       {!far && data.label !== '' && (
         <EdgeLabelRenderer>
           {/* Centred on (lx, ly) by a zero-size flex anchor, not a transform: a transform per label is
@@ -387,6 +441,10 @@ function Legend() {
           </li>
           <li>
             <span className="lg-moved">↪ iframe</span> transferred (from that realm); click for its history
+          </li>
+          <li>
+            <span className="lg-dot" /> while playing back, a message travelling along its edge, “+N” the others that
+            passed along it meanwhile (the playback bar's ⇢ turns this off, as does reduced motion)
           </li>
         </ul>
       </details>
@@ -530,6 +588,13 @@ function AutoFit({ topology, anchor, mode, nonce, userMoved, onPartial }: { topo
 
 // ── the view ────────────────────────────────────────────────────────────────
 
+/** The session at a playback position, its counts made from the playback's checkpoints (traffic.ts). */
+function momentOf(position: PlaybackPosition): CaptureModel {
+  const at = modelAtPosition(position);
+  noteMoment(at, playbackOf(position.of));
+  return at;
+}
+
 /** The fit mode chosen per view store: it outlives the graph's pane when the panel is rearranged. */
 const fitModes = new WeakMap<ViewStore, FitMode>();
 
@@ -567,10 +632,30 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   }, []);
 
   const graph = useMemo(
-    () => builder.build(playback ? modelAtPosition(playback) : shownModel(store, version), { focus, selection, goneExpanded }, performance.now()),
+    () => builder.build(playback ? momentOf(playback) : shownModel(store, version), { focus, selection, goneExpanded }, performance.now()),
     // version and tick are the reasons to rebuild; the model itself is read from the store.
     [builder, store, version, focus, selection, goneExpanded, tick, playback],
   );
+
+  // ── messages travelling along their edges while playing ──
+  const animate = useAnimateMessages().on;
+  const travellers = useMemo<TravellerStore>(() => createStore(() => ({ byEdge: NO_TRAVELLERS })), []);
+  /** The position the dots were last moved to (the messages passed since are the next to travel). */
+  const travelledTo = useRef<{ of: unknown; index: number } | null>(null);
+  useEffect(() => {
+    const show = (byEdge: Travellers): void => {
+      if (travellers.getState().byEdge !== byEdge) travellers.setState({ byEdge });
+    };
+    const prev = travelledTo.current;
+    travelledTo.current = playback ? { of: playback.of, index: playback.index } : null;
+    // Only while playing: not paused, not at a seek, not live.
+    if (!animate || !playback?.playing) {
+      show(NO_TRAVELLERS);
+      return;
+    }
+    const from = prev && prev.of === playback.of && prev.index <= playback.index ? prev.index + 1 : playback.index + 1;
+    show(travellersAfter(travellers.getState().byEdge, playbackOf(playback.of).messages, from, playback.index + 1, graph.routeOf, performance.now()));
+  }, [graph, playback, animate, travellers]);
 
   useEffect(() => {
     if (!graph.pulsing) return;
@@ -649,63 +734,65 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
 
   return (
     <div className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`} data-testid="graph">
-      <Far.Provider value={far}>
-        <PortClick.Provider value={onPort}>
-          <GoneToggle.Provider value={toggleGone}>
-            <LabelClick.Provider value={onEdge}>
-              <ReactFlow<GraphNode, GraphEdge>
-                nodes={graph.nodes}
-                edges={graph.edges}
-                nodeTypes={nodeTypes}
-                edgeTypes={edgeTypes}
-                onNodeClick={onNodeClick}
-                onEdgeClick={onEdgeClick}
-                onPaneClick={onPaneClick}
-                onMoveStart={onMoveStart}
-                onMoveEnd={onMoveEnd}
-                nodesDraggable={false}
-                nodesConnectable={false}
-                connectionMode={ConnectionMode.Loose}
-                edgesReconnectable={false}
-                deleteKeyCode={null}
-                // A small graph is drawn whole, in view or not: every realm is then in the accessibility
-                // tree (and found by a search) while the view shows a readable part of it.
-                onlyRenderVisibleElements={graph.nodes.length > DRAW_ALL_NODES}
-                minZoom={0.05}
-                maxZoom={2.5}
-                attributionPosition="top-right"
-              >
-                <Background gap={16} size={1} />
-                <Controls
-                  showInteractive={false}
-                  position="bottom-left"
-                  orientation={short ? 'horizontal' : 'vertical'}
-                  // The zoom buttons move the view without a gesture: the user's zoom must stay. React Flow's
-                  // own fit button (“Fit View”) goes back to the default view (names readable) and to
-                  // following the layout.
-                  onZoomIn={markUserMoved}
-                  onZoomOut={markUserMoved}
-                  onFitView={fitDefault}
+      <TravellersOf.Provider value={travellers}>
+        <Far.Provider value={far}>
+          <PortClick.Provider value={onPort}>
+            <GoneToggle.Provider value={toggleGone}>
+              <LabelClick.Provider value={onEdge}>
+                <ReactFlow<GraphNode, GraphEdge>
+                  nodes={graph.nodes}
+                  edges={graph.edges}
+                  nodeTypes={nodeTypes}
+                  edgeTypes={edgeTypes}
+                  onNodeClick={onNodeClick}
+                  onEdgeClick={onEdgeClick}
+                  onPaneClick={onPaneClick}
+                  onMoveStart={onMoveStart}
+                  onMoveEnd={onMoveEnd}
+                  nodesDraggable={false}
+                  nodesConnectable={false}
+                  connectionMode={ConnectionMode.Loose}
+                  edgesReconnectable={false}
+                  deleteKeyCode={null}
+                  // A small graph is drawn whole, in view or not: every realm is then in the accessibility
+                  // tree (and found by a search) while the view shows a readable part of it.
+                  onlyRenderVisibleElements={graph.nodes.length > DRAW_ALL_NODES}
+                  minZoom={0.05}
+                  maxZoom={2.5}
+                  attributionPosition="top-right"
                 >
-                  {/* Every realm in view, however small; the view then follows the layout again. */}
-                  <ControlButton onClick={fitAll} title="Fit all: show every realm" aria-label="Fit all">
-                    ⤢
-                  </ControlButton>
-                  <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
-                    ⟳
-                  </ControlButton>
-                </Controls>
-                <RoomyMiniMap partial={partial} />
-                <Legend />
-                <AutoFit topology={graph.topology} anchor={anchor} mode={fitMode} nonce={fitNonce} userMoved={userMoved} onPartial={setPartial} />
-                <ZoomWatch onFar={setFar} />
-                <HeightWatch onShort={setShort} />
-                <ScrollToPan onMoved={markUserMoved} />
-              </ReactFlow>
-            </LabelClick.Provider>
-          </GoneToggle.Provider>
-        </PortClick.Provider>
-      </Far.Provider>
+                  <Background gap={16} size={1} />
+                  <Controls
+                    showInteractive={false}
+                    position="bottom-left"
+                    orientation={short ? 'horizontal' : 'vertical'}
+                    // The zoom buttons move the view without a gesture: the user's zoom must stay. React Flow's
+                    // own fit button (“Fit View”) goes back to the default view (names readable) and to
+                    // following the layout.
+                    onZoomIn={markUserMoved}
+                    onZoomOut={markUserMoved}
+                    onFitView={fitDefault}
+                  >
+                    {/* Every realm in view, however small; the view then follows the layout again. */}
+                    <ControlButton onClick={fitAll} title="Fit all: show every realm" aria-label="Fit all">
+                      ⤢
+                    </ControlButton>
+                    <ControlButton onClick={relayout} title="Lay the graph out afresh" aria-label="re-layout">
+                      ⟳
+                    </ControlButton>
+                  </Controls>
+                  <RoomyMiniMap partial={partial} />
+                  <Legend />
+                  <AutoFit topology={graph.topology} anchor={anchor} mode={fitMode} nonce={fitNonce} userMoved={userMoved} onPartial={setPartial} />
+                  <ZoomWatch onFar={setFar} />
+                  <HeightWatch onShort={setShort} />
+                  <ScrollToPan onMoved={markUserMoved} />
+                </ReactFlow>
+              </LabelClick.Provider>
+            </GoneToggle.Provider>
+          </PortClick.Provider>
+        </Far.Provider>
+      </TravellersOf.Provider>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type { CaptureModel, MessageModel, PortModel } from '../../model/correlat
 import type { PortId, RealmId } from '../../model/protocol';
 import { holderOf, indexOf, type ModelIndex } from '../modelIndex';
 import { crowdData, foldRealms, foldedData } from './fold';
-import { channelLabel, plural } from './graphText';
+import { boxName, channelLabel, plural } from './graphText';
 import {
   GONE_REALM,
   GONE_SIZE,
@@ -38,6 +38,7 @@ import { PORT_H, PORT_W, assignSlots, boxSize, capacityFor, layoutRealms, slotPo
 import { portData, realmData, sameList, samePort, type Box, type PortMemo } from './nodeData';
 import { handlesFor, realmEdges } from './realmEdges';
 import { trafficOf } from './traffic';
+import type { RouteOf, TravelRoute } from './travel';
 
 export * from './graphTypes';
 export { edgeTitle, kindName } from './graphText';
@@ -140,7 +141,7 @@ export function createGraphBuilder(): GraphBuilder {
     return entry.chip;
   };
 
-  const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false };
+  const EMPTY: GraphData = { nodes: [], edges: [], empty: true, topology: '', highlighting: false, pulsing: false, routeOf: () => [] };
 
   function build(model: CaptureModel, input: GraphInput, now: number): GraphData {
     if (
@@ -328,6 +329,8 @@ export function createGraphBuilder(): GraphBuilder {
     };
 
     const hlEdge = highlightedEdge(message, ix);
+    /** Per port, the drawn edge its messages travel along (see routeOf below). */
+    const portEnds = new Map<PortId, PortEnd>();
     const portEdge = (
       id: string,
       kind: 'channel' | 'pair',
@@ -363,9 +366,13 @@ export function createGraphBuilder(): GraphBuilder {
         bundle.fwd += forward ? fwd : back;
         bundle.back += forward ? back : fwd;
         if (hlEdge === id) bundle.hl = true;
+        portEnds.set(a, { edge: key, source: forward, realm: ea.realm, other: eb.realm });
+        portEnds.set(b, { edge: key, source: !forward, realm: eb.realm, other: ea.realm });
         return;
       }
       const hl = hlEdge === id;
+      portEnds.set(a, { edge: id, source: true, realm: pa.realm, other: pb.realm });
+      portEnds.set(b, { edge: id, source: false, realm: pb.realm, other: pa.realm });
       add({
         id,
         source: realmNodeId(pa.realm),
@@ -426,7 +433,7 @@ export function createGraphBuilder(): GraphBuilder {
     nextChipMemo = new Map();
     prevNodes = nodeMap;
     prevEdges = edgeMap;
-    const data: GraphData = { nodes, edges, empty: false, topology: layout.key, highlighting: message !== undefined, pulsing };
+    const data: GraphData = { nodes, edges, empty: false, topology: layout.key, highlighting: message !== undefined, pulsing, routeOf: routing(ix, portEnds, drawnAs, edgeMap, nodeMap) };
     last = { model, input, now, data };
     return data;
   }
@@ -443,6 +450,55 @@ export function createGraphBuilder(): GraphBuilder {
 }
 
 // ── pieces ──────────────────────────────────────────────────────────────────
+
+/** A port's end of the drawn edge (channel, pair or bundle) its messages travel along. */
+interface PortEnd {
+  edge: string;
+  /** The port is at the edge's source end. */
+  source: boolean;
+  /** The realm boxes at this end and at the other. */
+  realm: RealmId;
+  other: RealmId;
+}
+
+/**
+ * The drawn edges a message travels along: a port message along its port's channel, pair or bundle
+ * edge (from the sending port's end, or towards the receiving one's when the sender is unknown); a
+ * window, worker or broadcast message along the route edge between the boxes its realms are drawn as
+ * (one per delivery of a broadcast). Messages between two realms folded into one node travel nowhere.
+ */
+function routing(
+  ix: ModelIndex,
+  portEnds: ReadonlyMap<PortId, PortEnd>,
+  drawnAs: (id: RealmId) => RealmId | undefined,
+  edges: ReadonlyMap<string, GraphEdge>,
+  nodes: ReadonlyMap<string, GraphNode>,
+): RouteOf {
+  const name = (box: RealmId): string => {
+    const data = nodes.get(realmNodeId(box))?.data;
+    return data ? boxName(data) : box;
+  };
+  const endOf = (port: PortId | undefined): PortEnd | undefined => (port === undefined ? undefined : portEnds.get(ix.logicalPort.get(port) ?? port));
+  return (m) => {
+    if (m.route === 'port') {
+      const from = endOf(m.fromPort);
+      if (from) return [{ edge: from.edge, reverse: !from.source, from: name(from.realm), to: name(from.other) }];
+      const to = endOf(m.toPort);
+      return to ? [{ edge: to.edge, reverse: to.source, from: name(to.other), to: name(to.realm) }] : [];
+    }
+    const sender = m.fromRealm === undefined ? undefined : drawnAs(m.fromRealm);
+    if (sender === undefined) return [];
+    const out: TravelRoute[] = [];
+    const toward = (realm: RealmId): void => {
+      const box = drawnAs(realm);
+      const edge = `route:${m.route}:${sender}->${box}`;
+      if (box !== undefined && edges.has(edge) && !out.some((r) => r.edge === edge)) out.push({ edge, reverse: false, from: name(sender), to: name(box) });
+    };
+    if (m.deliveries !== undefined && m.deliveries.length > 0) for (const d of m.deliveries) toward(d.toRealm);
+    else if (m.toRealm !== undefined) toward(m.toRealm);
+    return out;
+  };
+}
 
 /** The realms and chips (`realm\nchip`) on a message's path. */
 function highlighted(m: MessageModel | undefined, placeOf: (id: PortId) => PortPlace | undefined): { realms: Set<RealmId>; chips: Set<string> } {

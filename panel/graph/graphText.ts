@@ -1,6 +1,6 @@
 /** The graph's words: kind names, counts, edge labels and tooltips. */
 import type { RealmModel } from '../../model/correlator';
-import { PORTS_SHOWN, type GraphEdge } from './graphTypes';
+import { PORTS_SHOWN, type GraphEdge, type RealmNodeData } from './graphTypes';
 
 export function kindName(kind: RealmModel['kind'] | undefined): string {
   switch (kind) {
@@ -62,3 +62,11 @@ export function channelLabel(fwd: number, back: number): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A realm box's name as its title shows it ("iframe localhost:8080/frame.html", "12 gone realms"). */
+export function boxName(data: RealmNodeData): string {
+  if (data.folded) return data.label;
+  if (data.crowd) return `${data.label} of ${data.crowd.parentName}`;
+  const kind = data.prefix ?? data.kind;
+  return data.label !== '' ? `${kind} ${data.label}` : kind;
+}

@@ -7,6 +7,7 @@ import type { CaptureModel } from '../../model/correlator';
 import type { ChannelId, PortId, RealmId, Route } from '../../model/protocol';
 import type { Focus, Selection } from '../viewState';
 import { BOX_PAD, PORT_GAP, PORT_W } from './layout';
+import type { RouteOf } from './travel';
 
 export type PortState = 'ok' | 'queued' | 'failed' | 'closed' | 'lost';
 
@@ -135,6 +136,8 @@ export interface GraphData {
   highlighting: boolean;
   /** Some edge carries a pulse class: redraw after PULSE_MS to drop it. */
   pulsing: boolean;
+  /** The drawn edge(s) a message travels along in this graph (folded and bundled ends included). */
+  routeOf: RouteOf;
 }
 
 export interface GraphBuilder {

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EntangleEvent } from '../../model/protocol';
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
 import { FilterBar } from './FilterBar';
-import { COLUMNS_STORAGE_KEY, LAYOUT_STORAGE_KEY, Timeline } from './Timeline';
+import { COLUMNS_STORAGE_KEY, HEADER_HEIGHT, LAYOUT_STORAGE_KEY, ROW_HEIGHT, Timeline, offsetToShow } from './Timeline';
 import { withLaidOutElements } from '../happyDomLayout';
 import { FixturePage } from '../playback.fixture';
 
@@ -376,16 +376,25 @@ describe('Timeline', () => {
         fireEvent.scroll(grid);
       });
       expect(messageRows().every((r) => r.classList.contains('tl-message'))).toBe(true);
-      // A jump of half the list in one event: more than a screen.
-      await act(async () => {
-        grid.scrollTop = 20_000;
-        fireEvent.scroll(grid);
-      });
-      const flying = messageRows();
-      expect(flying.length).toBeGreaterThan(0);
-      expect(flying.every((r) => r.classList.contains('tl-flying') && r.children.length === 0)).toBe(true);
-      expect(flying[0]!.textContent).toMatch(/delivered\s+port/);
-      await act(() => new Promise<void>((r) => setTimeout(r, 200)));
+      // The rest that ends flying is a timer: on a loaded machine a real one could fire before the
+      // rows are looked at, so this test holds the clock (timeouts only: React's own work is untouched).
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        // A jump of half the list in one event: more than a screen.
+        await act(async () => {
+          grid.scrollTop = 20_000;
+          fireEvent.scroll(grid);
+        });
+        const flying = messageRows();
+        expect(flying.length).toBeGreaterThan(0);
+        expect(flying.every((r) => r.classList.contains('tl-flying') && r.children.length === 0)).toBe(true);
+        expect(flying[0]!.textContent).toMatch(/delivered\s+port/);
+        await act(async () => {
+          vi.advanceTimersByTime(200);
+        });
+      } finally {
+        vi.useRealTimers();
+      }
       const rested = messageRows();
       expect(rested.length).toBeGreaterThan(0);
       expect(rested.every((r) => r.classList.contains('tl-message'))).toBe(true);
@@ -574,5 +583,21 @@ describe('Timeline', () => {
     fireEvent.click(screen.getByRole('menuitem', { name: 'Inspect the sender: top' }));
     expect(view.getState().focus).toEqual({ kind: 'realm', id: 'toprealm1' });
     expect(view.getState().selection).toBeNull();
+  });
+});
+
+describe('offsetToShow (the row at the playback moment kept in view)', () => {
+  // A view of 10 rows under the header.
+  const viewport = HEADER_HEIGHT + 10 * ROW_HEIGHT;
+  it('leaves a row in view where it is', () => {
+    expect(offsetToShow(0, 0, viewport)).toBeNull();
+    expect(offsetToShow(9, 0, viewport)).toBeNull();
+    expect(offsetToShow(14, 5 * ROW_HEIGHT, viewport)).toBeNull();
+  });
+  it('brings a row below the view to its bottom, and one above (or under the header) to its top', () => {
+    expect(offsetToShow(10, 0, viewport)).toBe(ROW_HEIGHT);
+    expect(offsetToShow(1000, 0, viewport)).toBe(991 * ROW_HEIGHT);
+    expect(offsetToShow(4, 5 * ROW_HEIGHT, viewport)).toBe(4 * ROW_HEIGHT);
+    expect(offsetToShow(0, 3, viewport)).toBe(0);
   });
 });

@@ -417,6 +417,20 @@ function tailItems(count: number, viewport: number | undefined): { index: number
 }
 
 /**
+ * The scroll offset that brings row `position` into view with the least move (the sticky header covers
+ * the top HEADER_HEIGHT px of the view), or null when it is in view already. From the offset and
+ * height the virtualizer keeps, not from the DOM: the virtualizer's own `scrollToIndex` reads the
+ * scroller's height, which made the browser lay the page out inside every playback tick.
+ */
+export function offsetToShow(position: number, offset: number, viewport: number): number | null {
+  const start = HEADER_HEIGHT + position * ROW_HEIGHT;
+  const end = start + ROW_HEIGHT;
+  if (end > offset + viewport) return Math.max(0, end - viewport);
+  if (start < offset + HEADER_HEIGHT) return Math.max(0, start - HEADER_HEIGHT);
+  return null;
+}
+
+/**
  * The virtualizer's key of a row: its position. Rows have one fixed height, so a key is only a name for
  * a measurement the virtualizer keeps per row (100,000 of them); a row's own key would be a string per
  * row held there. Stable, so the virtualizer does not recompute every offset on each render.
@@ -775,6 +789,11 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     else jumpToEnd();
   });
   const shownMoment = useRef<string | null>(null);
+  /** The scroll offset written for the moment in the next frame (not yet seen by the virtualizer). */
+  const momentScroll = useRef<{ frame: number; top: number } | null>(null);
+  useEffect(() => () => {
+    if (momentScroll.current) cancelAnimationFrame(momentScroll.current.frame);
+  }, []);
   useEffect(() => {
     if (!playback) {
       shownMoment.current = null;
@@ -785,7 +804,24 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     const moment = `${currentId ?? ''}@${playback.t}`;
     if (currentPos < 0 || shownMoment.current === moment) return;
     shownMoment.current = moment;
-    virtualizer.scrollToIndex(currentPos, { align: 'auto' });
+    const viewport = virtualizer.scrollRect?.height ?? 0;
+    if (viewport === 0) {
+      // Not measured yet: the virtualizer works it out.
+      virtualizer.scrollToIndex(currentPos, { align: 'auto' });
+      return;
+    }
+    const pending = momentScroll.current;
+    const top = offsetToShow(currentPos, pending?.top ?? virtualizer.scrollOffset ?? 0, viewport);
+    if (top === null) return;
+    // Written just before the frame is laid out (an animation frame), not here after the commit: the
+    // write makes the browser lay the page out, once with the frame's own layout rather than twice.
+    if (pending) cancelAnimationFrame(pending.frame);
+    const frame = requestAnimationFrame(() => {
+      momentScroll.current = null;
+      const el = scroller.current;
+      if (el) el.scrollTop = top;
+    });
+    momentScroll.current = { frame, top };
   }, [playback, currentId, currentPos, virtualizer]);
 
   // ── columns ──

@@ -141,6 +141,50 @@ describe('playback on the demo page', () => {
     await waitFor('every realm drawn', async () => new Set((await drawn(panel)).realms).size === new Set(allRealms).size);
   });
 
+  it('while playing, each message travels along its edge as a dot; none when paused, none with reduced motion', async () => {
+    const TRAVELLER = '[role="img"][aria-label^="message travelling from "]';
+    // Every dot ever drawn, seen as it is added (a dot lives for well under a second).
+    const watchDots = () =>
+      panel.evaluate((sel) => {
+        const w = window as unknown as { __dots: string[]; __dotObserver?: MutationObserver };
+        w.__dotObserver?.disconnect();
+        w.__dots = [];
+        w.__dotObserver = new MutationObserver((records) => {
+          for (const r of records)
+            for (const n of r.addedNodes)
+              if (n instanceof Element) for (const el of [n, ...n.querySelectorAll(sel)]) if (el.matches(sel)) w.__dots.push(`${el.getAttribute('aria-label')}|${el.closest('.react-flow__edge') ? 'on an edge' : 'elsewhere'}`);
+        });
+        w.__dotObserver.observe(document.querySelector('[data-testid="graph"]')!, { childList: true, subtree: true });
+      }, TRAVELLER);
+    const dotsSeen = () => panel.evaluate(() => (window as unknown as { __dots: string[] }).__dots);
+    const playToTheEnd = async () => {
+      await panel.focus(SLIDER);
+      await panel.keyboard.press('Home');
+      await waitFor('the start shown', async () => (await valueText(panel)).includes(`message 0 of ${total}`));
+      await panel.click(aria('button', 'Play'));
+      await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(aria('button', 'Play'))) !== null, 60_000);
+    };
+
+    expect(await panel.$eval(aria('button', 'Animate messages'), (el) => el.getAttribute('aria-pressed'))).toBe('true');
+    await watchDots();
+    await playToTheEnd();
+    const seen = await dotsSeen();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const d of seen) expect(d).toMatch(/^message travelling from \S.* to \S.*\|on an edge$/);
+    // Paused at the end: no dot left.
+    await waitFor('no dot when paused', async () => (await panel.$$(TRAVELLER)).length === 0);
+
+    await panel.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
+    try {
+      await waitFor('the toggle off under reduced motion', async () => (await panel.$eval(aria('button', 'Animate messages'), (el) => el.getAttribute('aria-pressed'))) === 'false');
+      await watchDots();
+      await playToTheEnd();
+      expect(await dotsSeen()).toEqual([]);
+    } finally {
+      await panel.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'no-preference' }]);
+    }
+  });
+
   it('Live goes back to following the recording', async () => {
     await panel.click(aria('button', 'Live'));
     await waitFor('live again', async () => (await valueText(panel)).startsWith('Live, '));
