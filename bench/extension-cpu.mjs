@@ -74,3 +74,30 @@ export function extensionCpuDelta(before, after) {
     browser: after.browser - before.browser,
   };
 }
+
+/**
+ * CPU time so far (ms) of the main threads of the browser's renderers that are not the extension's:
+ * the pages' threads (a renderer's main thread has the process's own id). Beside the wall-clock
+ * ratio, which on a small shared machine counts the time the page waited for a core while the
+ * extension's processes (or anything else) ran, this is the page thread's own work. Null when /proc
+ * cannot be read.
+ * @param {import('puppeteer-core').CDPSession} browserSession a session on the browser target
+ */
+export async function pageThreadCpu(browserSession) {
+  try {
+    const { processInfo } = await browserSession.send('SystemInfo.getProcessInfo');
+    let ms = 0;
+    for (const p of processInfo) {
+      if (p.type !== 'renderer') continue;
+      try {
+        if (readFileSync(`/proc/${p.id}/cmdline`, 'utf8').split(/[\0 ]/).includes('--extension-process')) continue;
+        ms += cpuMs(`/proc/${p.id}/task/${p.id}/stat`);
+      } catch {
+        // a renderer that exited between the listing and the read
+      }
+    }
+    return ms;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { bufferFacts, previewSent, previewUnserialized } from './preview';
+import { bufferFacts, previewSent, previewUnserialized, previewValue } from './preview';
 
 /** A Proxy whose every trap fails the test: the walks below must never reach it. */
 function tripwire(): object {
@@ -90,5 +90,45 @@ describe('previews at the sender, made after the call', () => {
     expect(previewUnserialized([1]).preview).toEqual({ $t: 'opaque', kind: 'Array' });
     expect(previewUnserialized('text').preview).toBe('text');
     expect(previewUnserialized(() => 1).preview).toEqual({ $t: 'uncloneable', kind: 'Function' });
+  });
+});
+
+describe('previews reach no index setter of the page', () => {
+  it('fills each level by index and cuts it to its count, calling no Array.prototype or Object.prototype accessor', () => {
+    const payload = { a: [1, 2, 3], m: new Map([['k', 'v']]), s: new Set([1, 2]), wide: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) };
+    const copy = structuredClone(payload);
+    let calls = 0;
+    const count = (): undefined => {
+      calls++;
+      return undefined;
+    };
+    // Hooked only around the two walks: the test's own code below must not meet them.
+    for (const proto of [Array.prototype, Object.prototype]) {
+      for (let i = 0; i < 20; i++) Object.defineProperty(proto, String(i), { configurable: true, get: count, set: count });
+    }
+    let received: unknown;
+    let sent: unknown;
+    try {
+      received = previewValue(copy, true).preview;
+      sent = previewSent(payload, undefined, false).preview;
+    } finally {
+      for (const proto of [Array.prototype, Object.prototype]) {
+        for (let i = 0; i < 20; i++) delete (proto as unknown as Record<string, unknown>)[String(i)];
+      }
+    }
+    expect(calls).toBe(0);
+    for (const p of [received, sent]) {
+      expect(p).toMatchObject({ $t: 'object', more: 0 });
+      const entries = (p as { entries: [string, unknown][] }).entries;
+      expect(entries.length).toBe(4);
+      expect(entries[0]).toEqual(['a', { $t: 'array', items: [1, 2, 3], length: 3 }]);
+      expect(entries[1]![1]).toEqual({ $t: 'map', entries: [['k', 'v']], size: 1 });
+      expect(entries[2]![1]).toEqual({ $t: 'set', items: [1, 2], size: 2 });
+      // 16 keys shown of 20, and no slot left over past them.
+      expect(entries[3]![1]).toMatchObject({ $t: 'object', more: 4 });
+      const wide = (entries[3]![1] as { entries: unknown[] }).entries;
+      expect(wide.length).toBe(16);
+      expect(Object.keys(wide).length).toBe(16);
+    }
   });
 });

@@ -26,7 +26,6 @@ import {
   constructorNames,
   read,
   stringSlice,
-  append,
   hasOwn,
   isData,
   uncurry,
@@ -252,6 +251,22 @@ const nativeProtos = new NativeMap<object, string>();
   }
 }
 
+/** Most entries or items one level of a preview shows. */
+const SHOWN_MAX = 16;
+if (PREVIEW_LIMITS.keys > SHOWN_MAX || PREVIEW_LIMITS.items > SHOWN_MAX) throw new Error('preview.ts: SHOWN_MAX is below a preview limit');
+
+/**
+ * A fresh array whose SHOWN_MAX elements exist as own data properties (an array literal): what a
+ * level shows is stored by index and the array cut to its count at the end (`length` is its own
+ * property). Neither reaches an index setter the page put on Array.prototype, as a store past the
+ * end would, and both cost far less than defining each element (`append`), which was the largest
+ * part of a receiver's preview (bench/recorder-micro.mjs).
+ */
+function shownSlots(): unknown[] {
+  // prettier-ignore
+  return [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+}
+
 /** Stands for a getter the walk refused to call. */
 const ACCESSOR = {};
 
@@ -327,30 +342,34 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'array':
       return arrayPreview(w, obj as unknown[], depth, path, emit);
     case 'map': {
-      const entries: [Preview, Preview][] = [];
+      const entries = (emit ? shownSlots() : []) as [Preview, Preview][];
+      let shown = 0;
       let i = 0;
       apply(mapForEach, obj, [
         (v: unknown, k: unknown) => {
           const show = emit && i < PREVIEW_LIMITS.items;
           const pk = walk(w, k, depth + 1, path, `<key ${i}>`, show);
           const pv = walk(w, v, depth + 1, path, `<value ${i}>`, show);
-          if (show) append(entries, [pk, pv]);
+          if (show) entries[shown++] = [pk, pv];
           i++;
         },
       ]);
+      entries.length = shown;
       return { $t: 'map', entries, size: read(get.mapSize, obj) as number };
     }
     case 'set': {
-      const items: Preview[] = [];
+      const items = (emit ? shownSlots() : []) as Preview[];
+      let shown = 0;
       let i = 0;
       apply(setForEach, obj, [
         (v: unknown) => {
           const show = emit && i < PREVIEW_LIMITS.items;
           const pv = walk(w, v, depth + 1, path, `<item ${i}>`, show);
-          if (show) append(items, pv);
+          if (show) items[shown++] = pv;
           i++;
         },
       ]);
+      items.length = shown;
       return { $t: 'set', items, size: read(get.setSize, obj) as number };
     }
     case 'date':
@@ -496,28 +515,32 @@ function foreignPreview(w: Walk, obj: object, proto: object | null, depth: numbe
 
 function objectPreview(w: Walk, obj: object, depth: number, path: string, emit: boolean): Preview {
   const keys = objectKeys(obj);
-  const entries: [string, Preview][] = [];
+  // (Nothing is stored when the level is not shown: no slots for it.)
+  const entries = (emit ? shownSlots() : []) as [string, Preview][];
+  let shown = 0;
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     const key = bounded(keys[i] as string);
     const show = emit && i < PREVIEW_LIMITS.keys;
     if (w.stopped) {
       // Past a failed send's culprit: keys are named (the object itself was visited), values not read.
-      if (show) append(entries, [key, UNREACHED]);
+      if (show) entries[shown++] = [key, UNREACHED];
       continue;
     }
     w.size += (keys[i] as string).length + 2;
     const got = ownValue(w, obj, keys[i] as string);
     const child: Preview = got === ACCESSOR ? accessorMet(w, key) : walk(w, got, depth + 1, path, key, show);
-    if (show) append(entries, [key, child]);
+    if (show) entries[shown++] = [key, child];
     if (w.capped) break;
   }
   if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
-  return { $t: 'object', entries, more: n - entries.length };
+  entries.length = shown;
+  return { $t: 'object', entries, more: n - shown };
 }
 
 function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit: boolean): Preview {
-  const items: Preview[] = [];
+  const items = (emit ? shownSlots() : []) as Preview[];
+  let shown = 0;
   let length: number;
   if (w.trusted) {
     // A structured-clone copy: a genuine array of plain data (holes read as undefined, as cloned).
@@ -526,7 +549,7 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
       const show = emit && i < PREVIEW_LIMITS.items;
       // (A clone keeps holes: one is read as undefined, not through Array.prototype.)
       const child = walk(w, hasOwn(arr, i) ? arr[i] : undefined, depth + 1, path, i, show);
-      if (show) append(items, child);
+      if (show) items[shown++] = child;
       if (w.capped) break;
     }
   } else {
@@ -535,17 +558,18 @@ function arrayPreview(w: Walk, arr: unknown[], depth: number, path: string, emit
     for (let i = 0; i < length; i++) {
       const show = emit && i < PREVIEW_LIMITS.items;
       if (w.stopped) {
-        if (show) append(items, UNREACHED);
+        if (show) items[shown++] = UNREACHED;
         else break;
         continue;
       }
       const got = ownValue(w, arr, `${i}`);
       const child: Preview = got === ACCESSOR ? accessorMet(w, `${i}`) : walk(w, got, depth + 1, path, i, show);
-      if (show) append(items, child);
+      if (show) items[shown++] = child;
       if (w.capped) break;
     }
   }
   if (!emit && depth >= PREVIEW_LIMITS.depth) return { $t: 'truncated', reason: 'depth' };
+  items.length = shown;
   return { $t: 'array', items, length };
 }
 
