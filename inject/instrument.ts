@@ -54,6 +54,10 @@ export interface PortState {
   gone: boolean;
   /** The other end lives where the recorder cannot see (a worker): preview at the sender. */
   previewAtSend: boolean;
+  /** What each receipt on it says of it, made once: a port in a flood receives thousands of messages.
+   *  (An own property from the start: assigning one the object lacks would reach a setter the page
+   *  put on Object.prototype.) */
+  receipt: { fields: { port: PortId }; from: ReceiptFrom } | undefined;
 }
 
 /** Where a send's payload is measured: `preview` here (the receiver is not instrumented), or
@@ -219,7 +223,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
   function portState(port: object): PortState {
     let s = apply(weakMapGet, ports, [port]) as PortState | undefined;
     if (!s) {
-      s = { id: `${realm}:${++portCount}`, partner: undefined, started: false, closed: false, gone: false, previewAtSend: false };
+      s = { id: `${realm}:${++portCount}`, partner: undefined, started: false, closed: false, gone: false, previewAtSend: false, receipt: undefined };
       apply(weakMapSet, ports, [port, s]);
       listen(port, onPortEvent);
     }
@@ -551,7 +555,8 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
 
   const onPortEvent = guarded((e) => {
     const s = portState(get(ev.currentTarget, e) as object);
-    received(e, 'port', { port: s.id }, { port: s, uninstrumented: false, getters: undefined });
+    const r = (s.receipt ??= { fields: { port: s.id }, from: { port: s, uninstrumented: false, getters: undefined } });
+    received(e, 'port', r.fields, r.from);
   });
   const fromWorker: ReceiptFrom = { port: undefined, uninstrumented: !options.workersInstrumented, getters: undefined };
   const onWorkerEvent = guarded((e) => {
