@@ -5,9 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { findExtensionId } from '../scripts/browser.mjs';
 import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT } from '../scripts/chromium.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Chromium (headless, over a pipe, fresh profile) with the extension from `dir` (null: none). */
 export async function launchWithExtension(dir = EXTENSION_DIR) {
@@ -41,19 +40,4 @@ export async function launchWithExtension(dir = EXTENSION_DIR) {
     await close();
     throw err;
   }
-}
-
-async function findExtensionId(browser) {
-  const cdp = await browser.target().createCDPSession();
-  try {
-    for (let i = 0; i < 150; i++) {
-      const { targetInfos } = await cdp.send('Target.getTargets');
-      const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://') && t.url.endsWith('/background.js'));
-      if (sw) return new URL(sw.url).host;
-      await sleep(100);
-    }
-  } finally {
-    await cdp.detach().catch(() => undefined);
-  }
-  throw new Error('the Entangle extension did not start (no service worker after 15 s)');
 }

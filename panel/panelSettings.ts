@@ -15,9 +15,10 @@ export const LOG_BOUND_CHOICES: readonly number[] = [50_000, 100_000, LOG_BOUND,
 export const DEFAULT_PANEL_SETTINGS: PanelSettings = { preserveLog: false, logBound: LOG_BOUND };
 const KEY = 'entangle.panel';
 
-type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
+export type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
-function storage(): StorageLike | null {
+/** The panel page's localStorage, or null where there is none (or it throws: storage blocked). */
+export function storage(): StorageLike | null {
   try {
     return globalThis.localStorage ?? null;
   } catch {

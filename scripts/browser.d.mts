@@ -10,4 +10,6 @@ export interface ChromiumSession {
 }
 
 export declare function launchChromium(options?: { extension?: boolean; devtools?: boolean }): Promise<ChromiumSession>;
+/** The extension's id, read from its service worker's URL. */
+export declare function findExtensionId(browser: import('puppeteer-core').Browser): Promise<string>;
 export declare function findInspectedTab(extensionPage: Page, urlPart: string, timeoutMs?: number): Promise<number | null>;

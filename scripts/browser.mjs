@@ -57,7 +57,7 @@ export async function launchChromium({ extension = true, devtools = false } = {}
 }
 
 /** The extension's id, read from its service worker's URL (raw CDP: puppeteer does not attach to it). */
-async function findExtensionId(browser) {
+export async function findExtensionId(browser) {
   const cdp = await browser.target().createCDPSession();
   try {
     for (let i = 0; i < 150; i++) {

@@ -6,18 +6,9 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { storage, type StorageLike } from '../panelSettings';
 
 const KEY = 'entangle.animateMessages';
-
-type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
-
-function storage(): StorageLike | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** The toggle as saved: on unless turned off ("false"). */
 export function loadAnimateMessages(from: StorageLike | null = storage()): boolean {
