@@ -62,6 +62,36 @@ const toStringHandler = {
 } as ProxyHandler<Fn>;
 const toStringWrapper = disguise(nativeToString, toStringHandler);
 
+/**
+ * A maker for replaceValue/replaceSetter: the wrapper calls the original as is (same `this` and
+ * arguments, its result returned, its exception rethrown as the same object with the wrapper's frame
+ * cut from the stack), then `after(self)`, whose exceptions go to `fault`, never to the page.
+ */
+export function afterCall(after: (self: unknown) => void, fault: (err: unknown) => void): (original: Fn) => Fn {
+  return (original) => {
+    const handler = {
+      // (No prototype: a trap this handler lacks, `get` say, would be looked up on the page's Object.prototype.)
+      __proto__: null,
+      apply(fn, self, args) {
+        let result: unknown;
+        try {
+          result = apply(fn, self, args);
+        } catch (err) {
+          restack(err, handler.apply);
+          throw err;
+        }
+        try {
+          after(self);
+        } catch (err) {
+          fault(err);
+        }
+        return result;
+      },
+    } as ProxyHandler<Fn>;
+    return disguise(original, handler);
+  };
+}
+
 export function installToStringDisguise(): void {
   const d = getOwnPropertyDescriptor(Function.prototype, 'toString');
   if (d) defineProperty(Function.prototype, 'toString', { ...d, value: toStringWrapper });

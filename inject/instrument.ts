@@ -9,7 +9,7 @@
  * any page listener (listeners do not start ports). Recording code never throws into the page.
  */
 import { WORKER_NAME_CHARS, type ErrorSummary, type PortId, type Route, type SendOutcome, type TransferSummary } from '../model/protocol';
-import { disguise, replaceConstructor, replaceSetter, replaceValue } from './disguise';
+import { afterCall as afterCallOf, disguise, replaceConstructor, replaceSetter, replaceValue } from './disguise';
 import type { Emitter } from './emit';
 import {
   apply,
@@ -606,28 +606,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     emitter.record({ type: 'portStarted', t: nowMs(), port: s.id, implicit } as never);
   }
 
-  const afterCall = (onCall: (self: unknown) => void) => (original: Fn) => {
-    const handler = {
-        // (No prototype: a trap this handler lacks, `get` say, would be looked up on the page's Object.prototype.)
-        __proto__: null,
-      apply(fn, self, args) {
-        let result: unknown;
-        try {
-          result = apply(fn, self, args);
-        } catch (err) {
-          restack(err, handler.apply);
-          throw err;
-        }
-        try {
-          onCall(self);
-        } catch (err) {
-          emitter.fault('lifecycle', err);
-        }
-        return result;
-      },
-    } as ProxyHandler<Fn>;
-    return disguise(original, handler);
-  };
+  const afterCall = (onCall: (self: unknown) => void) => afterCallOf(onCall, (err) => emitter.fault('lifecycle', err));
 
   if (messagePortProto) {
     replaceValue(messagePortProto, 'start', afterCall((self) => started(self, false)));

@@ -3,7 +3,7 @@
  * leaves no global behind). Runs at document_start in every frame, before any page script.
  */
 import { PROTOCOL_VERSION } from '../model/protocol';
-import { disguise, installToStringDisguise, replaceValue } from './disguise';
+import { afterCall, installToStringDisguise, replaceValue } from './disguise';
 import { documentOutlet } from './documentOutlet';
 import { Emitter } from './emit';
 import { instrument } from './instrument';
@@ -65,19 +65,15 @@ function watchDeparture(win: Window, doc: Document, emitter: Emitter): void {
   // it unloads is dropped by the browser, so its last events must leave at the close() call itself.
   // (A close() the browser refuses, on a window no script opened, leaves `closed` false: nothing then.)
   const closedGetter = getter(win, 'closed');
-  replaceValue(win, 'close', (original) =>
-    disguise(original, {
-      __proto__: null,
-      apply(fn, self, args) {
-        const result = apply(fn, self, args);
-        try {
-          if (self === win && read(closedGetter, win) === true) leaving(false);
-        } catch (err) {
-          emitter.fault('lifecycle', err);
-        }
-        return result;
+  replaceValue(
+    win,
+    'close',
+    afterCall(
+      (self) => {
+        if (self === win && read(closedGetter, win) === true) leaving(false);
       },
-    } as ProxyHandler<typeof original>),
+      (err) => emitter.fault('lifecycle', err),
+    ),
   );
   // Back from the back/forward cache (the relay came back with it): recording just goes on.
   listen(win, 'pageshow', () => emitter.setLeaving(false));

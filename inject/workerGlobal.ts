@@ -10,14 +10,11 @@
  *   once: no timer of a closing worker fires again.
  */
 import { WORKER_SELF } from '../model/protocol';
-import { disguise, replaceValue } from './disguise';
+import { afterCall, replaceValue } from './disguise';
 import { FROM_INSTRUMENTED, type MessageGetters, type ReceiptFrom, type RecorderApi } from './instrument';
-import { apply, arg, getOwnPropertyDescriptor, getPrototypeOf, getter, read } from './natives';
-import { restack } from './stack';
+import { arg, getOwnPropertyDescriptor, getPrototypeOf, getter, read } from './natives';
 
 export type WorkerKind = 'worker' | 'sharedworker' | 'serviceworker';
-
-type Fn = (...args: never[]) => unknown;
 
 export function instrumentWorkerGlobal(api: RecorderApi, kind: WorkerKind): void {
   switch (kind) {
@@ -43,7 +40,8 @@ export function ownerOf(obj: object, key: string): object | undefined {
 
 function instrumentDedicated(api: RecorderApi): void {
   const { global } = api;
-  const fields = (): Record<string, unknown> => ({ worker: WORKER_SELF });
+  // One object for every message: fields are only spread into events, never changed.
+  const fields: Record<string, unknown> = { worker: WORKER_SELF };
   // self.postMessage(message, transfer) / (message, { transfer }). A call on anything but the global
   // (which throws) is not a send to the owner: not recorded.
   api.wrapSend(
@@ -53,13 +51,13 @@ function instrumentDedicated(api: RecorderApi): void {
       if (self !== undefined && self !== null && self !== global) return undefined;
       const opt = arg(args, 1);
       const list = api.asList(opt) ?? api.asList(api.dataField(opt, 'transfer'));
-      return api.context('worker', arg(args, 0), list, 'receiver', fields());
+      return api.context('worker', arg(args, 0), list, 'receiver', fields);
     },
     () => 'posted',
   );
   api.listen(
     global,
-    api.guarded((e) => api.received(e, 'worker', fields(), FROM_INSTRUMENTED)),
+    api.guarded((e) => api.received(e, 'worker', fields, FROM_INSTRUMENTED)),
   );
 }
 
@@ -118,26 +116,12 @@ function flushOnClose(api: RecorderApi): void {
   const { global, emitter } = api;
   const owner = ownerOf(global, 'close');
   if (!owner) return;
-  replaceValue(owner, 'close', (original) => {
-    const handler = {
-      // (No prototype: a trap this handler lacks would be looked up on the page's Object.prototype.)
-      __proto__: null,
-      apply(fn, self, args) {
-        let result: unknown;
-        try {
-          result = apply(fn, self, args);
-        } catch (err) {
-          restack(err, handler.apply);
-          throw err;
-        }
-        try {
-          emitter.setLeaving(true);
-        } catch (err) {
-          emitter.fault('lifecycle', err);
-        }
-        return result;
-      },
-    } as ProxyHandler<Fn>;
-    return disguise(original, handler);
-  });
+  replaceValue(
+    owner,
+    'close',
+    afterCall(
+      () => emitter.setLeaving(true),
+      (err) => emitter.fault('lifecycle', err),
+    ),
+  );
 }

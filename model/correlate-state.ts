@@ -157,6 +157,8 @@ export interface State {
   channelIds: Set<ChannelId>;
   /** Sends and receipts in arrival order. */
   items: Item[];
+  /** Of those, the route-`worker` ones (service-worker-pairs.ts passes over these, not every item). */
+  workerItems: Item[];
   /** Receipts that brought ports with no recorded send (window, worker): joined by inference. */
   inferable: RecvRec[];
   broadcast: BroadcastMatcher;

@@ -97,6 +97,7 @@ export function createCorrelator(): Correlator {
     channels: [],
     channelIds: new Set(),
     items: [],
+    workerItems: [],
     inferable: [],
     broadcast: new BroadcastMatcher(),
     serviceWorkers: new Map(),
@@ -207,6 +208,7 @@ export function createCorrelator(): Correlator {
         return;
       }
       case 'worker': {
+        st.workerItems.push(s);
         if (!moved || ev.worker === undefined) return;
         const queue = implicitQueue(r, ev.worker);
         if (queue && !ev.error && ev.outcome === 'posted') queueSend(queue, s);
@@ -251,6 +253,7 @@ export function createCorrelator(): Correlator {
         return;
       }
       case 'worker': {
+        st.workerItems.push(recv);
         if (ev.worker !== undefined && ev.worker !== WORKER_SELF) workerRealm(ev.worker);
         const queue = ev.worker === undefined ? undefined : implicitQueue(r, ev.worker);
         if (queue) queueReceipt(queue, recv);

@@ -12,7 +12,7 @@
  * uncertain end stays unpaired (shown as today). Pure: the same state gives the same pairs.
  */
 import { CLOCK_SKEW_MS, serviceWorkerRealmId } from './model-types';
-import type { Item, Realm, RecvRec, SendRec, State } from './correlate-state';
+import type { Realm, RecvRec, SendRec, State } from './correlate-state';
 import { WORKER_SELF, type RealmId } from './protocol';
 
 export interface ServiceWorkerPairs {
@@ -68,9 +68,8 @@ export function pairServiceWorkerMessages(st: State): ServiceWorkerPairs {
     return l;
   };
   const isObject = (worker: string | undefined): worker is string => worker !== undefined && worker !== WORKER_SELF && st.serviceWorkers.has(worker);
-  for (const item of st.items as Item[]) {
+  for (const item of st.workerItems) {
     const ev = item.ev;
-    if (ev.route !== 'worker') continue;
     if (item.kind === 'send') {
       if (ev.type !== 'messageSent' || ev.error || ev.outcome !== 'posted') continue;
       if (item.realm.worker?.type === 'serviceworker' && ev.client !== undefined) {

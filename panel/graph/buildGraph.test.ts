@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCorrelator, type CaptureModel, type MessageModel, type PortModel, type RealmModel } from '../../model/correlator';
 import type { LogRecord } from '../../model/log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId } from '../../model/protocol';
-import { captureModel } from '../modelFixture';
+import { captureModel, heldPort, realmModel } from '../modelFixture';
 import {
   PORTS_SHOWN,
   PULSE_MS,
@@ -400,15 +400,8 @@ describe('a realm with more ports than its box shows', () => {
   });
 
   it("bundles another realm's channels to the \"+N\" chip as one edge from that realm's box, not one per chip", () => {
-    const realm = (id: string, extra: Partial<RealmModel> = {}): RealmModel => ({ id, kind: 'iframe', parent: 'top', url: `https://${id}.test/`, instrumented: true, events: 1, gaps: 0, missing: 0, faults: 0, ...extra });
-    const held = (id: string, holder: string, partner: string, channel: string): PortModel => ({
-      id,
-      custody: [{ realm: holder, from: 0, via: 'created', started: true, closed: false }],
-      started: true,
-      closed: false,
-      channel,
-      entangledWith: partner,
-    });
+    const realm = realmModel;
+    const held = heldPort;
     const ports: PortModel[] = [];
     const channels: CaptureModel['channels'] = [];
     // The top holds 60 ports (its first ones drawn), the frame 3, each entangled with a top port not drawn.

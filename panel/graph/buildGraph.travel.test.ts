@@ -4,31 +4,13 @@
  * edge when its end is not drawn on its own.
  */
 import { describe, expect, it } from 'vitest';
-import type { CaptureModel, MessageModel, PortModel, RealmModel } from '../../model/correlator';
-import { captureModel } from '../modelFixture';
+import type { CaptureModel, MessageModel, PortModel } from '../../model/correlator';
+import { captureModel, heldPort, realmModel } from '../modelFixture';
 import { GONE_REALM, PORTS_SHOWN, createGraphBuilder, type GraphData, type GraphInput } from './buildGraph';
 
-const realm = (id: string, extra: Partial<RealmModel> = {}): RealmModel => ({
-  id,
-  kind: 'iframe',
-  parent: 'top',
-  url: `https://${id}.test/`,
-  instrumented: true,
-  events: 1,
-  gaps: 0,
-  missing: 0,
-  faults: 0,
-  ...extra,
-});
+const realm = realmModel;
 const top = realm('top', { kind: 'top', parent: undefined, url: 'https://a.test/' });
-const held = (id: string, holder: string, partner: string, channel: string): PortModel => ({
-  id,
-  custody: [{ realm: holder, from: 0, via: 'created', started: true, closed: false }],
-  started: true,
-  closed: false,
-  channel,
-  entangledWith: partner,
-});
+const held = heldPort;
 let seq = 0;
 const msg = (extra: Partial<MessageModel>): MessageModel => ({ id: `m#${++seq}`, route: 'port', status: 'delivered', ambiguous: false, transfers: [], ...extra });
 const NO_VIEW: GraphInput = { focus: null, selection: null };
