@@ -27,8 +27,8 @@ Usage:
       Reads a capture (plain or gzip), matches sends with receipts, and prints the model as JSON:
       realms, channels, ports (with custody), messages (with status, and a plain-words reason when
       ambiguous, not delivered or with no known sender), totals. Every documented key is present,
-      null when unknown. See docs/capture-format.md. With --check, exits 1 when any message failed, stayed queued, was lost
-      or doomed (for CI).
+      null when unknown. See docs/capture-format.md. With --check, exits 1 when any message failed, stayed queued, was lost,
+      doomed or dropped for its targetOrigin (for CI).
   entangle help
       This text.
 
@@ -152,9 +152,9 @@ async function summarizeCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (!parsed.values.check) return 0;
-  const { failed, queued, lost, doomed } = summary.totals;
-  const problems = failed + queued + lost + doomed;
-  if (problems > 0) console.error(`entangle: --check: ${failed} failed, ${queued} queued, ${lost} lost, ${doomed} doomed`);
+  const { failed, queued, lost, doomed, droppedOrigin } = summary.totals;
+  const problems = failed + queued + lost + doomed + droppedOrigin;
+  if (problems > 0) console.error(`entangle: --check: ${failed} failed, ${queued} queued, ${lost} lost, ${doomed} doomed, ${droppedOrigin} dropped for their targetOrigin`);
   return problems > 0 ? 1 : 0;
 }
 

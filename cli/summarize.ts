@@ -13,9 +13,7 @@ export type Summary = {
   format: typeof SUMMARY_FORMAT;
   version: typeof SUMMARY_VERSION;
   page: { url: string; title?: string };
-} & Omit<CaptureSummary, 'totals'> & {
-    totals: CaptureSummary['totals'] & { droppedOrigin: number };
-  };
+} & CaptureSummary;
 
 export async function summarizeFile(path: string): Promise<Summary> {
   let bytes: Uint8Array;
@@ -36,7 +34,8 @@ export async function summarizeFile(path: string): Promise<Summary> {
     channels: s.channels,
     ports: s.ports,
     messages: s.messages,
-    // A window message dropped for its targetOrigin leaves no trace a page can observe (docs/recording.md).
-    totals: { ...s.totals, droppedOrigin: 0 },
+    // `droppedOrigin`: window messages the browser reported dropped for their targetOrigin, recorded
+    // only while the debugging protocol was attached, and only same-process ones (docs/recording.md).
+    totals: s.totals,
   };
 }

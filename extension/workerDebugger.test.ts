@@ -42,6 +42,7 @@ function recording(api: DebuggerApi) {
     workerUnrecorded: (t, why) => seen.push(`unrecorded ${t.url}: ${why}`),
     batch: (t, e) => batches.push([t, e]),
     workerGone: (t) => seen.push(`gone ${t.url}`),
+    windowMessageDropped: (report) => seen.push(`dropped ${report.targetOrigin} → ${report.recipientOrigin}`),
     ended: (why) => seen.push(`ended ${why}`),
   });
   return { r, seen, batches };
@@ -51,10 +52,39 @@ const attached = (sessionId: string, type: string, url: string) => ({ sessionId,
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('TabWorkerRecording', () => {
-  it('attaches to the tab and asks for its workers paused at start', async () => {
+  it('attaches to the tab, asks for its workers paused at start, and reads its log', async () => {
     const { api, calls } = recordedApi();
     await recording(api).r.start();
-    expect(calls).toEqual([`attach ${TAB}`, 'tab Target.setAutoAttach']);
+    expect(calls).toEqual([`attach ${TAB}`, 'tab Target.setAutoAttach', 'tab Log.enable']);
+  });
+
+  it('reads the log of an out-of-process frame too, and reports a window message dropped for its targetOrigin from the tab or a frame only', async () => {
+    const { api, calls, emit } = recordedApi();
+    const { r, seen } = recording(api);
+    await r.start();
+    calls.length = 0;
+    emit(undefined, 'Target.attachedToTarget', attached('f1', 'iframe', 'https://b.test/frame.html'));
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
+    await settle();
+    expect(calls.filter((c) => c.startsWith('f1'))).toEqual(['f1 Target.setAutoAttach', 'f1 Log.enable', 'f1 Runtime.runIfWaitingForDebugger']);
+    expect(calls.filter((c) => c.endsWith('Log.enable'))).toEqual(['f1 Log.enable']);
+    const entry = (wrong: string) => ({
+      entry: {
+        source: 'security',
+        level: 'warning',
+        text: `Failed to execute 'postMessage' on 'DOMWindow': The target origin provided ('${wrong}') does not match the recipient window's origin ('https://b.test').`,
+        timestamp: 1_000,
+      },
+    });
+    emit(undefined, 'Log.entryAdded', entry('https://tab.test'));
+    emit('f1', 'Log.entryAdded', entry('https://frame.test'));
+    emit('s1', 'Log.entryAdded', entry('https://worker.test'));
+    emit('unknown', 'Log.entryAdded', entry('https://unknown.test'));
+    emit(undefined, 'Log.entryAdded', { entry: { source: 'security', level: 'error', text: 'Refused to frame …', timestamp: 1 } });
+    expect(seen.filter((s) => s.startsWith('dropped'))).toEqual(['dropped https://tab.test → https://b.test', 'dropped https://frame.test → https://b.test']);
+    emit(undefined, 'Target.detachedFromTarget', { sessionId: 'f1' });
+    emit('f1', 'Log.entryAdded', entry('https://gone.test'));
+    expect(seen.filter((s) => s.startsWith('dropped'))).toHaveLength(2);
   });
 
   it('stops a new worker before its first statement, not at its start, and lets it run', async () => {
@@ -87,13 +117,13 @@ describe('TabWorkerRecording', () => {
     expect(calls).toEqual(['s1 Debugger.resume']);
   });
 
-  it('lets a frame target go at once, asking only for its own workers (an out-of-process frame starts them)', async () => {
+  it('lets a frame target go at once, asking only for its own workers (an out-of-process frame starts them) and its log', async () => {
     const { api, calls, emit } = recordedApi();
     await recording(api).r.start();
     calls.length = 0;
     emit(undefined, 'Target.attachedToTarget', attached('f1', 'iframe', 'https://b.test/'));
     await settle();
-    expect(calls).toEqual(['f1 Target.setAutoAttach', 'f1 Runtime.runIfWaitingForDebugger']);
+    expect(calls).toEqual(['f1 Target.setAutoAttach', 'f1 Log.enable', 'f1 Runtime.runIfWaitingForDebugger']);
   });
 
   it('leaves a worker that was already running unrecorded and undisturbed (no debugger domain in it)', async () => {

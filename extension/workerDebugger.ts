@@ -3,11 +3,15 @@
  * inspected tab, has the browser attach to each of its workers as it starts (paused before its
  * first statement), runs the worker recorder there and lets the worker go on; the recorder's batches
  * come back as binding calls. What the browser allows and why it is done this way:
- * docs/recording.md, "Running the recorder inside workers".
+ * docs/recording.md, "Running the recorder inside workers". While attached it also listens to the
+ * browser's log of the tab and of its out-of-process frames (`Log.enable`) for the one thing a page
+ * cannot see there: a `window.postMessage` dropped for its `targetOrigin` (extension/originDropEntry.ts).
  *
  * No extension API is imported here: the background hands in `chrome.debugger` (DebuggerApi), so the
  * lifecycle can be driven from a test with the real browser's API or a recording of its calls.
  */
+
+import { dropReportOf, type DropReport } from './originDropEntry';
 
 /** The part of `chrome.debugger` used here (Chrome 125+: child sessions by `sessionId`). */
 export interface DebuggerApi {
@@ -60,6 +64,8 @@ export interface WorkerRecordingEvents {
   /** A batch envelope from the worker's recorder (model/bridge.ts), as the recorder wrote it. */
   batch(target: WorkerTarget, envelope: string): void;
   workerGone(target: WorkerTarget): void;
+  /** The browser dropped a window message of the tab for its `targetOrigin` (it said so in its log). */
+  windowMessageDropped(report: DropReport): void;
   /** The attachment ended without `stop()`: the user cancelled the browser's debugging bar, the tab
    *  closed or navigated to a page the extension may not debug, or DevTools took the tab. */
   ended(reason: string): void;
@@ -101,6 +107,8 @@ export function recorderExpression(bundle: string, binding: string, config?: str
 
 export class TabWorkerRecording {
   private readonly workers = new Map<string, WorkerTarget>();
+  /** Sessions of the tab's out-of-process frames (their log is theirs: `Log.enable` on each). */
+  private readonly frames = new Set<string>();
   /** Sessions whose recorder has been started (the instrumentation pause comes once per worker). */
   private readonly started = new Set<string>();
   private readonly binding = bindingName();
@@ -125,6 +133,8 @@ export class TabWorkerRecording {
       // Stopped while the browser attached: let go at once.
       if (this.stopping) throw new Error('stopped while attaching');
       await this.api.sendCommand({ tabId: this.tabId }, 'Target.setAutoAttach', AUTO_ATTACH);
+      // (Not awaited: the log is an extra; without it the workers are recorded all the same.)
+      void this.api.sendCommand({ tabId: this.tabId }, 'Log.enable').catch(() => undefined);
     } catch (err) {
       this.stopping = false;
       await this.stop();
@@ -141,6 +151,7 @@ export class TabWorkerRecording {
     this.api.onDetach.removeListener(this.onDetach);
     for (const w of this.workers.values()) this.events.workerGone(w);
     this.workers.clear();
+    this.frames.clear();
     if (this.attached) {
       this.attached = false;
       await this.api.detach({ tabId: this.tabId }).catch(() => undefined);
@@ -164,6 +175,7 @@ export class TabWorkerRecording {
         const w = this.workers.get(id);
         this.workers.delete(id);
         this.started.delete(id);
+        this.frames.delete(id);
         if (w) this.events.workerGone(w);
         return;
       }
@@ -174,6 +186,13 @@ export class TabWorkerRecording {
         const w = source.sessionId === undefined ? undefined : this.workers.get(source.sessionId);
         const call = params as BindingCalled;
         if (w && call.name === this.binding && typeof call.payload === 'string') this.events.batch(w, call.payload);
+        return;
+      }
+      case 'Log.entryAdded': {
+        // The tab's own session, or one of its frames': a worker has no window to post to.
+        if (source.sessionId !== undefined && !this.frames.has(source.sessionId)) return;
+        const report = dropReportOf(params);
+        if (report) this.events.windowMessageDropped(report);
         return;
       }
     }
@@ -195,6 +214,10 @@ export class TabWorkerRecording {
     if (!WORKER_TYPES.includes(targetInfo.type)) {
       // (A frame's workers attach through the frame's own session when it is out of process.)
       void this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH).catch(() => undefined);
+      if (targetInfo.type === 'iframe') {
+        this.frames.add(sessionId);
+        void this.send(sessionId, 'Log.enable').catch(() => undefined);
+      }
       void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
       return;
     }

@@ -24,7 +24,8 @@ function fakeBrowser({ attachError }: { attachError?: string } = {}) {
     },
     detach: async (t) => void calls.push(`detach ${t.tabId}`),
     sendCommand: async (s, method) => {
-      if (s.sessionId === undefined) calls.push(`tab ${method}`);
+      // (The log of the tab, for dropped window messages, is workerDebugger.test.ts's.)
+      if (s.sessionId === undefined && method !== 'Log.enable') calls.push(`tab ${method}`);
       return {};
     },
     onEvent: { addListener: (fn) => listeners.add(fn), removeListener: (fn) => listeners.delete(fn) },
@@ -206,6 +207,36 @@ describe('recording inside a tab’s workers', () => {
     // A gone worker's batches stay for panels that come later, with its end.
     const late = await bg.subscribe();
     expect(late.map((m) => m.kind)).toEqual(['workers', 'batch', 'batch', 'workerGone']);
+  });
+
+  it("routes the browser's reports of dropped window messages as a reporter's batches, again to a panel that lacks them, and anew for a new page", async () => {
+    const b = fakeBrowser();
+    const bg = background(b.api);
+    bg.tabs.settingChanged(new Set([A]));
+    await bg.subscribe();
+    const text = (wrong: string) => `Failed to execute 'postMessage' on 'DOMWindow': The target origin provided ('${wrong}') does not match the recipient window's origin ('${A}').`;
+    const entry = (wrong: string, timestamp: number) => ({ entry: { source: 'security', level: 'warning', text: text(wrong), timestamp, url: `${A}/page.html`, lineNumber: 4 } });
+    b.emit(undefined, 'Log.entryAdded', entry('https://x.test', 1_000));
+    b.emit(undefined, 'Log.entryAdded', { entry: { source: 'network', level: 'error', text: 'Failed to load resource', timestamp: 1_001 } });
+    b.emit(undefined, 'Log.entryAdded', entry('https://y.test', 1_002));
+    const routed = bg.told.flatMap((m) => (m.kind === 'batch' ? [m.routed] : []));
+    expect(routed.map((r) => [r.frameId, r.worker, r.first, r.last])).toEqual([
+      [-1, undefined, 1, 1],
+      [-1, undefined, 2, 2],
+    ]);
+    const reporter = routed[0]!.realm;
+    expect(reporter).toMatch(/^browser-/);
+    expect(JSON.parse(routed[1]!.json)).toEqual({
+      v: 1,
+      realm: reporter,
+      events: [{ type: 'windowMessageDropped', seq: 2, t: 1_002, targetOrigin: 'https://y.test', recipientOrigin: A, url: `${A}/page.html`, line: 5 }],
+    });
+    const again = await bg.subscribe({ [reporter]: 1 });
+    expect(again.flatMap((m) => (m.kind === 'batch' ? [[m.routed.realm, m.routed.first]] : []))).toEqual([[reporter, 2]]);
+    bg.tabs.topCommitted(TAB, `${A}/next.html`);
+    b.emit(undefined, 'Log.entryAdded', entry('https://z.test', 2_000));
+    const next = bg.told.at(-1);
+    expect(next?.kind === 'batch' && [next.routed.realm !== reporter, next.routed.first]).toEqual([true, 1]);
   });
 
   it('detaches when the tab closes', async () => {

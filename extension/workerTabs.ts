@@ -10,7 +10,9 @@
  * another origin: re-attaching by itself would bring the bar back as fast as the user dismisses it.
  *
  * The workers' batches are routed to the session's panels like a frame relay's (WorkerStream), and
- * kept within a bound for panels that subscribe again. No extension API is used here: the background
+ * kept within a bound for panels that subscribe again; so are the browser's reports of the tab's window
+ * messages dropped for their `targetOrigin` (OriginDropStream, one per top document, across
+ * attachments). No extension API is used here: the background
  * hands everything in (WorkerTabsHost), so the whole lifecycle runs in unit tests.
  */
 import type { FrameRef, RealmId } from '../model/protocol';
@@ -18,6 +20,7 @@ import { WORKERS_UNRECORDED_LISTED, type BackgroundToPanel, type WorkersState, t
 import { settingOrigin } from './workerSetting';
 import { TabWorkerRecording, type DebuggerApi, type WorkerRecorderSource, type WorkerRecordingEvents, type WorkerTarget } from './workerDebugger';
 import { WorkerStream, workerPlace } from './workerStream';
+import { OriginDropStream } from './originDropStream';
 
 export interface WorkerTabsHost {
   /** `chrome.debugger`; null where the browser has no debugging protocol for extensions (Firefox). */
@@ -54,6 +57,8 @@ interface TabState {
   /** Live workers' streams, by protocol session. */
   streams: Map<string, WorkerStream>;
   gone: WorkerStream[];
+  /** The browser's reports of the top document's dropped window messages, from the first one on. */
+  drops: OriginDropStream | null;
   /** Changes to the tab's recording happen one after the other (attaching takes a while). */
   queue: Promise<void>;
 }
@@ -98,6 +103,7 @@ export class WorkerTabs {
     const has = (realm: string | null): number => (realm !== null && Object.hasOwn(have, realm) ? have[realm]! : 0);
     for (const stream of [...tab.gone, ...tab.streams.values()]) for (const routed of stream.batchesAfter(has(stream.realm))) send({ kind: 'batch', routed });
     for (const stream of tab.gone) if (stream.realm !== null) send({ kind: 'workerGone', realm: stream.realm, target: stream.place.target });
+    if (tab.drops) for (const routed of tab.drops.batchesAfter(has(tab.drops.realm))) send({ kind: 'batch', routed });
     this.reconcile(tab);
   }
 
@@ -125,6 +131,9 @@ export class WorkerTabs {
   topCommitted(tabId: number, url: string): void {
     const tab = this.tabs.get(tabId);
     if (!tab) return;
+    // A new page, a new reporter: a panel retires the realms of the old page on its first realm (and
+    // the browser keeps no log entry of the old page to hand again).
+    tab.drops = null;
     const origin = settingOrigin(url);
     if (origin === tab.origin) return;
     tab.origin = origin;
@@ -173,7 +182,7 @@ export class WorkerTabs {
   }
 
   private newTab(tabId: number, origin: string | null): TabState {
-    return { tabId, origin, recording: null, status: 'off', recorded: 0, unrecorded: [], streams: new Map(), gone: [], queue: Promise.resolve() };
+    return { tabId, origin, recording: null, status: 'off', recorded: 0, unrecorded: [], streams: new Map(), gone: [], drops: null, queue: Promise.resolve() };
   }
 
   private wanted(tab: TabState, origin: string | null): boolean {
@@ -274,6 +283,11 @@ export class WorkerTabs {
         if (stream.realm === null) return;
         tab.gone = [...tab.gone, stream].slice(-GONE_WORKERS_KEPT);
         this.host.toSessionPanels(tab.tabId, { kind: 'workerGone', realm: stream.realm, target: stream.place.target });
+      },
+      windowMessageDropped: (report): void => {
+        if (!live()) return;
+        tab.drops ??= new OriginDropStream(tab.tabId, () => this.host.opener(tab.tabId));
+        this.host.toSessionPanels(tab.tabId, { kind: 'batch', routed: tab.drops.add(report) });
       },
       ended: (reason: string): void => this.stoppedByItself(tab, current(), reason),
     };

@@ -8,6 +8,7 @@ import type { BroadcastDelivery } from './broadcast-match';
 import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import { FrameTree, frameChangesFrom, type FrameRealm, type SourceResolution } from './correlate-frames';
 import { confirmInferredJoins, inferArrivals } from './infer-ports';
+import { attributeDrop, type DropWindow } from './origin-drops';
 import {
   CLOCK_SKEW_MS,
   type CaptureModel,
@@ -31,7 +32,7 @@ import { WORKER_SELF, type MessageSent, type PortId, type RealmId } from './prot
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
   const out = new Map<RealmId, FrameRealm>();
   for (const r of st.realms.values()) {
-    if (r.frameId === undefined || r.tabId === undefined || !r.instrumented) continue;
+    if (r.frameId === undefined || r.tabId === undefined || !r.instrumented || isReporter(r)) continue;
     const f: FrameRealm = { id: r.id, tabId: r.tabId, frameId: r.frameId, startT: r.startT ?? r.firstT ?? 0 };
     if (r.parentFrameId !== undefined) f.parentFrameId = r.parentFrameId;
     if (r.origin !== undefined) f.origin = r.origin;
@@ -106,6 +107,7 @@ export function build(st: State): CaptureModel {
     // A Worker object's stand-in realm, once the worker is recorded from the inside, is that realm
     // (unless it still holds a port it was given before: then both stay, so no custody names nothing).
     if (st.workerInside.has(r.id) && r.locals.length === 0) continue;
+    if (isReporter(r)) continue;
     const f = frames.get(r.id);
     const parent = r.creator ?? (f ? tree.parentOf(f)?.id : undefined);
     // The top window of a popup's tab is the popup (an older recorder says `top`: its records say whose).
@@ -479,6 +481,7 @@ export function build(st: State): CaptureModel {
     m.status = 'delivered';
     m.reason = 'deliveryInferred';
   }
+  if (st.drops.length > 0) messages.push(...droppedMessages(st, goneOf));
   messages.sort((a, b) => (a.sentAt ?? a.receivedAt ?? 0) - (b.sentAt ?? b.receivedAt ?? 0));
 
   const totals: Totals = {
@@ -488,6 +491,7 @@ export function build(st: State): CaptureModel {
     failed: 0,
     lost: 0,
     doomed: 0,
+    droppedOrigin: 0,
     inFlight: 0,
     ambiguous: 0,
     gaps: allGaps.length,
@@ -514,6 +518,9 @@ export function build(st: State): CaptureModel {
       case 'doomed':
         totals.doomed++;
         break;
+      case 'dropped-origin':
+        totals.droppedOrigin++;
+        break;
       case 'in-flight':
         totals.inFlight++;
         break;
@@ -531,6 +538,56 @@ export function build(st: State): CaptureModel {
     if (standIns.size > 0) realmModels.splice(0, realmModels.length, ...realmModels.filter((r) => !standIns.has(r.id)));
   }
   return { realms: realmModels, channels: st.channels.map((c) => ({ ...c, ports: [rootIdOf(st, c.ports[0]), rootIdOf(st, c.ports[1])] })), ports: portModels, messages, gaps: allGaps, totals };
+}
+
+/** The background's reporter of a tab's dropped window messages: it sent no `realmStarted`. */
+function isReporter(r: Realm): boolean {
+  return r.reporter === true && r.kind === undefined;
+}
+
+/** The window messages the browser dropped for their `targetOrigin`, each with the ends
+ *  origin-drops.ts finds among the windows known now (built anew each time: they are few). */
+function droppedMessages(st: State, goneOf: (r: Realm) => number | undefined): MessageModel[] {
+  const windows: DropWindow[] = [];
+  for (const r of st.realms.values()) {
+    if (r.kind === undefined || !r.instrumented) continue;
+    const w: DropWindow = { id: r.id, kind: r.kind };
+    if (r.tabId !== undefined) w.tabId = r.tabId;
+    const url = r.url ?? r.documentUrl;
+    if (url !== undefined) w.url = url;
+    if (r.origin !== undefined) w.origin = r.origin;
+    const start = r.startT ?? r.firstT;
+    if (start !== undefined) w.startedAt = start;
+    const gone = goneOf(r);
+    if (gone !== undefined) w.goneAt = gone;
+    windows.push(w);
+  }
+  return st.drops.map((d) => {
+    const ev = d.ev;
+    const m: MessageModel = {
+      id: `${d.realm.id}#${ev.seq}`,
+      route: 'window',
+      sentAt: ev.t,
+      status: 'dropped-origin',
+      ambiguous: false,
+      transfers: NO_TRANSFERS,
+      send: { realm: d.realm.id, seq: ev.seq, index: d.index },
+      dropped: { targetOrigin: ev.targetOrigin, recipientOrigin: ev.recipientOrigin },
+    };
+    if (ev.url !== undefined) m.dropped!.url = ev.url;
+    if (ev.line !== undefined) m.dropped!.line = ev.line;
+    if (ev.column !== undefined) m.dropped!.column = ev.column;
+    if (ev.stack !== undefined) m.dropped!.stack = ev.stack;
+    const a = attributeDrop(ev, d.tabId, windows);
+    if (a.fromRealm !== undefined) m.fromRealm = a.fromRealm;
+    else if (a.senderUnknown !== undefined) m.senderUnknown = a.senderUnknown;
+    if (a.toRealm !== undefined) m.toRealm = a.toRealm;
+    if (a.ambiguity.length > 0) {
+      m.ambiguous = true;
+      m.ambiguity = a.ambiguity;
+    }
+    return m;
+  });
 }
 
 /** A logical port id as the model names it (the root of the local's logical port). */

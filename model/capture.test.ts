@@ -358,3 +358,33 @@ describe('capture: untrusted realms', () => {
     expect(await errorOf(bad)).toMatch(/untrusted must be one of inheritedWindow/);
   });
 });
+
+describe('capture: window messages the browser dropped', () => {
+  const dropped: EntangleEvent = {
+    type: 'windowMessageDropped',
+    seq: 1,
+    t: 1005,
+    targetOrigin: 'https://wrong.example',
+    recipientOrigin: 'http://localhost:8001',
+    url: 'http://127.0.0.1:8000/',
+    line: 3,
+    column: 9,
+    stack: '    at send (http://127.0.0.1:8000/:3:9)',
+  };
+  const report: LogRecord = { realm: 'browser-7', tabId: 7, frameId: -1, event: dropped };
+
+  it("keeps the browser's reports (frame -1: the browser is no frame)", async () => {
+    const read = await readCapture(writeCapture({ ...input, records: [...records, report] }));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.capture.records.at(-1)).toEqual(report);
+  });
+
+  it('rejects a malformed one, and frame -1 for any other event', async () => {
+    const bad = JSON.parse(writeCapture({ ...input, records: [...records, report] })) as { records: Record<string, unknown>[] };
+    (bad.records[6]!.event as Record<string, unknown>).recipientOrigin = 5;
+    expect(await errorOf(bad)).toMatch(/records\[6\]\.event: recipientOrigin must be a string/);
+    const notDropped = JSON.parse(writeCapture(input)) as { records: Record<string, unknown>[] };
+    notDropped.records[5]!.frameId = -1;
+    expect(await errorOf(notDropped)).toMatch(/records\[5\]: frameId must be a non-negative integer/);
+  });
+});

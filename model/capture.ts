@@ -364,8 +364,10 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
     const frame = lastFrame.get(realm);
     const worker = r.worker === undefined ? frame?.worker : workerPlace(r.worker, `${where}.worker`);
     const frameId = r.frameId;
-    // A worker recorded from the inside is no frame: its records say -1.
-    if (worker !== undefined ? frameId !== -1 : typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0) {
+    // A worker recorded from the inside is no frame: its records say -1. Nor is the browser, which
+    // reports the window messages it dropped (windowMessageDropped): -1 or a frame.
+    const noFrame = worker === undefined && frameId === -1 && isObject(r.event) && r.event.type === 'windowMessageDropped';
+    if (worker !== undefined ? frameId !== -1 : !noFrame && (typeof frameId !== 'number' || !Number.isSafeInteger(frameId) || frameId < 0)) {
       fail(worker !== undefined ? `${where}: frameId of a worker's record must be -1` : `${where}: frameId must be a non-negative integer`);
     }
     if (r.parentFrameId !== undefined && (typeof r.parentFrameId !== 'number' || !Number.isSafeInteger(r.parentFrameId) || r.parentFrameId < -1)) {

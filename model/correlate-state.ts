@@ -6,7 +6,7 @@
 import type { BroadcastMatcher } from './broadcast-match';
 import type { FrameRealm, SourceResolution } from './correlate-frames';
 import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
-import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason, WorkerPlace } from './protocol';
+import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason, WindowMessageDropped, WorkerPlace } from './protocol';
 
 export interface Realm {
   id: RealmId;
@@ -45,6 +45,19 @@ export interface Realm {
   /** Its `self.name` (realmStarted.name). */
   name?: string;
   pseudo: number;
+  /** Its records include the browser's reports of dropped window messages: with no `realmStarted`
+   *  (no `kind`) it is the background's reporter for a tab, not a realm of the page. */
+  reporter?: true;
+}
+
+/** A window message the browser dropped for its `targetOrigin` (model/origin-drops.ts). */
+export interface DropRec {
+  ev: WindowMessageDropped;
+  /** The reporter that said so. */
+  realm: Realm;
+  index: number;
+  /** The inspected tab it was reported for (the receiver is one of its frames). */
+  tabId: number;
 }
 
 export interface LocalPort {
@@ -161,6 +174,10 @@ export interface State {
   workerItems: Item[];
   /** Receipts that brought ports with no recorded send (window, worker): joined by inference. */
   inferable: RecvRec[];
+  /** Window messages the browser dropped for their `targetOrigin`, once each (a reporter that attached
+   *  again reports the browser's earlier entries again: origin-drops.ts `dropKey`). */
+  drops: DropRec[];
+  dropKeys: Set<string>;
   broadcast: BroadcastMatcher;
   /** ServiceWorker objects (`realm:sN`, ids unique over the session) → the service worker's realm. */
   serviceWorkers: Map<string, RealmId>;

@@ -610,7 +610,7 @@ describe('the summary is a contract', () => {
     const b = top.bc('n');
     top.bsend(b, 'n');
     const s = JSON.parse(JSON.stringify(summarize(log.model()))) as ReturnType<typeof summarize>;
-    const keys = ['id', 'route', 'fromRealm', 'toRealm', 'fromPort', 'toPort', 'channelName', 'sentAt', 'receivedAt', 'status', 'statusReason', 'ambiguous', 'ambiguity', 'senderUnknown', 'reason', 'error', 'transfers', 'preview', 'deliveries', 'replayOf'];
+    const keys = ['id', 'route', 'fromRealm', 'toRealm', 'fromPort', 'toPort', 'channelName', 'sentAt', 'receivedAt', 'status', 'statusReason', 'ambiguous', 'ambiguity', 'senderUnknown', 'reason', 'error', 'transfers', 'preview', 'deliveries', 'replayOf', 'dropped'];
     for (const msg of s.messages) expect(Object.keys(msg).sort()).toEqual([...keys].sort());
     expect(Object.keys(s.realms[0]!).sort()).toEqual(['goneAt', 'id', 'instrumented', 'kind', 'origin', 'parent', 'persisted', 'scope', 'state', 'untrusted', 'untrustedReason', 'url']);
     expect(s.realms[0]!.parent).toBeNull();

@@ -13,11 +13,13 @@
  * queues, advancing a FIFO pointer); a port join moves only the events of the joined part. `model()`
  * is O(size of the model) and memoised until the next append.
  *
- * Status `dropped-origin` (a `window.postMessage` whose `targetOrigin` did not match) is not
- * produced: such a message leaves no trace in the recording (docs/recording.md).
+ * Status `dropped-origin` (a `window.postMessage` whose `targetOrigin` did not match) comes from the
+ * browser's own report (`windowMessageDropped`, sent by the background while the debugging protocol is
+ * attached: docs/recording.md), never from a page's recorder; origin-drops.ts finds its two ends.
  */
 import { BroadcastMatcher } from './broadcast-match';
 import { build } from './build-model';
+import { dropKey } from './origin-drops';
 import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
@@ -99,6 +101,8 @@ export function createCorrelator(): Correlator {
     items: [],
     workerItems: [],
     inferable: [],
+    drops: [],
+    dropKeys: new Set(),
     broadcast: new BroadcastMatcher(),
     serviceWorkers: new Map(),
     workerInside: new Map(),
@@ -425,6 +429,17 @@ export function createCorrelator(): Correlator {
       case 'recorderFault':
         if (ev.during === 'send' || ev.during === 'receipt') r.faults.push(ev.seq);
         break;
+      case 'windowMessageDropped': {
+        r.reporter = true;
+        const key = dropKey(ev);
+        // Reported again (the debugger attached again, the background restarted): one message.
+        if (st.dropKeys.has(key)) st.duplicates++;
+        else {
+          st.dropKeys.add(key);
+          st.drops.push({ ev, realm: r, index, tabId: rec.tabId });
+        }
+        break;
+      }
     }
   }
 

@@ -7,7 +7,9 @@ import type { ChannelId, DroppedRange, ErrorSummary, PortId, Preview, RealmId, R
 
 // ── the model ───────────────────────────────────────────────────────────────
 
-export type MessageStatus = 'delivered' | 'queued' | 'failed' | 'lost' | 'doomed' | 'in-flight';
+/** `dropped-origin`: a `window.postMessage` the browser dropped because its `targetOrigin` did not
+ *  match the receiver's origin (reported by the browser, not the page: model/origin-drops.ts). */
+export type MessageStatus = 'delivered' | 'queued' | 'failed' | 'lost' | 'doomed' | 'dropped-origin' | 'in-flight';
 
 /** Why a message has its status, when there is more to say than the status itself. */
 export type StatusReason =
@@ -40,7 +42,10 @@ export type StatusReason =
  * - `frameUnknown`: the receiving frame's place in the frame tree is not known;
  * - `broadcastUnmatched`: no recorded send on that channel name accounts for the receipt (it may come
  *   from another tab of the origin);
- * - `broadcastAmbiguous`: several recorded sends could be the one received.
+ * - `broadcastAmbiguous`: several recorded sends could be the one received;
+ * - `callSiteUnmatched`: a dropped window message (`dropped-origin`): the browser named the sender's
+ *   call site only, and no window of the session was at that document URL (an external script);
+ * - `callSiteAmbiguous`: several windows were at that URL.
  */
 export type SenderUnknownReason =
   | 'sendNotRecorded'
@@ -51,7 +56,9 @@ export type SenderUnknownReason =
   | 'sourceNone'
   | 'frameUnknown'
   | 'broadcastUnmatched'
-  | 'broadcastAmbiguous';
+  | 'broadcastAmbiguous'
+  | 'callSiteUnmatched'
+  | 'callSiteAmbiguous';
 
 /** One receipt of a broadcast: a broadcast is one send with one receipt per receiving BroadcastChannel
  *  object (never its own). */
@@ -214,6 +221,19 @@ export interface MessageModel {
   receipt?: EventRef;
   /** A replay the user asked for in the panel: the id of the message it sent again (docs/replay.md). */
   replayOf?: string;
+  /** Status `dropped-origin`: what the browser said (`send` is the reporter's event). */
+  dropped?: DroppedOrigin;
+}
+
+/** A `window.postMessage` dropped for its `targetOrigin`, as the browser reported it. */
+export interface DroppedOrigin {
+  targetOrigin: string;
+  recipientOrigin: string;
+  /** The sender's call site: script URL, 1-based line and column, stack text. */
+  url?: string;
+  line?: number;
+  column?: number;
+  stack?: string;
 }
 
 export interface Totals {
@@ -224,6 +244,7 @@ export interface Totals {
   failed: number;
   lost: number;
   doomed: number;
+  droppedOrigin: number;
   inFlight: number;
   ambiguous: number;
   /** Gap records and missing sequence numbers over all realms. */

@@ -27,8 +27,8 @@ const portModel = (id: string, custody: CustodySpan[], o: Partial<PortModel> = {
 const msg = (id: string, o: Partial<MessageModel>): MessageModel => ({ id, route: 'port', status: 'delivered', ambiguous: false, transfers: [], ...o });
 
 function totalsOf(messages: readonly MessageModel[], gaps: readonly GapModel[]): Totals {
-  const t: Totals = { sent: messages.length, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: gaps.length, missing: 0, events: 7, duplicates: 1, faults: 2 };
-  const key: Record<MessageStatus, 'delivered' | 'queued' | 'failed' | 'lost' | 'doomed' | 'inFlight'> = { delivered: 'delivered', queued: 'queued', failed: 'failed', lost: 'lost', doomed: 'doomed', 'in-flight': 'inFlight' };
+  const t: Totals = { sent: messages.length, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, droppedOrigin: 0, inFlight: 0, ambiguous: 0, gaps: gaps.length, missing: 0, events: 7, duplicates: 1, faults: 2 };
+  const key: Record<MessageStatus, 'delivered' | 'queued' | 'failed' | 'lost' | 'doomed' | 'droppedOrigin' | 'inFlight'> = { delivered: 'delivered', queued: 'queued', failed: 'failed', lost: 'lost', doomed: 'doomed', 'dropped-origin': 'droppedOrigin', 'in-flight': 'inFlight' };
   for (const m of messages) {
     t[key[m.status]]++;
     if (m.ambiguous) t.ambiguous++;

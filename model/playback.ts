@@ -164,6 +164,7 @@ export function settleTime(m: MessageModel, facts: Facts): number {
     case 'delivered':
     case 'failed':
     case 'doomed':
+    case 'dropped-origin':
       return key;
   }
 }
@@ -395,10 +396,10 @@ class SettleTree {
   }
 }
 
-const STATUS_SLOT: Record<MessageStatus, number> = { delivered: 0, queued: 1, failed: 2, lost: 3, doomed: 4, 'in-flight': 5 };
-const SLOTS = 7;
-const AMBIGUOUS_SLOT = 6;
-const isError = (s: MessageStatus): boolean => s === 'failed' || s === 'lost' || s === 'doomed';
+const STATUS_SLOT: Record<MessageStatus, number> = { delivered: 0, queued: 1, failed: 2, lost: 3, doomed: 4, 'in-flight': 5, 'dropped-origin': 6 };
+const SLOTS = 8;
+const AMBIGUOUS_SLOT = 7;
+const isError = (s: MessageStatus): boolean => s === 'failed' || s === 'lost' || s === 'doomed' || s === 'dropped-origin';
 
 /** Final status counts (and ambiguous) of the first k·CHECKPOINT messages, for every k. */
 function statusCheckpoints(messages: readonly MessageModel[]): Int32Array {
@@ -432,6 +433,7 @@ function totalsOf(final: Totals, counts: Int32Array, sent: number, gaps: readonl
     lost: counts[3] as number,
     doomed: counts[4] as number,
     inFlight: counts[5] as number,
+    droppedOrigin: counts[6] as number,
     ambiguous: counts[AMBIGUOUS_SLOT] as number,
     gaps: gaps.length,
     missing,

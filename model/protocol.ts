@@ -273,6 +273,36 @@ export interface RecorderFault extends EventBase {
   message: string;
 }
 
+/**
+ * A `window.postMessage` the browser dropped because its `targetOrigin` did not match the receiving
+ * window's origin. Not recorded by a page's recorder (no page can see it): the background reports it
+ * from the debugging protocol while "Record inside workers" has it attached to the tab (a
+ * `Log.entryAdded` warning of source `security`; docs/recording.md). The browser reports it only when
+ * the receiver runs in the sender's process (same site), and names neither frame: the sender by the
+ * call site of its `postMessage`, the receiver by its origin. These events come in a stream of their
+ * own (`realm` is the background's reporter for the tab, `frameId` -1), never in a recorder's batch.
+ *
+ * Added to protocol version 1 without a version change: a reader that does not know the type rejects
+ * the reporter's batches only (a counted gap), since no recorder's batch holds one.
+ */
+export interface WindowMessageDropped extends EventBase {
+  type: 'windowMessageDropped';
+  /** The origin the sender asked for (`postMessage(data, targetOrigin)`), as the browser serialized it. */
+  targetOrigin: string;
+  /** The origin of the window the message was addressed to. */
+  recipientOrigin: string;
+  /** The script of the sender's `postMessage` call (the document's URL for an inline script). */
+  url?: string;
+  /** 1-based line and column of that call. */
+  line?: number;
+  column?: number;
+  /** The sender's stack as the browser gave it, one `    at fn (url:line:column)` line per frame (at
+   *  most DROPPED_STACK_FRAMES frames). */
+  stack?: string;
+}
+
+export const DROPPED_STACK_FRAMES = 20;
+
 export type EntangleEvent =
   | RealmStarted
   | ChannelCreated
@@ -286,7 +316,8 @@ export type EntangleEvent =
   | BroadcastChannelClosed
   | ServiceWorkerFound
   | RealmGone
-  | RecorderFault;
+  | RecorderFault
+  | WindowMessageDropped;
 
 export type EventType = EntangleEvent['type'];
 
@@ -304,6 +335,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'serviceWorkerFound',
   'realmGone',
   'recorderFault',
+  'windowMessageDropped',
 ];
 
 /** What the main world hands to the relay: events of one realm, in sequence order. */

@@ -4,7 +4,7 @@
  * drops `undefined` and a CI script must not have to tell "absent" from "unknown" — and each message
  * says in plain words why it is ambiguous, not (yet) delivered, or has no named sender (`reason`).
  */
-import type { CaptureModel, MessageModel, MessageStatus, RealmModel, SenderUnknownReason, StatusReason, Totals } from './model-types';
+import type { CaptureModel, DroppedOrigin, MessageModel, MessageStatus, RealmModel, SenderUnknownReason, StatusReason, Totals } from './model-types';
 import type { ChannelId, PortId, Preview, RealmId, Route, UntrustedReason } from './protocol';
 
 /** Why a realm's recording cannot be vouched for, in the words the panel and the summary use. */
@@ -65,6 +65,9 @@ export interface SummaryMessage {
   deliveries: SummaryDelivery[] | null;
   /** A replay the user asked for in the panel: the id of the message it sent again; null otherwise. */
   replayOf: string | null;
+  /** Status `dropped-origin`: the origin asked for, the receiver's, and the sender's call site (as the
+   *  browser reported it); null otherwise. */
+  dropped: { targetOrigin: string; recipientOrigin: string; url: string | null; line: number | null; column: number | null } | null;
 }
 
 export interface CaptureSummary {
@@ -101,6 +104,8 @@ const SENDER_UNKNOWN: Record<SenderUnknownReason, string> = {
   frameUnknown: "the receiving frame's place in the frame tree is not known",
   broadcastUnmatched: 'no recorded send on that channel name accounts for it (another tab of the origin may have sent it)',
   broadcastAmbiguous: 'several recorded sends could be the one received',
+  callSiteUnmatched: "the browser named only the sender's call site, and no window of the session was at that URL (an external script)",
+  callSiteAmbiguous: "the browser named only the sender's call site, and several windows of the session were at that URL",
 };
 
 const AMBIGUITY: Record<string, string> = {
@@ -117,6 +122,8 @@ const AMBIGUITY: Record<string, string> = {
   'source:childIndex': 'the child frame index does not single out the sending frame',
   'source:severalCandidates': 'several frames could have sent it',
   'source:severalPopups': 'several popups of that origin could have sent it',
+  dropSenders: "several windows could have made the call the browser named: the sender is not named",
+  dropReceivers: "several windows of the tab have the recipient's origin: the receiver is not named",
 };
 
 const explainAmbiguity = (code: string): string => AMBIGUITY[code] ?? SENDER_UNKNOWN[code as SenderUnknownReason] ?? 'see docs/correlation.md';
@@ -124,6 +131,7 @@ const explainAmbiguity = (code: string): string => AMBIGUITY[code] ?? SENDER_UNK
 /** The plain-words `reason` of a message, or null when it is delivered, confirmed and its sender named. */
 export function reasonOf(m: MessageModel): string | null {
   const parts: string[] = [];
+  if (m.dropped !== undefined) parts.push(`dropped-origin: ${droppedText(m.dropped)}`);
   if (m.reason !== undefined && m.status !== 'delivered') parts.push(`${m.status} (${m.reason}): ${STATUS_REASONS[m.reason]}`);
   if (m.senderUnknown !== undefined) parts.push(`sender unknown (${m.senderUnknown}): ${SENDER_UNKNOWN[m.senderUnknown]}`);
   if (m.ambiguous) {
@@ -132,6 +140,12 @@ export function reasonOf(m: MessageModel): string | null {
     else if (m.senderUnknown === undefined) parts.push('ambiguous: the guards could not confirm the match');
   }
   return parts.length > 0 ? parts.join('. ') : null;
+}
+
+/** "targetOrigin 'X' does not match the receiver's origin 'Y' (posted at url:line:column)". */
+export function droppedText(d: DroppedOrigin): string {
+  const at = d.url === undefined ? '' : ` (posted at ${d.url}${d.line !== undefined ? `:${d.line}${d.column !== undefined ? `:${d.column}` : ''}` : ''})`;
+  return `targetOrigin '${d.targetOrigin}' does not match the receiver's origin '${d.recipientOrigin}'${at}`;
 }
 
 function message(m: MessageModel): SummaryMessage {
@@ -166,6 +180,10 @@ function message(m: MessageModel): SummaryMessage {
           }))
         : null,
     replayOf: m.replayOf ?? null,
+    dropped:
+      m.dropped === undefined
+        ? null
+        : { targetOrigin: m.dropped.targetOrigin, recipientOrigin: m.dropped.recipientOrigin, url: m.dropped.url ?? null, line: m.dropped.line ?? null, column: m.dropped.column ?? null },
   };
 }
 

@@ -123,6 +123,18 @@ function body(r: string): fc.Arbitrary<Body> {
     fc.record({ type: fc.constant('serviceWorkerFound' as const), worker: fc.constant(`${r}:s1`), scriptURL: fc.constant('https://a.test/sw.js'), state: fc.constant('activated'), scope: fc.constant('https://a.test/') }, { requiredKeys: ['type', 'worker', 'scriptURL', 'state'] }),
     fc.record({ type: fc.constant('realmGone' as const), persisted: fc.boolean() }),
     fc.record({ type: fc.constant('recorderFault' as const), during: fc.constant('send'), message: short }),
+    fc.record(
+      {
+        type: fc.constant('windowMessageDropped' as const),
+        targetOrigin: fc.constantFrom('https://wrong.test', 'https://a.test'),
+        recipientOrigin: fc.constantFrom('https://a.test', 'https://b.test'),
+        url: fc.constantFrom(`https://a.test/${r}`, 'https://a.test/app.js'),
+        line: fc.integer({ min: 1, max: 99 }),
+        column: fc.integer({ min: 1, max: 99 }),
+        stack: fc.constant('    at f (https://a.test/a.js:1:2)'),
+      },
+      { requiredKeys: ['type', 'targetOrigin', 'recipientOrigin'] },
+    ),
   );
 }
 
@@ -320,7 +332,7 @@ describe('fuzz: capture files', () => {
         store.getState().captureLoaded(read.capture.records, read.capture.gaps, read.capture.context);
         expect(await failedViews(store)).toEqual([]);
       }),
-      { seed: SEED, numRuns: 20 },
+      { seed: SEED, numRuns: 30 },
     );
     expect(opened).toBeGreaterThan(0);
   }, 60_000);

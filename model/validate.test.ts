@@ -66,6 +66,47 @@ describe('validateBatch', () => {
   });
 });
 
+describe('windowMessageDropped', () => {
+  const dropped = {
+    type: 'windowMessageDropped',
+    seq: 1,
+    t: 5,
+    targetOrigin: 'https://wrong.example',
+    recipientOrigin: 'http://127.0.0.1:8080',
+    url: 'http://127.0.0.1:8080/app.js',
+    line: 12,
+    column: 7,
+    stack: '    at send (http://127.0.0.1:8080/app.js:12:7)',
+  };
+
+  it('accepts a full one, and one with only the two origins', () => {
+    expect(validateBatch(batch([dropped])).ok).toBe(true);
+    expect(validateBatch(batch([{ type: 'windowMessageDropped', seq: 1, t: 5, targetOrigin: 'a', recipientOrigin: 'b' }])).ok).toBe(true);
+  });
+
+  it.each([
+    [{ targetOrigin: undefined }, 'event 0: targetOrigin must be a string'],
+    [{ recipientOrigin: 3 }, 'event 0: recipientOrigin must be a string'],
+    [{ targetOrigin: 'x'.repeat(2_049) }, 'event 0: targetOrigin is longer than 2048 characters'],
+    [{ recipientOrigin: 'x'.repeat(2_049) }, 'event 0: recipientOrigin is longer than 2048 characters'],
+    [{ url: {} }, 'event 0: url must be a string'],
+    [{ url: 'x'.repeat(20_000) }, 'event 0: url is longer than 16384 characters'],
+    [{ line: 0 }, 'event 0: line must be a positive integer'],
+    [{ column: 1.5 }, 'event 0: column must be a positive integer'],
+    [{ line: '3' }, 'event 0: line must be a positive integer'],
+    [{ stack: 'x'.repeat(20_000) }, 'event 0: stack is longer than 16384 characters'],
+  ])('rejects %j', (change, error) => {
+    expect(validateBatch(batch([{ ...dropped, ...change }]))).toEqual({ ok: false, error });
+  });
+
+  it('a bad one in a routed batch is a counted rejection (a gap), not silence', () => {
+    const json = JSON.stringify(batch([{ ...dropped, line: -1 }]));
+    const { routed, error } = batchFromText({ tabId: 1, frameId: -1, realm: 'r', first: 1, last: 1, json });
+    expect(error).toBe('event 0: line must be a positive integer');
+    expect(routed.dropped).toEqual({ from: 1, to: 1, reason: 'batchRejected' });
+  });
+});
+
 describe('parseBatch', () => {
   it('rejects text that is too long or not JSON', () => {
     expect(parseBatch('x'.repeat(11), 10)).toEqual({ ok: false, error: 'batch: 11 characters, more than 10' });

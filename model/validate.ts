@@ -56,6 +56,22 @@ function messageId(o: Record<string, unknown>, key: string, where: string): void
   if (typeof v !== 'string' || parseMessageId(v) === null) fail(where, `${key} must be a message id (realm#seq)`);
 }
 
+/** Longest origin a `windowMessageDropped` may name: an origin is a scheme, a host and a port. */
+export const ORIGIN_CHARS = 2_048;
+
+function bounded(o: Record<string, unknown>, key: string, max: number, where: string): void {
+  const v = o[key];
+  if (typeof v !== 'string') fail(where, `${key} must be a string`);
+  if (v.length > max) fail(where, `${key} is longer than ${max} characters`);
+}
+
+/** An optional 1-based line or column. */
+function position(o: Record<string, unknown>, key: string, where: string): void {
+  const v = o[key];
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail(where, `${key} must be a positive integer`);
+}
+
 function num(o: Record<string, unknown>, key: string, where: string, optional = false): void {
   const v = o[key];
   if (v === undefined && optional) return;
@@ -199,6 +215,14 @@ function event(e: unknown, where: string): void {
     case 'recorderFault':
       str(e, 'during', where);
       str(e, 'message', where);
+      return;
+    case 'windowMessageDropped':
+      bounded(e, 'targetOrigin', ORIGIN_CHARS, where);
+      bounded(e, 'recipientOrigin', ORIGIN_CHARS, where);
+      str(e, 'url', where, true);
+      position(e, 'line', where);
+      position(e, 'column', where);
+      str(e, 'stack', where, true);
       return;
   }
 }

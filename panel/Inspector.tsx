@@ -425,6 +425,12 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
           <Stack stack={sent.stack} />
         </Section>
       )}
+      {/* A dropped window message has no recorded send: its stack is the one the browser reported. */}
+      {sent?.stack === undefined && m.dropped?.stack !== undefined && (
+        <Section title="sending stack">
+          <Stack stack={m.dropped.stack} />
+        </Section>
+      )}
       {deliveries.length > 0 && m.route === 'broadcast' && <Deliveries deliveries={deliveries} ctx={ctx} />}
       <Payload previews={previews} snippet={snippet} culprit={m.error?.path !== undefined ? { path: m.error.path, ...(m.error.culprit !== undefined ? { culprit: m.error.culprit } : {}) } : undefined} />
       {ports.length > 0 && (

@@ -45,7 +45,7 @@ export function speedLabel(speed: PlaybackSpeed): string {
 const speedValue = (s: string): PlaybackSpeed => (s === 'step' ? 'step' : (Number(s) as PlaybackSpeed));
 
 /** Errors in a model, from its totals (no playback needed while live). */
-const hasErrors = (m: CaptureModel): boolean => m.totals.failed + m.totals.lost + m.totals.doomed > 0;
+const hasErrors = (m: CaptureModel): boolean => m.totals.failed + m.totals.lost + m.totals.doomed + m.totals.droppedOrigin > 0;
 
 /** Plays: moves the view every PLAY_TICK_MS by the wall time gone by × the speed. */
 function usePlayer(view: ViewStore, playing: boolean): void {

@@ -139,7 +139,7 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
       <span className="sep" />
       <span className="counts">
         <Count testId="count-messages" label="messages" value={t.sent} title="Messages (a send matched with its receipt counts once)" />
-        <Count testId="count-failed" label="failed" value={t.failed + t.doomed + t.lost} warn quiet title="Failed, lost or doomed messages" />
+        <Count testId="count-failed" label="failed" value={t.failed + t.doomed + t.lost + t.droppedOrigin} warn quiet title="Failed, lost, doomed or dropped (targetOrigin) messages" />
         <Count testId="count-queued" label="queued" value={t.queued} warn quiet title="Messages waiting in a port that was never started" />
         <Count testId="count-total" label="events" value={s.total} title="Events recorded since the last clear" />
         <Count

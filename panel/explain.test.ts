@@ -50,6 +50,7 @@ describe('status reasons', () => {
     ['failed', 'Failed'],
     ['lost', 'Lost'],
     ['doomed', 'Doomed'],
+    ['dropped-origin', 'Dropped'],
     ['in-flight', 'In flight'],
   ])('status %s reads %s', (s, label) => expect(statusLabel(s)).toBe(label));
 });
@@ -181,6 +182,20 @@ describe('explainMessage', () => {
     expect(e.explanation).toContain("sending port's own partner");
   });
 
+  it('a window message dropped for its targetOrigin names both origins and the call site', () => {
+    const e = explainMessage({
+      ...base,
+      route: 'window',
+      status: 'dropped-origin',
+      dropped: { targetOrigin: 'https://wrong.example', recipientOrigin: 'http://127.0.0.1:8080', url: 'http://127.0.0.1:8080/page.html', line: 12, column: 5 },
+      senderUnknown: 'callSiteAmbiguous',
+    });
+    expect(e.status).toBe("Dropped — targetOrigin 'https://wrong.example' does not match the receiver's origin 'http://127.0.0.1:8080'");
+    expect(e.explanation).toMatch(/^dropped: targetOrigin 'https:\/\/wrong\.example' does not match the receiver's origin 'http:\/\/127\.0\.0\.1:8080'\./);
+    expect(e.explanation).toContain('The call was made at http://127.0.0.1:8080/page.html:12:5.');
+    expect(e.sender).toContain('several windows of the session are at that URL');
+  });
+
   it('a delivered message has nothing to explain', () => {
     expect(explainMessage(base)).toEqual({ status: 'Delivered', ambiguity: [] });
   });
@@ -197,6 +212,8 @@ describe('unknown senders', () => {
     'frameUnknown',
     'broadcastUnmatched',
     'broadcastAmbiguous',
+    'callSiteUnmatched',
+    'callSiteAmbiguous',
   ];
 
   it('says in words, for every reason, why the sender is not known', () => {

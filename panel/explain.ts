@@ -5,7 +5,7 @@
  * correlator's (model/correlator.ts, docs/correlation.md); the exception texts are the ones Chromium
  * and Firefox throw from postMessage (test/fixtures/fidelity.js exercises them).
  */
-import type { MessageModel, MessageStatus, SenderUnknownReason, StatusReason, TransferModel } from '../model/correlator';
+import type { DroppedOrigin, MessageModel, MessageStatus, SenderUnknownReason, StatusReason, TransferModel } from '../model/correlator';
 import type { ErrorSummary, PortId, Route } from '../model/protocol';
 import { UNWATCHED_HEAD_EVENTS } from '../model/relay';
 import type { GapReason } from './store';
@@ -24,6 +24,8 @@ export function statusLabel(status: MessageStatus): string {
       return 'Lost';
     case 'doomed':
       return 'Doomed';
+    case 'dropped-origin':
+      return 'Dropped';
     case 'in-flight':
       return 'In flight';
   }
@@ -275,6 +277,10 @@ export function explainAmbiguity(reason: string): string {
       return 'The sending child frame was chosen by frame order, which only approximates the order of window.frames: it may be a sibling of the one shown.';
     case 'source:severalCandidates':
       return 'Several frames of the tab could have sent this message; none is named.';
+    case 'dropSenders':
+      return 'Several windows are at the script URL of the call the browser named, so the sender of this dropped message is not named.';
+    case 'dropReceivers':
+      return "Several windows of the tab have the origin the browser named as the receiver's, so the receiver of this dropped message is not named.";
     default:
       return reason.startsWith('source:') ? `The sender could not be told for certain (${reason.slice(7)}).` : `Not confirmed: ${reason}.`;
   }
@@ -303,6 +309,10 @@ export function senderUnknownLabel(reason: SenderUnknownReason): string {
       return 'no recorded send on this channel name';
     case 'broadcastAmbiguous':
       return 'several recorded sends could be this one';
+    case 'callSiteUnmatched':
+      return 'the call site is a script no window is at';
+    case 'callSiteAmbiguous':
+      return 'several windows are at the call site';
   }
 }
 
@@ -327,6 +337,10 @@ export function explainSenderUnknown(reason: SenderUnknownReason): string {
       return 'No recorded BroadcastChannel send on this name accounts for this receipt: it may come from another tab or a worker of the same origin, which are not recorded.';
     case 'broadcastAmbiguous':
       return 'Several recorded sends on this BroadcastChannel name could be the one received, and nothing tells them apart: the sender is not named rather than guessed.';
+    case 'callSiteUnmatched':
+      return "The browser names the sender of a dropped window message only by the script and line of its postMessage call, and no window of the session is at that script's URL (a script loaded from its own file): the call site below says where it was made.";
+    case 'callSiteAmbiguous':
+      return "The browser names the sender of a dropped window message only by the script and line of its postMessage call, and several windows of the session are at that URL: Entangle does not pick one.";
   }
 }
 
@@ -358,11 +372,27 @@ export interface MessageExplanation {
   sender?: string;
 }
 
+/** What the browser said of a window message it dropped for its `targetOrigin`: both origins, and
+ *  where the call was made. */
+export function explainDropped(d: DroppedOrigin): string {
+  const line = d.line !== undefined ? `:${d.line}${d.column !== undefined ? `:${d.column}` : ''}` : '';
+  const at = d.url !== undefined ? ` The call was made at ${d.url}${line}.` : '';
+  return `dropped: targetOrigin '${d.targetOrigin}' does not match the receiver's origin '${d.recipientOrigin}'. The browser discarded the message without telling the sender (postMessage does not throw) and reported it to the debugger.${at} Pass the receiver's origin as targetOrigin.`;
+}
+
 export function explainMessage(m: MessageModel): MessageExplanation {
   const label = statusLabel(m.status);
-  const status = m.reason !== undefined ? `${label} — ${reasonLabel(m.reason)}` : m.status === 'doomed' ? `${label} — the transfer list held this port's partner` : label;
+  const status =
+    m.reason !== undefined
+      ? `${label} — ${reasonLabel(m.reason)}`
+      : m.status === 'doomed'
+        ? `${label} — the transfer list held this port's partner`
+        : m.dropped !== undefined
+          ? `${label} — targetOrigin '${m.dropped.targetOrigin}' does not match the receiver's origin '${m.dropped.recipientOrigin}'`
+          : label;
   let explanation: string | undefined;
-  if (m.error) {
+  if (m.dropped !== undefined) explanation = explainDropped(m.dropped);
+  else if (m.error) {
     const ctx: ErrorContext = { route: m.route, transfers: m.transfers };
     if (m.fromPort !== undefined) ctx.fromPort = m.fromPort;
     explanation = explainError(m.error, ctx).text;

@@ -4,7 +4,7 @@
  */
 import type { CaptureModel, PortModel, RealmModel } from '../model/correlator';
 
-export const ZERO_TOTALS: CaptureModel['totals'] = { sent: 0, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 };
+export const ZERO_TOTALS: CaptureModel['totals'] = { sent: 0, delivered: 0, queued: 0, failed: 0, lost: 0, doomed: 0, droppedOrigin: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 };
 
 /** An empty model with `parts` in it. */
 export function captureModel(parts: Partial<CaptureModel>): CaptureModel {

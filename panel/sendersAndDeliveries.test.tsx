@@ -78,7 +78,7 @@ function scene(): CaptureModel {
       }),
     ],
     gaps: [],
-    totals: { sent: 3, delivered: 2, queued: 0, failed: 1, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
+    totals: { sent: 3, delivered: 2, queued: 0, failed: 1, lost: 0, doomed: 0, droppedOrigin: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
   };
 }
 

@@ -18,11 +18,13 @@ describe('overviewOf', () => {
         msg('top#3', { status: 'queued', fromRealm: 'top', toPort: 'a:2' }),
         msg('top#4', { status: 'lost', fromRealm: 'top' }),
         msg('top#5', { status: 'delivered', fromRealm: 'top', toRealm: 'a' }),
+        msg('browser-1#1', { status: 'dropped-origin', route: 'window', fromRealm: 'top', dropped: { targetOrigin: 'https://x.test', recipientOrigin: 'https://a.test' } }),
       ],
-      totals: { ...ZERO_TOTALS, sent: 5, delivered: 1, queued: 3, lost: 1, gaps: 1, missing: 7 },
+      totals: { ...ZERO_TOTALS, sent: 6, delivered: 1, queued: 3, lost: 1, droppedOrigin: 1, gaps: 1, missing: 7 },
     });
     const o = overviewOf(m);
     expect(o.findings.map((f) => [f.severity, f.text, f.show])).toEqual([
+      ['error', "1 window message dropped by the browser: the targetOrigin did not match the receiver's origin", { filter: 'status:dropped-origin' }],
       ['error', '1 message lost: sent to a port that was closed or went nowhere', { filter: 'status:lost' }],
       ['warning', '2 messages waiting at port p1 in ⚠ iframe a.test: it was never started (no onmessage, no start())', { focus: { kind: 'port', id: 'a:1' } }],
       ['warning', '1 message waiting at port p2 in ⚠ iframe a.test: it was never started (no onmessage, no start())', { focus: { kind: 'port', id: 'a:2' } }],
@@ -30,7 +32,7 @@ describe('overviewOf', () => {
       ['warning', '⚠ iframe a.test: its recording cannot be vouched for', { focus: { kind: 'realm', id: 'a' } }],
     ]);
     expect(o.realms.map((r) => [r.name, r.sent, r.received])).toEqual([
-      ['top', 5, 0],
+      ['top', 6, 0],
       ['⚠ iframe a.test', 0, 1],
     ]);
     expect(overviewOf(m)).toBe(o);

@@ -83,6 +83,15 @@ export function overviewOf(model: CaptureModel): Overview {
       action: 'Show',
     });
   }
+  if (t.droppedOrigin > 0) {
+    findings.push({
+      key: 'dropped-origin',
+      severity: 'error',
+      text: `${plural(t.droppedOrigin, 'window message')} dropped by the browser: the targetOrigin did not match the receiver's origin`,
+      show: { filter: 'status:dropped-origin' },
+      action: 'Show',
+    });
+  }
   if (t.lost > 0) findings.push({ key: 'lost', severity: 'error', text: `${plural(t.lost, 'message')} lost: sent to a port that was closed or went nowhere`, show: { filter: 'status:lost' }, action: 'Show' });
   const ports = indexOf(model).ports;
   const queued = [...queuedAt].sort((a, b) => b[1] - a[1]);

@@ -408,6 +408,22 @@ describe('log store: the model', () => {
     expect(s.model().gaps).toEqual([]);
   });
 
+  it('keeps the new page’s reporter of dropped window messages when it is heard from before the new top document', () => {
+    const store = createLogStore();
+    const dropped = (seq: number, t: number): EntangleEvent => ({ type: 'windowMessageDropped', seq, t, targetOrigin: 'https://b.test', recipientOrigin: 'https://a.test' });
+    const reporter = { frameId: -1, parentFrameId: undefined, url: undefined };
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    store.getState().batchReceived(routed('oldReporter', [dropped(1, 1500)], reporter));
+    store.getState().batchReceived(routed('newReporter', [dropped(1, 5000)], reporter));
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 4000 }]));
+    const s = store.getState();
+    expect(s.navigations).toBe(1);
+    expect(logSeqs(s.log)).toEqual(['newReporter#1', 'new#1']);
+    expect(s.realms.get('oldReporter')?.retired).toBe(true);
+    expect(s.realms.get('newReporter')?.retired).toBeUndefined();
+    expect(s.model().messages.map((m) => m.status)).toEqual(['dropped-origin']);
+  });
+
   it('a navigated-away page stays away: its late batches and its frame going add nothing to the model', () => {
     const store = createLogStore();
     store.getState().batchReceived(routed('old', [started(1), channel(2)]));

@@ -84,6 +84,9 @@ export interface RealmInfo {
   goneAt?: number;
   /** The realm's `realmStarted` record, kept to introduce the realm to the model again after a clear. */
   started?: LogRecord;
+  /** `t` of the first event seen of a realm that has said no `realmStarted` (yet): the background's
+   *  reporter of a tab's dropped window messages never does. */
+  firstAt?: number;
   /** The tab navigated away from the realm's page (and the log was cleared for it): not shown again. */
   retired?: boolean;
 }
@@ -187,7 +190,9 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
      */
     const navigated = (at: number): void => {
       const before = get();
-      const stays = (info: RealmInfo): boolean => !info.retired && info.started !== undefined && info.started.event.t > at;
+      // (A realm with no start of its own, the reporter of dropped window messages, by its first event:
+      // the new page's reporter can be heard from before the new top document.)
+      const stays = (info: RealmInfo): boolean => !info.retired && (info.started !== undefined ? info.started.event.t > at : info.firstAt !== undefined && info.firstAt > at);
       // Nothing of an older page to retire (the first page, or frames of this one that came first).
       if (![...before.realms.values()].some((info) => !info.retired && !stays(info))) return;
       const kept = [...before.log].filter((e) => {
@@ -299,6 +304,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           }
           if (event.seq > highest + 1) addGap(highest + 1, event.seq - 1, 'unknown');
           highest = event.seq;
+          info.firstAt ??= event.t;
           const record = recordWithFacts({ realm, tabId, frameId, event }, info);
           if (event.type === 'realmStarted') {
             info.kind = event.kind;

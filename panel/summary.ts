@@ -217,6 +217,10 @@ export function summarize(e: EntangleEvent): string {
     case 'recorderFault':
       parts.push(`⚠ the recorder failed during a ${e.during}: ${e.message}`);
       break;
+    case 'windowMessageDropped':
+      parts.push(`⊘ dropped: targetOrigin ${e.targetOrigin} does not match the receiver's origin ${e.recipientOrigin}`);
+      if (e.url !== undefined) parts.push(`at ${e.url}${e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : ''}`);
+      break;
     default:
       return `unknown event ${JSON.stringify((e as { type?: unknown }).type)}`;
   }

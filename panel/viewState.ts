@@ -38,7 +38,7 @@ export interface TimelineFilter {
   statuses: readonly MessageStatus[];
   /** Messages sent from or received in this realm; null: any. */
   realm: RealmId | null;
-  /** Failed, lost, doomed messages and recorder faults and gaps only. */
+  /** Failed, lost, doomed, dropped-origin messages and recorder faults and gaps only. */
   errorsOnly: boolean;
   /** Show non-message rows (channel created, port started/closed, realm started, gaps, faults). */
   showEvents: boolean;

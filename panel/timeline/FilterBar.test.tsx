@@ -147,7 +147,7 @@ describe('FilterBar', () => {
     const values = within(listbox())
       .getAllByRole('option')
       .map((o) => o.textContent);
-    expect(values).toEqual(['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'ambiguous']);
+    expect(values).toEqual(['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'dropped-origin', 'ambiguous']);
     key('ArrowDown');
     key('ArrowDown');
     key('ArrowUp');

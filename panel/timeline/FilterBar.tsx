@@ -55,6 +55,8 @@ function statusCount(t: Totals, s: MessageStatus): number {
       return t.lost;
     case 'doomed':
       return t.doomed;
+    case 'dropped-origin':
+      return t.droppedOrigin;
   }
 }
 

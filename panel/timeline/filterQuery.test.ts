@@ -125,7 +125,7 @@ const model: CaptureModel = {
     { ...base, id: 'M6', route: 'port', fromRealm: 'top1', fromPort: 'top1:3', sentAt: 7, status: 'lost', reason: 'partnerLost', size: 1024 },
   ],
   gaps: [{ realm: 'ifrb', from: 3, to: 4, reason: 'unknown', after: 6.5 }],
-  totals: { sent: 6, delivered: 2, queued: 1, failed: 1, lost: 1, doomed: 0, inFlight: 1, ambiguous: 1, gaps: 1, missing: 2, events: 6, duplicates: 0, faults: 0 },
+  totals: { sent: 6, delivered: 2, queued: 1, failed: 1, lost: 1, doomed: 0, droppedOrigin: 0, inFlight: 1, ambiguous: 1, gaps: 1, missing: 2, events: 6, duplicates: 0, faults: 0 },
 };
 const index = indexOf(model);
 const log = new EventLog<LogEntry>(10);
@@ -275,6 +275,17 @@ describe('matching', () => {
     expect(ids('-status:delivered')).toEqual(['M2', 'M3', 'M5', 'M6']);
     // Two terms of one key must both match.
     expect(ids('status:failed status:lost')).toEqual([]);
+  });
+
+  it('status:dropped-origin (or dropped) and is:error find a window message the browser dropped for its targetOrigin; its origins are searched', () => {
+    const dropped: MessageModel = { ...base, id: 'M7', route: 'window', fromRealm: 'top1', sentAt: 8, status: 'dropped-origin', dropped: { targetOrigin: 'https://wrong.test', recipientOrigin: 'https://b.test' } };
+    const withDrop: CaptureModel = { ...model, messages: [...model.messages, dropped], totals: { ...model.totals, sent: 7, droppedOrigin: 1 } };
+    const found = (text: string): string[] =>
+      filterRows(buildRows(withDrop, log, false), { ...EMPTY_FILTER, text }, null, indexOf(withDrop)).rows.flatMap((r) => (r.kind === 'message' ? [r.message.id] : []));
+    expect(found('status:dropped-origin')).toEqual(['M7']);
+    expect(found('status:dropped')).toEqual(['M7']);
+    expect(found('is:error')).toEqual(['M2', 'M6', 'M7']);
+    expect(found('wrong.test')).toEqual(['M7']);
   });
 
   it('route:', () => {
@@ -438,8 +449,9 @@ describe('autocomplete', () => {
   it('suggests the values of each key from the model', () => {
     const v = (key: (typeof FILTER_KEYS)[number], prefix = '') =>
       suggestions({ kind: 'value', key, prefix, from: 0, to: 0 } as CompletionContext, values).map((x) => x.label);
-    expect(v('status')).toEqual(['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'ambiguous']);
-    expect(v('status', 'd')).toEqual(['delivered', 'doomed']);
+    expect(v('status')).toEqual(['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'dropped-origin', 'ambiguous']);
+    expect(v('status', 'dr')).toEqual(['dropped-origin']);
+    expect(v('status', 'd')).toEqual(['delivered', 'doomed', 'dropped-origin']);
     expect(v('route')).toEqual(['port', 'window', 'worker', 'broadcast']);
     expect(v('is')).toEqual(['error', 'ambiguous']);
     expect(v('has')).toContain('transfer');

@@ -39,7 +39,7 @@ export interface KeyInfo {
 }
 
 export const KEYS: Readonly<Record<FilterKey, KeyInfo>> = {
-  status: { description: 'delivered, queued, in-flight, failed, lost, doomed, or ambiguous', example: 'failed,lost' },
+  status: { description: 'delivered, queued, in-flight, failed, lost, doomed, dropped-origin, or ambiguous', example: 'failed,lost' },
   route: { description: 'port, window, worker or broadcast', example: 'window' },
   from: { description: 'the sending realm: its name, kind, origin or id (or unknown)', example: 'top' },
   to: { description: 'a receiving realm: its name, kind, origin or id', example: 'iframe' },
@@ -47,7 +47,7 @@ export const KEYS: Readonly<Record<FilterKey, KeyInfo>> = {
   channel: { description: 'a BroadcastChannel name (part of it) or a MessageChannel id (c1)', example: 'updates' },
   type: { description: "the payload's discriminating value (its type, method, action…)", example: 'SYN' },
   size: { description: 'payload size compared with >, <, >=, <=, = (units b, k, m)', example: '>1k' },
-  is: { description: 'error (failed, lost, doomed) or ambiguous', example: 'error' },
+  is: { description: 'error (failed, lost, doomed, dropped-origin) or ambiguous', example: 'error' },
   has: { description: 'transfer, port (a transferred port), error or preview', example: 'transfer' },
 };
 
@@ -59,10 +59,12 @@ const STATUS_WORDS: Readonly<Record<string, MessageStatus | 'ambiguous'>> = {
   failed: 'failed',
   lost: 'lost',
   doomed: 'doomed',
+  'dropped-origin': 'dropped-origin',
+  dropped: 'dropped-origin',
   ambiguous: 'ambiguous',
 };
 /** Every status a `status:` term takes, as suggested. */
-export const STATUS_VALUES: readonly string[] = ['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'ambiguous'];
+export const STATUS_VALUES: readonly string[] = ['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'dropped-origin', 'ambiguous'];
 
 const ROUTE_WORDS: Readonly<Record<Route, true>> = { port: true, window: true, worker: true, broadcast: true };
 export const ROUTE_VALUES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
@@ -404,7 +406,7 @@ function channelTest(values: readonly string[], index: ModelIndex): (m: MessageM
 }
 
 function isError(s: MessageStatus): boolean {
-  return s === 'failed' || s === 'lost' || s === 'doomed';
+  return s === 'failed' || s === 'lost' || s === 'doomed' || s === 'dropped-origin';
 }
 
 function sizeCompare(op: SizeOp, bytes: number): (n: number) => boolean {

@@ -48,7 +48,7 @@ function scene(): CaptureModel {
     ports: [],
     messages,
     gaps: [],
-    totals: { sent: 4, delivered: 4, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
+    totals: { sent: 4, delivered: 4, queued: 0, failed: 0, lost: 0, doomed: 0, droppedOrigin: 0, inFlight: 0, ambiguous: 0, gaps: 0, missing: 0, events: 0, duplicates: 0, faults: 0 },
   };
 }
 

@@ -413,7 +413,7 @@ describe('timeline filters over a hand-built model', () => {
         { ...base, id: 'T#4', route: 'broadcast', fromRealm: 'T', channelName: 'Updates', sentAt: 4, status: 'in-flight', reason: 'broadcastUnmatched' },
       ],
       gaps: [],
-      totals: { sent: 3, delivered: 1, queued: 0, failed: 0, lost: 0, doomed: 0, inFlight: 2, ambiguous: 1, gaps: 0, missing: 0, events: 3, duplicates: 0, faults: 0 },
+      totals: { sent: 3, delivered: 1, queued: 0, failed: 0, lost: 0, doomed: 0, droppedOrigin: 0, inFlight: 2, ambiguous: 1, gaps: 0, missing: 0, events: 3, duplicates: 0, faults: 0 },
     };
     const log = new EventLog<LogEntry>(10);
     const rows = buildRows(model, log, false);

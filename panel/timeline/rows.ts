@@ -86,17 +86,17 @@ export interface RowLog {
   byIndex(index: number): LogEntry | undefined;
 }
 
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed'];
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['delivered', 'queued', 'in-flight', 'failed', 'lost', 'doomed', 'dropped-origin'];
 export const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
 
 /** The statuses "errors only" keeps. */
 export function isErrorStatus(s: MessageStatus): boolean {
-  return s === 'failed' || s === 'lost' || s === 'doomed';
+  return s === 'failed' || s === 'lost' || s === 'doomed' || s === 'dropped-origin';
 }
 
 /** Event types shown by message rows rather than event rows. */
 export function isMessageEvent(e: EntangleEvent): boolean {
-  return e.type === 'messageSent' || e.type === 'messageReceived' || e.type === 'messageUndeserializable';
+  return e.type === 'messageSent' || e.type === 'messageReceived' || e.type === 'messageUndeserializable' || e.type === 'windowMessageDropped';
 }
 
 /** The id a row carries in `data-id`: the message id, the arrival index, or `${realm}:${from}` for a gap. */
@@ -308,6 +308,7 @@ function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>
   if (m.channelName !== undefined) parts.push(m.channelName);
   if (m.worker !== undefined) parts.push(m.worker);
   if (m.error) parts.push(`${m.error.name}: ${m.error.message}`);
+  if (m.dropped) parts.push(m.dropped.targetOrigin, m.dropped.recipientOrigin, ...(m.dropped.url !== undefined ? [m.dropped.url] : []));
   if (m.ambiguous) parts.push('ambiguous', ...(m.ambiguity ?? []));
   for (const t of m.transfers) parts.push(t.port !== undefined ? `${t.kind} ${t.port}` : t.kind);
   if (m.preview !== undefined) parts.push(previewText(m.preview, SEARCH_PREVIEW_CHARS));
@@ -442,6 +443,7 @@ function eventPorts(e: EntangleEvent): PortId[] {
     case 'serviceWorkerFound':
     case 'realmGone':
     case 'recorderFault':
+    case 'windowMessageDropped':
       return [];
   }
 }
@@ -630,6 +632,7 @@ const STATUS_ICON: Record<MessageStatus, string> = {
   failed: '✕',
   lost: '⊘',
   doomed: '⚠',
+  'dropped-origin': '⊘',
 };
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
@@ -639,6 +642,7 @@ const STATUS_LABEL: Record<MessageStatus, string> = {
   failed: 'failed',
   lost: 'lost',
   doomed: 'doomed',
+  'dropped-origin': 'dropped-origin',
 };
 
 const STATUS_MEANING: Record<MessageStatus, string> = {
@@ -649,6 +653,7 @@ const STATUS_MEANING: Record<MessageStatus, string> = {
   lost: 'Lost: the message went nowhere.',
   doomed:
     "Doomed: the transfer list held the sending port's own partner, so the browser discarded the message and the channel is lost.",
+  'dropped-origin': "Dropped: the targetOrigin of window.postMessage did not match the receiver's origin, so the browser discarded the message (reported by the browser while recording inside workers).",
 };
 
 export function statusLabel(s: MessageStatus): string {
@@ -697,6 +702,8 @@ const AMBIGUITY_TEXT: Record<string, string> = {
   transferredPorts: 'the ports that arrived could be any of several sent ones',
   transferInferred: 'the transferred port was joined by inference, not yet confirmed by traffic',
   partnerMayHaveMoved: 'the receiving port may have been transferred by a window message',
+  dropSenders: 'several windows are at the call site the browser named',
+  dropReceivers: "several windows of the tab have the receiver's origin",
 };
 
 export function ambiguityText(a: string): string {
@@ -709,6 +716,7 @@ export function statusLook(m: MessageModel): StatusLook {
   const lines = [STATUS_MEANING[m.status]];
   if (m.reason !== undefined) lines.push(`Why: ${reasonText(m.reason)}.`);
   if (m.error) lines.push(`${m.error.name}: ${m.error.message}`);
+  if (m.dropped) lines.push(`targetOrigin '${m.dropped.targetOrigin}' ≠ the receiver's origin '${m.dropped.recipientOrigin}'`);
   if (m.ambiguous) {
     lines.push('? Not certain:');
     for (const a of m.ambiguity ?? ['unconfirmed match']) lines.push(`  – ${ambiguityText(a)}`);
@@ -767,6 +775,8 @@ export function eventLabel(e: EntangleEvent): string {
       return 'message received';
     case 'messageUndeserializable':
       return 'messageerror';
+    case 'windowMessageDropped':
+      return 'window message dropped (targetOrigin)';
   }
 }
 

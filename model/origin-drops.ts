@@ -1,0 +1,78 @@
+/**
+ * Who sent and who was to receive a `window.postMessage` the browser dropped for its `targetOrigin`
+ * (status `dropped-origin`). The browser's report names no frame: the sender only by the call site of
+ * its `postMessage` (script URL, line, column), the receiver only by its origin (docs/recording.md).
+ * And the page's recorders record no window send (`window.postMessage` is not wrapped), so there is no
+ * send to match: the report is the message, and its two ends are found among the session's windows.
+ * The rules, in docs/correlation.md ("Dropped for the targetOrigin"):
+ * - the receiver: the one window of the reporting tab (top or iframe) whose origin is the recipient's
+ *   and that lived at that moment; several: none is named (`dropReceivers`);
+ * - the sender: the one window of the session that lived at that moment and whose document URL is the
+ *   call site's script URL (an inline script's is its document's); several: none is named
+ *   (`callSiteAmbiguous`); none (an external script): `callSiteUnmatched`.
+ * A pure function of the report and the windows known now: the two arrive by different paths (the
+ * debugger, the page relays) in either order, so the model asks again at every build.
+ */
+import { CLOCK_SKEW_MS, type SenderUnknownReason } from './model-types';
+import type { RealmId, RealmKind, WindowMessageDropped } from './protocol';
+
+/** A window of the session, as the attribution needs it. */
+export interface DropWindow {
+  id: RealmId;
+  kind: RealmKind;
+  tabId?: number;
+  /** Its document's URL. */
+  url?: string;
+  origin?: string;
+  startedAt?: number;
+  goneAt?: number;
+}
+
+export interface DropAttribution {
+  fromRealm?: RealmId;
+  senderUnknown?: SenderUnknownReason;
+  toRealm?: RealmId;
+  /** Why a match is not certain (the model's `ambiguity` codes). */
+  ambiguity: string[];
+}
+
+/** The same report, whichever reporter (or attachment) brought it: the browser stamps each entry. */
+export function dropKey(ev: WindowMessageDropped): string {
+  return JSON.stringify([ev.t, ev.targetOrigin, ev.recipientOrigin, ev.url ?? null, ev.line ?? null, ev.column ?? null]);
+}
+
+const WINDOW_KINDS: ReadonlySet<RealmKind> = new Set<RealmKind>(['top', 'iframe', 'popup']);
+
+/** A URL without its fragment (a stack names scripts without one; a document's URL may have one). */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+function livedAt(w: DropWindow, t: number): boolean {
+  if (w.startedAt !== undefined && w.startedAt > t + CLOCK_SKEW_MS) return false;
+  return w.goneAt === undefined || w.goneAt >= t - CLOCK_SKEW_MS;
+}
+
+export function attributeDrop(ev: WindowMessageDropped, tabId: number, windows: Iterable<DropWindow>): DropAttribution {
+  const callSite = ev.url === undefined || ev.url === '' ? undefined : withoutFragment(ev.url);
+  const senders: RealmId[] = [];
+  const receivers: RealmId[] = [];
+  for (const w of windows) {
+    if (!WINDOW_KINDS.has(w.kind) || !livedAt(w, ev.t)) continue;
+    if (callSite !== undefined && w.url !== undefined && withoutFragment(w.url) === callSite) senders.push(w.id);
+    // The browser reports it on the session of the receiver's process, which is the tab's (a popup is
+    // another tab, whose session is not attached).
+    if (w.kind !== 'popup' && w.tabId === tabId && w.origin === ev.recipientOrigin) receivers.push(w.id);
+  }
+  const out: DropAttribution = { ambiguity: [] };
+  if (senders.length === 1) out.fromRealm = senders[0]!;
+  else if (senders.length === 0) out.senderUnknown = 'callSiteUnmatched';
+  else {
+    out.senderUnknown = 'callSiteAmbiguous';
+    out.ambiguity.push('dropSenders');
+  }
+  if (receivers.length === 1) out.toRealm = receivers[0]!;
+  else if (receivers.length > 1) out.ambiguity.push('dropReceivers');
+  return out;
+}
