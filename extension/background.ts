@@ -22,6 +22,8 @@ import { validReplayRequested, validReplayResult, type ReplayOrder, type ReplayR
 import { loadSettings, loadWorkerOrigins, onWorkerOriginsChanged, recorderConfigText, saveWorkerOrigin } from './settings';
 import { WorkerTabs, type StoppedRecord } from './workerTabs';
 import { chromeDebugger, workerRecorderBundle } from './workerHost';
+import { SharedWorkers } from './sharedWorkers';
+import { chromeSharedWorkerApi } from './sharedWorkerHost';
 
 interface Relay {
   port: Runtime.Port;
@@ -90,9 +92,12 @@ const ready: Promise<void> = Promise.all([
 ]).then(() => undefined);
 
 /** Recording inside the inspected tabs' workers (issue 13; extension/workerTabs.ts). */
+const workerRecorder = async () => ({ bundle: await workerRecorderBundle(), config: recorderConfigText(await loadSettings()) });
+const sharedWorkerApi = chromeSharedWorkerApi();
 const workerTabs = new WorkerTabs({
   api: chromeDebugger(),
-  recorder: async () => ({ bundle: await workerRecorderBundle(), config: recorderConfigText(await loadSettings()) }),
+  recorder: workerRecorder,
+  sharedWorkers: sharedWorkerApi && new SharedWorkers(sharedWorkerApi, workerRecorder),
   saveSetting: saveWorkerOrigin,
   topUrl: (tabId) => browser.webNavigation.getFrame({ tabId, frameId: 0 }).then((f) => f?.url),
   hasPanels: (tabId) => (panels.get(tabId)?.size ?? 0) > 0,

@@ -12,6 +12,7 @@
  */
 
 import { dropReportOf, type DropReport } from './originDropEntry';
+import type { ScriptRequest, SharedWorkerClient, SharedWorkers } from './sharedWorkers';
 
 /** The part of `chrome.debugger` used here (Chrome 125+: child sessions by `sessionId`). */
 export interface DebuggerApi {
@@ -73,6 +74,9 @@ export interface WorkerRecordingEvents {
 
 const PROTOCOL_VERSION = '1.3';
 const AUTO_ATTACH = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
+/** The tab's requests, for its shared workers' script requests (extension/sharedWorkers.ts); no
+ *  bodies kept. */
+const NETWORK_EVENTS_ONLY = { maxTotalBufferSize: 0, maxResourceBufferSize: 0 };
 const WORKER_TYPES: readonly string[] = ['worker', 'service_worker', 'shared_worker'] satisfies WorkerTargetType[];
 
 interface AttachedToTarget {
@@ -114,13 +118,18 @@ export class TabWorkerRecording {
   private readonly binding = bindingName();
   private attached = false;
   private stopping = false;
+  /** This tab as a user of shared workers (they are attached once for all tabs, by target id). */
+  private readonly sharedClient: SharedWorkerClient;
 
   constructor(
     readonly tabId: number,
     private readonly api: DebuggerApi,
     private readonly recorder: () => Promise<WorkerRecorderSource>,
     private readonly events: WorkerRecordingEvents,
-  ) {}
+    private readonly shared?: SharedWorkers,
+  ) {
+    this.sharedClient = { tabId, events };
+  }
 
   /** Attaches to the tab; throws what the browser said when it cannot (another debugger, a page the
    *  extension may not debug, a tab that is gone). */
@@ -135,6 +144,8 @@ export class TabWorkerRecording {
       await this.api.sendCommand({ tabId: this.tabId }, 'Target.setAutoAttach', AUTO_ATTACH);
       // (Not awaited: the log is an extra; without it the workers are recorded all the same.)
       void this.api.sendCommand({ tabId: this.tabId }, 'Log.enable').catch(() => undefined);
+      // A shared worker is not auto-attached: its script request is how it is found.
+      if (this.shared) void this.api.sendCommand({ tabId: this.tabId }, 'Network.enable', NETWORK_EVENTS_ONLY).catch(() => undefined);
     } catch (err) {
       this.stopping = false;
       await this.stop();
@@ -152,6 +163,7 @@ export class TabWorkerRecording {
     for (const w of this.workers.values()) this.events.workerGone(w);
     this.workers.clear();
     this.frames.clear();
+    this.shared?.clientGone(this.sharedClient);
     if (this.attached) {
       this.attached = false;
       await this.api.detach({ tabId: this.tabId }).catch(() => undefined);
@@ -188,6 +200,10 @@ export class TabWorkerRecording {
         if (w && call.name === this.binding && typeof call.payload === 'string') this.events.batch(w, call.payload);
         return;
       }
+      case 'Network.requestWillBeSent':
+        // (Only the tab's and its frames' sessions have the Network domain on.)
+        this.shared?.scriptRequested(this.sharedClient, params as ScriptRequest);
+        return;
       case 'Log.entryAdded': {
         // The tab's own session, or one of its frames': a worker has no window to post to.
         if (source.sessionId !== undefined && !this.frames.has(source.sessionId)) return;
@@ -217,6 +233,7 @@ export class TabWorkerRecording {
       if (targetInfo.type === 'iframe') {
         this.frames.add(sessionId);
         void this.send(sessionId, 'Log.enable').catch(() => undefined);
+        if (this.shared) void this.send(sessionId, 'Network.enable', NETWORK_EVENTS_ONLY).catch(() => undefined);
       }
       void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
       return;

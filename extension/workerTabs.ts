@@ -20,12 +20,15 @@ import { WORKERS_UNRECORDED_LISTED, type BackgroundToPanel, type WorkersState, t
 import { settingOrigin } from './workerSetting';
 import { TabWorkerRecording, type DebuggerApi, type WorkerRecorderSource, type WorkerRecordingEvents, type WorkerTarget } from './workerDebugger';
 import { WorkerStream, workerPlace } from './workerStream';
+import type { SharedWorkers } from './sharedWorkers';
 import { OriginDropStream } from './originDropStream';
 
 export interface WorkerTabsHost {
   /** `chrome.debugger`; null where the browser has no debugging protocol for extensions (Firefox). */
   api: DebuggerApi | null;
   recorder(): Promise<WorkerRecorderSource>;
+  /** The shared workers' attachments, one for all tabs (null where `api` is). */
+  sharedWorkers?: SharedWorkers | null;
   saveSetting(origin: string, on: boolean): Promise<void>;
   /** The URL of the tab's top document, as the browser knows it now. */
   topUrl(tabId: number): Promise<string | undefined>;
@@ -223,7 +226,7 @@ export class WorkerTabs {
   }
 
   private async start(tab: TabState): Promise<void> {
-    const recording: TabWorkerRecording = new TabWorkerRecording(tab.tabId, this.host.api!, () => this.host.recorder(), this.eventsFor(tab, () => recording));
+    const recording: TabWorkerRecording = new TabWorkerRecording(tab.tabId, this.host.api!, () => this.host.recorder(), this.eventsFor(tab, () => recording), this.host.sharedWorkers ?? undefined);
     tab.recording = recording;
     tab.status = 'starting';
     tab.recorded = 0;

@@ -6,15 +6,22 @@
  * - a service worker: a `message` on `self` (an ExtendableMessageEvent) is a receipt naming the
  *   client that posted (`client`: its URL), and `Client.prototype.postMessage` (WindowClient's too,
  *   the same method) a send naming the client posted to;
+ * - a shared worker: each `connect` on its global (a page ran `new SharedWorker()`) is a receipt on
+ *   route `worker` with `worker: SHARED_WORKER_CONNECT`, carrying the worker's end of that page's
+ *   `SharedWorker.port`: the port is known, and listened to, before the page's `onconnect` runs;
  * - a dedicated or shared worker that closes itself (`self.close()`) gets its last events out at
  *   once: no timer of a closing worker fires again.
  */
 import { WORKER_SELF } from '../model/protocol';
 import { afterCall, replaceValue } from './disguise';
 import { FROM_INSTRUMENTED, type MessageGetters, type ReceiptFrom, type RecorderApi } from './instrument';
-import { arg, getOwnPropertyDescriptor, getPrototypeOf, getter, read } from './natives';
+import { addEventListener, apply, arg, getOwnPropertyDescriptor, getPrototypeOf, getter, read } from './natives';
 
 export type WorkerKind = 'worker' | 'sharedworker' | 'serviceworker';
+
+/** The `worker` of a `connect` receipt inside a shared worker: the port it carries is the partner of
+ *  the connecting page's `SharedWorker.port` (the page posts nothing: the browser made both ends). */
+export const SHARED_WORKER_CONNECT = 'connect';
 
 export function instrumentWorkerGlobal(api: RecorderApi, kind: WorkerKind): void {
   switch (kind) {
@@ -23,6 +30,7 @@ export function instrumentWorkerGlobal(api: RecorderApi, kind: WorkerKind): void
       flushOnClose(api);
       return;
     case 'sharedworker':
+      instrumentSharedConnect(api);
       flushOnClose(api);
       return;
     case 'serviceworker':
@@ -108,6 +116,14 @@ function instrumentServiceWorkerGlobal(api: RecorderApi): void {
     },
     () => 'posted',
   );
+}
+
+/** A capture listener for `connect` on the shared worker's global, added before any page code, so
+ *  the recorder meets each connecting port first (a `connect` is a MessageEvent: its native getters
+ *  read it). It starts nothing: a port is started by the page's `onmessage` or `start()`. */
+function instrumentSharedConnect(api: RecorderApi): void {
+  const fields: Record<string, unknown> = { worker: SHARED_WORKER_CONNECT };
+  apply(addEventListener, api.global, ['connect', api.guarded((e) => api.received(e, 'worker', fields, FROM_INSTRUMENTED)), true]);
 }
 
 /** `close()` on a dedicated or shared worker's global: whatever is queued, and every event from

@@ -1,0 +1,146 @@
+/**
+ * A shared worker recorded from the inside (issue 13; extension/sharedWorkers.ts): with "Record inside
+ * workers" on, the page's shared worker is found by its script request, attached by target id, and its
+ * recorder's batches reach the panel as a realm of kind `sharedworker`. The page asks it three
+ * questions over its port: each is received inside the worker (with the port the `connect` gave it)
+ * and each answer is sent from the worker's realm. Its first start races the attachment (recorded from
+ * the start, or late with a "recorded from" note: docs/recording.md).
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { FIXTURES, launch, openPanel, panelEvents, tabIdOf, waitFor, type PanelEntry, type Session } from './harness';
+import { dump, modelFacts } from './modelFacts';
+
+type Answer = { answer: number; connections: number };
+
+async function pageResult(page: Page): Promise<Answer[]> {
+  await page.waitForFunction(() => (window as unknown as { __done?: boolean; __error?: string }).__done === true || (window as unknown as { __error?: string }).__error !== undefined, { polling: 100 });
+  const { result, error } = await page.evaluate(() => {
+    const w = window as unknown as { __result?: unknown; __error?: string };
+    return { result: w.__result, error: w.__error };
+  });
+  if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
+  return result as Answer[];
+}
+
+async function turnOnWorkers(panel: Page): Promise<void> {
+  const name = '::-p-aria([name="Record inside workers"][role="checkbox"])';
+  let box = await panel.$(name);
+  if (!box) {
+    await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
+    box = await panel.waitForSelector(name, { timeout: 10_000 });
+  }
+  if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
+  await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
+}
+
+/** The events of the shared worker's realms, each realm's in order. */
+function sharedWorkerRealms(log: PanelEntry[]): Map<string, PanelEntry['event'][]> {
+  const starts = new Set(log.filter((e) => e.frameId === -1 && e.event.type === 'realmStarted' && e.event.kind === 'sharedworker').map((e) => e.realm));
+  const out = new Map<string, PanelEntry['event'][]>();
+  for (const e of log) if (starts.has(e.realm)) out.set(e.realm, [...(out.get(e.realm) ?? []), e.event]);
+  return out;
+}
+
+/** The worker's script arrives this late, as over a network: a first start races the attachment,
+ *  which a script fetched from the same machine at once can win (docs/recording.md). */
+const SCRIPT_DELAY_MS = 400;
+
+/** The fixture folder over HTTP, the shared worker's script held back by SCRIPT_DELAY_MS. */
+async function slowScriptServer(): Promise<{ url(path: string): string; close(): Promise<void> }> {
+  const dir = resolve(FIXTURES, 'shared-worker');
+  const files: Record<string, string> = { '/index.html': 'text/html', '/hold.html': 'text/html', '/page.js': 'text/javascript', '/shared.js': 'text/javascript' };
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const type = files[path];
+    if (!type) {
+      res.writeHead(404).end();
+      return;
+    }
+    void readFile(resolve(dir, `.${path}`)).then((body) =>
+      setTimeout(() => res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body), path === '/shared.js' ? SCRIPT_DELAY_MS : 0),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, close: () => new Promise((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    }) };
+}
+
+describe('a shared worker, recorded from the inside', () => {
+  let server: Awaited<ReturnType<typeof slowScriptServer>>;
+  let session: Session;
+  let bare: Answer[];
+
+  beforeAll(async () => {
+    server = await slowScriptServer();
+    const plain = await launch({ extension: false });
+    try {
+      const page = await plain.browser.newPage();
+      await page.goto(server.url('/index.html'));
+      bare = await pageResult(page);
+    } finally {
+      await plain.close();
+    }
+    session = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it("receives the page's questions inside the worker, on the port its connect brought, and sends the answers from there", async () => {
+    expect(bare).toEqual([1, 4, 9].map((answer) => ({ answer, connections: 1 })));
+    const background = await openPanel(session);
+    const page = await session.browser.newPage();
+    await page.goto(server.url('/hold.html'));
+    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
+    await background.close();
+    await turnOnWorkers(panel);
+
+    await page.goto(server.url('/index.html'));
+    expect(await pageResult(page), 'the page computes the same with Entangle').toEqual(bare);
+    const first = await waitFor('the first start of the shared worker recorded, with its three receipts and answers', async () => {
+      const realms = [...sharedWorkerRealms(await panelEvents(panel)).values()];
+      return realms.length === 1 && conversation(realms[0]!).answers.length === 3 ? realms[0]! : undefined;
+    });
+    checkConversation(first);
+    // The first start races the attachment: recorded from its first statement, or said to be late.
+    const note = first.find((e) => e.type === 'recorderFault');
+    if (note) expect(note).toMatchObject({ during: 'lifecycle', message: expect.stringMatching(/^recorded from \d{4}-.*already running/) });
+
+    const facts = await modelFacts(panel);
+    await dump('sharedWorker', panel, facts);
+    const workers = facts.realms.filter((r) => r.kind === 'sharedworker');
+    expect(workers.map((r) => [r.instrumented, r.url?.endsWith('/shared.js')])).toEqual([[true, true]]);
+    // The answers are sends of the worker's realms, on route port.
+    const answers = facts.messages.filter((m) => workers.some((w) => w.id === m.fromRealm));
+    expect(answers.filter((m) => m.route === 'port' && m.sent)).toHaveLength(3);
+    await page.close();
+    await panel.close();
+  });
+});
+
+function conversation(events: PanelEntry['event'][]) {
+  const connects = events.filter((e) => e.type === 'messageReceived' && e.route === 'worker' && e.worker === 'connect');
+  const questions = events.filter((e) => e.type === 'messageReceived' && e.route === 'port');
+  const answers = events.filter((e) => e.type === 'messageSent' && e.route === 'port');
+  return { connects, questions, answers };
+}
+
+function checkConversation(events: PanelEntry['event'][]): void {
+  expect(events[0]).toMatchObject({ type: 'realmStarted', kind: 'sharedworker', name: 'hub', url: expect.stringMatching(/\/shared\.js$/) });
+  const { connects, questions, answers } = conversation(events);
+  expect(connects, 'one connect, carrying the worker end of the page port').toHaveLength(1);
+  const port = (connects[0] as { ports: string[] }).ports;
+  expect(port).toHaveLength(1);
+  expect(questions.map((q) => [(q as { port?: string }).port, (q as { preview: unknown }).preview])).toEqual(
+    [1, 2, 3].map((n) => [port[0], { $t: 'object', entries: [['question', n]], more: 0 }]),
+  );
+  expect(answers.map((a) => (a as { port?: string }).port)).toEqual([port[0], port[0], port[0]]);
+}
