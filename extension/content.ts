@@ -23,7 +23,7 @@ import { BATCH, BOUND, CONFIG, decodeEnvelope, HANDSHAKE, HELLO, RECORDER_NODE, 
 import { BatchBuffer, type RawBatch } from './buffer';
 import { answerFrameQuestion } from './frameQuestions';
 import { carryOutReplayOrder, isReplayOrder } from './replayOrders';
-import { loadSettings, onSettingsChanged, type RecorderSettings } from './settings';
+import { loadSettings, onSettingsChanged, recorderConfigText, type RecorderSettings } from './settings';
 
 /**
  * Full bound (RELAY_BUFFER_*) until the background answers the relay's hello, so nothing is dropped
@@ -98,7 +98,8 @@ function onHandshake(e: Event): void {
 }
 
 function sendConfig(settings: RecorderSettings): void {
-  node?.dispatchEvent(new CustomEvent(CONFIG, { detail: JSON.stringify({ captureStacks: settings.captureStacks, previewsPerSecond: settings.previewsPerSecond }) }));
+  // The same text a worker's recorder is handed (extension/settings.ts), so the two cannot drift.
+  node?.dispatchEvent(new CustomEvent(CONFIG, { detail: recorderConfigText(settings) }));
 }
 
 function onBatch(e: Event): void {
