@@ -39,6 +39,11 @@ function completeHandler<T extends object>(h: ProxyHandler<T>): ProxyHandler<T> 
   };
 }
 
+/** The function a wrapper of the recorder's stands for (undefined for any other value). */
+export function originalOf(fn: unknown): Fn | undefined {
+  return typeof fn === 'function' ? (apply(weakMapGet, originals, [fn]) as Fn | undefined) : undefined;
+}
+
 export function disguise<T extends Fn>(original: T, handler: ProxyHandler<T>): T {
   const wrapper = new NativeProxy(original, completeHandler(handler));
   apply(weakMapSet, originals, [wrapper, original]);

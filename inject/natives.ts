@@ -66,6 +66,8 @@ export function inheritedString(obj: object, key: string): string {
   return '';
 }
 export const getOwnPropertyNames = Object.getOwnPropertyNames;
+export const functionToString = Function.prototype.toString;
+export const stringCharCodeAt = String.prototype.charCodeAt;
 /** `Error.isError`: true for genuine Error objects only, false for a Proxy, without calling a trap
  *  (so a thrown value can be read through descriptors only when it is one). */
 export const errorIsError = (Error as { isError?: (v: unknown) => boolean }).isError;

@@ -132,3 +132,30 @@ describe('previews reach no index setter of the page', () => {
     }
   });
 });
+
+describe('host interfaces, known by the natives the realm started with', () => {
+  it('previews a page class put on the global later as the plain object structured clone makes of it, even under a native name', async () => {
+    const { vi } = await import('vitest');
+    vi.resetModules();
+    // A fresh recorder module: it reads the global's names at its start, the prototypes only when a
+    // preview first needs them (after the page's changes below).
+    const fresh = await import('./preview');
+    const g = globalThis as Record<string, unknown>;
+    const nativeWeakRef = g.WeakRef;
+    class Widget {
+      size = 3;
+    }
+    g.Widget = Widget;
+    g.WeakRef = Widget;
+    try {
+      const plain = { $t: 'object', entries: [['size', 3]], more: 0 };
+      expect(fresh.previewValue(new Widget(), true).preview).toEqual(plain);
+      expect(fresh.previewValue({ w: new Widget() }, true).preview).toEqual({ $t: 'object', entries: [['w', plain]], more: 0 });
+      // A DOM node is still refused by its interface.
+      expect(fresh.previewSent({ el: document.createElement('div') }, undefined, true).culprit).toEqual({ path: 'payload.el', kind: 'HTMLDivElement' });
+    } finally {
+      delete g.Widget;
+      g.WeakRef = nativeWeakRef;
+    }
+  });
+});

@@ -30,7 +30,10 @@ import {
   isData,
   uncurry,
   inheritedString,
+  functionToString,
+  stringCharCodeAt,
 } from './natives';
+import { originalOf } from './disguise';
 
 /**
  * Every string a preview holds — keys, constructor names and paths included — is cut to this many
@@ -226,29 +229,50 @@ for (const name of ['Node', 'Window', 'WindowProxy', 'Location', 'EventTarget', 
 }
 
 /**
- * The prototypes of this realm's own global constructors (`HTMLDivElement`, `WeakMap`, `Promise`,
- * `Event`…), snapshotted before any page script runs: an object that inherits from one of them and is
- * not a clonable kind is something structured clone refuses (a host object, or an exotic built-in).
- * A page's own classes are not among them (they did not exist yet), and are cloned as plain objects.
+ * The names on this realm's global before any page script ran (names only: see nativeProtosOf). A
+ * page's own classes are not among them (they did not exist yet), so `window.App = class {}` later
+ * does not make App's instances look like host objects.
  */
-const nativeProtos = new NativeMap<object, string>();
-{
-  const names = getOwnPropertyNames(globalThis);
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const c = name.charCodeAt(0);
+const GLOBAL_NAMES_AT_START: readonly string[] = getOwnPropertyNames(globalThis);
+
+let nativeProtos: Map<object, string> | null = null;
+
+/**
+ * The prototypes of this realm's own global constructors (`HTMLDivElement`, `WeakMap`, `Promise`,
+ * `Event`…): an object that inherits from one of them and is not a clonable kind is something
+ * structured clone refuses (a host object, or an exotic built-in). Page classes are cloned as plain
+ * objects.
+ *
+ * Made the first time a preview needs it (a class instance, a DOM node…), not at the realm's start:
+ * reading a global constructor's descriptor makes the browser build that interface object, and doing
+ * it for the ~1,000 of a window cost every frame of every site about 5 ms before its first script
+ * (bench/churn.mjs's frames, docs/recording.md). By then the page may have replaced a global: a name
+ * counts only while its value is still the native function of that name, which the native
+ * `Function.prototype.toString` prints as `function Name() { [native code] }` (a page's class, bound
+ * function or Proxy prints otherwise, and no trap of a Proxy is reached); the recorder's own wrappers
+ * count as their originals.
+ */
+function nativeProtosOf(): Map<object, string> {
+  if (nativeProtos !== null) return nativeProtos;
+  const protos = new NativeMap<object, string>();
+  for (let i = 0; i < GLOBAL_NAMES_AT_START.length; i++) {
+    const name = GLOBAL_NAMES_AT_START[i]!;
+    const c = apply(stringCharCodeAt, name, [0]) as number;
     if (c < 65 || c > 90) continue; // constructors only (capitalised)
     try {
       const d = getOwnPropertyDescriptor(globalThis, name);
-      const ctor = d && 'value' in d ? d.value : undefined;
-      if (typeof ctor !== 'function') continue;
-      const pd = getOwnPropertyDescriptor(ctor as object, 'prototype');
-      const proto = pd && 'value' in pd ? pd.value : undefined;
-      if (typeof proto === 'object' && proto !== null && apply(mapGet, kinds, [proto]) === undefined) apply(mapSet, nativeProtos, [proto, name]);
+      const value: unknown = isData(d) ? d.value : undefined;
+      if (typeof value !== 'function') continue;
+      const ctor = originalOf(value) ?? value;
+      if (apply(functionToString, ctor, []) !== `function ${name}() { [native code] }`) continue;
+      const pd = getOwnPropertyDescriptor(ctor, 'prototype');
+      const proto: unknown = isData(pd) ? pd.value : undefined;
+      if (typeof proto === 'object' && proto !== null && apply(mapGet, kinds, [proto]) === undefined) apply(mapSet, protos, [proto, name]);
     } catch {
-      /* a getter-backed global: not a constructor */
+      /* not readable as a constructor */
     }
   }
+  return (nativeProtos = protos);
 }
 
 /** Most entries or items one level of a preview shows. */
@@ -501,7 +525,7 @@ function foreignPreview(w: Walk, obj: object, proto: object | null, depth: numbe
   for (let p = proto; p; p = getPrototypeOf(p)) {
     // Object.prototype, or a subclass of a clonable built-in (cloned as one, shown as an object).
     if (apply(mapGet, kinds, [p]) !== undefined) break;
-    const native = apply(mapGet, nativeProtos, [p]) as string | undefined;
+    const native = apply(mapGet, nativeProtosOf(), [p]) as string | undefined;
     if (native !== undefined) {
       if (apply(mapGet, PLATFORM, [native])) return { $t: 'platform', kind: nearest };
       return refused(w, parent, seg, nearest);
