@@ -3,16 +3,15 @@
  * protocol gives it (`Log.entryAdded`, measured in Chromium 156: docs/recording.md), turned into the
  * fields of a `windowMessageDropped` event. Every other log entry is none of ours: null.
  */
-import { DROPPED_STACK_FRAMES, type WindowMessageDropped } from '../model/protocol';
+import { DROPPED_STACK_CHARS, DROPPED_STACK_FRAMES, DROPPED_URL_CHARS, type WindowMessageDropped } from '../model/protocol';
 import { ORIGIN_CHARS } from '../model/validate';
 
 /** A report without the sequence number its stream gives it. */
 export type DropReport = Omit<WindowMessageDropped, 'seq'>;
 
-/** Longest call-site URL kept (a `data:` document's URL can be megabytes); a longer one is cut. */
-export const CALL_SITE_URL_CHARS = 2_048;
-/** Longest stack text kept. */
-export const STACK_CHARS = 8_000;
+/** (Longer ones are cut to the protocol's bounds, which the panel checks.) */
+export const CALL_SITE_URL_CHARS = DROPPED_URL_CHARS;
+const STACK_CHARS = DROPPED_STACK_CHARS;
 
 /** Blink's text (LocalDOMWindow::DispatchMessageEventWithOriginCheck); origins hold no `'`. */
 const DROPPED = /^Failed to execute 'postMessage' on 'DOMWindow': The target origin provided \('([^']*)'\) does not match the recipient window's origin \('([^']*)'\)\.$/;

@@ -3,7 +3,7 @@
  * browser allows"), against a recording of chrome.debugger's calls; the test plays the browser.
  */
 import { describe, expect, it } from 'vitest';
-import { SharedWorkers, isWorkerScriptRequest, type DebuggerTargetInfo, type ScriptRequest, type SharedWorkerApi, type SharedWorkerClient } from './sharedWorkers';
+import { MISSED_START, SharedWorkers, isWorkerScriptRequest, type DebuggerTargetInfo, type ScriptRequest, type SharedWorkerApi, type SharedWorkerClient } from './sharedWorkers';
 import type { WorkerTarget } from './workerDebugger';
 
 type Source = { tabId?: number; targetId?: string; sessionId?: string };
@@ -22,8 +22,7 @@ function recordedApi(targets: DebuggerTargetInfo[] = [sharedTarget], answer: (me
     detach: async (t) => void calls.push(`detach ${t.targetId}`),
     sendCommand: async (t, method, params) => {
       const p = params as { instrumentation?: string; expression?: string } | undefined;
-      const late = p?.expression?.includes('ENTANGLE_LATE') ? ' late' : p?.expression !== undefined ? ' from start' : '';
-      calls.push(`${t.targetId} ${method}${p?.instrumentation ? ` ${p.instrumentation}` : ''}${late}`);
+      calls.push(`${t.targetId} ${method}${p?.instrumentation ? ` ${p.instrumentation}` : ''}`);
       const a = answer(method);
       if (a instanceof Error) throw a;
       return a;
@@ -81,7 +80,7 @@ describe('SharedWorkers', () => {
     const { shared, calls } = setUp();
     shared.scriptRequested(client(1).c, request(ID));
     await settle();
-    expect(calls).toEqual([`attach ${ID}`, `${ID} Debugger.enable`, `${ID} Debugger.setInstrumentationBreakpoint beforeScriptExecution`, `${ID} Runtime.addBinding`]);
+    expect(calls).toEqual([`attach ${ID}`, `${ID} Debugger.enable`, `${ID} Debugger.setInstrumentationBreakpoint beforeScriptExecution`]);
   });
 
   it('runs the recorder at the pause before the main script, then disables the debugger; batches reach the client', async () => {
@@ -92,7 +91,8 @@ describe('SharedWorkers', () => {
     calls.length = 0;
     emit('Debugger.paused', { reason: 'instrumentation' });
     await settle();
-    expect(calls).toEqual([`${ID} Runtime.evaluate from start`, `${ID} Debugger.disable`]);
+    // The binding only now, while the worker is held: no page code can see it arrive.
+    expect(calls).toEqual([`${ID} Runtime.addBinding`, `${ID} Runtime.evaluate`, `${ID} Debugger.disable`]);
     expect(seen).toEqual([`recorded shared_worker ${URL_}`]);
   });
 
@@ -128,30 +128,40 @@ describe('SharedWorkers', () => {
     ]);
   });
 
-  it('joins late when the main script was parsed before the breakpoint was in, and says from when', async () => {
-    const expressions: string[] = [];
+  it('does not record a start whose script was parsed before the breakpoint was in (any script), and says so; no binding is added', async () => {
     const r = recordedApi(undefined);
     const sendCommand = r.api.sendCommand;
     r.api.sendCommand = async (t, method, params) => {
-      if (method === 'Debugger.enable') r.emit('Debugger.scriptParsed', { url: URL_ });
-      const e = (params as { expression?: string } | undefined)?.expression;
-      if (e) expressions.push(e);
+      // A redirected main script: another URL than the request's.
+      if (method === 'Debugger.enable') r.emit('Debugger.scriptParsed', { url: 'https://a.test/moved/shared.js' });
       return sendCommand(t, method, params);
     };
     const shared = new SharedWorkers(r.api, async () => ({ bundle: 'void 0' }), () => NOW);
     const { c, seen } = client(1);
     shared.scriptRequested(c, request(ID));
     await settle();
-    // Disabled first: the worker runs on, and the recorder's own evaluation must not stop at the breakpoint.
-    expect(r.calls.slice(4)).toEqual([`${ID} Debugger.disable`, `${ID} Runtime.evaluate late`]);
-    expect(expressions).toHaveLength(1);
-    expect(expressions[0]).toContain('const ENTANGLE_LATE = "recorded from 2026-01-02T03:04:05.000Z: the shared worker was already running');
-    expect(seen).toEqual([`recorded shared_worker ${URL_}`]);
+    expect(r.calls.slice(3)).toEqual([`${ID} Debugger.disable`]);
+    expect(r.calls.some((x) => x.includes('addBinding') || x.includes('evaluate'))).toBe(false);
+    expect(seen).toEqual([`unrecorded ${URL_}: ${MISSED_START}`]);
     // A pause after that is not ours to keep.
     r.calls.length = 0;
     r.emit('Debugger.paused', { reason: 'instrumentation' });
     await settle();
     expect(r.calls).toEqual([`${ID} Debugger.resume`]);
+  });
+
+  it('drops a target lookup that answers after its tab stopped recording: nothing is attached for it', async () => {
+    let answer: (t: DebuggerTargetInfo[]) => void = () => undefined;
+    const r = recordedApi();
+    r.api.getTargets = () => new Promise((resolve) => (answer = resolve));
+    const shared = new SharedWorkers(r.api, async () => ({ bundle: 'void 0' }), () => NOW);
+    const { c } = client(1);
+    shared.scriptRequested(c, request(ID));
+    shared.clientGone(c);
+    answer([sharedTarget]);
+    await settle();
+    expect(r.calls).toEqual([]);
+    expect(r.listeners.size).toBe(0);
   });
 
   it('leaves alone requests that are no shared worker: a service worker, an unlisted target, a page load', async () => {
@@ -208,7 +218,13 @@ describe('SharedWorkers', () => {
   });
 
   it('stays attached when the worker ends, and records its next start from the first statement (it waits for the debugger)', async () => {
-    const { shared, calls, emit } = setUp(undefined, (method) => (method === 'Debugger.setInstrumentationBreakpoint' && calls.filter((x) => x.includes('setInstrumentation')).length > 1 ? new Error('Instrumentation breakpoint is already enabled.') : {}));
+    const { shared, calls, emit, api } = setUp(undefined, (method) => (method === 'Debugger.setInstrumentationBreakpoint' && calls.filter((x) => x.includes('setInstrumentation')).length > 1 ? new Error('Instrumentation breakpoint is already enabled.') : {}));
+    const bindings: string[] = [];
+    const sendCommand = api.sendCommand;
+    api.sendCommand = (t, method, params) => {
+      if (method === 'Runtime.addBinding') bindings.push((params as { name: string }).name);
+      return sendCommand(t, method, params);
+    };
     const { c, seen } = client(1);
     shared.scriptRequested(c, request(ID));
     await settle();
@@ -219,11 +235,15 @@ describe('SharedWorkers', () => {
     calls.length = 0;
     emit('Inspector.targetReloadedAfterCrash');
     await settle();
-    expect(calls).toEqual([`${ID} Debugger.enable`, `${ID} Debugger.setInstrumentationBreakpoint beforeScriptExecution`, `${ID} Runtime.addBinding`, `${ID} Runtime.runIfWaitingForDebugger`]);
+    expect(calls).toEqual([`${ID} Debugger.enable`, `${ID} Debugger.setInstrumentationBreakpoint beforeScriptExecution`, `${ID} Runtime.runIfWaitingForDebugger`]);
     emit('Debugger.paused', { reason: 'instrumentation' });
     await settle();
-    expect(calls.slice(4)).toEqual([`${ID} Runtime.evaluate from start`, `${ID} Debugger.disable`]);
+    expect(calls.slice(3)).toEqual([`${ID} Runtime.addBinding`, `${ID} Runtime.evaluate`, `${ID} Debugger.disable`]);
     expect(seen.at(-1)).toBe(`recorded shared_worker ${URL_}`);
+    // The same binding name both times: the session puts it on each new global, and each start's
+    // recorder takes it off (a new name would leave the old one on the global for the page).
+    expect(new Set(bindings)).toEqual(new Set([bindings[0]]));
+    expect(bindings).toHaveLength(2);
   });
 
   it('detaches a worker that ended with no client left, so that its next start does not wait for anyone', async () => {

@@ -8,12 +8,16 @@
  * given the instrumentation breakpoint, and:
  * - when the pause comes before its main script runs, the recorder goes in there, exactly as in a
  *   dedicated worker;
- * - when the script was parsed before the breakpoint was in place (a fast or cached fetch: attaching
- *   races the worker's start), the recorder goes in at once and says so: its first event after the
- *   realm's start is a `recorderFault` "recorded from …" (never a silent gap).
- * While a shared worker is attached, its next start (all its pages went, then one came back) waits for
- * the debugger (`Inspector.targetReloadedAfterCrash`): it is let go with the breakpoint set, so every
- * later start is recorded from its first statement.
+ * - when a script was parsed before the breakpoint was in place (a fast or cached fetch: attaching
+ *   races the worker's start), this start of the worker is not recorded, and the panel lists it as
+ *   such with the reason (never a silent gap). A recorder that joined a running worker would take
+ *   natives the page may already have replaced, and could run its code; and its binding would be on
+ *   the global for the page to see while it arrived. The binding is only added at the pause.
+ * The attachment stays while a client tab does: the worker's next start (all its pages went, then one
+ * came back) waits for the debugger (`Inspector.targetReloadedAfterCrash`) and is let go with the
+ * breakpoint set, so it is recorded from its first statement. The binding keeps its name across
+ * starts: the protocol puts a session's bindings on each new global, and each start's recorder takes
+ * the name off before any page code (a new name per start would leave the old ones there).
  *
  * A shared worker is one attachment for the whole extension, whichever tabs use it: each tab whose
  * recording saw its script requested is a client, and gets its batches through the tab's own
@@ -61,6 +65,8 @@ export interface ScriptRequest {
 }
 
 const PROTOCOL_VERSION = '1.3';
+/** Why a shared worker's start is not recorded when its script ran before it could be held. */
+export const MISSED_START = 'it was already running when Entangle found it (its script arrived too fast to be held before its first statement); its next start is recorded';
 /** Shared workers' streams are keyed apart from the tab's protocol sessions. */
 const SESSION_PREFIX = 'shared:';
 
@@ -69,18 +75,13 @@ export function isWorkerScriptRequest(r: ScriptRequest): boolean {
   return r.type === 'Script' && r.loaderId === '' && r.documentURL === r.request.url;
 }
 
-/** The recorder's start, told when it joins a worker already running: the note it records first. */
-export function lateRecorderExpression(bundle: string, binding: string, config: string | undefined, note: string): string {
-  return recorderExpression(`const ENTANGLE_LATE = ${JSON.stringify(note)};\n${bundle}`, binding, config);
-}
-
 type Phase = 'attaching' | 'waiting' | 'starting' | 'running' | 'ended';
 
 interface SharedWorker {
   target: WorkerTarget;
   clients: Set<SharedWorkerClient>;
   phase: Phase;
-  /** The main script was parsed before the breakpoint's answer: it runs (or ran) unrecorded. */
+  /** A script was parsed before the breakpoint's answer: this start runs (or ran) unrecorded. */
   parsedBeforeBreakpoint: boolean;
   breakpointSet: boolean;
   binding: string;
@@ -89,6 +90,8 @@ interface SharedWorker {
 export class SharedWorkers {
   private readonly workers = new Map<string, SharedWorker>();
   private listening = false;
+  /** Tab recordings that stopped: a target lookup still under way for one of them is dropped. */
+  private readonly goneClients = new WeakSet<SharedWorkerClient>();
 
   constructor(
     private readonly api: SharedWorkerApi,
@@ -104,6 +107,7 @@ export class SharedWorkers {
     void this.api
       .getTargets()
       .then((targets) => {
+        if (this.goneClients.has(client)) return;
         const t = targets.find((x) => x.id === request.requestId && x.type === 'worker');
         // A service worker's script is requested the same way: it is the tab's auto-attach's own.
         if (!t || t.title.startsWith('Service Worker ')) return;
@@ -119,6 +123,7 @@ export class SharedWorkers {
   /** The tab's recording stopped: its shared workers no longer report to it; one with no client
    *  left is detached (a worker waiting for the debugger goes on). */
   clientGone(client: SharedWorkerClient): void {
+    this.goneClients.add(client);
     for (const w of [...this.workers.values()]) {
       if (!w.clients.delete(client)) continue;
       if (w.phase !== 'ended' && w.phase !== 'attaching') client.events.workerGone(w.target);
@@ -139,6 +144,8 @@ export class SharedWorkers {
     this.api.attach({ targetId: info.id }, PROTOCOL_VERSION).then(
       () => {
         if (this.workers.get(info.id) !== w) return void this.api.detach({ targetId: info.id }).catch(() => undefined);
+        // Its last client went while it was being attached.
+        if (w.clients.size === 0) return this.release(w);
         this.arm(w, false);
       },
       (err: unknown) => {
@@ -164,13 +171,12 @@ export class SharedWorkers {
           w.breakpointSet = true;
         },
       ),
-      this.send(w, 'Runtime.addBinding', { name: w.binding }),
       ...(waiting ? [this.send(w, 'Runtime.runIfWaitingForDebugger')] : []),
     ];
     Promise.all(steps).then(
       () => {
-        // Its script was parsed before the breakpoint was in: no pause will come before it runs.
-        if (w.phase === 'waiting' && w.parsedBeforeBreakpoint) this.startRecorder(w, true);
+        // A script was parsed before the breakpoint was in: no pause will come before it runs.
+        if (w.phase === 'waiting' && w.parsedBeforeBreakpoint) this.missedStart(w);
       },
       (err: unknown) => {
         if (w.phase !== 'waiting') return;
@@ -187,12 +193,17 @@ export class SharedWorkers {
     const w = id === undefined || source.sessionId !== undefined ? undefined : this.workers.get(id);
     if (!w) return;
     switch (method) {
-      case 'Debugger.scriptParsed':
-        if (w.phase === 'waiting' && !w.breakpointSet && (params as { url?: unknown }).url === w.target.url) w.parsedBeforeBreakpoint = true;
+      case 'Debugger.scriptParsed': {
+        // Any script of its own (its main script may have been redirected, or be an import of it).
+        const url = (params as { url?: unknown }).url;
+        if (w.phase === 'waiting' && !w.breakpointSet && typeof url === 'string' && url !== '') w.parsedBeforeBreakpoint = true;
         return;
+      }
       case 'Debugger.paused':
-        if ((params as { reason?: unknown }).reason === 'instrumentation' && w.phase === 'waiting') this.startRecorder(w, w.parsedBeforeBreakpoint);
-        else void this.send(w, 'Debugger.resume').catch(() => undefined);
+        if ((params as { reason?: unknown }).reason === 'instrumentation' && w.phase === 'waiting') {
+          if (w.parsedBeforeBreakpoint) this.missedStart(w);
+          else this.startRecorder(w);
+        } else void this.send(w, 'Debugger.resume').catch(() => undefined);
         return;
       case 'Runtime.bindingCalled': {
         const call = params as { name?: unknown; payload?: unknown };
@@ -207,8 +218,8 @@ export class SharedWorkers {
         if (w.clients.size === 0) this.release(w);
         return;
       case 'Inspector.targetReloadedAfterCrash':
-        // Started again while attached: it waits for the debugger, so this start is whole.
-        w.binding = bindingName();
+        // Started again while attached: it waits for the debugger, so this start is whole (the same
+        // binding name: the session put it on the new global, and the recorder takes it off).
         this.arm(w, true);
         return;
     }
@@ -221,21 +232,13 @@ export class SharedWorkers {
     this.forget(w);
   };
 
-  /** The recorder goes in (at the pause before the first statement, or late, saying from when); then
-   *  the debugger is disabled, which resumes a paused worker and drops the breakpoint. */
-  private startRecorder(w: SharedWorker, late: boolean): void {
+  /** The recorder goes in at the pause before the first statement (its binding added there, so no
+   *  page code ever sees it); then the debugger is disabled, which resumes the worker and drops the
+   *  breakpoint. */
+  private startRecorder(w: SharedWorker): void {
     w.phase = 'starting';
-    const note = late ? `recorded from ${new Date(this.now()).toISOString()}: the shared worker was already running when Entangle attached to it; what it did before is not recorded` : undefined;
-    // Late: the worker runs on; disabled first so that the recorder's own evaluation is not stopped at.
-    const before = late ? this.send(w, 'Debugger.disable').catch(() => undefined) : Promise.resolve();
-    void before
-      .then(() => this.recorder())
-      .then(({ bundle, config }) =>
-        this.send(w, 'Runtime.evaluate', {
-          expression: note === undefined ? recorderExpression(bundle, w.binding, config) : lateRecorderExpression(bundle, w.binding, config, note),
-          silent: true,
-        }),
-      )
+    void Promise.all([this.recorder(), this.send(w, 'Runtime.addBinding', { name: w.binding })])
+      .then(([{ bundle, config }]) => this.send(w, 'Runtime.evaluate', { expression: recorderExpression(bundle, w.binding, config), silent: true }))
       .then((result) => {
         if (w.phase !== 'starting') return;
         const thrown = (result as { exceptionDetails?: { exception?: { description?: string }; text?: string } }).exceptionDetails;
@@ -253,8 +256,17 @@ export class SharedWorkers {
         for (const c of w.clients) c.events.workerUnrecorded(w.target, messageOf(err));
       })
       .finally(() => {
-        if (!late) void this.send(w, 'Debugger.disable').catch(() => undefined);
+        void this.send(w, 'Debugger.disable').catch(() => undefined);
       });
+  }
+
+  /** This start of the worker ran a script before the breakpoint was in: not recorded (see the module
+   *  comment), said so to its tabs; the debugger lets it go on, and the attachment stays for its next
+   *  start. */
+  private missedStart(w: SharedWorker): void {
+    w.phase = 'ended';
+    void this.send(w, 'Debugger.disable').catch(() => undefined);
+    for (const c of w.clients) c.events.workerUnrecorded(w.target, MISSED_START);
   }
 
   private ended(w: SharedWorker): void {

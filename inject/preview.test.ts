@@ -151,8 +151,10 @@ describe('host interfaces, known by the natives the realm started with', () => {
       const plain = { $t: 'object', entries: [['size', 3]], more: 0 };
       expect(fresh.previewValue(new Widget(), true).preview).toEqual(plain);
       expect(fresh.previewValue({ w: new Widget() }, true).preview).toEqual({ $t: 'object', entries: [['w', plain]], more: 0 });
-      // A DOM node is still refused by its interface.
+      // A DOM node is still refused (happy-dom's interfaces are JS classes: by its names), and a
+      // native non-clonable built-in by its prototype, found in the table made on first need.
       expect(fresh.previewSent({ el: document.createElement('div') }, undefined, true).culprit).toEqual({ path: 'payload.el', kind: 'HTMLDivElement' });
+      expect(fresh.previewSent({ sab: new SharedArrayBuffer(1) }, undefined, true).culprit).toEqual({ path: 'payload.sab', kind: 'SharedArrayBuffer' });
     } finally {
       delete g.Widget;
       g.WeakRef = nativeWeakRef;

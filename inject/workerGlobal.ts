@@ -12,16 +12,12 @@
  * - a dedicated or shared worker that closes itself (`self.close()`) gets its last events out at
  *   once: no timer of a closing worker fires again.
  */
-import { WORKER_SELF } from '../model/protocol';
+import { SHARED_WORKER_CONNECT, WORKER_SELF } from '../model/protocol';
 import { afterCall, replaceValue } from './disguise';
 import { FROM_INSTRUMENTED, type MessageGetters, type ReceiptFrom, type RecorderApi } from './instrument';
 import { addEventListener, apply, arg, getOwnPropertyDescriptor, getPrototypeOf, getter, read } from './natives';
 
 export type WorkerKind = 'worker' | 'sharedworker' | 'serviceworker';
-
-/** The `worker` of a `connect` receipt inside a shared worker: the port it carries is the partner of
- *  the connecting page's `SharedWorker.port` (the page posts nothing: the browser made both ends). */
-export const SHARED_WORKER_CONNECT = 'connect';
 
 export function instrumentWorkerGlobal(api: RecorderApi, kind: WorkerKind): void {
   switch (kind) {

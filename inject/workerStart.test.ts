@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WORKER_NAME_CHARS } from '../model/protocol';
 import { validateEvent } from '../model/validate';
 import { ownerOf } from './workerGlobal';
-import { lateNote, takeBinding, workerKind, workerRealmStarted } from './workerStart';
+import { takeBinding, workerKind, workerRealmStarted } from './workerStart';
 
 /** A stand-in for a worker's global: an instance of classes named like the browser's. */
 function globalOf(scope: 'DedicatedWorkerGlobalScope' | 'SharedWorkerGlobalScope' | 'ServiceWorkerGlobalScope' | 'Window'): object {
@@ -98,14 +98,5 @@ describe('ownerOf', () => {
     const g = new Dedicated();
     expect(ownerOf(g, 'postMessage')).toBe(Scope.prototype);
     expect(ownerOf(g, 'nothing')).toBeUndefined();
-  });
-});
-
-describe('lateNote', () => {
-  it("is a valid lifecycle fault carrying the extension's note, bounded", () => {
-    const note = lateNote('recorded from 2026-01-02T03:04:05.000Z: the shared worker was already running', 5);
-    expect(note).toEqual({ type: 'recorderFault', t: 5, during: 'lifecycle', message: 'recorded from 2026-01-02T03:04:05.000Z: the shared worker was already running' });
-    expect(validateEvent({ ...note, seq: 2 }, 'e').ok).toBe(true);
-    expect(lateNote('x'.repeat(2000), 5).message).toBe(`${'x'.repeat(500)}…`);
   });
 });

@@ -3,7 +3,7 @@
  * without a worker: which kind of worker this is, the way out (the debugger's binding), and the
  * realm's start.
  */
-import { PROTOCOL_VERSION, WORKER_NAME_CHARS, type RealmStarted, type RecorderFault } from '../model/protocol';
+import { PROTOCOL_VERSION, WORKER_NAME_CHARS, type RealmStarted } from '../model/protocol';
 import { apply, constructorNames, dataValue, deleteProperty, getOwnPropertyDescriptor, put } from './natives';
 import { bounded } from './preview';
 import type { WorkerKind } from './workerGlobal';
@@ -54,10 +54,4 @@ export function workerRealmStarted(facts: WorkerFacts, t: number): Omit<RealmSta
   const started: Omit<RealmStarted, 'seq'> = { type: 'realmStarted', t, kind: facts.kind, url: facts.url, origin: facts.origin, protocol: PROTOCOL_VERSION };
   if (typeof facts.name === 'string' && facts.name !== '') put(started, 'name', bounded(facts.name, WORKER_NAME_CHARS));
   return started;
-}
-
-/** The note a recorder that joined a running worker records first after the realm's start: a
- *  `recorderFault` (during `lifecycle`), so the panel shows that what came before is missing. */
-export function lateNote(note: string, t: number): Omit<RecorderFault, 'seq'> {
-  return { type: 'recorderFault', t, during: 'lifecycle', message: bounded(note, 500) };
 }

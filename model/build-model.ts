@@ -27,7 +27,7 @@ import {
 } from './model-types';
 import { find, forgetMadeUpHolder, join, partnerOf, rootOf } from './ports';
 import { pairServiceWorkerMessages } from './service-worker-pairs';
-import { WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
+import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
   const out = new Map<RealmId, FrameRealm>();
@@ -64,6 +64,8 @@ export function build(st: State): CaptureModel {
         const owner = st.insideCreator.get(recv.realm.id);
         return owner !== undefined ? { realm: owner } : { unknown: 'frameUnknown' };
       }
+      // A shared worker's connect: the page that made it is not paired with it (not recorded yet).
+      if (ev.worker === SHARED_WORKER_CONNECT) return { unknown: 'sharedWorkerClient' };
       return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
     }
     if (ev.type !== 'messageReceived' || ev.source === undefined) return { unknown: 'none' };
@@ -456,7 +458,7 @@ export function build(st: State): CaptureModel {
       else if (src.ambiguous) {
         m.senderUnknown = 'sourceAmbiguous';
         ambiguity.push(...src.ambiguous.map((a) => `source:${a}`));
-      } else m.senderUnknown = src.unknown === 'frameUnknown' ? 'frameUnknown' : src.unknown === 'none' ? 'sourceNone' : 'sourceOutsideTab';
+      } else m.senderUnknown = senderUnknownOf(src.unknown);
     } else m.senderUnknown = 'broadcastUnmatched';
     if (r.inference && r.inference.candidates.length > 0) ambiguity.push('transferredPorts');
     // A port joined to its only candidate, with no traffic yet to confirm it: a guess, so say so.
@@ -594,4 +596,20 @@ function droppedMessages(st: State, goneOf: (r: Realm) => number | undefined): M
 function rootIdOf(st: State, id: PortId): PortId {
   const l = st.locals.get(id);
   return l ? find(l.logical).id : id;
+}
+
+/** Why a window or worker message's source names no realm, as the model says it. */
+function senderUnknownOf(unknown: SourceResolution['unknown']): SenderUnknownReason {
+  switch (unknown) {
+    case 'frameUnknown':
+      return 'frameUnknown';
+    case 'none':
+      return 'sourceNone';
+    case 'sharedWorkerClient':
+      return 'sharedWorkerClient';
+    case 'opener':
+    case 'notInTab':
+    case undefined:
+      return 'sourceOutsideTab';
+  }
 }

@@ -111,7 +111,7 @@ export interface SourceResolution {
   /** Other realms that could equally have sent it. */
   candidates?: RealmId[];
   /** Why there is no realm: the sender is outside this tab or unknown. */
-  unknown?: 'opener' | 'none' | 'notInTab' | 'frameUnknown';
+  unknown?: 'opener' | 'none' | 'notInTab' | 'frameUnknown' | 'sharedWorkerClient';
 }
 
 const key = (tabId: number, frameId: number): string => `${tabId}:${frameId}`;

@@ -24,7 +24,7 @@ import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Re
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
 import { serviceWorkerRealmId } from './model-types';
-import { WORKER_SELF, type MessageFailedToDeserialize, type MessageReceived, type MessageSent, type RealmId, type ServiceWorkerFound } from './protocol';
+import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageFailedToDeserialize, type MessageReceived, type MessageSent, type RealmId, type ServiceWorkerFound } from './protocol';
 import { advanceFrom, entangleImplicit, implicitLogical, insertOrdered, join, localOf, newLocal, partnerOf, rootOf } from './ports';
 import { linkWorkers, type InsideWorker, type WorkerCreation } from './worker-link';
 
@@ -258,8 +258,11 @@ export function createCorrelator(): Correlator {
       }
       case 'worker': {
         st.workerItems.push(recv);
-        if (ev.worker !== undefined && ev.worker !== WORKER_SELF) workerRealm(ev.worker);
-        const queue = ev.worker === undefined ? undefined : implicitQueue(r, ev.worker);
+        // A shared worker's connect: no Worker object sent it (the browser made both ends of the
+        // page's port), so it stands for no realm and queues on no implicit port; its port arrives.
+        const object = ev.worker === SHARED_WORKER_CONNECT ? undefined : ev.worker;
+        if (object !== undefined && object !== WORKER_SELF) workerRealm(object);
+        const queue = object === undefined ? undefined : implicitQueue(r, object);
         if (queue) queueReceipt(queue, recv);
         if (recv.arrived.length > 0) inferable.push(recv);
         return;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCorrelator, type CaptureModel, type MessageModel } from './correlator';
 import type { LogRecord } from './log';
-import { PROTOCOL_VERSION, WORKER_SELF, type EntangleEvent, type PortId, type WorkerPlace } from './protocol';
+import { PROTOCOL_VERSION, SHARED_WORKER_CONNECT, WORKER_SELF, type EntangleEvent, type PortId, type WorkerPlace } from './protocol';
 import { readCapture, writeCapture } from './capture';
 
 type Body<E> = E extends EntangleEvent ? Omit<E, 'seq' | 't'> : never;
@@ -295,5 +295,20 @@ describe('capture files with workers recorded from the inside', () => {
     bad.records[first]!.frameId = -1;
     bad.records[first]!.worker = { target: 'T1', type: 'thread', url: 'x' };
     expect(await readCapture(JSON.stringify(bad))).toMatchObject({ ok: false, error: expect.stringContaining('worker.type') });
+  });
+});
+
+describe("a shared worker's connect", () => {
+  it('stands for no realm: its port arrives in the shared worker, and its sender is said to be an unpaired page', () => {
+    const clock = new Clock();
+    const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: `${ORIGIN}/shared.js` });
+    hub.emit({ type: 'realmStarted', kind: 'sharedworker', url: `${ORIGIN}/shared.js`, origin: ORIGIN, protocol: PROTOCOL_VERSION, name: 'hub' });
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p1']).gotOnPort('hub:p1').onPort('hub:p1');
+    const m = modelOf(hub.records);
+    expect(m.realms.map((r) => [r.id, r.kind])).toEqual([['hub', 'sharedworker']]);
+    const connect = m.messages.find((x) => x.route === 'worker')!;
+    expect([connect.fromRealm, connect.senderUnknown, connect.toRealm]).toEqual([undefined, 'sharedWorkerClient', 'hub']);
+    // The port the connect brought is held by the shared worker, and used there.
+    expect(m.ports.find((p) => p.custody.some((c) => c.localId === 'hub:p1'))?.custody.map((c) => c.realm)).toEqual(['hub']);
   });
 });

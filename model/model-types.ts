@@ -45,7 +45,9 @@ export type StatusReason =
  * - `broadcastAmbiguous`: several recorded sends could be the one received;
  * - `callSiteUnmatched`: a dropped window message (`dropped-origin`): the browser named the sender's
  *   call site only, and no window of the session was at that document URL (an external script);
- * - `callSiteAmbiguous`: several windows were at that URL.
+ * - `callSiteAmbiguous`: several windows were at that URL;
+ * - `sharedWorkerClient`: a shared worker's `connect`: the page whose `new SharedWorker()` made it is not
+ *   paired with it (the page's side of a shared worker is not recorded yet).
  */
 export type SenderUnknownReason =
   | 'sendNotRecorded'
@@ -58,7 +60,8 @@ export type SenderUnknownReason =
   | 'broadcastUnmatched'
   | 'broadcastAmbiguous'
   | 'callSiteUnmatched'
-  | 'callSiteAmbiguous';
+  | 'callSiteAmbiguous'
+  | 'sharedWorkerClient';
 
 /** One receipt of a broadcast: a broadcast is one send with one receipt per receiving BroadcastChannel
  *  object (never its own). */

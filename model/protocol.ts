@@ -222,6 +222,11 @@ export const WORKER_NAME_CHARS = 200;
  *  global (`self.postMessage`, a `message` on `self`): the other end is the owner's Worker object. */
 export const WORKER_SELF = 'self';
 
+/** The `worker` of a `connect` receipt inside a shared worker (a page ran `new SharedWorker()`): the
+ *  port it carries is the partner of that page's `SharedWorker.port`. No Worker object sent it: the
+ *  browser made both ends, and the page posted nothing. */
+export const SHARED_WORKER_CONNECT = 'connect';
+
 /** Every string a preview holds (keys, RegExp sources, constructor names included) is cut to this many
  *  characters, then marked with `…` (inject/preview.ts). */
 export const PREVIEW_STRING_CHARS = 160;
@@ -302,6 +307,10 @@ export interface WindowMessageDropped extends EventBase {
 }
 
 export const DROPPED_STACK_FRAMES = 20;
+/** Longest call-site URL a `windowMessageDropped` holds (a `data:` document's URL can be megabytes). */
+export const DROPPED_URL_CHARS = 2_048;
+/** Longest stack text a `windowMessageDropped` holds. */
+export const DROPPED_STACK_CHARS = 8_000;
 
 export type EntangleEvent =
   | RealmStarted

@@ -4,7 +4,7 @@
  * The relay cannot tell a well-behaved recorder from a hostile page that found a way to talk to it,
  * so every field is checked for type and size, and a failure names what was wrong and where.
  */
-import { EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Route } from './protocol';
+import { DROPPED_STACK_CHARS, DROPPED_URL_CHARS, EVENT_TYPES, PROTOCOL_VERSION, type Batch, type EntangleEvent, type Route } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, type RoutedBatchText } from './relay';
 import type { RoutedBatch } from './protocol';
 import { MAX_STRING, previewProblem } from './validate-preview';
@@ -219,10 +219,10 @@ function event(e: unknown, where: string): void {
     case 'windowMessageDropped':
       bounded(e, 'targetOrigin', ORIGIN_CHARS, where);
       bounded(e, 'recipientOrigin', ORIGIN_CHARS, where);
-      str(e, 'url', where, true);
+      if (e.url !== undefined) bounded(e, 'url', DROPPED_URL_CHARS, where);
       position(e, 'line', where);
       position(e, 'column', where);
-      str(e, 'stack', where, true);
+      if (e.stack !== undefined) bounded(e, 'stack', DROPPED_STACK_CHARS, where);
       return;
   }
 }
@@ -290,6 +290,9 @@ export function batchFromText(routed: RoutedBatchText): { routed: RoutedBatch; e
       const { events } = parsed.value;
       if (parsed.value.realm !== realm) error = `batch realm ${parsed.value.realm} does not match its envelope (${realm})`;
       else if (events[0]!.seq !== first || events[events.length - 1]!.seq !== last) error = 'batch seqs do not match its envelope';
+      // Only the background's reporter (no frame, no worker) tells of dropped window messages: a page's
+      // or a worker's batch that does is forging the browser's word.
+      else if ((where.frameId !== -1 || where.worker !== undefined) && events.some((e) => e.type === 'windowMessageDropped')) error = "a recorder's batch holds windowMessageDropped, which only the browser reports";
       else return { routed: { ...where, batch: parsed.value }, error: null };
     }
   }

@@ -313,6 +313,8 @@ export function senderUnknownLabel(reason: SenderUnknownReason): string {
       return 'the call site is a script no window is at';
     case 'callSiteAmbiguous':
       return 'several windows are at the call site';
+    case 'sharedWorkerClient':
+      return "a shared worker's connect: its page is not paired yet";
   }
 }
 
@@ -341,6 +343,8 @@ export function explainSenderUnknown(reason: SenderUnknownReason): string {
       return "The browser names the sender of a dropped window message only by the script and line of its postMessage call, and no window of the session is at that script's URL (a script loaded from its own file): the call site below says where it was made.";
     case 'callSiteAmbiguous':
       return "The browser names the sender of a dropped window message only by the script and line of its postMessage call, and several windows of the session are at that URL: Entangle does not pick one.";
+    case 'sharedWorkerClient':
+      return "This is a shared worker's connect: the browser made a new port pair when a page ran new SharedWorker(), and handed this end to the worker. Which page that was is not recorded yet (the page's side of a shared worker is not paired with its connect), so the sender is not named.";
   }
 }
 

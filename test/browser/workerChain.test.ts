@@ -78,7 +78,7 @@ describe('a port handed top → cross-origin iframe → worker, recorded inside 
     expect(await page.evaluate(() => (window as unknown as { startInWorker(): Promise<unknown> }).startInWorker())).toEqual({ type: 'done', got: [1, 2, 3] });
     const delivered = await factsWhen('the jobs delivered in the worker, and its answer in the top window', (f) => {
       const answer = f.messages.find((m) => m.route === 'port' && m.fromRealm === worker.id);
-      return jobs(f).every((m) => m.status === 'delivered') && answer?.status === 'delivered';
+      return jobs(f).length === 3 && jobs(f).every((m) => m.status === 'delivered') && answer?.status === 'delivered';
     });
     for (const m of jobs(delivered)) {
       expect([story(m), m.sent, m.received], label(m)).toEqual([{ route: 'port', from: top.id, to: worker.id, status: 'delivered', ambiguous: false, senderUnknown: undefined }, true, true]);
