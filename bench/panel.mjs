@@ -26,6 +26,8 @@
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
 // [--no-animate]: playback without the messages travelling along their edges (the toggle off).
+// [--heap-profile FILE]: where the panel's live heap (capture open) was allocated, a sampling heap
+// profile written to FILE (.heapprofile; the heap after a GC is printed in every run).
 // [--profile DIR]: also writes a CPU profile of each phase (load, filter, sort, scroll, seek, playback,
 // live) to DIR as .cpuprofile files (open them in DevTools' Performance panel; build with
 // ENTANGLE_NO_MINIFY=1 for names).
@@ -55,9 +57,10 @@ await build({
 const { writeCaptureGzip } = await import(pathToFileURL(join(tmp, 'capture.js')).href);
 rmSync(tmp, { recursive: true, force: true });
 
-const WITH_VALUE = ['--profile', '--dist', '--rounds'];
+const WITH_VALUE = ['--profile', '--dist', '--rounds', '--heap-profile'];
 const optionValues = (name) => process.argv.flatMap((a, i, all) => (a === name && all[i + 1] !== undefined ? [all[i + 1]] : []));
 const PROFILE_ROOT = optionValues('--profile')[0];
+const HEAP_PROFILE = optionValues('--heap-profile')[0];
 const DISTS = optionValues('--dist').map((d) => resolve(d));
 const ROUNDS = Math.max(1, Number(optionValues('--rounds')[0] ?? 1));
 const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !WITH_VALUE.includes(all[i - 1]));
@@ -203,6 +206,32 @@ async function measure(dist) {
       console.log(`open capture: model of ${load.messages.toLocaleString('en')} messages (${load.delivered.toLocaleString('en')} delivered, ${load.queued} queued, ${load.failed} failed), ${load.ports} ports, ${load.realms} realms`);
       console.log(`  read into the store (median of ${LOAD_RUNS}): ${fmt(median(loads.map((l) => l.parsed)))}   first useful render (rows and graph painted): median ${fmt(shownMedian)} (runs: ${loads.map((l) => fmt(l.shown)).join(', ')})   target ≤ 1500 ms`);
       results.push(['first useful render (median)', shownMedian, 1500]);
+
+      // The panel's heap with the capture open (issue 12: target ≤ 40 MB), after a forced GC. With
+      // --heap-profile FILE, also where the live memory was allocated (a sampling heap profile of a
+      // fourth opening, read after the GC: open it in DevTools' Memory panel).
+      {
+        const cdp = await page.createCDPSession();
+        if (HEAP_PROFILE) {
+          await page.evaluate(() => window.__entangle.capture()?.onClose());
+          await new Promise((r) => setTimeout(r, 1500));
+          await cdp.send('HeapProfiler.collectGarbage');
+          await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096 });
+          await openOnce();
+        }
+        await new Promise((r) => setTimeout(r, 1500));
+        await cdp.send('HeapProfiler.collectGarbage');
+        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        if (HEAP_PROFILE) {
+          const { profile: sampled } = await cdp.send('HeapProfiler.getSamplingProfile');
+          await cdp.send('HeapProfiler.stopSampling');
+          writeFileSync(HEAP_PROFILE, JSON.stringify({ head: sampled.head, samples: [], startTime: 0, endTime: 0 }));
+        }
+        await cdp.detach();
+        const mb = usedSize / 1e6;
+        console.log(`  panel heap with the capture open, after a GC: ${mb.toFixed(1)} MB   target ≤ 40 MB`);
+        results.push(['panel heap with the capture open (MB)', Math.round(mb), 40]);
+      }
 
       // Let the view settle (graph fit, virtualizer measure), then filter.
       await new Promise((r) => setTimeout(r, 1500));
