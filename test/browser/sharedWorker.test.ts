@@ -10,32 +10,11 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import { FIXTURES, launch, openPanel, panelEvents, tabIdOf, waitFor, type PanelEntry, type Session } from './harness';
+import { pageResult, turnOnWorkers } from './workerPages';
 import { dump, modelFacts } from './modelFacts';
 
 type Answer = { answer: number; connections: number } | { globals: string[] };
-
-async function pageResult(page: Page): Promise<Answer[]> {
-  await page.waitForFunction(() => (window as unknown as { __done?: boolean; __error?: string }).__done === true || (window as unknown as { __error?: string }).__error !== undefined, { polling: 100 });
-  const { result, error } = await page.evaluate(() => {
-    const w = window as unknown as { __result?: unknown; __error?: string };
-    return { result: w.__result, error: w.__error };
-  });
-  if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
-  return result as Answer[];
-}
-
-async function turnOnWorkers(panel: Page): Promise<void> {
-  const name = '::-p-aria([name="Record inside workers"][role="checkbox"])';
-  let box = await panel.$(name);
-  if (!box) {
-    await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
-    box = await panel.waitForSelector(name, { timeout: 10_000 });
-  }
-  if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
-  await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
-}
 
 /** The events of the shared worker's realms, each realm's in order. */
 function sharedWorkerRealms(log: PanelEntry[]): Map<string, PanelEntry['event'][]> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchChromium } from '../../scripts/browser.mjs';
 import { FIXTURES, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { turnOnWorkers } from './workerPages';
 import { dump, label, modelFacts, realmNamed, story, type Facts, type MessageFacts } from './modelFacts';
 
 const jobs = (f: Facts): MessageFacts[] => f.messages.filter((m) => m.route === 'port' && m.toRealm !== undefined && f.realms.some((r) => r.id === m.fromRealm && r.kind === 'top'));
@@ -27,8 +28,7 @@ describe('a port handed top → cross-origin iframe → worker, recorded inside 
     const background = await openPanel(session);
     panel = await openPanel(session, await tabIdOf(background, '/worker-chain/top.html'));
     await background.close();
-    await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
-    await (await panel.waitForSelector('::-p-aria([name="Record inside workers"][role="checkbox"])'))!.click();
+    await turnOnWorkers(panel);
     await waitFor('the panel to say it records inside workers', async () =>
       (await panel.$eval('[data-testid="workers-status"]', (el) => el.textContent ?? '')).startsWith('Recording inside workers'),
     );

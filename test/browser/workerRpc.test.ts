@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { bundleLibraryFixtures, type BundledFixtures } from './bundle';
 import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
+import { pageResult, turnOnWorkers } from './workerPages';
 import { dump, label, modelFacts, realmNamed, story, type Facts } from './modelFacts';
 
 interface ComlinkResult {
@@ -19,23 +20,6 @@ interface ComlinkResult {
   ticked: number;
   nested: number;
   fromWorker: number;
-}
-
-async function pageResult<T>(page: Page): Promise<T> {
-  // Polled by time, not by animation frames: the page may be a background tab (the panel's is in front).
-  await page.waitForFunction(
-    () => {
-      const w = window as unknown as { __done?: boolean; __error?: string };
-      return w.__done === true || w.__error !== undefined;
-    },
-    { polling: 100 },
-  );
-  const { result, error } = await page.evaluate(() => {
-    const w = window as unknown as { __result?: unknown; __error?: string };
-    return { result: w.__result, error: w.__error };
-  });
-  if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
-  return result as T;
 }
 
 interface WorkboxResult {
@@ -140,19 +124,6 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
     await panel.close();
   });
 });
-
-async function turnOnWorkers(panel: Page): Promise<void> {
-  const name = '::-p-aria([name="Record inside workers"][role="checkbox"])';
-  let box = await panel.$(name);
-  if (!box) {
-    // The settings open from the toolbar's Settings button.
-    await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
-    box = await panel.waitForSelector(name, { timeout: 10_000 });
-  }
-  // Remembered per origin: on already when an earlier test of this file turned it on.
-  if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
-  await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
-}
 
 function checkComlinkStory(facts: Facts, result: ComlinkResult): void {
   const top = realmNamed(facts, 'top', '/comlink.html');

@@ -1,0 +1,38 @@
+/**
+ * Shared by the real-browser tests of recording inside workers: a fixture page's own result, and
+ * turning "Record inside workers" on in a panel as a user does.
+ */
+import type { Page } from 'puppeteer-core';
+import { waitFor } from './harness';
+
+/** What a fixture page computed (window.__result once window.__done), or its own failure thrown. */
+export async function pageResult<T>(page: Page): Promise<T> {
+  // Polled by time, not by animation frames: the page may be a background tab (the panel's is in front).
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __done?: boolean; __error?: string };
+      return w.__done === true || w.__error !== undefined;
+    },
+    { polling: 100 },
+  );
+  const { result, error } = await page.evaluate(() => {
+    const w = window as unknown as { __result?: unknown; __error?: string };
+    return { result: w.__result, error: w.__error };
+  });
+  if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
+  return result as T;
+}
+
+/** Turns "Record inside workers" on in the panel's settings (remembered per origin: it may be on
+ *  already), found by role and name as a user would. */
+export async function turnOnWorkers(panel: Page): Promise<void> {
+  const name = '::-p-aria([name="Record inside workers"][role="checkbox"])';
+  let box = await panel.$(name);
+  if (!box) {
+    // The settings open from the toolbar's Settings button.
+    await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
+    box = await panel.waitForSelector(name, { timeout: 10_000 });
+  }
+  if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
+  await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
+}
