@@ -56,7 +56,7 @@ browser.webNavigation.onCommitted.addListener((d) => {
   // (Chrome and Firefox both give it; the polyfill's types do not.)
   const parent = (d as { parentFrameId?: number }).parentFrameId;
   if (typeof parent === 'number') frameParents.committed(d.tabId, d.frameId, parent);
-  if (d.frameId === 0) workerTabs.topCommitted(d.tabId, d.url);
+  if (d.frameId === 0) workerTabs.topCommitted(d.tabId, d.url, d.timeStamp);
 });
 browser.webNavigation.onBeforeNavigate.addListener((d) => {
   if (d.frameId === 0) workerTabs.topNavigating(d.tabId, d.url);

@@ -233,7 +233,11 @@ describe('recording inside a tab’s workers', () => {
     });
     const again = await bg.subscribe({ [reporter]: 1 });
     expect(again.flatMap((m) => (m.kind === 'batch' ? [[m.routed.realm, m.routed.first]] : []))).toEqual([[reporter, 2]]);
-    bg.tabs.topCommitted(TAB, `${A}/next.html`);
+    bg.tabs.topCommitted(TAB, `${A}/next.html`, 1_500);
+    // A report of the old page that arrives after the commit is the old page's: not the new reporter's start.
+    const told = bg.told.length;
+    b.emit(undefined, 'Log.entryAdded', entry('https://z.test', 1_400));
+    expect(bg.told.length).toBe(told);
     b.emit(undefined, 'Log.entryAdded', entry('https://z.test', 2_000));
     const next = bg.told.at(-1);
     expect(next?.kind === 'batch' && [next.routed.realm !== reporter, next.routed.first]).toEqual([true, 1]);

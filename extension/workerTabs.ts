@@ -62,6 +62,9 @@ interface TabState {
   gone: WorkerStream[];
   /** The browser's reports of the top document's dropped window messages, from the first one on. */
   drops: OriginDropStream | null;
+  /** When the tab's top document last committed (epoch ms, the browser's stamp): a drop the browser
+   *  reports from before it is the old page's, whose realms a panel has retired. */
+  committedAt: number;
   /** Changes to the tab's recording happen one after the other (attaching takes a while). */
   queue: Promise<void>;
 }
@@ -130,13 +133,14 @@ export class WorkerTabs {
     await this.host.saveSetting(origin, on);
   }
 
-  /** A new top document committed in the tab. */
-  topCommitted(tabId: number, url: string): void {
+  /** A new top document committed in the tab (`at`: the browser's stamp of the commit, epoch ms). */
+  topCommitted(tabId: number, url: string, at = -Infinity): void {
     const tab = this.tabs.get(tabId);
     if (!tab) return;
     // A new page, a new reporter: a panel retires the realms of the old page on its first realm (and
     // the browser keeps no log entry of the old page to hand again).
     tab.drops = null;
+    tab.committedAt = at;
     const origin = settingOrigin(url);
     if (origin === tab.origin) return;
     tab.origin = origin;
@@ -185,7 +189,7 @@ export class WorkerTabs {
   }
 
   private newTab(tabId: number, origin: string | null): TabState {
-    return { tabId, origin, recording: null, status: 'off', recorded: 0, unrecorded: [], streams: new Map(), gone: [], drops: null, queue: Promise.resolve() };
+    return { tabId, origin, recording: null, status: 'off', recorded: 0, unrecorded: [], streams: new Map(), gone: [], drops: null, committedAt: -Infinity, queue: Promise.resolve() };
   }
 
   private wanted(tab: TabState, origin: string | null): boolean {
@@ -288,7 +292,9 @@ export class WorkerTabs {
         this.host.toSessionPanels(tab.tabId, { kind: 'workerGone', realm: stream.realm, target: stream.place.target });
       },
       windowMessageDropped: (report): void => {
-        if (!live()) return;
+        // (The old page's report, arriving after the new page committed, would start the new page's
+        // reporter before the new page: a panel would then retire it with the old page.)
+        if (!live() || report.t < tab.committedAt) return;
         tab.drops ??= new OriginDropStream(tab.tabId, () => this.host.opener(tab.tabId));
         this.host.toSessionPanels(tab.tabId, { kind: 'batch', routed: tab.drops.add(report) });
       },
