@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../model/validate';
-import { CALL_SITE_URL_CHARS, dropReportOf } from './originDropEntry';
+import { DROPPED_URL_CHARS } from '../model/protocol';
+import { dropReportOf } from './originDropEntry';
 
 const TEXT = "Failed to execute 'postMessage' on 'DOMWindow': The target origin provided ('https://wrong.example') does not match the recipient window's origin ('http://127.0.0.1:8080').";
 
@@ -50,7 +51,7 @@ describe('dropReportOf', () => {
 
   it('passes validation as the panel checks it', () => {
     const report = dropReportOf(entry({ url: 'data:text/html,'.padEnd(100_000, 'x'), stackTrace: { callFrames: [{ url: 'data:text/html,'.padEnd(100_000, 'x'), lineNumber: 0, columnNumber: 0 }] } }));
-    expect(report?.url).toHaveLength(CALL_SITE_URL_CHARS);
+    expect(report?.url).toHaveLength(DROPPED_URL_CHARS);
     expect(validateEvent({ ...report, seq: 1 }, 'e')).toMatchObject({ ok: true });
   });
 

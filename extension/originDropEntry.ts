@@ -9,9 +9,6 @@ import { ORIGIN_CHARS } from '../model/validate';
 /** A report without the sequence number its stream gives it. */
 export type DropReport = Omit<WindowMessageDropped, 'seq'>;
 
-/** (Longer ones are cut to the protocol's bounds, which the panel checks.) */
-export const CALL_SITE_URL_CHARS = DROPPED_URL_CHARS;
-const STACK_CHARS = DROPPED_STACK_CHARS;
 
 /** Blink's text (LocalDOMWindow::DispatchMessageEventWithOriginCheck); origins hold no `'`. */
 const DROPPED = /^Failed to execute 'postMessage' on 'DOMWindow': The target origin provided \('([^']*)'\) does not match the recipient window's origin \('([^']*)'\)\.$/;
@@ -31,7 +28,7 @@ function frameLine(f: CallFrame): string | undefined {
   if (typeof f.url !== 'string') return undefined;
   const line = zeroBased(f.lineNumber);
   const column = zeroBased(f.columnNumber);
-  const where = `${cut(f.url, CALL_SITE_URL_CHARS)}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}`;
+  const where = `${cut(f.url, DROPPED_URL_CHARS)}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}`;
   const name = typeof f.functionName === 'string' && f.functionName !== '' ? cut(f.functionName, 200) : undefined;
   return name !== undefined ? `    at ${name} (${where})` : `    at ${where}`;
 }
@@ -48,7 +45,7 @@ export function dropReportOf(params: unknown): DropReport | null {
   const top = Array.isArray(frames) && typeof frames[0] === 'object' && frames[0] !== null ? (frames[0] as CallFrame) : undefined;
   // The top frame is the call itself; the entry's own url and line say the same (line only).
   const url = typeof top?.url === 'string' ? top.url : typeof e.url === 'string' ? e.url : undefined;
-  if (url !== undefined && url !== '') report.url = cut(url, CALL_SITE_URL_CHARS);
+  if (url !== undefined && url !== '') report.url = cut(url, DROPPED_URL_CHARS);
   const line = top ? zeroBased(top.lineNumber) : zeroBased(e.lineNumber);
   if (line !== undefined) report.line = line;
   const column = top ? zeroBased(top.columnNumber) : undefined;
@@ -59,7 +56,7 @@ export function dropReportOf(params: unknown): DropReport | null {
       const l = typeof f === 'object' && f !== null ? frameLine(f as CallFrame) : undefined;
       if (l !== undefined) lines.push(l);
     }
-    if (lines.length > 0) report.stack = cut(lines.join('\n'), STACK_CHARS);
+    if (lines.length > 0) report.stack = cut(lines.join('\n'), DROPPED_STACK_CHARS);
   }
   return report;
 }

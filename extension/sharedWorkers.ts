@@ -155,8 +155,9 @@ export class SharedWorkers {
     );
   }
 
-  /** Breakpoint before the first statement, binding, and (a worker waiting for the debugger) let go;
-   *  sent together: a worker that has not started answers nothing until it does. */
+  /** Breakpoint before the first statement, and (a worker waiting for the debugger) let go; sent
+   *  together: a worker that has not started answers nothing until it does. (The binding comes at the
+   *  pause: startRecorder.) */
   private arm(w: SharedWorker, waiting: boolean): void {
     w.phase = 'waiting';
     w.parsedBeforeBreakpoint = false;
@@ -180,10 +181,9 @@ export class SharedWorkers {
       },
       (err: unknown) => {
         if (w.phase !== 'waiting') return;
-        w.phase = 'ended';
         void this.send(w, 'Debugger.disable').catch(() => undefined);
         if (waiting) void this.send(w, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
-        for (const c of w.clients) c.events.workerUnrecorded(w.target, messageOf(err));
+        this.unrecorded(w, messageOf(err));
       },
     );
   }
@@ -242,18 +242,12 @@ export class SharedWorkers {
       .then((result) => {
         if (w.phase !== 'starting') return;
         const thrown = (result as { exceptionDetails?: { exception?: { description?: string }; text?: string } }).exceptionDetails;
-        if (thrown) {
-          w.phase = 'ended';
-          for (const c of w.clients) c.events.workerUnrecorded(w.target, thrown.exception?.description ?? thrown.text ?? 'the recorder threw');
-          return;
-        }
+        if (thrown) return this.unrecorded(w, thrown.exception?.description ?? thrown.text ?? 'the recorder threw');
         w.phase = 'running';
         for (const c of w.clients) c.events.workerRecorded(w.target);
       })
       .catch((err: unknown) => {
-        if (w.phase !== 'starting') return;
-        w.phase = 'ended';
-        for (const c of w.clients) c.events.workerUnrecorded(w.target, messageOf(err));
+        if (w.phase === 'starting') this.unrecorded(w, messageOf(err));
       })
       .finally(() => {
         void this.send(w, 'Debugger.disable').catch(() => undefined);
@@ -264,9 +258,14 @@ export class SharedWorkers {
    *  comment), said so to its tabs; the debugger lets it go on, and the attachment stays for its next
    *  start. */
   private missedStart(w: SharedWorker): void {
-    w.phase = 'ended';
     void this.send(w, 'Debugger.disable').catch(() => undefined);
-    for (const c of w.clients) c.events.workerUnrecorded(w.target, MISSED_START);
+    this.unrecorded(w, MISSED_START);
+  }
+
+  /** This start of the worker goes unrecorded: its tabs are told why. */
+  private unrecorded(w: SharedWorker, why: string): void {
+    w.phase = 'ended';
+    for (const c of w.clients) c.events.workerUnrecorded(w.target, why);
   }
 
   private ended(w: SharedWorker): void {

@@ -3,7 +3,7 @@
  * with a status) and the custody steps and cut pairs it hands to a correlator built after a cut. Types
  * only, plus two constants; no module of the model imports back into this one (log.ts depends on it).
  */
-import type { ChannelId, DroppedRange, ErrorSummary, PortId, Preview, RealmId, RealmKind, Route, UntrustedReason } from './protocol';
+import type { ChannelId, DroppedRange, ErrorSummary, PortId, Preview, RealmId, RealmKind, Route, UntrustedReason, WindowMessageDropped } from './protocol';
 
 // ── the model ───────────────────────────────────────────────────────────────
 
@@ -228,16 +228,9 @@ export interface MessageModel {
   dropped?: DroppedOrigin;
 }
 
-/** A `window.postMessage` dropped for its `targetOrigin`, as the browser reported it. */
-export interface DroppedOrigin {
-  targetOrigin: string;
-  recipientOrigin: string;
-  /** The sender's call site: script URL, 1-based line and column, stack text. */
-  url?: string;
-  line?: number;
-  column?: number;
-  stack?: string;
-}
+/** A `window.postMessage` dropped for its `targetOrigin`, as the browser reported it: both origins,
+ *  and the sender's call site (script URL, 1-based line and column, stack text) when given. */
+export type DroppedOrigin = Pick<WindowMessageDropped, 'targetOrigin' | 'recipientOrigin' | 'url' | 'line' | 'column' | 'stack'>;
 
 export interface Totals {
   /** Every message, once (with or without a recorded send): the sum of the statuses below. */

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, launch, openPanel, panelEvents, tabIdOf, waitFor, type PanelEntry, type Session } from './harness';
-import { pageResult, turnOnWorkers } from './workerPages';
+import { pageResult, resultsWithoutEntangle, turnOnWorkers } from './workerPages';
 import { dump, modelFacts } from './modelFacts';
 
 type Answer = { answer: number; connections: number } | { globals: string[] };
@@ -58,14 +58,7 @@ describe('a shared worker, recorded from the inside', () => {
 
   beforeAll(async () => {
     server = await slowScriptServer();
-    const plain = await launch({ extension: false });
-    try {
-      const page = await plain.browser.newPage();
-      await page.goto(server.url('/index.html'));
-      bare = await pageResult(page);
-    } finally {
-      await plain.close();
-    }
+    [bare] = (await resultsWithoutEntangle([server.url('/index.html')])) as [Answer[]];
     session = await launch();
   }, 120_000);
   afterAll(async () => {

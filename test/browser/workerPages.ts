@@ -3,7 +3,7 @@
  * turning "Record inside workers" on in a panel as a user does.
  */
 import type { Page } from 'puppeteer-core';
-import { waitFor } from './harness';
+import { launch, waitFor } from './harness';
 
 /** What a fixture page computed (window.__result once window.__done), or its own failure thrown. */
 export async function pageResult<T>(page: Page): Promise<T> {
@@ -21,6 +21,23 @@ export async function pageResult<T>(page: Page): Promise<T> {
   });
   if (error !== undefined) throw new Error(`the fixture page failed by itself: ${error}`);
   return result as T;
+}
+
+/** What each fixture page computes without Entangle (one browser with no extension, the pages in
+ *  turn in one tab): what a run with Entangle must compute too. */
+export async function resultsWithoutEntangle(urls: readonly string[]): Promise<unknown[]> {
+  const plain = await launch({ extension: false });
+  try {
+    const page = await plain.browser.newPage();
+    const results: unknown[] = [];
+    for (const url of urls) {
+      await page.goto(url);
+      results.push(await pageResult(page));
+    }
+    return results;
+  } finally {
+    await plain.close();
+  }
 }
 
 /** Turns "Record inside workers" on in the panel's settings (remembered per origin: it may be on

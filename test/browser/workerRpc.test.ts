@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { bundleLibraryFixtures, type BundledFixtures } from './bundle';
 import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
-import { pageResult, turnOnWorkers } from './workerPages';
+import { pageResult, resultsWithoutEntangle, turnOnWorkers } from './workerPages';
 import { dump, label, modelFacts, realmNamed, story, type Facts } from './modelFacts';
 
 interface ComlinkResult {
@@ -38,16 +38,7 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
   beforeAll(async () => {
     bundled = await bundleLibraryFixtures();
     server = await startDemoServer({ dir: bundled.dir });
-    const plain = await launch({ extension: false });
-    try {
-      const page = await plain.browser.newPage();
-      await page.goto(server.url('/comlink.html'));
-      bare = await pageResult(page);
-      await page.goto(server.url('/sw.html'));
-      bareWorkbox = await pageResult(page);
-    } finally {
-      await plain.close();
-    }
+    [bare, bareWorkbox] = (await resultsWithoutEntangle([server.url('/comlink.html'), server.url('/sw.html')])) as [ComlinkResult, WorkboxResult];
     session = await launch();
   }, 120_000);
   afterAll(async () => {
