@@ -206,6 +206,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
 
   const channelPort1 = getter(global.MessageChannel?.prototype, 'port1');
   const channelPort2 = getter(global.MessageChannel?.prototype, 'port2');
+  const sharedWorkerPort = getter((global as { SharedWorker?: { prototype: object } }).SharedWorker?.prototype, 'port');
   const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
   const domExceptionName = getter(global.DOMException?.prototype, 'name');
   const domExceptionMessage = getter(global.DOMException?.prototype, 'message');
@@ -574,25 +575,49 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     emitter.record({ type: 'channelCreated', t: nowMs(), channel: `${realm}:c${++channelCount}`, port1: s1.id, port2: s2.id } as never);
   });
 
+  /** A worker's script URL as the constructor resolved it (a string or a URL object; anything else
+   *  the browser stringified, which is not redone here: it could run page code). */
+  function scriptURL(spec: unknown): string {
+    if (typeof spec === 'string') {
+      try {
+        return read(urlHref, new NativeURL(spec, options.baseURL())) as string;
+      } catch {
+        return spec;
+      }
+    }
+    if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') return read(urlHref, spec) as string;
+    return '';
+  }
+
+  /** The `workerCreated` fields of a constructor's arguments (`options` an object, or for a
+   *  SharedWorker possibly the name itself). Options are read as own data properties: no getter of
+   *  the page runs twice. */
+  function creation(args: readonly unknown[]): { url: string; workerType: 'classic' | 'module'; name?: string } {
+    const init = arg(args, 1);
+    const workerType = dataField(init, 'type') === 'module' ? 'module' : 'classic';
+    // Its `name` (self.name inside).
+    const name = typeof init === 'string' ? init : dataField(init, 'name');
+    const named = typeof name === 'string' && name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
+    return { url: scriptURL(arg(args, 0)), workerType, ...named };
+  }
+
   replaceConstructor(global, 'Worker', (err) => emitter.fault('worker', err), (worker, args) => {
     const id = `${realm}:w${++workerCount}`;
     apply(weakMapSet, workers, [worker, id]);
     listen(worker, onWorkerEvent);
-    const spec = arg(args, 0);
-    let url = '';
-    if (typeof spec === 'string') {
-      try {
-        url = read(urlHref, new NativeURL(spec, options.baseURL())) as string;
-      } catch {
-        url = spec;
-      }
-    } else if (typeof spec === 'object' && spec !== null && kindOf(spec) === 'URL') url = read(urlHref, spec) as string;
-    const init = arg(args, 1);
-    const workerType = dataField(init, 'type') === 'module' ? 'module' : 'classic';
-    // Its `name` (self.name inside): read as an own data property, no getter of the page runs twice.
-    const name = dataField(init, 'name');
-    const named = typeof name === 'string' && name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
-    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, url, workerType, ...named } as never);
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, ...creation(args) } as never);
+  });
+
+  // A SharedWorker sends and receives nothing itself: its `port` does, whose partner the browser puts
+  // in the shared worker's `connect` event. The port is recorded now, so that the model can pair it
+  // with that connect (model/shared-worker-link.ts); its sends are previewed here unless the worker is
+  // recorded from the inside.
+  replaceConstructor(global, 'SharedWorker', (err) => emitter.fault('worker', err), (worker, args) => {
+    const port = read(sharedWorkerPort, worker);
+    if (!isPort(port)) return;
+    const s = portState(port);
+    s.previewAtSend = !options.workersInstrumented;
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: `${realm}:w${++workerCount}`, ...creation(args), sharedPort: s.id } as never);
   });
 
 

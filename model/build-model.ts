@@ -64,8 +64,11 @@ export function build(st: State): CaptureModel {
         const owner = st.insideCreator.get(recv.realm.id);
         return owner !== undefined ? { realm: owner } : { unknown: 'frameUnknown' };
       }
-      // A shared worker's connect: the page that made it is not paired with it (not recorded yet).
-      if (ev.worker === SHARED_WORKER_CONNECT) return { unknown: 'sharedWorkerClient' };
+      // A shared worker's connect: the page whose `new SharedWorker()` it answers, once paired.
+      if (ev.worker === SHARED_WORKER_CONNECT) {
+        const client = st.sharedClients.get(recv);
+        return client !== undefined ? { realm: client } : { unknown: 'sharedWorkerClient' };
+      }
       return ev.worker !== undefined ? { realm: workerRealmId(st, ev.worker) } : { unknown: 'none' };
     }
     if (ev.type !== 'messageReceived' || ev.source === undefined) return { unknown: 'none' };

@@ -188,6 +188,9 @@ export interface State {
   /** Implicit ports of dedicated workers: a Worker object's by its id (`realm:wN`), the worker
    *  global's by `<inside realm>:self`. Paired like ports once the two are linked. */
   implicit: Map<string, Logical>;
+  /** A shared worker's `connect` receipt → the realm whose `new SharedWorker()` made it
+   *  (shared-worker-link.ts). */
+  sharedClients: Map<RecvRec, RealmId>;
   /**
    * Bumped by every change that can alter a settled message: a port join, pairs undone, a gap, a
    * worker's realm. A settled message (delivered on a port, failed at its send, a window receipt)

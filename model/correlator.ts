@@ -24,9 +24,10 @@ import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Re
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
 import { serviceWorkerRealmId } from './model-types';
-import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageFailedToDeserialize, type MessageReceived, type MessageSent, type RealmId, type ServiceWorkerFound } from './protocol';
+import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageFailedToDeserialize, type MessageReceived, type MessageSent, type PortId, type RealmId, type ServiceWorkerFound } from './protocol';
 import { advanceFrom, entangleImplicit, implicitLogical, insertOrdered, join, localOf, newLocal, partnerOf, rootOf } from './ports';
 import { linkWorkers, type InsideWorker, type WorkerCreation } from './worker-link';
+import { SharedWorkerLinker, type SharedWorkerLink } from './shared-worker-link';
 
 export * from './model-types';
 export { summarize, type CaptureSummary } from './summary';
@@ -108,6 +109,7 @@ export function createCorrelator(): Correlator {
     workerInside: new Map(),
     insideCreator: new Map(),
     implicit: new Map(),
+    sharedClients: new Map(),
     epoch: 0,
     duplicates: 0,
   };
@@ -261,6 +263,8 @@ export function createCorrelator(): Correlator {
         // A shared worker's connect: no Worker object sent it (the browser made both ends of the
         // page's port), so it stands for no realm and queues on no implicit port; its port arrives.
         const object = ev.worker === SHARED_WORKER_CONNECT ? undefined : ev.worker;
+        if (object === undefined && r.kind === 'sharedworker' && recv.arrived.length === 1 && r.url !== undefined)
+          linkShared(sharedLinker.connected({ port: recv.arrived[0]!.id, url: r.url, name: r.name ?? '', t: ev.t, receipt: recv }));
         if (object !== undefined && object !== WORKER_SELF) workerRealm(object);
         const queue = object === undefined ? undefined : implicitQueue(r, object);
         if (queue) queueReceipt(queue, recv);
@@ -329,6 +333,29 @@ export function createCorrelator(): Correlator {
       st.insideCreator.set(link.inside, link.creator);
       realmOf(link.inside).creator = link.creator;
       entangleImplicit(st, implicitLogical(st, link.worker), implicitLogical(st, selfKey(link.inside)));
+    }
+  }
+
+  /** Pages' SharedWorker ports and the connects inside shared workers, paired (shared-worker-link.ts). */
+  const sharedLinker = new SharedWorkerLinker<RecvRec>();
+
+  function onSharedWorkerCreated(r: Realm, port: PortId, url: string, name: string, t: number, seq: number): void {
+    // The port is new (a forged or corrupt log naming a known one is ignored, as for a channel).
+    if (locals.has(port)) return;
+    newLocal(st, port, r, t, seq, 'created');
+    linkShared(sharedLinker.created({ realm: r.id, port, url, name, t }));
+  }
+
+  /** The page's port and the connect's are the two ends of one connection: entangled from the start,
+   *  so what either side sent pairs with what the other received. */
+  function linkShared(links: SharedWorkerLink<RecvRec>[]): void {
+    for (const { creation, connect } of links) {
+      const page = locals.get(creation.port);
+      const worker = locals.get(connect.port);
+      if (!page || !worker) continue;
+      st.sharedClients.set(connect.receipt, creation.realm);
+      st.epoch++;
+      entangleImplicit(st, rootOf(page), rootOf(worker));
     }
   }
 
@@ -404,6 +431,10 @@ export function createCorrelator(): Correlator {
         break;
       }
       case 'workerCreated': {
+        if (ev.sharedPort !== undefined) {
+          onSharedWorkerCreated(r, ev.sharedPort, ev.url, ev.name ?? '', ev.t, ev.seq);
+          break;
+        }
         st.epoch++;
         if (st.workerInside.has(ev.worker)) break;
         const w = workerRealm(ev.worker);

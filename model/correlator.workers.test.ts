@@ -312,3 +312,97 @@ describe("a shared worker's connect", () => {
     expect(m.ports.find((p) => p.custody.some((c) => c.localId === 'hub:p1'))?.custody.map((c) => c.realm)).toEqual(['hub']);
   });
 });
+
+describe('a shared worker used by two pages', () => {
+  const SHARED = `${ORIGIN}/shared.js`;
+  /** `new SharedWorker(SHARED, name)` in `page`: its port is `<page>:p<n>`. */
+  const create = (page: R, n: number, name = 'hub'): PortId => {
+    const port = `${page.id}:p${n}`;
+    page.emit({ type: 'workerCreated', worker: `${page.id}:w${n}`, url: SHARED, workerType: 'classic', name, sharedPort: port });
+    return port;
+  };
+  function session() {
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const ifr = new R(clock, 'ifr').start();
+    const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: SHARED });
+    hub.emit({ type: 'realmStarted', kind: 'sharedworker', url: SHARED, origin: ORIGIN, protocol: PROTOCOL_VERSION, name: 'hub' });
+    // The top connects, asks, is answered; then the iframe does the same.
+    const topPort = create(top, 1);
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p1']);
+    top.onPort(topPort);
+    hub.gotOnPort('hub:p1').onPort('hub:p1');
+    top.gotOnPort(topPort);
+    // (Later than the clocks' skew: two creations closer than that, whose records arrive after both
+    // connects and in reverse order, could be paired the wrong way round: shared-worker-link.ts.)
+    clock.t += 50;
+    const ifrPort = create(ifr, 1);
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p2']);
+    ifr.onPort(ifrPort).onPort(ifrPort);
+    hub.gotOnPort('hub:p2').gotOnPort('hub:p2');
+    return { clock, top, ifr, hub, topPort, ifrPort };
+  }
+  const check = (m: CaptureModel) => {
+    const connects = m.messages.filter((x) => x.route === 'worker').sort((a, b) => a.receipt!.seq - b.receipt!.seq);
+    expect(connects.map((c) => [c.fromRealm, c.toRealm, c.senderUnknown])).toEqual([
+      ['top', 'hub', undefined],
+      ['ifr', 'hub', undefined],
+    ]);
+    // Each page's sends were received in the worker, on the port its own connect brought.
+    expect([sentBy(m, 'top', 3), sentBy(m, 'ifr', 3), sentBy(m, 'ifr', 4)].map((x) => [x.status, x.toRealm, x.receipt?.realm])).toEqual([
+      ['delivered', 'hub', 'hub'],
+      ['delivered', 'hub', 'hub'],
+      ['delivered', 'hub', 'hub'],
+    ]);
+    // And the worker's answer reached the top.
+    expect([sentBy(m, 'hub', 4)].map((x) => [x.status, x.toRealm])).toEqual([['delivered', 'top']]);
+    // Each page's port is entangled with its connect's.
+    const entangled = (local: string) => m.ports.find((p) => p.custody.some((c) => c.localId === local))?.entangledWith;
+    expect([entangled('top:p1'), entangled('ifr:p1')]).toEqual([
+      m.ports.find((p) => p.custody.some((c) => c.localId === 'hub:p1'))?.id,
+      m.ports.find((p) => p.custody.some((c) => c.localId === 'hub:p2'))?.id,
+    ]);
+  };
+
+  it("pairs each connect with the page whose new SharedWorker() made it, and that page's port with the connect's", () => {
+    const { top, ifr, hub } = session();
+    check(modelOf([...top.records, ...ifr.records, ...hub.records]));
+  });
+
+  it('the same whichever stream arrives first', () => {
+    const { top, ifr, hub } = session();
+    check(modelOf([...hub.records, ...ifr.records, ...top.records]));
+    check(modelOf([...ifr.records, ...hub.records, ...top.records]));
+    // One record at a time, as they happened.
+    const c = createCorrelator();
+    for (const r of [...hub.records, ...top.records, ...ifr.records].sort((a, b) => a.event.t - b.event.t)) c.append([r]);
+    check(c.model());
+  });
+
+  it('a connect no recorded page made (another tab, earlier) is not paired, and takes no later page', () => {
+    const clock = new Clock();
+    const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: SHARED });
+    hub.emit({ type: 'realmStarted', kind: 'sharedworker', url: SHARED, origin: ORIGIN, protocol: PROTOCOL_VERSION, name: 'hub' });
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p1']);
+    clock.t += 100;
+    const top = new R(clock, 'top').start();
+    create(top, 1);
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p2']);
+    // Another worker's name: not this worker's client.
+    create(top, 2, 'other');
+    const m = modelOf([...hub.records, ...top.records]);
+    expect(m.messages.filter((x) => x.route === 'worker').map((c) => [c.fromRealm, c.senderUnknown])).toEqual([
+      [undefined, 'sharedWorkerClient'],
+      ['top', undefined],
+    ]);
+    expect(m.ports.find((p) => p.custody.some((c) => c.localId === 'top:p2'))?.entangledWith).toBeUndefined();
+  });
+
+  it('keeps the page-side creation in a capture file', async () => {
+    const { top, ifr, hub } = session();
+    const records = [...top.records, ...ifr.records, ...hub.records];
+    const read = await readCapture(writeCapture({ generator: { name: 'entangle', version: '0.1.0' }, page: { url: `${ORIGIN}/` }, records }));
+    expect(read.ok).toBe(true);
+    if (read.ok) check(modelOf(read.capture.records));
+  });
+});

@@ -46,8 +46,9 @@ export type StatusReason =
  * - `callSiteUnmatched`: a dropped window message (`dropped-origin`): the browser named the sender's
  *   call site only, and no window of the session was at that document URL (an external script);
  * - `callSiteAmbiguous`: several windows were at that URL;
- * - `sharedWorkerClient`: a shared worker's `connect`: the page whose `new SharedWorker()` made it is not
- *   paired with it (the page's side of a shared worker is not recorded yet).
+ * - `sharedWorkerClient`: a shared worker's `connect` that no recorded `new SharedWorker()` of the
+ *   session pairs with (shared-worker-link.ts): a page of another tab, or one made before the
+ *   recording.
  */
 export type SenderUnknownReason =
   | 'sendNotRecorded'

@@ -212,8 +212,14 @@ export interface WorkerCreated extends EventBase {
   url: string;
   workerType: 'classic' | 'module';
   /** The `name` option (the worker's `self.name`), when one was given as a string; at most
-   *  WORKER_NAME_CHARS characters (then ending in `…`). */
+   *  WORKER_NAME_CHARS characters (then ending in `…`). A SharedWorker's second argument may be the
+   *  name itself. */
   name?: string;
+  /** A `new SharedWorker()`: the local id of its `port`, the page's end of the connection. The
+   *  worker's end arrives inside the shared worker with its `connect` (SHARED_WORKER_CONNECT), which
+   *  the model pairs with this creation by script URL, name and order (model/shared-worker-link.ts).
+   *  Absent for a dedicated `Worker`. */
+  sharedPort?: PortId;
 }
 
 export const WORKER_NAME_CHARS = 200;

@@ -106,7 +106,7 @@ const SENDER_UNKNOWN: Record<SenderUnknownReason, string> = {
   broadcastAmbiguous: 'several recorded sends could be the one received',
   callSiteUnmatched: "the browser named only the sender's call site, and no window of the session was at that URL (an external script)",
   callSiteAmbiguous: "the browser named only the sender's call site, and several windows of the session were at that URL",
-  sharedWorkerClient: "a shared worker's connect: the page that started it is not paired with it (not recorded yet)",
+  sharedWorkerClient: "a shared worker's connect that no recorded new SharedWorker() of the session pairs with (another tab's page, or one made before the recording)",
 };
 
 const AMBIGUITY: Record<string, string> = {

@@ -195,6 +195,7 @@ function event(e: unknown, where: string): void {
       str(e, 'url', where);
       oneOf(e, 'workerType', ['classic', 'module'], where);
       str(e, 'name', where, true);
+      str(e, 'sharedPort', where, true);
       return;
     case 'broadcastChannelCreated':
       str(e, 'bc', where);

@@ -314,7 +314,7 @@ export function senderUnknownLabel(reason: SenderUnknownReason): string {
     case 'callSiteAmbiguous':
       return 'several windows are at the call site';
     case 'sharedWorkerClient':
-      return "a shared worker's connect: its page is not paired yet";
+      return "a shared worker's connect no recorded page made";
   }
 }
 
@@ -344,7 +344,7 @@ export function explainSenderUnknown(reason: SenderUnknownReason): string {
     case 'callSiteAmbiguous':
       return "The browser names the sender of a dropped window message only by the script and line of its postMessage call, and several windows of the session are at that URL: Entangle does not pick one.";
     case 'sharedWorkerClient':
-      return "This is a shared worker's connect: the browser made a new port pair when a page ran new SharedWorker(), and handed this end to the worker. Which page that was is not recorded yet (the page's side of a shared worker is not paired with its connect), so the sender is not named.";
+      return "This is a shared worker's connect: the browser made a new port pair when a page ran new SharedWorker(), and handed this end to the worker. No new SharedWorker() recorded in this session pairs with it (a page of another tab, or one made before the recording started), so the sender is not named.";
   }
 }
 

@@ -200,6 +200,7 @@ export function summarize(e: EntangleEvent): string {
       break;
     case 'workerCreated':
       parts.push(e.worker, e.workerType, e.url);
+      if (e.sharedPort !== undefined) parts.push(`shared, port ${e.sharedPort}`);
       break;
     case 'broadcastChannelCreated':
       parts.push(e.bc, `channel ${JSON.stringify(e.channelName)}`);

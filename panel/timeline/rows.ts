@@ -436,8 +436,9 @@ function eventPorts(e: EntangleEvent): PortId[] {
     case 'messageReceived':
     case 'messageUndeserializable':
       return e.port !== undefined ? [e.port] : [];
-    case 'realmStarted':
     case 'workerCreated':
+      return e.sharedPort !== undefined ? [e.sharedPort] : [];
+    case 'realmStarted':
     case 'broadcastChannelCreated':
     case 'broadcastChannelClosed':
     case 'serviceWorkerFound':
@@ -758,7 +759,7 @@ export function eventLabel(e: EntangleEvent): string {
     case 'portClosed':
       return 'port closed';
     case 'workerCreated':
-      return 'worker created';
+      return e.sharedPort !== undefined ? 'SharedWorker created' : 'worker created';
     case 'broadcastChannelCreated':
       return 'BroadcastChannel created';
     case 'broadcastChannelClosed':

@@ -31,7 +31,15 @@ const SCRIPT_DELAY_MS = 400;
 /** The fixture folder over HTTP, the shared worker's script held back by SCRIPT_DELAY_MS. */
 async function slowScriptServer(): Promise<{ url(path: string): string; close(): Promise<void> }> {
   const dir = resolve(FIXTURES, 'shared-worker');
-  const files: Record<string, string> = { '/index.html': 'text/html', '/hold.html': 'text/html', '/page.js': 'text/javascript', '/shared.js': 'text/javascript' };
+  const files: Record<string, string> = {
+    '/index.html': 'text/html',
+    '/hold.html': 'text/html',
+    '/page.js': 'text/javascript',
+    '/shared.js': 'text/javascript',
+    '/two.html': 'text/html',
+    '/two.js': 'text/javascript',
+    '/frame.html': 'text/html',
+  };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const type = files[path];
@@ -55,10 +63,11 @@ describe('a shared worker, recorded from the inside', () => {
   let server: Awaited<ReturnType<typeof slowScriptServer>>;
   let session: Session;
   let bare: Answer[];
+  let bareTwo: TwoFrames;
 
   beforeAll(async () => {
     server = await slowScriptServer();
-    [bare] = (await resultsWithoutEntangle([server.url('/index.html')])) as [Answer[]];
+    [bare, bareTwo] = (await resultsWithoutEntangle([server.url('/index.html'), server.url('/two.html')])) as [Answer[], TwoFrames];
     session = await launch();
   }, 120_000);
   afterAll(async () => {
@@ -91,15 +100,63 @@ describe('a shared worker, recorded from the inside', () => {
     expect(workers.map((r) => [r.instrumented, r.url?.endsWith('/shared.js')])).toEqual([[true, true]]);
     // Its connects stand for no realm of their own (no Worker object sent them).
     expect(facts.realms.map((r) => r.kind)).not.toContain('worker');
+    // Its connect is the page's (its new SharedWorker()), and the page's questions were received there.
     const connects = facts.messages.filter((m) => m.route === 'worker' && m.toRealm === workers[0]!.id);
-    expect(connects.map((m) => [m.fromRealm, m.senderUnknown, m.status])).toEqual([[undefined, 'sharedWorkerClient', 'delivered']]);
+    const top = facts.realms.find((r) => r.kind === 'top')!;
+    expect(connects.map((m) => [m.fromRealm, m.senderUnknown, m.status])).toEqual([[top.id, undefined, 'delivered']]);
+    const questions = facts.messages.filter((m) => m.fromRealm === top.id && m.route === 'port');
+    expect(questions.map((m) => [m.status, m.toRealm, m.sent, m.received])).toEqual(Array(4).fill(['delivered', workers[0]!.id, true, true]));
     // The answers are sends of the worker's realms, on route port.
     const answers = facts.messages.filter((m) => workers.some((w) => w.id === m.fromRealm));
     expect(answers.filter((m) => m.route === 'port' && m.sent)).toHaveLength(4);
     await page.close();
     await panel.close();
   });
+
+  it('pairs each frame with its own connect when two frames use one shared worker, and every message with its receipt', async () => {
+    expect(bareTwo).toEqual({
+      top: [1, 4].map((answer) => ({ answer, connections: 1 })),
+      frame: [9, 16].map((answer) => ({ answer, connections: 2 })),
+    });
+    const background = await openPanel(session);
+    const page = await session.browser.newPage();
+    await page.goto(server.url('/hold.html'));
+    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
+    await background.close();
+    await turnOnWorkers(panel);
+
+    await page.goto(server.url('/two.html'));
+    expect(await pageResult(page), 'the frames compute the same with Entangle').toEqual(bareTwo);
+    const facts = await waitFor('both frames and the worker recorded, every question answered', async () => {
+      const f = await modelFacts(panel);
+      const worker = f.realms.find((r) => r.kind === 'sharedworker');
+      const answers = f.messages.filter((m) => m.fromRealm === worker?.id && m.route === 'port' && m.received);
+      return worker && answers.length === 4 && f.realms.some((r) => r.kind === 'iframe') ? f : undefined;
+    });
+    await dump('sharedWorkerTwoFrames', panel, facts);
+    const worker = facts.realms.find((r) => r.kind === 'sharedworker')!;
+    const top = facts.realms.find((r) => r.kind === 'top')!;
+    const frame = facts.realms.find((r) => r.kind === 'iframe')!;
+    expect(worker.url).toMatch(/\/shared\.js$/);
+    // Each connect is its own frame's, in the order they connected.
+    const connects = facts.messages.filter((m) => m.route === 'worker' && m.toRealm === worker.id);
+    expect(connects.map((m) => [m.fromRealm, m.status])).toEqual([
+      [top.id, 'delivered'],
+      [frame.id, 'delivered'],
+    ]);
+    // Every question reached the worker, and every answer the frame that asked.
+    const onPorts = facts.messages.filter((m) => m.route === 'port');
+    const story = (from: string, to: string) => onPorts.filter((m) => m.fromRealm === from && m.toRealm === to).map((m) => m.status);
+    expect([story(top.id, worker.id), story(frame.id, worker.id), story(worker.id, top.id), story(worker.id, frame.id)]).toEqual(
+      Array(4).fill(['delivered', 'delivered']),
+    );
+    expect(onPorts).toHaveLength(8);
+    await page.close();
+    await panel.close();
+  });
 });
+
+type TwoFrames = { top: Answer[]; frame: Answer[] };
 
 function conversation(events: PanelEntry['event'][]) {
   const connects = events.filter((e) => e.type === 'messageReceived' && e.route === 'worker' && e.worker === 'connect');
