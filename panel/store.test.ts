@@ -424,6 +424,23 @@ describe('log store: the model', () => {
     expect(s.model().messages.map((m) => m.status)).toEqual(['dropped-origin']);
   });
 
+  it('keeps a shared worker recorded from the inside across a navigation (it outlives the page), without its old events', () => {
+    const store = createLogStore();
+    const hub = { frameId: -1, parentFrameId: undefined, url: undefined, worker: { target: 'T-hub', type: 'sharedworker' as const, url: 'https://a.test/shared.js' } };
+    const hubStarted: EntangleEvent = { type: 'realmStarted', seq: 1, t: 1200, kind: 'sharedworker', url: 'https://a.test/shared.js', origin: 'https://a.test', protocol: PROTOCOL_VERSION };
+    store.getState().batchReceived(routed('old', [started(1), channel(2)]));
+    store.getState().batchReceived(routed('hub', [hubStarted, closed(2)], hub));
+    store.getState().batchReceived(routed('new', [{ ...(started(1, 'https://a.test/next') as Extract<EntangleEvent, { type: 'realmStarted' }>), t: 5000 }]));
+    store.getState().batchReceived(routed('hub', [{ ...closed(3), t: 5100 }], hub));
+    const s = store.getState();
+    expect(s.navigations).toBe(1);
+    expect(s.realms.get('old')?.retired).toBe(true);
+    expect(s.realms.get('hub')?.retired).toBeUndefined();
+    expect(logSeqs(s.log)).toEqual(['new#1', 'hub#3']);
+    expect(s.model().realms.map((r) => [r.id, r.kind]).sort()).toEqual([['hub', 'sharedworker'], ['new', 'top']]);
+    expect(s.model().gaps).toEqual([]);
+  });
+
   it('a navigated-away page stays away: its late batches and its frame going add nothing to the model', () => {
     const store = createLogStore();
     store.getState().batchReceived(routed('old', [started(1), channel(2)]));

@@ -203,8 +203,12 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const info = before.realms.get(g.realm);
         return info !== undefined && stays(info);
       });
+      // A shared or service worker recorded from the inside outlives the page that used it (the next
+      // page may use it again): its realm stays, introduced to the new model by its start as after a
+      // clear; its events so far go with the old page.
+      const outlives = (info: RealmInfo): boolean => !info.retired && !info.gone && (info.worker?.type === 'sharedworker' || info.worker?.type === 'serviceworker');
       const realms = new Map<RealmId, RealmInfo>();
-      for (const [id, info] of before.realms) realms.set(id, stays(info) ? info : { ...info, retired: true });
+      for (const [id, info] of before.realms) realms.set(id, stays(info) || outlives(info) ? info : { ...info, retired: true });
       set({ realms, navigations: before.navigations + 1 });
       get().logCleared();
       if (kept.length === 0 && keptGaps.length === 0) return;

@@ -113,6 +113,40 @@ describe('a shared worker, recorded from the inside', () => {
     await panel.close();
   });
 
+  it('keeps a shared worker that outlives a navigation: the next page talks with it, and is paired with it', async () => {
+    const background = await openPanel(session);
+    const page = await session.browser.newPage();
+    await page.goto(server.url('/hold.html'));
+    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
+    await background.close();
+    await turnOnWorkers(panel);
+    // Two pages in turn, with the holding page between them (the worker may live on, or start again).
+    for (const _ of [1, 2]) {
+      await page.goto(server.url('/index.html'));
+      await pageResult(page);
+      await page.goto(server.url('/hold.html'));
+    }
+    await page.goto(server.url('/index.html'));
+    await pageResult(page);
+    const facts = await waitFor("the last page's talk with the shared worker", async () => {
+      const f = await modelFacts(panel);
+      const worker = f.realms.find((r) => r.kind === 'sharedworker');
+      const answers = f.messages.filter((m) => m.fromRealm === worker?.id && m.route === 'port' && m.received);
+      return worker && answers.length === 4 ? f : undefined;
+    });
+    await dump('sharedWorkerNavigation', panel, facts);
+    const worker = facts.realms.find((r) => r.kind === 'sharedworker')!;
+    const top = facts.realms.find((r) => r.kind === 'top')!;
+    expect(facts.messages.filter((m) => m.route === 'worker').map((m) => [m.fromRealm, m.toRealm, m.status])).toEqual([[top.id, worker.id, 'delivered']]);
+    const onPorts = facts.messages.filter((m) => m.route === 'port');
+    expect(onPorts.map((m) => [m.fromRealm, m.toRealm, m.status])).toEqual(
+      expect.arrayContaining([...Array(4).fill([top.id, worker.id, 'delivered']), ...Array(4).fill([worker.id, top.id, 'delivered'])]),
+    );
+    expect(onPorts).toHaveLength(8);
+    await page.close();
+    await panel.close();
+  });
+
   it('pairs each frame with its own connect when two frames use one shared worker, and every message with its receipt', async () => {
     expect(bareTwo).toEqual({
       top: [1, 4].map((answer) => ({ answer, connections: 1 })),
