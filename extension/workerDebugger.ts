@@ -65,8 +65,9 @@ export interface WorkerRecordingEvents {
   /** A batch envelope from the worker's recorder (model/bridge.ts), as the recorder wrote it. */
   batch(target: WorkerTarget, envelope: string): void;
   workerGone(target: WorkerTarget): void;
-  /** The browser dropped a window message of the tab for its `targetOrigin` (it said so in its log). */
-  windowMessageDropped(report: DropReport): void;
+  /** The browser dropped a window message of the tab for its `targetOrigin` (it said so in its log);
+   *  `session` is the log's (none: the tab's own), which hands earlier entries again when enabled. */
+  windowMessageDropped(report: DropReport, session: string | undefined): void;
   /** The attachment ended without `stop()`: the user cancelled the browser's debugging bar, the tab
    *  closed or navigated to a page the extension may not debug, or DevTools took the tab. */
   ended(reason: string): void;
@@ -208,7 +209,7 @@ export class TabWorkerRecording {
         // The tab's own session, or one of its frames': a worker has no window to post to.
         if (source.sessionId !== undefined && !this.frames.has(source.sessionId)) return;
         const report = dropReportOf(params);
-        if (report) this.events.windowMessageDropped(report);
+        if (report) this.events.windowMessageDropped(report, source.sessionId);
         return;
       }
     }

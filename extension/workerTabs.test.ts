@@ -2,7 +2,7 @@
  * When the background attaches to a tab's workers and when it lets go (issue 13), against a
  * recording of the debugger calls; the real browser's side is test/browser/workers.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeEnvelope } from '../model/bridge';
 import type { BackgroundToPanel } from '../model/relay';
 import type { DebuggeeSession, DebuggerApi } from './workerDebugger';
@@ -209,38 +209,107 @@ describe('recording inside a tab’s workers', () => {
     expect(late.map((m) => m.kind)).toEqual(['workers', 'batch', 'batch', 'workerGone']);
   });
 
+  const dropText = (wrong: string) => `Failed to execute 'postMessage' on 'DOMWindow': The target origin provided ('${wrong}') does not match the recipient window's origin ('${A}').`;
+  const dropEntry = (wrong: string, timestamp: number) => ({ entry: { source: 'security', level: 'warning', text: dropText(wrong), timestamp, url: `${A}/page.html`, lineNumber: 4 } });
+  const routedOf = (told: BackgroundToPanel[]) => told.flatMap((m) => (m.kind === 'batch' ? [m.routed] : []));
+  const eventsOf = (told: BackgroundToPanel[]) => routedOf(told).flatMap((r) => (JSON.parse(r.json) as { events: { seq: number; targetOrigin: string; t: number }[] }).events);
+
   it("routes the browser's reports of dropped window messages as a reporter's batches, again to a panel that lacks them, and anew for a new page", async () => {
     const b = fakeBrowser();
     const bg = background(b.api);
     bg.tabs.settingChanged(new Set([A]));
     await bg.subscribe();
-    const text = (wrong: string) => `Failed to execute 'postMessage' on 'DOMWindow': The target origin provided ('${wrong}') does not match the recipient window's origin ('${A}').`;
-    const entry = (wrong: string, timestamp: number) => ({ entry: { source: 'security', level: 'warning', text: text(wrong), timestamp, url: `${A}/page.html`, lineNumber: 4 } });
-    b.emit(undefined, 'Log.entryAdded', entry('https://x.test', 1_000));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
     b.emit(undefined, 'Log.entryAdded', { entry: { source: 'network', level: 'error', text: 'Failed to load resource', timestamp: 1_001 } });
-    b.emit(undefined, 'Log.entryAdded', entry('https://y.test', 1_002));
-    const routed = bg.told.flatMap((m) => (m.kind === 'batch' ? [m.routed] : []));
-    expect(routed.map((r) => [r.frameId, r.worker, r.first, r.last])).toEqual([
-      [-1, undefined, 1, 1],
-      [-1, undefined, 2, 2],
-    ]);
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://y.test', 1_002));
+    // Reports close together: one batch.
+    const routed = await vi.waitFor(() => {
+      const r = routedOf(bg.told);
+      expect(r).toHaveLength(1);
+      return r;
+    });
+    expect(routed.map((r) => [r.frameId, r.worker, r.first, r.last])).toEqual([[-1, undefined, 1, 2]]);
     const reporter = routed[0]!.realm;
     expect(reporter).toMatch(/^browser-/);
-    expect(JSON.parse(routed[1]!.json)).toEqual({
+    expect(JSON.parse(routed[0]!.json)).toEqual({
       v: 1,
       realm: reporter,
-      events: [{ type: 'windowMessageDropped', seq: 2, t: 1_002, targetOrigin: 'https://y.test', recipientOrigin: A, url: `${A}/page.html`, line: 5 }],
+      events: [
+        { type: 'windowMessageDropped', seq: 1, t: 1_000, targetOrigin: 'https://x.test', recipientOrigin: A, url: `${A}/page.html`, line: 5 },
+        { type: 'windowMessageDropped', seq: 2, t: 1_002, targetOrigin: 'https://y.test', recipientOrigin: A, url: `${A}/page.html`, line: 5 },
+      ],
     });
     const again = await bg.subscribe({ [reporter]: 1 });
-    expect(again.flatMap((m) => (m.kind === 'batch' ? [[m.routed.realm, m.routed.first]] : []))).toEqual([[reporter, 2]]);
+    expect(again.flatMap((m) => (m.kind === 'batch' ? [[m.routed.realm, m.routed.first, m.routed.last]] : []))).toEqual([[reporter, 1, 2]]);
+    // One still waiting when the new page commits goes out at once, the old page's reporter's last.
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://w.test', 1_450));
     bg.tabs.topCommitted(TAB, `${A}/next.html`, 1_500);
+    expect(routedOf(bg.told).map((r) => [r.realm, r.first, r.last])).toEqual([
+      [reporter, 1, 2],
+      [reporter, 3, 3],
+    ]);
     // A report of the old page that arrives after the commit is the old page's: not the new reporter's start.
-    const told = bg.told.length;
-    b.emit(undefined, 'Log.entryAdded', entry('https://z.test', 1_400));
-    expect(bg.told.length).toBe(told);
-    b.emit(undefined, 'Log.entryAdded', entry('https://z.test', 2_000));
-    const next = bg.told.at(-1);
-    expect(next?.kind === 'batch' && [next.routed.realm !== reporter, next.routed.first]).toEqual([true, 1]);
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://z.test', 1_400));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://z.test', 2_000));
+    const next = await vi.waitFor(() => {
+      const r = routedOf(bg.told);
+      expect(r).toHaveLength(3);
+      return r[2]!;
+    });
+    expect([next.realm !== reporter, next.first, next.last]).toEqual([true, 1, 1]);
+  });
+
+  it('a burst of drops is a few batches, numbered without a hole; one that waits goes out when the tab closes', async () => {
+    const b = fakeBrowser();
+    const bg = background(b.api);
+    bg.tabs.settingChanged(new Set([A]));
+    await bg.subscribe();
+    for (let i = 0; i < 1_200; i++) b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000 + i));
+    // (FLUSH_AT reports make a batch at once; the rest wait for the timer, or for the tab to close.)
+    bg.tabs.tabClosed(TAB);
+    const routed = routedOf(bg.told);
+    expect(routed.map((r) => [r.first, r.last])).toEqual([
+      [1, 512],
+      [513, 1_024],
+      [1_025, 1_200],
+    ]);
+    expect(eventsOf(bg.told).map((e) => e.seq)).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
+  });
+
+  it('the entries the browser hands again when it attaches again are not reported again; new ones are, even when they say the same', async () => {
+    const b = fakeBrowser();
+    const bg = background(b.api);
+    bg.tabs.settingChanged(new Set([A]));
+    await bg.subscribe();
+    b.emit(undefined, 'Target.attachedToTarget', { sessionId: 'f1', targetInfo: { targetId: 'frame-1', type: 'iframe', url: `${A}/frame.html` }, waitingForDebugger: false });
+    // Two real drops at one instant from one call site, and one in an out-of-process frame.
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
+    b.emit('f1', 'Log.entryAdded', dropEntry('https://f.test', 1_001));
+    await vi.waitFor(() => expect(eventsOf(bg.told)).toHaveLength(3));
+    // Off and on again: the tab's log and the frame's hand everything again, then something new.
+    await bg.tabs.setOn(TAB, false);
+    await bg.tabs.settled();
+    await bg.tabs.setOn(TAB, true);
+    await bg.tabs.settled();
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://y.test', 3_000));
+    b.emit(undefined, 'Target.attachedToTarget', { sessionId: 'f2', targetInfo: { targetId: 'frame-1', type: 'iframe', url: `${A}/frame.html` }, waitingForDebugger: false });
+    b.emit('f2', 'Log.entryAdded', dropEntry('https://f.test', 1_001));
+    // The same frame attached again within the attachment (a new session): its log hands it again too.
+    b.emit(undefined, 'Target.attachedToTarget', { sessionId: 'f3', targetInfo: { targetId: 'frame-1', type: 'iframe', url: `${A}/frame.html` }, waitingForDebugger: false });
+    b.emit('f3', 'Log.entryAdded', dropEntry('https://f.test', 1_001));
+    b.emit(undefined, 'Log.entryAdded', dropEntry('https://x.test', 1_000));
+    await vi.waitFor(() => expect(eventsOf(bg.told)).toHaveLength(5));
+    expect(eventsOf(bg.told).map((e) => [e.seq, e.targetOrigin, e.t])).toEqual([
+      [1, 'https://x.test', 1_000],
+      [2, 'https://x.test', 1_000],
+      [3, 'https://f.test', 1_001],
+      [4, 'https://y.test', 3_000],
+      [5, 'https://x.test', 1_000],
+    ]);
+    expect(new Set(routedOf(bg.told).map((r) => r.realm)).size).toBe(1);
   });
 
   it('detaches when the tab closes', async () => {

@@ -74,6 +74,8 @@ export class WorkerTabs {
   private origins = new Set<string>();
   private stopped: StoppedRecord = {};
   private readonly ready: Promise<void>;
+  /** Numbers the attachments: a log session is named by its attachment and its session id. */
+  private attachments = 0;
 
   constructor(private readonly host: WorkerTabsHost) {
     this.ready = host.stoppedArea
@@ -139,6 +141,7 @@ export class WorkerTabs {
     if (!tab) return;
     // A new page, a new reporter: a panel retires the realms of the old page on its first realm (and
     // the browser keeps no log entry of the old page to hand again).
+    tab.drops?.flush();
     tab.drops = null;
     tab.committedAt = at;
     const origin = settingOrigin(url);
@@ -167,6 +170,8 @@ export class WorkerTabs {
     this.tabs.delete(tabId);
     if (this.stopped[String(tabId)]) this.forgetStopped(tabId);
     if (!tab) return;
+    // (A popup's reports go to its opener's panels, which outlive it.)
+    tab.drops?.flush();
     const recording = tab.recording;
     tab.recording = null;
     if (recording) tab.queue = tab.queue.then(() => recording.stop());
@@ -256,6 +261,7 @@ export class WorkerTabs {
 
   private eventsFor(tab: TabState, current: () => TabWorkerRecording): WorkerRecordingEvents {
     const live = (): boolean => tab.recording === current();
+    const attachment = ++this.attachments;
     const streamOf = (t: WorkerTarget): WorkerStream => {
       let stream = tab.streams.get(t.sessionId);
       if (!stream) {
@@ -291,12 +297,12 @@ export class WorkerTabs {
         tab.gone = [...tab.gone, stream].slice(-GONE_WORKERS_KEPT);
         this.host.toSessionPanels(tab.tabId, { kind: 'workerGone', realm: stream.realm, target: stream.place.target });
       },
-      windowMessageDropped: (report): void => {
+      windowMessageDropped: (report, session): void => {
         // (The old page's report, arriving after the new page committed, would start the new page's
         // reporter before the new page: a panel would then retire it with the old page.)
         if (!live() || report.t < tab.committedAt) return;
-        tab.drops ??= new OriginDropStream(tab.tabId, () => this.host.opener(tab.tabId));
-        this.host.toSessionPanels(tab.tabId, { kind: 'batch', routed: tab.drops.add(report) });
+        tab.drops ??= new OriginDropStream(tab.tabId, (routed) => this.host.toSessionPanels(tab.tabId, { kind: 'batch', routed }), () => this.host.opener(tab.tabId));
+        tab.drops.add(report, `${attachment} ${session ?? 'tab'}`);
       },
       ended: (reason: string): void => this.stoppedByItself(tab, current(), reason),
     };

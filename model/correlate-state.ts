@@ -5,6 +5,7 @@
  */
 import type { BroadcastMatcher } from './broadcast-match';
 import type { FrameRealm, SourceResolution } from './correlate-frames';
+import type { DropReplays } from './origin-drops';
 import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
 import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason, WindowMessageDropped, WorkerPlace } from './protocol';
 
@@ -174,10 +175,10 @@ export interface State {
   workerItems: Item[];
   /** Receipts that brought ports with no recorded send (window, worker): joined by inference. */
   inferable: RecvRec[];
-  /** Window messages the browser dropped for their `targetOrigin`, once each (a reporter that attached
-   *  again reports the browser's earlier entries again: origin-drops.ts `dropKey`). */
+  /** Window messages the browser dropped for their `targetOrigin`, once each (a new reporter reports
+   *  the browser's earlier entries again: origin-drops.ts `DropReplays`). */
   drops: DropRec[];
-  dropKeys: Set<string>;
+  dropReplays: DropReplays;
   broadcast: BroadcastMatcher;
   /** ServiceWorker objects (`realm:sN`, ids unique over the session) → the service worker's realm. */
   serviceWorkers: Map<string, RealmId>;

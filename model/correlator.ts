@@ -19,7 +19,7 @@
  */
 import { BroadcastMatcher } from './broadcast-match';
 import { build } from './build-model';
-import { dropKey } from './origin-drops';
+import { DropReplays } from './origin-drops';
 import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
 import type { CaptureModel, CustodyVia, CutPairs, GapModel, JoinEnd, PortJoin } from './model-types';
@@ -103,7 +103,7 @@ export function createCorrelator(): Correlator {
     workerItems: [],
     inferable: [],
     drops: [],
-    dropKeys: new Set(),
+    dropReplays: new DropReplays(),
     broadcast: new BroadcastMatcher(),
     serviceWorkers: new Map(),
     workerInside: new Map(),
@@ -465,13 +465,9 @@ export function createCorrelator(): Correlator {
         break;
       case 'windowMessageDropped': {
         r.reporter = true;
-        const key = dropKey(ev);
-        // Reported again (the debugger attached again, the background restarted): one message.
-        if (st.dropKeys.has(key)) st.duplicates++;
-        else {
-          st.dropKeys.add(key);
-          st.drops.push({ ev, realm: r, index, tabId: rec.tabId });
-        }
+        // Reported again by a new reporter (the background restarted): one message.
+        if (st.dropReplays.isDuplicate(rec.realm, ev)) st.duplicates++;
+        else st.drops.push({ ev, realm: r, index, tabId: rec.tabId });
         break;
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCorrelator, summarize, type MessageModel } from './correlator';
 import type { LogRecord } from './log';
-import { attributeDrop, type DropWindow } from './origin-drops';
+import { DropReplays, attributeDrop, type DropWindow } from './origin-drops';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmKind, type WindowMessageDropped } from './protocol';
 
 const TAB = 7;
@@ -56,6 +56,32 @@ describe('attributeDrop', () => {
     const worker: DropWindow = { id: 'w', kind: 'worker', tabId: TAB, url: `${TOP}/page.html`, origin: TOP };
     const a = attributeDrop(drop({ url: `${TOP}/page.html` }), TAB, [{ ...top, url: `${TOP}/page.html#x` }, gone, later, otherTab, popup, worker]);
     expect(a).toEqual({ fromRealm: 'top', toRealm: 'top', ambiguity: [] });
+  });
+});
+
+describe('DropReplays', () => {
+  it('two real drops that say the same (one instant, one call site) from one reporter are two', () => {
+    const replays = new DropReplays();
+    expect([replays.isDuplicate('browser-1', drop()), replays.isDuplicate('browser-1', drop({ seq: 2 }))]).toEqual([false, false]);
+  });
+
+  it("a new reporter's reports of the same entries are duplicates, as many as the old one had; more are new", () => {
+    const replays = new DropReplays();
+    for (const seq of [1, 2]) replays.isDuplicate('browser-1', drop({ seq }));
+    replays.isDuplicate('browser-1', drop({ seq: 3, t: 1_200 }));
+    // The background restarted: the browser's log hands all three again, then a third equal to the first two.
+    const again = [drop(), drop({ seq: 2 }), drop({ seq: 3, t: 1_200 }), drop({ seq: 4 })].map((ev) => replays.isDuplicate('browser-2', ev));
+    expect(again).toEqual([true, true, true, false]);
+    // And the old reporter's later reports are new only beyond what is known.
+    expect(replays.isDuplicate('browser-1', drop({ seq: 4 }))).toBe(true);
+    expect(replays.isDuplicate('browser-1', drop({ seq: 5, t: 1_300 }))).toBe(false);
+  });
+
+  it('a report that differs in any field is another drop', () => {
+    const replays = new DropReplays();
+    replays.isDuplicate('browser-1', drop());
+    const others = [drop({ column: 6 }), drop({ stack: '    at x' }), drop({ targetOrigin: 'https://else.example' }), drop({ t: 1_000.5 })];
+    expect(others.map((ev) => replays.isDuplicate('browser-2', ev))).toEqual([false, false, false, false]);
   });
 });
 
@@ -138,6 +164,14 @@ describe('dropped-origin in the model', () => {
     const model = c.model();
     expect(dropped(model.messages).map((m) => m.sentAt)).toEqual([1_000, 1_500]);
     expect(model.totals.duplicates).toBe(1);
+  });
+
+  it('two real drops at one instant from one call site, from one reporter, are two messages', () => {
+    const c = createCorrelator();
+    c.append([...page(), reporterRecord(drop()), reporterRecord(drop({ seq: 2 }))]);
+    const model = c.model();
+    expect(dropped(model.messages)).toHaveLength(2);
+    expect(model.totals.duplicates).toBe(0);
   });
 
   it('two windows at the call site: the sender is not named, and the message says so', () => {

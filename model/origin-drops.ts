@@ -36,9 +36,39 @@ export interface DropAttribution {
   ambiguity: string[];
 }
 
-/** The same report, whichever reporter (or attachment) brought it: the browser stamps each entry. */
+/** What the browser said about a drop: its stamp and every field. Two real drops at the same instant
+ *  from one call site say the same: this alone does not tell them apart (`DropReplays` does). */
 export function dropKey(ev: WindowMessageDropped): string {
-  return JSON.stringify([ev.t, ev.targetOrigin, ev.recipientOrigin, ev.url ?? null, ev.line ?? null, ev.column ?? null]);
+  return JSON.stringify([ev.t, ev.targetOrigin, ev.recipientOrigin, ev.url ?? null, ev.line ?? null, ev.column ?? null, ev.stack ?? null]);
+}
+
+/**
+ * Which reports are ones the session already has from another reporter. One reporter never reports
+ * a browser entry twice (the background drops the entries the browser hands again when it attaches
+ * again: extension/originDropReplays.ts), so each of its reports is a drop of its own. A new
+ * reporter (the background's service worker was restarted: its memory is gone, and the browser's log
+ * hands every entry it keeps again) reports drops an old one did. Entries carry no id, but the order
+ * of equal ones is the browser's: the k-th report with a given `dropKey` from one reporter is the
+ * same drop as the k-th from any other. So a report is a duplicate when some other reporter has
+ * reported its content at least as often as its own reporter has now; two real drops that say the
+ * same are never merged.
+ */
+export class DropReplays {
+  /** Per content: the most reports of it from any one reporter (the real drops known). */
+  private readonly known = new Map<string, number>();
+  private readonly byReporter = new Map<RealmId, Map<string, number>>();
+
+  /** Counts `ev` from `reporter`; true when it is a drop the session already has. */
+  isDuplicate(reporter: RealmId, ev: WindowMessageDropped): boolean {
+    const key = dropKey(ev);
+    let counts = this.byReporter.get(reporter);
+    if (!counts) this.byReporter.set(reporter, (counts = new Map()));
+    const nth = (counts.get(key) ?? 0) + 1;
+    counts.set(key, nth);
+    if (nth <= (this.known.get(key) ?? 0)) return true;
+    this.known.set(key, nth);
+    return false;
+  }
 }
 
 const WINDOW_KINDS: ReadonlySet<RealmKind> = new Set<RealmKind>(['top', 'iframe', 'popup']);

@@ -129,4 +129,53 @@ describe('window messages dropped for their targetOrigin', () => {
     expect(await filter!.evaluate((el) => (el as HTMLInputElement).value)).toBe('status:dropped-origin');
     await waitFor('the two dropped rows', async () => (await panel.$$('[data-testid="timeline-row"][data-status="dropped-origin"]')).length === 2);
   });
+
+  it('a page posting 200 times to a wrong targetOrigin in a loop: 200 dropped-origin messages, in far fewer batches', async () => {
+    // Counts the reporter's batches as the panel's connection hands them to the store.
+    await panel.evaluate(() => {
+      type Store = { getState(): { batchReceived(routed: { batch: { realm: string } }): void }; setState(s: object): void };
+      const store = (window as unknown as { __entangle: { store: Store } }).__entangle.store;
+      const received = store.getState().batchReceived;
+      const w = window as unknown as { reporterBatches: number };
+      w.reporterBatches = 0;
+      store.setState({
+        batchReceived: (routed: { batch: { realm: string } }) => {
+          if (routed.batch.realm.startsWith('browser-')) w.reporterBatches++;
+          received(routed);
+        },
+      });
+    });
+    await page.evaluate(() => (window as unknown as { postLoop(n: number): Promise<void> }).postLoop(200));
+    const looped = await waitFor('200 dropped messages of the loop', async () => {
+      const { messages } = await windowMessages(panel);
+      const mine = messages.filter((m) => m.status === 'dropped-origin' && m.dropped?.targetOrigin === 'https://loop.example');
+      return mine.length >= 200 ? mine : undefined;
+    });
+    expect(looped).toHaveLength(200);
+    expect(new Set(looped.map((m) => m.dropped!.line))).toEqual(new Set([lineOf("same.postMessage(`loop-${i}`")]));
+    const batches = await panel.evaluate(() => (window as unknown as { reporterBatches: number }).reporterBatches);
+    console.log(`[originDrops] 200 drops came in ${batches} batches`);
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(50);
+  });
+
+  it('switched off and on again, the browser hands its earlier entries again: none is reported twice', async () => {
+    const status = () => panel.$eval('[data-testid="workers-status"]', (el) => el.textContent ?? '');
+    const checkbox = async () => (await panel.waitForSelector('::-p-aria(Record inside workers)'))!;
+    if (!(await panel.$('::-p-aria(Record inside workers)'))) await (await panel.waitForSelector('::-p-aria([name="Settings"][role="button"])'))!.click();
+    await (await checkbox()).click();
+    await waitFor('the recording inside workers to stop', async () => !(await status()).startsWith('Recording inside workers'));
+    await (await checkbox()).click();
+    await waitFor('the panel to say it records inside workers again', async () => (await status()).startsWith('Recording inside workers'));
+    // A new drop after the attachment: the browser hands the old entries before it.
+    await page.evaluate(() => (window as unknown as { postLoop(n: number): Promise<void> }).postLoop(1));
+    const totals = await waitFor('the new drop', async () => {
+      const t = await panel.evaluate(() => {
+        type Totals = { droppedOrigin: number; duplicates: number };
+        return (window as unknown as { __entangle: { store: { getState(): { model(): { totals: Totals } } } } }).__entangle.store.getState().model().totals;
+      });
+      return t.droppedOrigin >= 203 ? t : undefined;
+    });
+    expect(totals).toMatchObject({ droppedOrigin: 203, duplicates: 0 });
+  });
 });
