@@ -5,7 +5,7 @@
  * that nothing can change any more are reused from the previous build (SendRec.settled).
  */
 import type { BroadcastDelivery } from './broadcast-match';
-import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
+import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type PendingLook, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import { FrameTree, frameChangesFrom, type FrameRealm, type SourceResolution } from './correlate-frames';
 import { confirmInferredJoins, inferArrivals } from './infer-ports';
 import { attributeDrop, type DropWindow } from './origin-drops';
@@ -279,6 +279,31 @@ export function build(st: State): CaptureModel {
     return { status: 'in-flight', reason: 'awaitingReceipt' };
   };
 
+  /** What `x`'s unmatched sends say in this build: its last look when that still holds (the same
+   *  object, so that sends built with it are reused), else a new one. */
+  const looks = new Map<Logical, PendingLook>();
+  const lookOf = (x: Logical): PendingLook => {
+    let look = looks.get(x);
+    if (look) return look;
+    const y = partnerOf(x);
+    const { status, reason } = unmatchedPortStatus(x);
+    const toRealm = y?.custody[y.custody.length - 1]?.realm.id;
+    const mayHaveMoved = status === 'queued' && candidatesOf.size > 0;
+    const last = x.look;
+    look =
+      last && last.status === status && last.reason === reason && last.toRealm === toRealm && last.toPort === y?.id && last.mayHaveMoved === mayHaveMoved
+        ? last
+        : { status, reason, ...(toRealm !== undefined ? { toRealm } : {}), ...(y ? { toPort: y.id } : {}), mayHaveMoved };
+    x.look = look;
+    looks.set(x, look);
+    return look;
+  };
+  /** A port send waiting for its receipt, as the last build made it, while nothing it shows changed. */
+  const pendingAt = (s: SendRec): MessageModel | undefined => {
+    if (s.settledLook === undefined || s.settledEpoch !== st.epoch || s.match || s.receiptCut || !s.local) return undefined;
+    return s.settledLook === lookOf(rootOf(s.local)) && s.settledAmbiguity === s.ambiguity ? s.settled : undefined;
+  };
+
   const transfersOfSend = (s: SendRec): TransferModel[] => {
     if (s.ev.transfer.length === 0) return NO_TRANSFERS;
     let i = 0;
@@ -324,16 +349,19 @@ export function build(st: State): CaptureModel {
   /** Sends to a worker or service worker that carried ports: delivered once one of them was used there. */
   const toWorkers: { s: SendRec; m: MessageModel }[] = [];
   const messages: MessageModel[] = [];
-  const settledAt = (x: SendRec | RecvRec): MessageModel | undefined => (x.settledEpoch === st.epoch ? x.settled : undefined);
+  const settledAt = (x: SendRec | RecvRec): MessageModel | undefined =>
+    x.settledEpoch === st.epoch && (x.kind === 'recv' || x.settledLook === undefined) ? x.settled : undefined;
   for (const item of st.items) {
     if (item.kind === 'send') {
       const s = item;
-      const known = settledAt(s);
+      const known = settledAt(s) ?? pendingAt(s);
       if (known) {
         messages.push(known);
         continue;
       }
       const ev = s.ev;
+      /** Set for a port send that waits for its receipt: the look of its port it was built with. */
+      let pending: PendingLook | undefined;
       const m: MessageModel = { id: `${s.realm.id}#${ev.seq}`, route: ev.route, fromRealm: s.realm.id, sentAt: ev.t, status: 'in-flight', ambiguous: false, transfers: transfersOfSend(s), send: ref(s) };
       if (ev.preview !== undefined) m.preview = ev.preview;
       if (ev.size !== undefined) m.size = ev.size;
@@ -366,11 +394,11 @@ export function build(st: State): CaptureModel {
           const holder = y?.custody[y.custody.length - 1];
           if (holder) m.toRealm = holder.realm.id;
         } else {
-          const st = unmatchedPortStatus(x);
-          m.status = st.status;
-          m.reason = st.reason;
-          const holder = y?.custody[y.custody.length - 1];
-          if (holder) m.toRealm = holder.realm.id;
+          const look = lookOf(x);
+          m.status = look.status;
+          m.reason = look.reason;
+          if (look.toRealm !== undefined) m.toRealm = look.toRealm;
+          pending = look;
         }
       } else if (ev.route === 'worker') {
         const swTo = sw.toWorker.get(s) ?? sw.toClient.get(s);
@@ -414,6 +442,12 @@ export function build(st: State): CaptureModel {
       if (ev.route !== 'broadcast' && (s.match || s.receiptCut || ev.error || ev.outcome !== 'posted')) {
         s.settled = m;
         s.settledEpoch = st.epoch;
+        s.settledLook = undefined;
+      } else if (pending) {
+        s.settled = m;
+        s.settledEpoch = st.epoch;
+        s.settledLook = pending;
+        s.settledAmbiguity = s.ambiguity;
       }
       messages.push(m);
       continue;

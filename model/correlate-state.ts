@@ -6,7 +6,7 @@
 import type { BroadcastMatcher } from './broadcast-match';
 import type { FrameRealm, SourceResolution } from './correlate-frames';
 import type { DropReplays } from './origin-drops';
-import type { ChannelModel, CustodyVia, GapModel, MessageModel, PortJoin, TransferModel } from './model-types';
+import type { ChannelModel, CustodyVia, GapModel, MessageModel, MessageStatus, PortJoin, StatusReason, TransferModel } from './model-types';
 import type { ChannelId, FrameRef, MessageFailedToDeserialize, MessageReceived, MessageSent, PortId, RealmId, RealmKind, UntrustedReason, WindowMessageDropped, WorkerPlace } from './protocol';
 
 export interface Realm {
@@ -108,6 +108,8 @@ export interface Logical {
   /** A dedicated worker's implicit port (the spec's: a Worker object's and its worker global's ends
    *  are entangled), keyed as in State.implicit; not a MessagePort: not in the model's ports. */
   implicit?: string;
+  /** What its unmatched sends said at the last model build (PendingLook). */
+  look?: PendingLook;
 }
 
 export interface SendRec {
@@ -126,10 +128,26 @@ export interface SendRec {
    *  collection iterates (measured: the panel's longest pauses while scrolling a large capture). */
   settled?: MessageModel;
   settledEpoch?: number;
+  /** With `settled`: a port send no receipt matches yet, built while its port looked like this (and
+   *  with this ambiguity). Reused while the port still does: in a flood, tens of thousands of sends
+   *  wait for receipts that the page has not delivered yet, and each build made them all again. */
+  settledLook?: PendingLook;
+  settledAmbiguity?: string[];
   /** Its receipt is in the part of the log cut before this correlator's start (partnersCut). */
   receiptCut?: boolean;
   /** A route-`worker` send through a dedicated worker's implicit port: that port (Logical.implicit). */
   queue?: Logical;
+}
+
+/** What a port's unmatched sends say, decided by the port alone (build-model's unmatchedPortStatus):
+ *  one object per port kept while it says the same, so that a send built with it can be reused. */
+export interface PendingLook {
+  status: MessageStatus;
+  reason: StatusReason;
+  toRealm?: RealmId;
+  toPort?: PortId;
+  /** "Queued", while some port arrival in the log is unexplained (the partner may have moved). */
+  mayHaveMoved: boolean;
 }
 
 export interface RecvRec {
