@@ -16,14 +16,31 @@ export function useVanilla<S>(store: StoreApi<S>): S {
   return useStore(store);
 }
 
-/** Longest a view waits to show new events: ten updates a second keep a live list readable and leave
- *  the CPU to the inspected page (the panel shares the machine with it). */
+/** Shortest wait between view updates: ten a second keep a live list readable and leave the CPU to
+ *  the inspected page (the panel shares the machine with it). */
 export const VIEW_UPDATE_MS = 100;
+/** After a view tick, the views rest this many times what the tick took (from its model build until
+ *  the panel was idle again) before the next, within VIEW_UPDATE_MS..VIEW_UPDATE_MAX_MS. With a large
+ *  log a tick costs far more than a few milliseconds (the model, the rows, the overview and the graph
+ *  each pass over every message): ten of them a second took most of a core from the inspected page
+ *  during a flood (issue 12). Resting in proportion keeps the views' share of the CPU at about a
+ *  third, whatever the log's size. */
+export const VIEW_REST_PER_COST = 2;
+export const VIEW_UPDATE_MAX_MS = 1_000;
 
-const schedule: (cb: () => void) => void =
+/** The wait before the next tick, given what the last one took. */
+export function viewRestMs(lastTickMs: number): number {
+  return Math.min(VIEW_UPDATE_MAX_MS, Math.max(VIEW_UPDATE_MS, VIEW_REST_PER_COST * lastTickMs));
+}
+
+const schedule: (ms: number, cb: () => void) => void =
   typeof requestAnimationFrame === 'function'
-    ? (cb) => void setTimeout(() => requestAnimationFrame(cb), VIEW_UPDATE_MS)
-    : (cb) => void setTimeout(cb, VIEW_UPDATE_MS);
+    ? (ms, cb) => void setTimeout(() => requestAnimationFrame(cb), ms)
+    : (ms, cb) => void setTimeout(cb, ms);
+
+/** Calls `cb` once the panel has nothing else to do (the views' sliced render included). */
+const whenIdle: (cb: () => void) => void =
+  typeof requestIdleCallback === 'function' ? (cb) => void requestIdleCallback(cb, { timeout: VIEW_UPDATE_MAX_MS }) : (cb) => void setTimeout(cb, 0);
 
 /**
  * What the views show of one store: a model per view tick, built once (in the tick's own task, not
@@ -45,6 +62,8 @@ interface ViewClock {
   listeners: Set<() => void>;
   pending: boolean;
   unsubscribe: (() => void) | null;
+  /** What the last tick took, until the panel was idle again (ms). */
+  lastTickMs: number;
 }
 
 /** Ticks whose model stays readable: a sliced render that started a few ticks ago still finds its own. */
@@ -55,7 +74,7 @@ const clocks = new WeakMap<LogStore, ViewClock>();
 function clockOf(store: LogStore): ViewClock {
   let c = clocks.get(store);
   if (!c) {
-    c = { version: store.getState().version, models: new Map(), listeners: new Set(), pending: false, unsubscribe: null };
+    c = { version: store.getState().version, models: new Map(), listeners: new Set(), pending: false, unsubscribe: null, lastTickMs: 0 };
     clocks.set(store, c);
   }
   return c;
@@ -64,12 +83,16 @@ function clockOf(store: LogStore): ViewClock {
 function publish(store: LogStore, c: ViewClock): void {
   const version = store.getState().version;
   if (version === c.version) return;
+  const start = performance.now();
   c.version = version;
   c.models.set(version, store.getState().model());
   for (const v of c.models.keys()) if (c.models.size > KEPT_TICKS && v !== version) c.models.delete(v);
   const listeners = [...c.listeners];
   startTransition(() => {
     for (const notify of listeners) notify();
+  });
+  whenIdle(() => {
+    c.lastTickMs = performance.now() - start;
   });
 }
 
@@ -82,7 +105,7 @@ function subscribeClock(store: LogStore, notify: () => void): () => void {
     c.unsubscribe = store.subscribe(() => {
       if (c.pending) return;
       c.pending = true;
-      schedule(() => {
+      schedule(viewRestMs(c.lastTickMs), () => {
         c.pending = false;
         publish(store, c);
       });
