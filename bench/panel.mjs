@@ -27,7 +27,12 @@
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
 // [--no-animate]: playback without the messages travelling along their edges (the toggle off).
 // [--heap-profile FILE]: where the panel's live heap (capture open) was allocated, a sampling heap
-// profile written to FILE (.heapprofile; the heap after a GC is printed in every run).
+// profile written to FILE (.heapprofile; the heap after a GC, once the idle-time caches are filled, is
+// printed in every run).
+// [--heap-only]: stops after the heap figure (for quick A/B runs of the heap alone).
+// [--heap-snapshot FILE]: a heap snapshot of the panel with the capture open, after the GC, written to
+// FILE (.heapsnapshot: what is live and what holds it, where the sampling profile tells only where it
+// was allocated; bench/heapShapes.mjs sums it by object shape).
 // [--profile DIR]: also writes a CPU profile of each phase (load, filter, sort, scroll, seek, playback,
 // live) to DIR as .cpuprofile files (open them in DevTools' Performance panel; build with
 // ENTANGLE_NO_MINIFY=1 for names).
@@ -36,7 +41,7 @@
 // with the same capture) and the summary shows them side by side. [--rounds N]: measures the builds
 // N times each, alternating (A B A B…), so that a burst of load on a shared machine does not fall on
 // one build only.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,10 +62,11 @@ await build({
 const { writeCaptureGzip } = await import(pathToFileURL(join(tmp, 'capture.js')).href);
 rmSync(tmp, { recursive: true, force: true });
 
-const WITH_VALUE = ['--profile', '--dist', '--rounds', '--heap-profile'];
+const WITH_VALUE = ['--profile', '--dist', '--rounds', '--heap-profile', '--heap-snapshot'];
 const optionValues = (name) => process.argv.flatMap((a, i, all) => (a === name && all[i + 1] !== undefined ? [all[i + 1]] : []));
 const PROFILE_ROOT = optionValues('--profile')[0];
 const HEAP_PROFILE = optionValues('--heap-profile')[0];
+const HEAP_SNAPSHOT = optionValues('--heap-snapshot')[0];
 const DISTS = optionValues('--dist').map((d) => resolve(d));
 const ROUNDS = Math.max(1, Number(optionValues('--rounds')[0] ?? 1));
 const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !WITH_VALUE.includes(all[i - 1]));
@@ -127,6 +133,8 @@ const SKIP_LIVE = process.argv.includes('--skip-live');
 const SKIP_LOAD = process.argv.includes('--skip-load');
 /** The playback bar's *Animate messages* off (the dots' own cost apart from the rest of playback). */
 const NO_ANIMATE = process.argv.includes('--no-animate');
+/** Stop each build's run after the heap figure (no filter, sort, scroll, playback or live phases). */
+const HEAP_ONLY = process.argv.includes('--heap-only');
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** The capture every build opens (made once). */
@@ -219,19 +227,42 @@ async function measure(dist) {
           await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096 });
           await openOnce();
         }
+        // The panel fills its search caches in idle time after the load (the rows' search text, the
+        // messages' types): read the heap once that is done (two readings a second apart within 0.5 MB,
+        // at most 20 s), so that the figure is the capture's settled cost, not a moment of the warming.
+        const heapNow = async () => {
+          await cdp.send('HeapProfiler.collectGarbage');
+          return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+        };
         await new Promise((r) => setTimeout(r, 1500));
-        await cdp.send('HeapProfiler.collectGarbage');
-        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        let usedSize = await heapNow();
+        for (let waited = 0; waited < 20; waited++) {
+          await new Promise((r) => setTimeout(r, 1000));
+          const next = await heapNow();
+          const settled = Math.abs(next - usedSize) < 0.5e6;
+          usedSize = next;
+          if (settled) break;
+        }
         if (HEAP_PROFILE) {
           const { profile: sampled } = await cdp.send('HeapProfiler.getSamplingProfile');
           await cdp.send('HeapProfiler.stopSampling');
           writeFileSync(HEAP_PROFILE, JSON.stringify({ head: sampled.head, samples: [], startTime: 0, endTime: 0 }));
+        }
+        if (HEAP_SNAPSHOT) {
+          // Written chunk by chunk: the whole snapshot can be longer than a string may be.
+          const fd = openSync(HEAP_SNAPSHOT, 'w');
+          const onChunk = ({ chunk }) => writeSync(fd, chunk);
+          cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+          await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+          cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+          closeSync(fd);
         }
         await cdp.detach();
         const mb = usedSize / 1e6;
         console.log(`  panel heap with the capture open, after a GC: ${mb.toFixed(1)} MB   target ≤ 40 MB`);
         results.push(['panel heap with the capture open (MB)', Math.round(mb), 40]);
       }
+      if (HEAP_ONLY) return results;
 
       // Let the view settle (graph fit, virtualizer measure), then filter.
       await new Promise((r) => setTimeout(r, 1500));

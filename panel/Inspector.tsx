@@ -549,20 +549,16 @@ function messageOfIndex(model: CaptureModel, index: number): MessageModel | unde
   return model.messages.find((m) => m.send?.index === index || m.receipt?.index === index);
 }
 
-/** A log entry's fields; memoised so a live log does not re-render an unchanged selection. */
-export const EventInspector = memo(function EventInspector({
-  entry,
-  t0,
-  message,
-  onMessage,
-  onClose,
-}: {
+interface EventInspectorProps {
   entry: LogEntry;
   t0: number | null;
   message?: string | undefined;
   onMessage?: ((id: string) => void) | undefined;
   onClose?: (() => void) | undefined;
-}) {
+}
+
+/** A log entry's fields; memoised so a live log does not re-render an unchanged selection. */
+export const EventInspector = memo(function EventInspector({ entry, t0, message, onMessage, onClose }: EventInspectorProps) {
   const { event } = entry;
   const isMessage = event.type === 'messageSent' || event.type === 'messageReceived';
   const preview = isMessage ? event.preview : undefined;
@@ -605,7 +601,21 @@ export const EventInspector = memo(function EventInspector({
       <LazyDetails summary="raw event (JSON)" render={() => <pre className="mono">{JSON.stringify(event, null, 2)}</pre>} />
     </div>
   );
-});
+}, sameEventProps);
+
+/** The log makes a new entry object per read (panel/entryLog.ts): the same entry is the same event. */
+function sameEventProps(a: EventInspectorProps, b: EventInspectorProps): boolean {
+  return (
+    a.entry.event === b.entry.event &&
+    a.entry.index === b.entry.index &&
+    a.entry.realm === b.entry.realm &&
+    a.entry.frameId === b.entry.frameId &&
+    a.t0 === b.t0 &&
+    a.message === b.message &&
+    a.onMessage === b.onMessage &&
+    a.onClose === b.onClose
+  );
+}
 
 // ── a gap ───────────────────────────────────────────────────────────────────
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCapture } from '../model/capture';
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import { captureBytes, openCapture } from './captureFiles';
 import { portRoutes, portsMoved, sendOnMovedPort, trafficOnMovedPort } from './movedPorts.fixture';
@@ -60,6 +61,32 @@ describe('capture files of the panel', () => {
     if (!twice.ok) throw new Error(twice.error);
     expect(twice.opened.store.getState().model().realms.map((r) => [r.id, r.kind])).toEqual([['top', 'top'], ['ifr', 'iframe']]);
     expect(portRoutes(twice.opened.store)).toEqual(portRoutes(live));
+  });
+
+  it('an opened capture, settled, keeps its model and its context and lets the correlator go', async () => {
+    const live = createLogStore();
+    portsMoved(live);
+    live.getState().logCleared();
+    trafficOnMovedPort(live, 3, 9, 8);
+    const opened = await openCapture(await captureBytes(live.getState()), 'settle.json.gz');
+    if (!opened.ok) throw new Error(opened.error);
+    const store = opened.opened.store;
+    const model = store.getState().model();
+    const context = store.getState().captureContext();
+    const bytes = await captureBytes(store.getState());
+    store.getState().settle();
+    expect(store.getState().model()).toBe(model);
+    expect(store.getState().captureContext()).toEqual(context);
+    const [before, after] = await Promise.all([readCapture(bytes), readCapture(await captureBytes(store.getState()))]);
+    if (!before.ok || !after.ok) throw new Error('unreadable');
+    expect(after.capture.context).toEqual(before.capture.context);
+    expect(after.capture.records).toEqual(before.capture.records);
+    // The correlator is gone: the store takes no more events (a capture never gets any).
+    expect(() => store.getState().batchReceived(batch([closed(50)]))).toThrow(/settled/);
+    // A live store keeps its correlator.
+    live.getState().settle();
+    live.getState().batchReceived(batch([closed(60)]));
+    expect(live.getState().model().totals.events).toBeGreaterThan(0);
   });
 
   it('a capture larger than the log bound keeps its channels (their records were evicted)', async () => {

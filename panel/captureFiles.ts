@@ -60,5 +60,12 @@ export async function openCapture(bytes: Uint8Array, name: string): Promise<{ ok
   const { capture } = read;
   const store = createLogStore({ bound: Math.max(LOG_BOUND, capture.records.length), preserveLog: true });
   store.getState().captureLoaded(capture.records, capture.gaps, capture.context);
+  // Once the capture is shown: nothing is added to it, so the correlator's working state can go.
+  afterIdle(() => store.getState().settle());
   return { ok: true, opened: { store, capture, name } };
+}
+
+function afterIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 0);
 }

@@ -18,7 +18,12 @@
 import { correlateSaved, createCorrelator, type CaptureModel, type Correlator, type PortJoin } from '../model/correlator';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, recordWithFacts, type LogContext, type LogGap, type LogRecord } from '../model/log';
 import type { FrameRef, RealmId, UntrustedReason, WorkerPlace } from '../model/protocol';
-import type { EventLog } from './eventLog';
+
+/** What the keeper reads of the log: its entries in arrival order, the first one's arrival index and its bound. */
+export interface KeptLog extends Iterable<KeptEntry> {
+  readonly bound: number;
+  readonly start: number;
+}
 
 /** What the keeper needs of a log entry. */
 export interface KeptEntry {
@@ -51,29 +56,32 @@ export interface KnownRealm {
 export const REBUILD_AFTER_EVICTED = 0.25;
 
 export class ModelKeeper {
-  private correlator: Correlator = createCorrelator();
+  /** Null once settled (see `settle`). */
+  private correlator: Correlator | null = createCorrelator();
+  /** What a settled keeper still answers: the model, and the context of a capture of the log. */
+  private settled: { model: CaptureModel; context: LogContext } | null = null;
   private evictedSinceBuild = 0;
   /** Structure records (CONTEXT_TYPES) in arrival order, at most CONTEXT_BOUND (the oldest go first). */
   private structure: LogRecord[] = [];
   /** Model builds from scratch (clears and eviction rebuilds), for the panel's diagnostics and tests. */
   rebuilds = 0;
 
-  constructor(private readonly log: EventLog<KeptEntry>) {}
+  constructor(private readonly log: KeptLog) {}
 
   /** Records just added to the log (consecutive arrival indexes from `firstIndex`) and reported gaps. */
   appended(records: readonly LogRecord[], gaps: readonly LogGap[], firstIndex: number): void {
     if (records.length === 0 && gaps.length === 0) return;
-    this.correlator.append(records, gaps, firstIndex);
+    this.working().append(records, gaps, firstIndex);
     this.remember(records);
   }
 
   /** Events of `realm` up to `seq` were not recorded (paused). */
   skipped(realm: RealmId, seq: number): void {
-    this.correlator.resume(realm, seq);
+    this.working().resume(realm, seq);
   }
 
   realmGone(realm: RealmId, at: number): void {
-    this.correlator.realmGone(realm, at);
+    this.working().realmGone(realm, at);
   }
 
   /** The log evicted `n` entries; rebuild from what it holds once enough are gone. */
@@ -98,6 +106,7 @@ export class ModelKeeper {
     if (context) this.remember(context.records);
     this.remember(records);
     this.correlator = correlateSaved(context ? { records, gaps, context } : { records, gaps }, firstIndex);
+    this.settled = null;
     this.evictedSinceBuild = 0;
     this.rebuilds++;
   }
@@ -118,6 +127,7 @@ export class ModelKeeper {
 
   /** What a capture of the log needs from before the events it holds (LogContext). */
   context(realms: Iterable<KnownRealm>): LogContext {
+    if (this.settled) return this.settled.context;
     const firstHeld = this.firstHeld();
     const list = [...realms];
     return this.contextAt(cutsOf(list, (id) => firstHeld.get(id)), list);
@@ -138,7 +148,25 @@ export class ModelKeeper {
   }
 
   model(): CaptureModel {
-    return this.correlator.model();
+    return this.settled?.model ?? this.working().model();
+  }
+
+  /**
+   * The log takes nothing more (an opened capture: no batches, no clear): keeps the model and the
+   * context of a capture of the log, worked out now, and lets the correlator go — its working state
+   * (per send and receipt, what it matched and how) was 14 MB of a 100,000-message capture's heap
+   * (issue 12). After this the keeper answers `model` and `context` only; `loaded` starts it again.
+   */
+  settle(realms: Iterable<KnownRealm>): void {
+    if (this.settled) return;
+    this.settled = { model: this.working().model(), context: this.context(realms) };
+    this.correlator = null;
+  }
+
+  /** The correlator, which a settled keeper no longer has: nothing may change its log. */
+  private working(): Correlator {
+    if (this.correlator === null) throw new Error('ModelKeeper: settled (an opened capture takes no more events)');
+    return this.correlator;
   }
 
   /**
@@ -168,7 +196,7 @@ export class ModelKeeper {
    */
   private contextAt(cut: ReadonlyMap<RealmId, number>, realms: readonly KnownRealm[]): LogContext {
     const records = this.seedsBefore(cut, realms);
-    const pairsCut = this.correlator.pairsCut((id) => cut.get(id) ?? Infinity);
+    const pairsCut = this.working().pairsCut((id) => cut.get(id) ?? Infinity);
     return {
       records: records.length > CONTEXT_BOUND ? records.slice(-CONTEXT_BOUND) : records,
       joins: this.joinsCut(cut),
@@ -189,7 +217,7 @@ export class ModelKeeper {
   /** The current correlator's custody steps that a correlator holding only what follows `cut` could
    *  not make again: some of their evidence is at or before the cut (per realm; unknown realms go). */
   private joinsCut(cut: ReadonlyMap<RealmId, number>): PortJoin[] {
-    const out = this.correlator.joins().filter((j) => {
+    const out = this.working().joins().filter((j) => {
       // Ends in realms no longer known (a page navigated away) go; a port in a worker is never "known".
       if ((j.from.observed && !cut.has(j.from.realm)) || (j.to.observed && !cut.has(j.to.realm))) return false;
       return j.evidence.length === 0 || j.evidence.some((e) => e.seq <= (cut.get(e.realm) ?? Infinity));

@@ -11,7 +11,6 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   EVENT_TYPES,
   type DroppedRange,
-  type EntangleEvent,
   type EventType,
   type FrameRef,
   type RealmId,
@@ -22,7 +21,7 @@ import {
 } from '../model/protocol';
 import type { CaptureModel } from '../model/correlator';
 import { keepFacts, recordWithFacts, type LogContext, type LogGap, type LogRecord } from '../model/log';
-import { EventLog } from './eventLog';
+import { EntryLog, type Entry } from './entryLog';
 import { ModelKeeper } from './modelKeeper';
 
 /** Most events the log keeps; older ones are evicted (and counted in `evicted`). */
@@ -30,14 +29,8 @@ export const LOG_BOUND = 200_000;
 /** Most gap records listed in `gaps` (the newest are kept; `gapCount` and `missing` count them all). */
 export const GAPS_LISTED = 1_000;
 
-export interface LogEntry {
-  /** Arrival index: 0 for the first event the store ever recorded, never reused. */
-  index: number;
-  realm: RealmId;
-  frameId: number;
-  tabId: number;
-  event: EntangleEvent;
-}
+/** An event the log holds, with where it came from (made when read: see EntryLog). */
+export type LogEntry = Entry;
 
 export type GapReason = DroppedRange['reason'] | 'unknown';
 
@@ -97,7 +90,7 @@ export interface LogData {
   /** Bumped on every change. The log is mutated in place, so views key their work on this. */
   version: number;
   /** The events held, oldest first. Mutated in place: read it, never write it. */
-  log: EventLog<LogEntry>;
+  log: EntryLog;
   /** Per realm ever seen. Mutated in place by batches and frame reports (`version` tells): read it, never write it. */
   realms: ReadonlyMap<RealmId, RealmInfo>;
   /** Events recorded since the last clear, per type (evicted ones included). */
@@ -147,6 +140,12 @@ export interface LogActions {
   captureLoaded(records: readonly LogRecord[], gaps: readonly LogGap[], context?: LogContext): void;
   /** What a capture of the log needs from before the events it holds (after a clear or an eviction). */
   captureContext(): LogContext;
+  /**
+   * An opened capture's store (source `capture`) takes nothing more: keeps its model and the context of
+   * a capture of it, and lets the correlator's working state go (ModelKeeper.settle). Costs some
+   * milliseconds: call it once the capture is shown. Does nothing for a live store.
+   */
+  settle(): void;
   /** Per realm, the highest sequence number accounted for — what to send as `subscribe.have`. */
   haveMap(): Record<RealmId, number>;
   /**
@@ -177,7 +176,7 @@ function sinceClear(): Pick<LogData, 'countsByType' | 'total' | 'gaps' | 'gapCou
 }
 
 export function createLogStore(options: LogStoreOptions = {}): LogStore {
-  const log = new EventLog<LogEntry>(options.bound ?? LOG_BOUND);
+  const log = new EntryLog(options.bound ?? LOG_BOUND);
   const keeper = new ModelKeeper(log);
   const known = (realms: ReadonlyMap<RealmId, RealmInfo>) => [...realms.values()].filter((r) => !r.retired);
 
@@ -220,7 +219,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       let t0: number = at;
       for (const e of kept) {
         t0 = Math.min(t0, e.event.t);
-        log.push({ ...e, index: log.end });
+        log.push(e.realm, e.tabId, e.frameId, e.event);
         const info = again.get(e.realm);
         if (info) again.set(e.realm, { ...info, events: info.events + 1 });
         counts[e.event.type]++;
@@ -322,7 +321,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           }
           t0 ??= event.t;
           records.push(record);
-          if (log.push({ index: log.end, realm, frameId, tabId, event }) !== undefined) evicted++;
+          if (log.push(realm, tabId, frameId, event)) evicted++;
           counts ??= { ...s.countsByType };
           counts[event.type]++;
           info.events++;
@@ -439,7 +438,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           if (info.highestSeq > 0 && event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
           info.highestSeq = event.seq;
           t0 ??= event.t;
-          if (log.push({ index: log.end, realm: rec.realm, frameId: rec.frameId, tabId: rec.tabId, event }) !== undefined) evicted++;
+          if (log.push(rec.realm, rec.tabId, rec.frameId, event)) evicted++;
           accepted.push(rec);
           counts[event.type]++;
           info.events++;
@@ -480,6 +479,10 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
 
       captureContext() {
         return keeper.context(known(get().realms));
+      },
+
+      settle() {
+        if (get().source === 'capture') keeper.settle(known(get().realms));
       },
 
       haveMap() {

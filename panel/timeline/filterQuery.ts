@@ -25,6 +25,7 @@ import type { ModelIndex } from '../modelIndex';
 import { payloadSummary } from '../payloadSummary';
 import { realmKindName, realmNamesOf } from '../realmNames';
 import { shortPort } from '../summary';
+import type { Searchable } from './rows';
 
 // ── keys ─────────────────────────────────────────────────────────────────────
 
@@ -320,7 +321,7 @@ export function parseQuery(source: string): ParsedQuery {
 
 export interface CompiledQuery {
   /** The text and regex terms over a row's lower-case search text; null when there are none. */
-  text: ((searchText: string) => boolean) | null;
+  text: ((row: Searchable) => boolean) | null;
   /** The key terms over a message; null when there are none. */
   message: ((m: MessageModel) => boolean) | null;
   /**
@@ -331,14 +332,18 @@ export interface CompiledQuery {
   others: 'all' | 'problems' | 'none';
 }
 
-const typeCache = new WeakMap<MessageModel, { raw: string; lower: string }>();
+/** Per message, its type as shown (one string per message: an object with the lower-case form too
+ *  was 100,000 objects more in a large capture's heap; types repeat, so their lower case is kept apart). */
+const typeCache = new WeakMap<MessageModel, string>();
+/** Lower case of the types seen (few distinct ones); cleared when a page's made-up types grow it. */
+const lowerTypes = new Map<string, string>();
+const LOWER_TYPES_KEPT = 4096;
 
-function typeOf(m: MessageModel): { raw: string; lower: string } {
+function typeOf(m: MessageModel): string {
   let t = typeCache.get(m);
   if (t === undefined) {
     // A tiny `max`: only the lead is wanted, not the rest of the line (which costs most).
-    const raw = m.preview === undefined ? '' : (payloadSummary(m.preview, undefined, 1).type ?? '');
-    t = { raw, lower: raw.toLowerCase() };
+    t = m.preview === undefined ? '' : (payloadSummary(m.preview, undefined, 1).type ?? '');
     typeCache.set(m, t);
   }
   return t;
@@ -347,12 +352,19 @@ function typeOf(m: MessageModel): { raw: string; lower: string } {
 /** The message's `type` as the Message column shows it (`messageSummary(m).type`), "" for none. Kept
  *  per message object: the correlator reuses settled messages between models. */
 export function messageTypeText(m: MessageModel): string {
-  return typeOf(m).raw;
+  return typeOf(m);
 }
 
 /** `messageTypeText`, lower case (as the `type:` term compares it). */
 export function messageType(m: MessageModel): string {
-  return typeOf(m).lower;
+  const raw = typeOf(m);
+  let lower = lowerTypes.get(raw);
+  if (lower === undefined) {
+    if (lowerTypes.size >= LOWER_TYPES_KEPT) lowerTypes.clear();
+    lower = raw.toLowerCase();
+    lowerTypes.set(raw, lower);
+  }
+  return lower;
 }
 
 /** A cached test over string ids (realms, ports): each distinct id is tested once per query. */
@@ -494,7 +506,7 @@ export function hasErrorTerm(q: ParsedQuery): boolean {
 
 /** Compiles a parsed query against a model's index: the per-query work, done once. */
 export function compileQuery(q: ParsedQuery, index: ModelIndex): CompiledQuery {
-  const texts: Array<(s: string) => boolean> = [];
+  const texts: Array<(s: Searchable) => boolean> = [];
   const keys: Array<(m: MessageModel) => boolean> = [];
   let problemsOnly = true;
   for (const t of q.terms) {
@@ -506,7 +518,7 @@ export function compileQuery(q: ParsedQuery, index: ModelIndex): CompiledQuery {
       }
       case 'regex': {
         const re = t.re;
-        texts.push(t.negated ? (s) => !re.test(s) : (s) => re.test(s));
+        texts.push(t.negated ? (s) => !re.test(s.text()) : (s) => re.test(s.text()));
         break;
       }
       case 'key': {

@@ -3,6 +3,7 @@ import { createCorrelator, type CaptureModel, type Correlator, type MessageModel
 import type { LogGap, LogRecord } from '../../model/log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId, type Preview, type RealmKind, type SendOutcome } from '../../model/protocol';
 import { EventLog } from '../eventLog';
+import { quoteValue } from './filterQuery';
 import { indexOf } from '../modelIndex';
 import type { LogEntry } from '../store';
 import { EMPTY_FILTER, type Focus, type TimelineFilter } from '../viewState';
@@ -12,6 +13,7 @@ import {
   filterRows,
   messageSearchText,
   rowId,
+  rowSearchText,
   selectionKey,
   selectionOf,
   shortPort,
@@ -366,8 +368,31 @@ describe('timeline filters', () => {
     // Every `now()` call costs "5 ms": the first step stops after its first slice of rows.
     expect(warmSearchText(rows, 1, indexOf(model).realms, () => (clock += 5))).toBe(true); // 15 rows fit in one slice
     expect(rows.every((r) => r.kind === 'gap' || r.text !== undefined)).toBe(true);
-    const text = rows.find((r) => r.kind === 'message')?.text;
-    expect(text).toBe(messageSearchText((rows.find((r) => r.kind === 'message') as { message: MessageModel }).message));
+    // A message row keeps the costly part (the preview's text); the whole text adds the model's fields.
+    const row = rows.find((r) => r.kind === 'message') as TimelineRow & { kind: 'message' };
+    const whole = messageSearchText(row.message, indexOf(model).realms);
+    expect(row.text?.startsWith(`${row.message.id.toLowerCase()}\n`)).toBe(true);
+    for (const line of (row.text as string).split('\n')) expect(whole.split('\n')).toContain(line);
+    expect(rowSearchText(row, indexOf(model).realms)).toBe(whole);
+  });
+
+  it('a text term finds exactly the messages whose whole search text holds it, though a row keeps only part of it', () => {
+    const { tab, model } = scenario();
+    const realms = indexOf(model).realms;
+    const wholes = new Map(model.messages.map((m) => [m.id, messageSearchText(m, realms)]));
+    // Pieces of every field (ids, routes, statuses, realms and their URLs, ports, error, transfers,
+    // previews), whole fields, and nothing at all.
+    const needles = new Set(['b.test/bbbb', 'aaaa1111:1', 'delivered', 'doomed', 'dataclone', 'messageport', '"ping"', 'ada', 'news', '#', 'zzz']);
+    for (const whole of wholes.values()) for (const field of whole.split('\n')) needles.add(field.slice(1, 7)).add(field);
+    for (const needle of needles) {
+      const expected = model.messages.filter((m) => (wholes.get(m.id) as string).includes(needle)).map((m) => m.id);
+      expect(msgs(shown(model, tab.log, f({ text: quoteValue(needle, true) })).rows).map((m) => m.id), needle).toEqual(expected);
+    }
+    // The realms' URLs are not in a row's own kept part (they are in the head it shares with others).
+    const rows = buildRows(model, tab.log, false);
+    warmSearchText(rows, 1000, realms);
+    expect(rows.some((r) => r.kind === 'message' && r.text?.includes('https://'))).toBe(false);
+    expect(msgs(shown(model, tab.log, f({ text: 'https://b.test/' })).rows).length).toBeGreaterThan(0);
   });
 
   it('drops event rows of entries evicted from the log', () => {

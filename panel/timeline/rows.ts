@@ -38,8 +38,12 @@ export interface MessageRow {
   /** Send time, else receipt time (the model's order). */
   readonly t: number;
   readonly message: MessageModel;
-  /** Lower-case search text, filled the first time a text filter needs it. */
+  /** The part of its lower-case search text kept with the row (the preview's above all), filled the
+   *  first time a text filter needs it (see `Searchable`). */
   text?: string;
+  /** The fields of its search text from the route to the ports (lower case), shared with every message
+   *  that has the same (see `headText`). */
+  head?: string;
 }
 
 /** A message's row: its key and time are read from the message when asked for, not stored — a string
@@ -47,6 +51,7 @@ export interface MessageRow {
 class MessageRowOf implements MessageRow {
   readonly kind = 'message';
   text?: string;
+  head?: string;
   constructor(readonly message: MessageModel) {}
   get key(): string {
     return `m:${this.message.id}`;
@@ -142,15 +147,22 @@ function messageRow(m: MessageModel, remember: boolean): MessageRow {
 
 /** The last model's messages and their rows: most messages of the next model are the same objects at
  *  the same place (or one place off), which an identity compare finds faster than a WeakMap. A first
- *  build (no last rows) puts nothing in the WeakMap: 100,000 entries cost more than the rows, and the
- *  identity compare finds them next time. A row keeps its search text, so reuse keeps filtering cheap. */
-let lastMessages: readonly MessageModel[] = [];
-let lastRows: readonly MessageRow[] = [];
+ *  build (no last rows) puts nothing in the WeakMap: 100,000 entries cost more than the rows (a 4 MB
+ *  table), and the identity compare finds them next time. A row keeps its search text, so reuse keeps
+ *  filtering cheap. Kept per log (per store): the next model of a log is the one that shares its
+ *  messages; a capture opened after another, or after the live log, is a first build, and a closed
+ *  capture's rows go with its log instead of staying held here until the next build. */
+interface LastRows {
+  messages: readonly MessageModel[];
+  rows: readonly MessageRow[];
+}
+const lastRowsOf = new WeakMap<RowLog, LastRows>();
 
-function messageRowsOf(messages: readonly MessageModel[]): MessageRow[] {
+function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageRow[] {
   const out = new Array<MessageRow>(messages.length);
-  const prevM = lastMessages;
-  const prevR = lastRows;
+  const last = lastRowsOf.get(log);
+  const prevM = last?.messages ?? [];
+  const prevR = last?.rows ?? [];
   const remember = prevM.length > 0;
   let d = 0; // messages[i] is expected at prevM[i + d]
   for (let i = 0; i < messages.length; i++) {
@@ -163,8 +175,7 @@ function messageRowsOf(messages: readonly MessageModel[]): MessageRow[] {
     }
     out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m, remember);
   }
-  lastMessages = messages;
-  lastRows = out;
+  lastRowsOf.set(log, { messages, rows: out });
   return out;
 }
 
@@ -253,7 +264,7 @@ export function buildRows(model: CaptureModel, log: RowLog, showEvents: boolean)
   }
   const gaps = model.gaps;
   let rows: TimelineRow[];
-  const mrows = messageRowsOf(messages);
+  const mrows = messageRowsOf(messages, log);
   if (events.length === 0 && gaps.length === 0) {
     rows = mrows;
   } else {
@@ -289,22 +300,48 @@ export function buildRows(model: CaptureModel, log: RowLog, showEvents: boolean)
 /** Longest preview text searched (longer previews are searched over their first part). */
 export const SEARCH_PREVIEW_CHARS = 200;
 
-/** The lower-case text a text filter searches for a message (fields separated by newlines). */
-function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
-  const parts: string[] = [m.id, m.route, m.status];
-  if (m.reason !== undefined) parts.push(m.reason);
-  const realm = (id: RealmId): void => {
-    parts.push(id);
-    const r = realms?.get(id);
-    if (r?.url !== undefined) parts.push(r.url);
-  };
-  if (m.fromRealm !== undefined) realm(m.fromRealm);
-  else if (m.senderUnknown !== undefined) parts.push('unknown sender', m.senderUnknown);
-  if (m.fromPort !== undefined) parts.push(m.fromPort);
-  if (m.toRealm !== undefined) realm(m.toRealm);
+/**
+ * What a text test reads of a row: its search text (lower case, fields separated by newlines), or only
+ * whether that holds a piece of text — which, for a message, is answered part by part without building
+ * the text: its head (route, status, realms and their URLs, ports: one string shared by the messages
+ * that have the same) and its kept part (its id, and the preview text above all).
+ * A row kept its whole text before: 100,000 of them were 16 MB (issue 12).
+ */
+export interface Searchable {
+  /** The whole lower-case search text. */
+  text(): string;
+  /** `text().includes(needle)` for a lower-case `needle`, without building the text where it can. */
+  includes(needle: string): boolean;
+}
+
+/** A message's search fields between its id and its kept part, in the text's order (each as given,
+ *  not lower case): `each` is called per field until it returns true; returns whether one did. */
+function someHeadField(m: MessageModel, realms: ReadonlyMap<RealmId, RealmModel> | undefined, each: (field: string) => boolean): boolean {
+  if (each(m.route) || each(m.status)) return true;
+  if (m.reason !== undefined && each(m.reason)) return true;
+  if (m.fromRealm !== undefined) {
+    if (someRealmField(m.fromRealm, realms, each)) return true;
+  } else if (m.senderUnknown !== undefined && (each('unknown sender') || each(m.senderUnknown))) return true;
+  if (m.fromPort !== undefined && each(m.fromPort)) return true;
+  if (m.toRealm !== undefined && someRealmField(m.toRealm, realms, each)) return true;
   // A broadcast's receivers (its own deliveries only: the cost stays per message).
-  if (m.deliveries !== undefined) for (const d of m.deliveries) if (d.toRealm !== m.toRealm) realm(d.toRealm);
-  if (m.toPort !== undefined) parts.push(m.toPort);
+  if (m.deliveries !== undefined) for (const d of m.deliveries) if (d.toRealm !== m.toRealm && someRealmField(d.toRealm, realms, each)) return true;
+  return m.toPort !== undefined && each(m.toPort);
+}
+
+/** A realm's search fields: its id, and its URL when known. */
+function someRealmField(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel> | undefined, each: (field: string) => boolean): boolean {
+  if (each(id)) return true;
+  const url = realms?.get(id)?.url;
+  return url !== undefined && each(url);
+}
+
+/** The part of a message's search text kept with its row (lower case): its id, then the fields after
+ *  the ports — channel name, worker, error, ambiguity, transfers and the preview text (most often the
+ *  id and the preview only). The id is kept here, not read from the model, so that a filter pass tests
+ *  two strings per message, not three. */
+function keptTextOf(m: MessageModel): string {
+  const parts: string[] = [m.id];
   if (m.channelName !== undefined) parts.push(m.channelName);
   if (m.worker !== undefined) parts.push(m.worker);
   if (m.error) parts.push(`${m.error.name}: ${m.error.message}`);
@@ -315,14 +352,105 @@ function searchTextOf(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>
   return parts.join('\n').toLowerCase();
 }
 
+function keptText(row: MessageRow): string {
+  return (row.text ??= keptTextOf(row.message));
+}
+
+/** Per realms map, the head texts made with it, each kept once: messages on the same ports with the
+ *  same status share theirs. Cleared when it grows past HEADS_SHARED (then texts are no longer shared). */
+const heads = new WeakMap<object, Map<string, string>>();
+const NO_REALMS = {};
+const HEADS_SHARED = 50_000;
+
+/** A message's search fields from the route to the ports, lower case: route, status, reason, the
+ *  realms (ids and URLs from `realms`) and the ports. Kept with its row, as one string per distinct
+ *  value: many messages share one (they repeat per port and status), where the id and the preview are
+ *  each message's own. */
+function headText(row: MessageRow, realms: ReadonlyMap<RealmId, RealmModel> | undefined): string {
+  if (row.head !== undefined) return row.head;
+  const parts: string[] = [];
+  someHeadField(row.message, realms, (field) => {
+    parts.push(field);
+    return false;
+  });
+  const text = parts.join('\n').toLowerCase();
+  const key = realms ?? NO_REALMS;
+  let shared = heads.get(key);
+  if (!shared || shared.size >= HEADS_SHARED) {
+    shared = new Map();
+    heads.set(key, shared);
+  }
+  let head = shared.get(text);
+  if (head === undefined) {
+    head = text;
+    shared.set(text, text);
+  }
+  return (row.head = head);
+}
+
+/** The whole lower-case text a text filter searches for a message (fields separated by newlines). */
+function searchTextOf(row: MessageRow, realms?: ReadonlyMap<RealmId, RealmModel>): string {
+  const id = row.message.id.toLowerCase();
+  const rest = keptText(row).slice(id.length + 1);
+  return `${id}\n${headText(row, realms)}${rest !== '' ? `\n${rest}` : ''}`;
+}
+
+/** The search of the message rows of one filter pass: point `row` at a row, then test. Whether a head
+ *  holds a needle is remembered per head for the pass (few distinct heads; a look-up costs less than
+ *  a search). */
+class MessageSearch implements Searchable {
+  row: MessageRow | null = null;
+  private readonly headHolds = new Map<string, Map<string, boolean>>();
+  private lastNeedle: string | null = null;
+  private lastHolds = new Map<string, boolean>();
+  constructor(private readonly realms: ReadonlyMap<RealmId, RealmModel> | undefined) {}
+
+  text(): string {
+    return searchTextOf(this.row as MessageRow, this.realms);
+  }
+
+  includes(needle: string): boolean {
+    const row = this.row as MessageRow;
+    // A needle across fields (never typed: the filter box has one line) is looked for in the whole text.
+    if (needle.includes('\n')) return this.text().includes(needle);
+    if (keptText(row).includes(needle)) return true;
+    if (needle !== this.lastNeedle) {
+      let holds = this.headHolds.get(needle);
+      if (!holds) {
+        holds = new Map();
+        this.headHolds.set(needle, holds);
+      }
+      this.lastNeedle = needle;
+      this.lastHolds = holds;
+    }
+    const head = headText(row, this.realms);
+    let has = this.lastHolds.get(head);
+    if (has === undefined) {
+      has = head.includes(needle);
+      this.lastHolds.set(head, has);
+    }
+    return has;
+  }
+}
+
+/** A search over a text made already (event and gap rows). */
+class TextSearch implements Searchable {
+  constructor(private readonly s: string) {}
+  text(): string {
+    return this.s;
+  }
+  includes(needle: string): boolean {
+    return this.s.includes(needle);
+  }
+}
+
 /**
- * The lower-case text a text filter searches for a message (cached with its row): its id, route,
- * status and reason, realm ids and URLs (from `realms`, when given), port ids, channel name, worker,
- * error, ambiguity, transfers and the preview text as the timeline shows it.
+ * The lower-case text a text filter searches for a message: its id, route, status and reason, realm ids
+ * and URLs (from `realms`, when given), port ids, channel name, worker, error, ambiguity, transfers and
+ * the preview text as the timeline shows it. (Its costly part, the preview's, is kept with its row.)
  */
 export function messageSearchText(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
-  const row = messageRow(m, true);
-  return (row.text ??= searchTextOf(m, realms));
+  return searchTextOf(messageRow(m, true), realms);
 }
 
 const entryText = new WeakMap<LogEntry, string>();
@@ -363,7 +491,7 @@ function gapSearchText(g: GapModel): string {
 export function rowSearchText(row: TimelineRow, realms?: ReadonlyMap<RealmId, RealmModel>): string {
   switch (row.kind) {
     case 'message':
-      return (row.text ??= searchTextOf(row.message, realms));
+      return searchTextOf(row, realms);
     case 'event':
       return (row.text ??= entrySearchText(row.entry));
     case 'gap':
@@ -388,7 +516,14 @@ export function warmSearchText(
   let i = warmed.get(rows) ?? 0;
   while (i < rows.length) {
     const end = Math.min(rows.length, i + 256);
-    for (; i < end; i++) rowSearchText(rows[i] as TimelineRow, realms);
+    for (; i < end; i++) {
+      const row = rows[i] as TimelineRow;
+      if (row.kind === 'message') {
+        keptText(row);
+        headText(row, realms);
+      }
+      else rowSearchText(row, realms);
+    }
     if (now() >= until) break;
   }
   warmed.set(rows, i);
@@ -408,7 +543,7 @@ export interface FilterResult {
 /** Compiles the text filter as one plain string or (with `regex`) one regular expression: a test over a
  *  row's search text, null for "no text filter", or an error. `filterRows` uses it in regex mode; the
  *  filter language (`filterQuery.ts`) handles the text otherwise. */
-export function textMatcher(filter: Pick<TimelineFilter, 'text' | 'regex'>): { test: ((s: string) => boolean) | null; error: string | null } {
+export function textMatcher(filter: Pick<TimelineFilter, 'text' | 'regex'>): { test: ((s: Searchable) => boolean) | null; error: string | null } {
   if (filter.text === '') return { test: null, error: null };
   if (filter.regex) {
     let re: RegExp;
@@ -418,7 +553,7 @@ export function textMatcher(filter: Pick<TimelineFilter, 'text' | 'regex'>): { t
     } catch (e) {
       return { test: () => false, error: e instanceof Error ? e.message : String(e) };
     }
-    return { test: (s) => re.test(s), error: null };
+    return { test: (s) => re.test(s.text()), error: null };
   }
   const needle = filter.text.toLowerCase();
   return { test: (s) => s.includes(needle), error: null };
@@ -520,7 +655,7 @@ function countMessages(rows: readonly TimelineRow[]): number {
  * count as errors. The query is parsed (memoised per text) and compiled once per call, not per row.
  */
 export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter, focus: Focus | null, index: ModelIndex): FilterResult {
-  let test: ((s: string) => boolean) | null;
+  let test: ((s: Searchable) => boolean) | null;
   let keys: ((m: MessageModel) => boolean) | null = null;
   let keyOthers: CompiledQuery['others'] = 'all';
   if (filter.regex) {
@@ -550,6 +685,7 @@ export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter,
     if (showEvents || messages === rows.length) return { rows, error: null, messages };
   }
 
+  const search = new MessageSearch(index.realms);
   const out: TimelineRow[] = [];
   let messages = 0;
   for (const row of rows) {
@@ -562,7 +698,10 @@ export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter,
         if (realm !== null && !messageInRealm(m, realm)) continue;
         if (focused && !focused.message(m)) continue;
         if (keys && !keys(m)) continue;
-        if (test && !test((row.text ??= searchTextOf(m, index.realms)))) continue;
+        if (test) {
+          search.row = row;
+          if (!test(search)) continue;
+        }
         messages++;
         break;
       }
@@ -573,14 +712,14 @@ export function filterRows(rows: readonly TimelineRow[], filter: TimelineFilter,
         if (errorsOnly && !fault) continue;
         if (realm !== null && row.entry.realm !== realm) continue;
         if (focused && !focused.entry(row.entry)) continue;
-        if (test && !test((row.text ??= entrySearchText(row.entry)))) continue;
+        if (test && !test(new TextSearch((row.text ??= entrySearchText(row.entry))))) continue;
         break;
       }
       case 'gap': {
         if (!others || !showProblems) continue;
         if (realm !== null && row.gap.realm !== realm) continue;
         if (focused && !focused.gap(row.gap)) continue;
-        if (test && !test(gapSearchText(row.gap))) continue;
+        if (test && !test(new TextSearch(gapSearchText(row.gap)))) continue;
         break;
       }
     }
