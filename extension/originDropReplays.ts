@@ -12,6 +12,7 @@
  * is taken for a replay (the browser keeps its newest 1,000 console messages per page, Chromium's
  * ConsoleMessageStorage, so it hands back nothing older than what is remembered here).
  */
+import { dropKey } from '../model/origin-drops';
 import type { DropReport } from './originDropEntry';
 
 const REMEMBERED = 2_000;
@@ -23,9 +24,6 @@ interface Content {
   handed: Map<string, number>;
 }
 
-function contentKey(r: DropReport): string {
-  return JSON.stringify([r.t, r.targetOrigin, r.recipientOrigin, r.url ?? null, r.line ?? null, r.column ?? null, r.stack ?? null]);
-}
 
 export class ReportedDrops {
   private readonly contents = new Map<string, Content>();
@@ -38,7 +36,7 @@ export class ReportedDrops {
    *  it was not reported yet (it is counted as reported now). */
   isNew(report: DropReport, log: string): boolean {
     if (report.t <= this.forgottenThrough) return false;
-    const key = contentKey(report);
+    const key = dropKey(report);
     let content = this.contents.get(key);
     if (!content) {
       content = { t: report.t, reported: 0, handed: new Map() };

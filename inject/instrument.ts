@@ -194,6 +194,23 @@ export function instrument(win: Window & typeof globalThis, emitter: Emitter): v
   instrumentWindowReceipts(api, win, replayer);
 }
 
+/**
+ * The name a SharedWorker was given, as the browser converted its second argument (a string, or
+ * options whose `name` it read): undefined when that cannot be known without running page code (a
+ * getter, an object to stringify, options that are not a plain object, which may inherit a name).
+ * `objectProto` is the realm's `Object.prototype`, taken before page scripts ran.
+ */
+export function sharedWorkerName(init: unknown, objectProto: object): string | undefined {
+  const primitive = (v: unknown): string | undefined =>
+    v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? `${v}` : undefined;
+  if (init === null || typeof init !== 'object') return init === null ? '' : primitive(init);
+  const d = getOwnPropertyDescriptor(init, 'name');
+  if (d) return isData(d) ? primitive(d.value) : undefined;
+  // No name of its own: an ordinary object inherits none (unless the page put one on Object.prototype).
+  const proto = getPrototypeOf(init);
+  return (proto === objectProto || proto === null) && getOwnPropertyDescriptor(objectProto, 'name') === undefined ? '' : undefined;
+}
+
 /** The messaging APIs every realm has (a window's or a worker's global): ports, channels, workers,
  *  BroadcastChannel, `navigator.serviceWorker`. */
 export function instrumentRealm(global: typeof globalThis, emitter: Emitter, options: RealmOptions): RecorderApi {
@@ -215,6 +232,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
   const arrayBufferProto = ArrayBuffer.prototype;
 
   const kindOf = (v: object): string => constructorNames(v, 1)[0] ?? 'Object';
+  const objectProto = global.Object.prototype;
 
   /** A window's replays (SendMemory); none in a worker. */
   let memory: SendMemory | undefined;
@@ -617,7 +635,12 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     if (!isPort(port)) return;
     const s = portState(port);
     s.previewAtSend = !options.workersInstrumented;
-    emitter.record({ type: 'workerCreated', t: nowMs(), worker: `${realm}:w${++workerCount}`, ...creation(args), sharedPort: s.id } as never);
+    // Which worker it connected to is its script and name: a name this cannot tell without running
+    // page code is not guessed, and the creation not recorded (its port is, when used).
+    const name = sharedWorkerName(arg(args, 1), objectProto);
+    if (name === undefined) return;
+    const named = name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: `${realm}:w${++workerCount}`, ...creation(args), ...named, sharedPort: s.id } as never);
   });
 
 

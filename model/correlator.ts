@@ -264,7 +264,7 @@ export function createCorrelator(): Correlator {
         // page's port), so it stands for no realm and queues on no implicit port; its port arrives.
         const object = ev.worker === SHARED_WORKER_CONNECT ? undefined : ev.worker;
         if (object === undefined && r.kind === 'sharedworker' && recv.arrived.length === 1 && r.url !== undefined)
-          linkShared(sharedLinker.connected({ port: recv.arrived[0]!.id, url: r.url, name: r.name ?? '', t: ev.t, receipt: recv }));
+          linkShared(sharedLinker.connected({ port: recv.arrived[0]!.id, url: r.url, name: r.name ?? '', t: ev.t, ...(r.startT !== undefined ? { startedAt: r.startT } : {}), receipt: recv }));
         if (object !== undefined && object !== WORKER_SELF) workerRealm(object);
         const queue = object === undefined ? undefined : implicitQueue(r, object);
         if (queue) queueReceipt(queue, recv);
@@ -343,6 +343,9 @@ export function createCorrelator(): Correlator {
     // The port is new (a forged or corrupt log naming a known one is ignored, as for a channel).
     if (locals.has(port)) return;
     newLocal(st, port, r, t, seq, 'created');
+    // A creation of the scene before a cut (a clear, an eviction, a capture's context) whose connect
+    // was cut with the rest: offered to the linker, it would take a later page's connect.
+    if (index < 0) return;
     linkShared(sharedLinker.created({ realm: r.id, port, url, name, t }));
   }
 

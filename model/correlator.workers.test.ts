@@ -398,6 +398,41 @@ describe('a shared worker used by two pages', () => {
     expect(m.ports.find((p) => p.custody.some((c) => c.localId === 'top:p2'))?.entangledWith).toBeUndefined();
   });
 
+  it('pairs none of several creations made before the worker started (any may have gone to an earlier, unrecorded start)', () => {
+    const clock = new Clock();
+    const a = new R(clock, 'a').start();
+    const b = new R(clock, 'b').start();
+    // a's worker start was not recorded (it outran the attachment): its connect never shows.
+    const aPort = create(a, 1);
+    a.onPort(aPort);
+    clock.t += 5_000;
+    // Later b's new SharedWorker() starts the worker again, recorded this time.
+    create(b, 1);
+    const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: SHARED });
+    hub.emit({ type: 'realmStarted', kind: 'sharedworker', url: SHARED, origin: ORIGIN, protocol: PROTOCOL_VERSION, name: 'hub' });
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p1']);
+    const m = modelOf([...a.records, ...b.records, ...hub.records]);
+    expect(m.messages.filter((x) => x.route === 'worker').map((c) => [c.fromRealm, c.senderUnknown])).toEqual([[undefined, 'sharedWorkerClient']]);
+    // a's message is not said to wait in the worker b's connect brought.
+    expect(sentBy(m, 'a', 3).toRealm).toBeUndefined();
+  });
+
+  it('offers no creation from before a cut (a clear, a capture context) to a later connect', () => {
+    const { top, ifr, hub } = session();
+    // Cut after the top's talk: its creation and the worker's start stay as scene, its connect is gone.
+    const scene = [top.records[0]!, top.records[1]!, ifr.records[0]!, hub.records[0]!];
+    const after = (r: R, fromSeq: number) => r.records.filter((x) => x.event.seq >= fromSeq);
+    const c = createCorrelator();
+    c.startAfter({ records: scene, joins: [], pairsCut: [] });
+    c.append([...after(ifr, 2), ...after(hub, 5)]);
+    const m = c.model();
+    expect(m.messages.filter((x) => x.route === 'worker').map((x) => x.fromRealm)).toEqual(['ifr']);
+    expect([sentBy(m, 'ifr', 3), sentBy(m, 'ifr', 4)].map((x) => [x.status, x.toRealm])).toEqual([
+      ['delivered', 'hub'],
+      ['delivered', 'hub'],
+    ]);
+  });
+
   it('keeps the page-side creation in a capture file', async () => {
     const { top, ifr, hub } = session();
     const records = [...top.records, ...ifr.records, ...hub.records];

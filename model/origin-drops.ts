@@ -38,7 +38,7 @@ export interface DropAttribution {
 
 /** What the browser said about a drop: its stamp and every field. Two real drops at the same instant
  *  from one call site say the same: this alone does not tell them apart (`DropReplays` does). */
-export function dropKey(ev: WindowMessageDropped): string {
+export function dropKey(ev: Omit<WindowMessageDropped, 'seq' | 'type'>): string {
   return JSON.stringify([ev.t, ev.targetOrigin, ev.recipientOrigin, ev.url ?? null, ev.line ?? null, ev.column ?? null, ev.stack ?? null]);
 }
 

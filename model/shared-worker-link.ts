@@ -7,6 +7,11 @@
  * with the k-th creation of that worker recorded in the session, oldest first, and only with a
  * creation made before it (up to the clocks' skew).
  *
+ * A worker's start may have been caused by any creation made before it, or those creations may have
+ * connected to an earlier start of it that was not recorded (a start that outran the attachment, the
+ * setting off): when several unpaired creations come before a start, none of them is paired, nor the
+ * connect that stood for them (never a wrong sender).
+ *
  * Links are made as the two halves arrive (from two streams: either may come first) and once made
  * stay. What this cannot see: a page of another tab (not recorded in this session) connecting to
  * the same shared worker between a page's creation and its connect takes that page's place in the
@@ -32,6 +37,8 @@ export interface SharedWorkerConnect<C> {
   url: string;
   name: string;
   t: number;
+  /** When the worker (this instance of it) started, when known. */
+  startedAt?: number;
   /** The caller's handle on the receipt. */
   receipt: C;
 }
@@ -71,9 +78,21 @@ export class SharedWorkerLinker<C> {
       // A connect older than the oldest creation came from a client this session did not record.
       const i = connects.findIndex((k) => k.t + CLOCK_SKEW_MS >= creation.t);
       if (i < 0) break;
-      const [connect] = connects.splice(i, 1);
+      const connect = connects[i]!;
+      connects.splice(i, 1);
+      // Made before this worker started: it may be what started it, or have connected to an earlier
+      // start of it that was not recorded (a start that outran the attachment, the setting off). One
+      // such creation is this connect's; of several, which one is not known: none is paired.
+      const started = connect.startedAt;
+      if (started !== undefined && creation.t + CLOCK_SKEW_MS < started) {
+        const before = creations.filter((c) => c.t <= started + CLOCK_SKEW_MS && c.t <= connect.t + CLOCK_SKEW_MS);
+        if (before.length > 1) {
+          for (const c of before) creations.splice(creations.indexOf(c), 1);
+          continue;
+        }
+      }
       creations.shift();
-      links.push({ creation, connect: connect! });
+      links.push({ creation, connect });
     }
     return links;
   }

@@ -83,6 +83,9 @@ describe('capture files of the panel', () => {
     expect(after.capture.records).toEqual(before.capture.records);
     // The correlator is gone: the store takes no more events (a capture never gets any).
     expect(() => store.getState().batchReceived(batch([closed(50)]))).toThrow(/settled/);
+    // Cleared all the same (no control of the panel does that to a capture): it starts over, empty.
+    store.getState().logCleared();
+    expect(store.getState().model().messages).toEqual([]);
     // A live store keeps its correlator.
     live.getState().settle();
     live.getState().batchReceived(batch([closed(60)]));

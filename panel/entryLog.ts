@@ -69,6 +69,8 @@ export class EntryLog {
   /** The entry at `position` (0 = oldest held; negative counts from the newest), or undefined. */
   at(position: number): Entry | undefined {
     const p = position < 0 ? this.length + position : position;
+    // (Further back than the oldest: not the newest again, as EventLog would read a negative position.)
+    if (p < 0) return undefined;
     const event = this.events.at(p);
     return event === undefined ? undefined : this.entry(p, event);
   }

@@ -174,6 +174,12 @@ export class ModelKeeper {
    * and treats its sequence numbers below `resumeAt(realm)` as left out on purpose.
    */
   private fresh(realms: Iterable<KnownRealm>, firstHeldSeq: (id: RealmId) => number | undefined): Correlator {
+    // A settled keeper cleared or rebuilt (no panel control does that to an opened capture) starts
+    // over from its structure: its correlator's joins and cut pairs went when it settled.
+    if (this.settled) {
+      this.settled = null;
+      this.correlator = createCorrelator();
+    }
     const c = createCorrelator();
     const list = [...realms];
     const cut = cutsOf(list, firstHeldSeq);
