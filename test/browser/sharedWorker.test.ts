@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, launch, openPanel, panelEvents, tabIdOf, waitFor, type PanelEntry, type Session } from './harness';
-import { pageResult, resultsWithoutEntangle, turnOnWorkers } from './workerPages';
+import { FIXTURES, launch, panelEvents, waitFor, type PanelEntry, type Session } from './harness';
+import { pageResult, resultsWithoutEntangle, tabRecordingInside } from './workerPages';
 import { dump, modelFacts } from './modelFacts';
 
 type Answer = { answer: number; connections: number } | { globals: string[] };
@@ -80,12 +80,7 @@ describe('a shared worker, recorded from the inside', () => {
   it("receives the page's questions inside the worker, on the port its connect brought, and sends the answers from there", async () => {
     expect(bare).toEqual([...[1, 4, 9].map((answer) => ({ answer, connections: 1 })), { globals: expect.arrayContaining(['Array', 'MessagePort']) }]);
     // (The worker's global has the same names with the recorder in it: no binding left behind.)
-    const background = await openPanel(session);
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/hold.html'));
-    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
-    await background.close();
-    await turnOnWorkers(panel);
+    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
 
     await page.goto(server.url('/index.html'));
     expect(await pageResult(page), 'the page computes the same with Entangle').toEqual(bare);
@@ -116,20 +111,23 @@ describe('a shared worker, recorded from the inside', () => {
   });
 
   it('keeps a shared worker that outlives a navigation: the next page talks with it, and is paired with it', async () => {
-    const background = await openPanel(session);
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/hold.html'));
-    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
-    await background.close();
-    await turnOnWorkers(panel);
-    // Two pages in turn, with the holding page between them (the worker may live on, or start again).
-    for (const _ of [1, 2]) {
-      await page.goto(server.url('/index.html'));
-      await pageResult(page);
-      await page.goto(server.url('/hold.html'));
-    }
-    await page.goto(server.url('/index.html'));
+    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
+    // A worker of its own (not the last test's, which may not have ended yet), started by this tab.
+    const url = server.url('/index.html?name=nav');
+    await page.goto(url);
     await pageResult(page);
+    // Another tab keeps it alive while this one navigates: a shared worker ends with its last page
+    // (when the old page is not kept in the back/forward cache), and its restart is not what this
+    // test is about.
+    const keeper = await session.browser.newPage();
+    await keeper.goto(url);
+    await pageResult(keeper);
+    // Two more pages in turn, with the holding page between them.
+    for (const _ of [1, 2]) {
+      await page.goto(server.url('/hold.html'));
+      await page.goto(url);
+      await pageResult(page);
+    }
     const facts = await waitFor("the last page's talk with the shared worker", async () => {
       const f = await modelFacts(panel);
       const worker = f.realms.find((r) => r.kind === 'sharedworker');
@@ -138,6 +136,7 @@ describe('a shared worker, recorded from the inside', () => {
       throw new Error(`realms ${f.realms.map((r) => r.kind).join(', ')}; messages ${f.messages.map((m) => `${m.route} ${m.status}`).join(', ')}`);
     });
     await dump('sharedWorkerNavigation', panel, facts);
+    await keeper.close();
     const worker = facts.realms.find((r) => r.kind === 'sharedworker')!;
     const top = facts.realms.find((r) => r.kind === 'top')!;
     expect(facts.messages.filter((m) => m.route === 'worker').map((m) => [m.fromRealm, m.toRealm, m.status])).toEqual([[top.id, worker.id, 'delivered']]);
@@ -155,12 +154,7 @@ describe('a shared worker, recorded from the inside', () => {
       top: [1, 4].map((answer) => ({ answer, connections: 1 })),
       frame: [9, 16].map((answer) => ({ answer, connections: 2 })),
     });
-    const background = await openPanel(session);
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/hold.html'));
-    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
-    await background.close();
-    await turnOnWorkers(panel);
+    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
 
     await page.goto(server.url('/two.html'));
     expect(await pageResult(page), 'the frames compute the same with Entangle').toEqual(bareTwo);

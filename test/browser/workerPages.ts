@@ -3,7 +3,7 @@
  * turning "Record inside workers" on in a panel as a user does.
  */
 import type { Page } from 'puppeteer-core';
-import { launch, waitFor } from './harness';
+import { launch, openPanel, tabIdOf, waitFor, type Session } from './harness';
 
 /** What a fixture page computed (window.__result once window.__done), or its own failure thrown. */
 export async function pageResult<T>(page: Page): Promise<T> {
@@ -52,4 +52,21 @@ export async function turnOnWorkers(panel: Page): Promise<void> {
   }
   if (!(await box!.evaluate((el) => (el as HTMLInputElement).checked))) await box!.click();
   await waitFor('the setting on', async () => (await box!.evaluate((el) => (el as HTMLInputElement).checked)) || undefined);
+  // The box is checked at once; the background attaches to the tab after it (and only then sees the
+  // page's requests, a shared worker's script among them): wait until the panel says it records.
+  await waitFor('the panel to say it records inside workers', async () =>
+    (await panel.$eval('[data-testid="workers-status"]', (el) => el.textContent ?? '')).startsWith('Recording inside workers') || undefined,
+  );
+}
+
+/** A tab on the fixtures' holding page `holdUrl` with its panel, "Record inside workers" turned on
+ *  there (the setting is per origin and must be on before the workers start). */
+export async function tabRecordingInside(session: Session, holdUrl: string): Promise<{ page: Page; panel: Page }> {
+  const background = await openPanel(session);
+  const page = await session.browser.newPage();
+  await page.goto(holdUrl);
+  const panel = await openPanel(session, await tabIdOf(background, new URL(holdUrl).pathname));
+  await background.close();
+  await turnOnWorkers(panel);
+  return { page, panel };
 }

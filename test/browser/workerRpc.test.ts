@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { bundleLibraryFixtures, type BundledFixtures } from './bundle';
-import { launch, openPanel, startDemoServer, tabIdOf, waitFor, type DemoServer, type Session } from './harness';
-import { pageResult, resultsWithoutEntangle, turnOnWorkers } from './workerPages';
+import { launch, startDemoServer, waitFor, type DemoServer, type Session } from './harness';
+import { pageResult, resultsWithoutEntangle, tabRecordingInside } from './workerPages';
 import { dump, label, modelFacts, realmNamed, story, type Facts } from './modelFacts';
 
 interface ComlinkResult {
@@ -50,12 +50,7 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
   /** A tab on an empty page of the fixtures' origin with its panel, "Record inside workers" turned on
    *  there (the setting is per origin and must be on before the workers start); then `path` loads. */
   async function recordedInside(path: string): Promise<{ page: Page; panel: Page }> {
-    const background = await openPanel(session);
-    const page = await session.browser.newPage();
-    await page.goto(server.url('/hold.html'));
-    const panel = await openPanel(session, await tabIdOf(background, '/hold.html'));
-    await background.close();
-    await turnOnWorkers(panel);
+    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
     await page.goto(server.url(path));
     return { page, panel };
   }
