@@ -145,8 +145,10 @@ export class TabWorkerRecording {
       await this.api.sendCommand({ tabId: this.tabId }, 'Target.setAutoAttach', AUTO_ATTACH);
       // (Not awaited: the log is an extra; without it the workers are recorded all the same.)
       void this.api.sendCommand({ tabId: this.tabId }, 'Log.enable').catch(() => undefined);
-      // A shared worker is not auto-attached: its script request is how it is found.
-      if (this.shared) void this.api.sendCommand({ tabId: this.tabId }, 'Network.enable', NETWORK_EVENTS_ONLY).catch(() => undefined);
+      // A shared worker is not auto-attached: its script request is how it is found. Awaited: until
+      // the browser reports requests, a page's new shared worker goes unseen, and the panel must not
+      // say it records yet (a page loaded at once lost its shared worker in a loaded test run).
+      if (this.shared) await this.api.sendCommand({ tabId: this.tabId }, 'Network.enable', NETWORK_EVENTS_ONLY).catch(() => undefined);
     } catch (err) {
       this.stopping = false;
       await this.stop();
