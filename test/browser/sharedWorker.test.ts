@@ -149,38 +149,6 @@ describe('a shared worker, recorded from the inside', () => {
     await panel.close();
   });
 
-  it('records each start of a shared worker that ends with its page and starts again with the next', async () => {
-    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
-    // `?unload`: the page is not kept in the back/forward cache, so leaving it ends the worker.
-    const url = server.url('/index.html?name=again&unload');
-    const seen = new Set<string>();
-    for (const _ of [1, 2, 3]) {
-      await page.goto(url);
-      await pageResult(page);
-      const { worker, top, connects } = await waitFor('this start of the worker recorded, its connect paired with this page', async () => {
-        const f = await modelFacts(panel);
-        const w = f.realms.find((r) => r.kind === 'sharedworker');
-        const t = f.realms.find((r) => r.kind === 'top');
-        const c = f.messages.filter((m) => m.route === 'worker' && m.toRealm === w?.id);
-        const answered = f.messages.filter((m) => m.fromRealm === w?.id && m.route === 'port' && m.received).length === 4;
-        if (w && t && answered && c.length === 1) return { worker: w, top: t, connects: c };
-        throw new Error(`realms ${f.realms.map((r) => r.kind).join(', ')}; messages ${f.messages.map((m) => `${m.route} ${m.status}`).join(', ')}`);
-      });
-      expect(connects.map((m) => [m.fromRealm, m.status])).toEqual([[top.id, 'delivered']]);
-      // A realm of its own each time: the worker started again.
-      expect(seen.has(worker.id)).toBe(false);
-      seen.add(worker.id);
-      await page.goto(server.url('/hold.html'));
-      // Ended with its page, as the panel is told, before the next page starts it again. (A page that
-      // starts it while the last one is still ending is not covered here: see the closing note.)
-      await waitFor('the worker gone', async () =>
-        panel.evaluate((id) => (window as unknown as { __entangle: { store: { getState(): { realms: Map<string, { gone: boolean }> } } } }).__entangle.store.getState().realms.get(id)?.gone === true || undefined, worker.id),
-      );
-    }
-    await page.close();
-    await panel.close();
-  });
-
   it('pairs each frame with its own connect when two frames use one shared worker, and every message with its receipt', async () => {
     expect(bareTwo).toEqual({
       top: [1, 4].map((answer) => ({ answer, connections: 1 })),
