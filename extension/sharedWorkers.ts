@@ -66,7 +66,7 @@ export interface ScriptRequest {
 
 const PROTOCOL_VERSION = '1.3';
 /** Why a shared worker's start is not recorded when its script ran before it could be held. */
-export const MISSED_START = 'it was already running when Entangle found it (its script arrived too fast to be held before its first statement); its next start is recorded';
+export const MISSED_START = 'it was already running when Entangle found it (its script arrived too fast to be held before its first statement); a later start usually is recorded';
 /** Shared workers' streams are keyed apart from the tab's protocol sessions. */
 const SESSION_PREFIX = 'shared:';
 
