@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DropReport } from './originDropEntry';
+import { dropReport as report } from './dropReport.fixture';
 import { ReportedDrops } from './originDropReplays';
 
-const report = (t: number, over: Partial<DropReport> = {}): DropReport => ({
-  type: 'windowMessageDropped',
-  t,
-  targetOrigin: 'https://wrong.example',
-  recipientOrigin: 'http://127.0.0.1:8080',
-  url: 'http://127.0.0.1:8080/page.html',
-  line: 12,
-  ...over,
-});
 
 describe('ReportedDrops', () => {
   it('every entry of one log session is new, even two that say the same', () => {

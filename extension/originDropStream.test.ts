@@ -1,19 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dropReport as report } from './dropReport.fixture';
 import { validateEvent } from '../model/validate';
 import type { RoutedBatchText } from '../model/relay';
-import type { DropReport } from './originDropEntry';
 import { BATCH_CHARS, FLUSH_AT, FLUSH_DELAY_MS, OriginDropStream, reporterRealmId } from './originDropStream';
 
-const report = (t: number, over: Partial<DropReport> = {}): DropReport => ({
-  type: 'windowMessageDropped',
-  t,
-  targetOrigin: 'https://wrong.example',
-  recipientOrigin: 'http://127.0.0.1:8080',
-  url: 'http://127.0.0.1:8080/page.html',
-  line: 12,
-  column: 5,
-  ...over,
-});
 
 function stream(bounds?: ConstructorParameters<typeof OriginDropStream>[4]) {
   const sent: RoutedBatchText[] = [];

@@ -607,14 +607,10 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     return '';
   }
 
-  /** The `workerCreated` fields of a constructor's arguments (`options` an object, or for a
-   *  SharedWorker possibly the name itself). Options are read as own data properties: no getter of
-   *  the page runs twice. */
-  function creation(args: readonly unknown[]): { url: string; workerType: 'classic' | 'module'; name?: string } {
-    const init = arg(args, 1);
-    const workerType = dataField(init, 'type') === 'module' ? 'module' : 'classic';
-    // Its `name` (self.name inside).
-    const name = typeof init === 'string' ? init : dataField(init, 'name');
+  /** The `workerCreated` fields of a constructor's arguments and the `name` (self.name inside) the
+   *  caller read from them. Options are read as own data properties: no getter of the page runs twice. */
+  function creation(args: readonly unknown[], name: unknown): { url: string; workerType: 'classic' | 'module'; name?: string } {
+    const workerType = dataField(arg(args, 1), 'type') === 'module' ? 'module' : 'classic';
     const named = typeof name === 'string' && name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
     return { url: scriptURL(arg(args, 0)), workerType, ...named };
   }
@@ -623,7 +619,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     const id = `${realm}:w${++workerCount}`;
     apply(weakMapSet, workers, [worker, id]);
     listen(worker, onWorkerEvent);
-    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, ...creation(args) } as never);
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: id, ...creation(args, dataField(arg(args, 1), 'name')) } as never);
   });
 
   // A SharedWorker sends and receives nothing itself: its `port` does, whose partner the browser puts
@@ -639,8 +635,7 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
     // page code is not guessed, and the creation not recorded (its port is, when used).
     const name = sharedWorkerName(arg(args, 1), objectProto);
     if (name === undefined) return;
-    const named = name !== '' ? { name: bounded(name, WORKER_NAME_CHARS) } : {};
-    emitter.record({ type: 'workerCreated', t: nowMs(), worker: `${realm}:w${++workerCount}`, ...creation(args), ...named, sharedPort: s.id } as never);
+    emitter.record({ type: 'workerCreated', t: nowMs(), worker: `${realm}:w${++workerCount}`, ...creation(args, name), sharedPort: s.id } as never);
   });
 
 
