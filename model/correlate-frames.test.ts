@@ -56,6 +56,68 @@ describe('FrameTree under frame churn', () => {
   });
 });
 
+describe("FrameTree: 'other'", () => {
+  /** What 'other' means, read off every frame of the tab (the tree asks only the frames around t, per
+   *  parent frame): the realm then in each frame there around t that is not the receiver, its parent,
+   *  the top or one of its children, of the message's origin. */
+  function reference(realms: FrameRealm[], receiver: FrameRealm, origin: string, t: number): string[] {
+    const tree = new FrameTree(realms);
+    const byFrame = new Map<number, FrameRealm[]>();
+    for (const r of realms) byFrame.set(r.frameId, [...(byFrame.get(r.frameId) ?? []), r].sort((a, b) => a.startT - b.startT));
+    const excluded = new Set([receiver.id]);
+    for (const rel of ['parent', 'top'] as const) {
+      const r = tree.resolve(receiver, rel, undefined, '', t).realm;
+      if (r) excluded.add(r);
+    }
+    const out: { r: FrameRealm; start: number; place: number }[] = [];
+    let place = 0;
+    for (const list of byFrame.values()) {
+      const first = list[0]!;
+      const end = list[list.length - 1]!.goneAt ?? Infinity;
+      place++;
+      if (first.startT > t + CLOCK_SKEW_MS || end < t - GONE_GRACE_MS) continue;
+      if (first.parentFrameId === receiver.frameId) continue;
+      const now = [...list].reverse().find((r) => r.startT <= t) ?? first;
+      if (now.startT > t + CLOCK_SKEW_MS || excluded.has(now.id) || (now.origin !== undefined && now.origin !== origin)) continue;
+      out.push({ r: now, start: first.startT, place });
+    }
+    return [...new Set(out.sort((a, b) => a.start - b.start || a.place - b.place).map((x) => x.r.id))];
+  }
+
+  it('names the same candidates as a look at every frame of the tab (random frame trees)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ parent: fc.nat(12), start: fc.integer({ min: 0, max: 30_000 }), life: fc.option(fc.integer({ min: 0, max: 20_000 })), navigated: fc.boolean(), origin: fc.nat(1) }), { minLength: 1, maxLength: 30 }),
+        fc.nat(40),
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.nat(1),
+        (specs, pick, t, o) => {
+          const origins = [ORIGIN, 'https://b.test'];
+          const realms: FrameRealm[] = [top];
+          specs.forEach((x, i) => {
+            const frameId = i + 1;
+            // A parent among the frames before (0: the top), or one the background did not know.
+            const parentFrameId = x.parent > i ? undefined : x.parent;
+            const r: FrameRealm = { id: `f${frameId}`, tabId: 1, frameId, origin: origins[x.origin]!, startT: x.start, ...(parentFrameId !== undefined ? { parentFrameId } : {}) };
+            if (x.navigated) {
+              realms.push({ ...r, id: `f${frameId}a`, ...(x.life !== null ? { goneAt: x.start } : {}) });
+              realms.push({ ...r, startT: x.start + 5, ...(x.life !== null ? { goneAt: x.start + 5 + x.life } : {}) });
+            } else realms.push({ ...r, ...(x.life !== null ? { goneAt: x.start + x.life } : {}) });
+          });
+          const receiver = realms[pick % realms.length]!;
+          const origin = origins[o]!;
+          const got = new FrameTree(realms).resolve(receiver, 'other', undefined, origin, t);
+          const want = reference(realms, receiver, origin, t);
+          if (want.length === 1) expect(got).toEqual({ realm: want[0] });
+          else if (want.length > 1) expect(got).toEqual({ ambiguous: ['severalCandidates'], candidates: want });
+          else expect(got.realm).toBeUndefined();
+        },
+      ),
+      { seed: 14, numRuns: 3000 },
+    );
+  });
+});
+
 describe('frameChangesFrom', () => {
   const relations = ['self', 'parent', 'top', 'child', 'other', 'opener'] as const;
   const origins = [ORIGIN, 'https://b.test'];

@@ -116,17 +116,31 @@ export interface SourceResolution {
 
 const key = (tabId: number, frameId: number): string => `${tabId}:${frameId}`;
 
+function listIn<K, V>(map: Map<K, V[]>, k: K): V[] {
+  let list = map.get(k);
+  if (!list) {
+    list = [];
+    map.set(k, list);
+  }
+  return list;
+}
+
 export class FrameTree {
   private readonly byFrame = new Map<string, FrameRealm[]>();
   private readonly children = new Map<string, number[]>();
   private readonly tops = new Map<number, number>();
-  private readonly byTab = new Map<number, FrameRealm[]>();
   /** Popup top realms by the opener frame's key. */
   private readonly popups = new Map<string, FrameRealm[]>();
   /** Per frame key, its child frames by lifetime (made when first asked). */
   private readonly childLives = new Map<string, Lifetimes<number>>();
-  /** Per tab, its frames by lifetime (made when first asked). */
-  private readonly tabLives = new Map<number, Lifetimes<FrameRealm[]>>();
+  /** Per tab, the frames that have children, and its frames with no parent frame (tops, popups, and
+   *  frames whose parent the background did not know). */
+  private readonly parents = new Map<number, number[]>();
+  private readonly roots = new Map<number, number[]>();
+  /** Per tab, its parentless frames by lifetime (made when first asked). */
+  private readonly rootLives = new Map<number, Lifetimes<number>>();
+  /** Each frame's place in its tab's order of first appearance (ties of start time keep this order). */
+  private readonly order = new Map<string, number>();
 
   constructor(realms: Iterable<FrameRealm>) {
     for (const r of realms) {
@@ -135,11 +149,18 @@ export class FrameTree {
       if (!list) {
         list = [];
         this.byFrame.set(k, list);
+        this.order.set(k, this.order.size);
         if (r.parentFrameId !== undefined && r.parentFrameId >= 0) {
           const pk = key(r.tabId, r.parentFrameId);
-          const kids = this.children.get(pk) ?? [];
+          let kids = this.children.get(pk);
+          if (!kids) {
+            kids = [];
+            this.children.set(pk, kids);
+            listIn(this.parents, r.tabId).push(r.parentFrameId);
+          }
           kids.push(r.frameId);
-          this.children.set(pk, kids);
+        } else {
+          listIn(this.roots, r.tabId).push(r.frameId);
         }
         if (r.parentFrameId === -1 || r.frameId === 0) this.tops.set(r.tabId, r.frameId);
       }
@@ -150,9 +171,6 @@ export class FrameTree {
         opened.push(r);
         this.popups.set(ok, opened);
       }
-      const tab = this.byTab.get(r.tabId) ?? [];
-      tab.push(r);
-      this.byTab.set(r.tabId, tab);
     }
     for (const list of this.byFrame.values()) list.sort((a, b) => a.startT - b.startT);
     for (const kids of this.children.values()) kids.sort((a, b) => a - b);
@@ -183,23 +201,25 @@ export class FrameTree {
     return lives.during(t - grace, t + CLOCK_SKEW_MS).sort((a, b) => a - b);
   }
 
-  /** The frames of a tab that were there around `t` (as childrenAt), each as its list of realms. */
-  private framesAt(tabId: number, t: number): FrameRealm[][] {
-    let lives = this.tabLives.get(tabId);
+  /**
+   * The frames of a tab that were there around `t` (as childrenAt, with the full grace), but the
+   * children of frame `except`, each as its list of realms, in order of their first start. Asked per
+   * parent frame, so that a frame whose children come and go by the thousand (rotating ad slots) costs
+   * nothing when the receiver is that frame: its children are not `other` to it.
+   */
+  private framesAtExcept(tabId: number, except: number, t: number): FrameRealm[][] {
+    const ids: number[] = [];
+    for (const parent of this.parents.get(tabId) ?? []) if (parent !== except) for (const f of this.childrenAt(tabId, parent, t)) ids.push(f);
+    let lives = this.rootLives.get(tabId);
     if (!lives) {
-      const frames: { start: number; end: number; value: FrameRealm[] }[] = [];
-      const seen = new Set<string>();
-      for (const r of this.byTab.get(tabId) ?? []) {
-        const k = key(r.tabId, r.frameId);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        const list = this.byFrame.get(k) ?? [];
-        frames.push({ ...lifeOf(list), value: list });
-      }
-      lives = new Lifetimes(frames);
-      this.tabLives.set(tabId, lives);
+      const roots = this.roots.get(tabId) ?? [];
+      lives = new Lifetimes(roots.map((f) => ({ ...lifeOf(this.byFrame.get(key(tabId, f)) ?? []), value: f })));
+      this.rootLives.set(tabId, lives);
     }
-    return lives.during(t - GONE_GRACE_MS, t + CLOCK_SKEW_MS);
+    for (const f of lives.during(t - GONE_GRACE_MS, t + CLOCK_SKEW_MS)) ids.push(f);
+    const lists = ids.map((f) => this.byFrame.get(key(tabId, f)) ?? []).filter((l) => l.length > 0);
+    const place = (l: FrameRealm[]): number => this.order.get(key(tabId, l[0]!.frameId)) ?? 0;
+    return lists.sort((a, b) => a[0]!.startT - b[0]!.startT || place(a) - place(b));
   }
 
   /** The realm of a frame at time `t`. */
@@ -269,14 +289,11 @@ export class FrameTree {
       }
       case 'other': {
         // A window that is not self, parent, top, opener or a direct child: a sibling or a deeper frame.
+        // Its own children are excluded by asking for the frames of the tab but them.
         const excluded = new Set<RealmId>([receiver.id]);
         for (const r of [this.resolve(receiver, 'parent', undefined, '', t), this.resolve(receiver, 'top', undefined, '', t)]) if (r.realm) excluded.add(r.realm);
-        for (const f of this.childrenAt(receiver.tabId, receiver.frameId, t)) {
-          const r = this.realmAt(receiver.tabId, f, t);
-          if (r) excluded.add(r.id);
-        }
         const current = new Set<FrameRealm>();
-        for (const list of this.framesAt(receiver.tabId, t)) {
+        for (const list of this.framesAtExcept(receiver.tabId, receiver.frameId, t)) {
           const r = list[0];
           if (!r) continue;
           const now = this.realmAt(r.tabId, r.frameId, t);

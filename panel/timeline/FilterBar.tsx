@@ -33,6 +33,7 @@ import {
   type QueryHint,
   type Suggestion,
 } from './filterQuery';
+import { realmOptions } from './realmOptions';
 import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, statusIcon, statusLabel, viewRows, warmSearchText } from './rows';
 import './timeline.css';
 import './filterBar.css';
@@ -70,7 +71,6 @@ const ROUTE_TITLES: Record<Route, string> = {
 /** Longest realm name in the picker (names are shortened from the middle, as in the rows). */
 const REALM_OPTION_CHARS = 48;
 
-const KIND_ORDER: Record<RealmModel['kind'], number> = { top: 0, iframe: 1, popup: 2, worker: 3, sharedworker: 4, serviceworker: 5, unknown: 6 };
 
 function focusLabel(f: Focus, realmName: (id: string) => string): string {
   switch (f.kind) {
@@ -269,10 +269,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     warmRef.current();
   }, [model]);
 
-  const realms = useMemo(
-    () => [...model.realms].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.frameId ?? 0) - (b.frameId ?? 0) || a.id.localeCompare(b.id)),
-    [model.realms],
-  );
+  const { shown: realms, hidden: realmsHidden } = useMemo(() => realmOptions(model.realms, filter.realm), [model.realms, filter.realm]);
   const realmKnown = filter.realm === null || realms.some((r) => r.id === filter.realm);
   const set = view.getState().filterChanged;
 
@@ -463,6 +460,11 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         {!realmKnown && filter.realm !== null && (
           <option value={filter.realm} title={realmTitle(filter.realm)}>
             {names.name(filter.realm)} (gone)
+          </option>
+        )}
+        {realmsHidden > 0 && (
+          <option disabled value="(more)" title="The picker lists the living realms and the latest gone ones. Name any realm in the filter text: from:NAME or to:NAME">
+            {realmsHidden.toLocaleString('en-US')} more {realmsHidden === 1 ? 'realm' : 'realms'}: filter with from: or to:
           </option>
         )}
       </select>
