@@ -8,12 +8,28 @@
 //
 // Usage (after `npm run build`): node bench/churn.mjs [--quick] [--life MS] [--profile FILE]
 //   --quick: 300 frames over 10 s.   --life MS: how long a frame lives after it said it was ready.   --profile FILE: a CPU profile of the panel during the churn.
-//   --trace FILE: a performance trace of the panel (open in DevTools' Performance panel).
+//   --trace FILE: a performance trace of the panel (open in DevTools' Performance panel), and its
+//   longest tasks each split into the panel's own CPU time and the time it waited for a core
+//   (bench/traceTasks.mjs). Tracing slows the whole browser: the figures of a traced run are its own.
 // Prints figures; asserts nothing.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
+import { cpus } from 'node:os';
+import { extensionCpuDelta, extensionThreadCpu, pageThreadCpu } from './extension-cpu.mjs';
+import { longTasks } from './traceTasks.mjs';
+
+/** CPU time (ms) the whole machine spent busy so far (Linux /proc/stat), or null. */
+function machineBusyMs() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    return ((ticks.reduce((a, b) => a + b, 0) - idle) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
 
 const QUICK = process.argv.includes('--quick');
 const profileAt = process.argv.indexOf('--profile');
@@ -78,6 +94,8 @@ try {
     await cdp.send('Profiler.start');
   }
   if (TRACE) await panel.tracing.start({ path: TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+  const browserSession = await session.browser.target().createCDPSession();
+  const cpuBefore = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs() };
   const t0 = Date.now();
   const churned = await page.evaluate((n, s, life) => window.churn(n, s, life), FRAMES, SECONDS, LIFE_MS);
   const pageDone = Date.now();
@@ -124,6 +142,7 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const caughtUp = Date.now();
+  const cpuAfter = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs() };
   if (TRACE) await panel.tracing.stop();
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
@@ -135,6 +154,20 @@ try {
   console.log(`  graph: ${s.drawn} realm boxes in the DOM; gone realms: ${s.goneLabel === null ? 'no folded node' : `"${s.goneLabel}"`}`);
   console.log(`  panel long tasks: ${s.long} (${s.over} over 200 ms), ${fmt(s.busy)} in all; longest ${fmt(s.longest)}   target none > ${TARGET_MS} ms`);
   console.log(`  ${s.longest <= TARGET_MS && !timedOut ? 'met' : 'MISSED'}: longest task ${s.longest.toFixed(0)} ms (target ≤ ${TARGET_MS})`);
+  {
+    // What had the cores while the panel's tasks waited: the machine's busy time against its capacity,
+    // and the browser's threads that ran (Linux /proc; bench/extension-cpu.mjs).
+    const s = (ms) => (ms === null || ms === undefined || Number.isNaN(ms) ? '?' : `${(ms / 1000).toFixed(1)} s`);
+    const ext = extensionCpuDelta(cpuBefore.extension, cpuAfter.extension);
+    const wall = caughtUp - t0;
+    const busy = cpuBefore.machine !== null && cpuAfter.machine !== null ? cpuAfter.machine - cpuBefore.machine : null;
+    console.log(`  CPU over the ${s(wall)} of churn: machine busy ${s(busy)} of ${s(wall * cpus().length)} (${cpus().length} cores); pages' main threads ${s(cpuAfter.page - cpuBefore.page)}, panel's thread ${s(ext.mainThread)}, service worker ${s(ext.serviceWorker)}, extension process in all ${s(ext.process)}, browser process ${s(ext.browser)}`);
+  }
+  if (TRACE) {
+    const tasks = longTasks(TRACE);
+    const cpu = tasks.reduce((m, t) => Math.max(m, t.cpuMs), 0);
+    console.log(`  traced: the panel's longest tasks, wall / its own CPU: ${tasks.slice(0, 5).map((t) => `${fmt(t.wallMs)} / ${fmt(t.cpuMs)}`).join(', ')}; most CPU in one task ${fmt(cpu)}`);
+  }
 } finally {
   await server.close();
   await session.close();
