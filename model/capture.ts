@@ -493,46 +493,47 @@ function show(v: unknown): string {
 // Hostile input
 
 /**
- * Walks the parsed value without recursion: fails on nesting deeper than MAX_NESTING (JSON.parse in
- * V8 parses any depth, but every recursive consumer after it — JSON.stringify, structuredClone, a
- * view — would overflow its stack) and on `__proto__` keys (JSON.parse makes them own properties, which
- * is harmless until someone merges the object with Object.assign or a deep copy).
+ * Walks the parsed value: fails on nesting deeper than MAX_NESTING (JSON.parse in V8 parses any depth,
+ * but every recursive consumer after it — JSON.stringify, structuredClone, a view — would overflow its
+ * stack) and on `__proto__` keys (JSON.parse makes them own properties, which is harmless until someone
+ * merges the object with Object.assign or a deep copy). Recursive, since the depth it goes to is that
+ * bound, and allocating nothing per node (a 100,000-message capture has about a million).
  */
 function checkNesting(root: unknown): void {
   if (typeof root !== 'object' || root === null) return;
-  /** `key`: where this node is in its parent (an array index or a property name). */
-  type Frame = { node: object; keys: string[] | null; i: number; key: string | number };
-  const keysOf = (node: object): string[] | null => (Array.isArray(node) ? null : Object.keys(node));
-  const stack: Frame[] = [{ node: root, keys: keysOf(root), i: 0, key: '' }];
+  /** keys[d]: where the node at depth d is in its parent (keys[0], the root's, is unused). */
+  const keys: (string | number)[] = [''];
   const label = (key: string | number): string =>
     typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key).slice(0, 40)}]`;
-  /** The path of the top frame (and of its child `last`), shortened in the middle. */
-  const path = (last?: string | number): string => {
-    const keys = stack.slice(1).map((f) => f.key);
-    if (last !== undefined) keys.push(last);
-    const parts = keys.map(label);
-    const shown = parts.length > 8 ? [...parts.slice(0, 6), '…', ...parts.slice(-1)] : parts;
+  /** The path of the node at `depth` (and of its child `last`), shortened in the middle. */
+  const path = (depth: number, last?: string | number): string => {
+    const parts = keys.slice(1, depth + 1);
+    if (last !== undefined) parts.push(last);
+    const labels = parts.map(label);
+    const shown = labels.length > 8 ? [...labels.slice(0, 6), '…', ...labels.slice(-1)] : labels;
     return shown.join('').replace(/^\./, '') || '(top level)';
   };
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    const { node, keys } = frame;
-    const length = keys === null ? (node as unknown[]).length : keys.length;
-    if (frame.i >= length) {
-      stack.pop();
-      continue;
-    }
-    const index = frame.i++;
-    const key = keys === null ? index : keys[index]!;
-    if (key === '__proto__') fail(`${path()}: key "__proto__" is not allowed`);
-    const child: unknown = (node as Record<string | number, unknown>)[key];
-    if (typeof child !== 'object' || child === null) continue;
+  const child = (node: object, depth: number, key: string | number, value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
     // An event's preview (most of a capture's nodes) is walked by the event validator, which bounds its
     // depth and rejects "__proto__" keys in it: not walked twice.
-    if (key === 'preview' && stack.length === 4 && frame.key === 'event' && stack[1]!.key === 'records' && previewValidated(node)) continue;
-    if (stack.length >= MAX_NESTING) fail(`nesting too deep: more than ${MAX_NESTING} levels at ${path(key)}`);
-    stack.push({ node: child, keys: keysOf(child), i: 0, key });
-  }
+    if (key === 'preview' && depth === 3 && keys[3] === 'event' && keys[1] === 'records' && previewValidated(node)) return;
+    if (depth + 1 >= MAX_NESTING) fail(`nesting too deep: more than ${MAX_NESTING} levels at ${path(depth, key)}`);
+    keys[depth + 1] = key;
+    walk(value, depth + 1);
+  };
+  const walk = (node: object, depth: number): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) child(node, depth, i, node[i]);
+      return;
+    }
+    // Own enumerable keys: a parsed object inherits none (this realm's prototypes are not the page's).
+    for (const key in node) {
+      if (key === '__proto__') fail(`${path(depth)}: key "__proto__" is not allowed`);
+      child(node, depth, key, (node as Record<string, unknown>)[key]);
+    }
+  };
+  walk(root, 0);
 }
 
 /** Event types whose `preview` the event validator walks (depth bound, "__proto__" keys). */
