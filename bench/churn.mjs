@@ -17,15 +17,16 @@ import { resolve } from 'node:path';
 import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 import { cpus } from 'node:os';
-import { extensionCpuDelta, extensionThreadCpu, pageThreadCpu } from './extension-cpu.mjs';
+import { extensionCpuDelta, extensionThreadCpu, pageThreadCpu, TICKS_PER_SECOND } from './extension-cpu.mjs';
 import { longTasks } from './traceTasks.mjs';
 
-/** CPU time (ms) the whole machine spent busy so far (Linux /proc/stat), or null. */
+/** CPU time (ms) the whole machine spent busy so far (Linux /proc/stat: user, nice, system, irq,
+ *  softirq; not idle, iowait or steal, nor guest time, which user already counts), or null. */
 function machineBusyMs() {
   try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const idle = ticks[3] + ticks[4];
-    return ((ticks.reduce((a, b) => a + b, 0) - idle) * 1000) / 100;
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq;
+    return Number.isFinite(busy) ? (busy * 1000) / TICKS_PER_SECOND : null;
   } catch {
     return null;
   }
@@ -95,7 +96,7 @@ try {
   }
   if (TRACE) await panel.tracing.start({ path: TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
   const browserSession = await session.browser.target().createCDPSession();
-  const cpuBefore = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs() };
+  const cpuBefore = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs(), at: Date.now() };
   const t0 = Date.now();
   const churned = await page.evaluate((n, s, life) => window.churn(n, s, life), FRAMES, SECONDS, LIFE_MS);
   const pageDone = Date.now();
@@ -142,7 +143,7 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const caughtUp = Date.now();
-  const cpuAfter = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs() };
+  const cpuAfter = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs(), at: Date.now() };
   if (TRACE) await panel.tracing.stop();
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
@@ -158,15 +159,21 @@ try {
     // What had the cores while the panel's tasks waited: the machine's busy time against its capacity,
     // and the browser's threads that ran (Linux /proc; bench/extension-cpu.mjs).
     const s = (ms) => (ms === null || ms === undefined || Number.isNaN(ms) ? '?' : `${(ms / 1000).toFixed(1)} s`);
+    const delta = (a, b) => (a === null || b === null ? null : b - a);
     const ext = extensionCpuDelta(cpuBefore.extension, cpuAfter.extension);
-    const wall = caughtUp - t0;
-    const busy = cpuBefore.machine !== null && cpuAfter.machine !== null ? cpuAfter.machine - cpuBefore.machine : null;
-    console.log(`  CPU over the ${s(wall)} of churn: machine busy ${s(busy)} of ${s(wall * cpus().length)} (${cpus().length} cores); pages' main threads ${s(cpuAfter.page - cpuBefore.page)}, panel's thread ${s(ext.mainThread)}, service worker ${s(ext.serviceWorker)}, extension process in all ${s(ext.process)}, browser process ${s(ext.browser)}`);
+    const wall = cpuAfter.at - cpuBefore.at;
+    const busy = delta(cpuBefore.machine, cpuAfter.machine);
+    console.log(`  CPU over the ${s(wall)} of churn: machine busy ${s(busy)} of ${s(wall * cpus().length)} (${cpus().length} cores); pages' main threads ${s(delta(cpuBefore.page, cpuAfter.page))}, panel's thread ${s(ext.mainThread)}, service worker ${s(ext.serviceWorker)}, extension process in all ${s(ext.process)}, browser process ${s(ext.browser)}`);
   }
   if (TRACE) {
-    const tasks = longTasks(TRACE);
-    const cpu = tasks.reduce((m, t) => Math.max(m, t.cpuMs), 0);
-    console.log(`  traced: the panel's longest tasks, wall / its own CPU: ${tasks.slice(0, 5).map((t) => `${fmt(t.wallMs)} / ${fmt(t.cpuMs)}`).join(', ')}; most CPU in one task ${fmt(cpu)}`);
+    try {
+      const tasks = longTasks(TRACE);
+      const ms = (x) => (Number.isNaN(x) ? '?' : fmt(x));
+      const cpu = tasks.reduce((m, t) => (Number.isNaN(t.cpuMs) ? m : Math.max(m, t.cpuMs)), 0);
+      console.log(`  traced: the panel's longest tasks, wall / its own CPU: ${tasks.slice(0, 5).map((t) => `${ms(t.wallMs)} / ${ms(t.cpuMs)}`).join(', ')}; most CPU in one task ${fmt(cpu)}`);
+    } catch (err) {
+      console.log(`  traced: the trace could not be read (${err instanceof Error ? err.message : err})`);
+    }
   }
 } finally {
   await server.close();

@@ -174,6 +174,11 @@ describe('round trip', () => {
       'cannot write capture: records[0].extra: key "__proto__" is not allowed',
     );
   });
+
+  it('walks only own keys of what it writes: an inherited key is not the capture’s', () => {
+    const inherits = Object.create(JSON.parse('{"__proto__":{"deep":1}}') as object) as object;
+    expect(() => writeCapture({ ...input, records: [{ ...records[0]!, extra: inherits } as LogRecord] })).not.toThrow();
+  });
 });
 
 describe('reading fails with a message naming the problem and where', () => {

@@ -527,8 +527,9 @@ function checkNesting(root: unknown): void {
       for (let i = 0; i < node.length; i++) child(node, depth, i, node[i]);
       return;
     }
-    // Own enumerable keys: a parsed object inherits none (this realm's prototypes are not the page's).
+    // Own enumerable keys, as Object.keys gives them (writeCapture walks objects its caller built).
     for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
       if (key === '__proto__') fail(`${path(depth)}: key "__proto__" is not allowed`);
       child(node, depth, key, (node as Record<string, unknown>)[key]);
     }

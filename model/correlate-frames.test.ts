@@ -63,7 +63,7 @@ describe("FrameTree: 'other'", () => {
   function reference(realms: FrameRealm[], receiver: FrameRealm, origin: string, t: number): string[] {
     const tree = new FrameTree(realms);
     const byFrame = new Map<number, FrameRealm[]>();
-    for (const r of realms) byFrame.set(r.frameId, [...(byFrame.get(r.frameId) ?? []), r].sort((a, b) => a.startT - b.startT));
+    for (const r of realms) if (r.tabId === receiver.tabId) byFrame.set(r.frameId, [...(byFrame.get(r.frameId) ?? []), r].sort((a, b) => a.startT - b.startT));
     const excluded = new Set([receiver.id]);
     for (const rel of ['parent', 'top'] as const) {
       const r = tree.resolve(receiver, rel, undefined, '', t).realm;
@@ -87,27 +87,35 @@ describe("FrameTree: 'other'", () => {
   it('names the same candidates as a look at every frame of the tab (random frame trees)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ parent: fc.nat(12), start: fc.integer({ min: 0, max: 30_000 }), life: fc.option(fc.integer({ min: 0, max: 20_000 })), navigated: fc.boolean(), origin: fc.nat(1) }), { minLength: 1, maxLength: 30 }),
+        // Starts from a few values, so that frames often start together (the order of first appearance
+        // then decides); parents among the frames before (0: the top), unknown, or none (-1: a second
+        // top-level frame of the tab); some frames in another tab; the realms in any order.
+        fc.array(
+          fc.record({ parent: fc.integer({ min: -2, max: 12 }), start: fc.constantFrom(0, 10, 20, 3_000, 12_000), life: fc.option(fc.constantFrom(0, 20, 5_000, 15_000)), navigated: fc.boolean(), origin: fc.nat(1), otherTab: fc.boolean() }),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.nat(40),
-        fc.integer({ min: 0, max: 40_000 }),
+        fc.constantFrom(0, 10, 20, 30, 3_000, 12_010, 25_000),
         fc.nat(1),
-        (specs, pick, t, o) => {
+        fc.nat(1_000),
+        (specs, pick, t, o, shuffle) => {
           const origins = [ORIGIN, 'https://b.test'];
           const realms: FrameRealm[] = [top];
           specs.forEach((x, i) => {
             const frameId = i + 1;
-            // A parent among the frames before (0: the top), or one the background did not know.
-            const parentFrameId = x.parent > i ? undefined : x.parent;
-            const r: FrameRealm = { id: `f${frameId}`, tabId: 1, frameId, origin: origins[x.origin]!, startT: x.start, ...(parentFrameId !== undefined ? { parentFrameId } : {}) };
+            const parentFrameId = x.parent === -2 || x.parent > i ? undefined : x.parent;
+            const r: FrameRealm = { id: `f${frameId}`, tabId: x.otherTab ? 2 : 1, frameId, origin: origins[x.origin]!, startT: x.start, ...(parentFrameId !== undefined ? { parentFrameId } : {}) };
             if (x.navigated) {
               realms.push({ ...r, id: `f${frameId}a`, ...(x.life !== null ? { goneAt: x.start } : {}) });
               realms.push({ ...r, startT: x.start + 5, ...(x.life !== null ? { goneAt: x.start + 5 + x.life } : {}) });
             } else realms.push({ ...r, ...(x.life !== null ? { goneAt: x.start + x.life } : {}) });
           });
-          const receiver = realms[pick % realms.length]!;
+          // A fixed shuffle of the order the realms are known in.
+          const order = realms.map((r, i) => ({ r, k: (i * 7919 + shuffle) % 1009 })).sort((a, b) => a.k - b.k).map((x) => x.r);
+          const receiver = order[pick % order.length]!;
           const origin = origins[o]!;
-          const got = new FrameTree(realms).resolve(receiver, 'other', undefined, origin, t);
-          const want = reference(realms, receiver, origin, t);
+          const got = new FrameTree(order).resolve(receiver, 'other', undefined, origin, t);
+          const want = reference(order, receiver, origin, t);
           if (want.length === 1) expect(got).toEqual({ realm: want[0] });
           else if (want.length > 1) expect(got).toEqual({ ambiguous: ['severalCandidates'], candidates: want });
           else expect(got.realm).toBeUndefined();

@@ -71,7 +71,6 @@ const ROUTE_TITLES: Record<Route, string> = {
 /** Longest realm name in the picker (names are shortened from the middle, as in the rows). */
 const REALM_OPTION_CHARS = 48;
 
-
 function focusLabel(f: Focus, realmName: (id: string) => string): string {
   switch (f.kind) {
     case 'realm':

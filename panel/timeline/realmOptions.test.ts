@@ -32,7 +32,14 @@ describe('realmOptions', () => {
     expect(shown.map((r) => r.id)).toContain('ad3');
   });
 
-  it('a selected realm the model does not have is left to the picker (it says "gone")', () => {
-    expect(realmOptions(all, 'nowhere', 10).shown.map((r) => r.id)).not.toContain('nowhere');
+  it('a selected realm the model does not have is left to the picker (it says "gone"); the list stays full', () => {
+    const { shown, hidden } = realmOptions(all, 'nowhere', 10);
+    expect(shown).toHaveLength(10);
+    expect(hidden).toBe(all.length - 10);
+  });
+
+  it('lists the selected realm even with no room, and nothing below zero', () => {
+    expect(realmOptions(all, 'ad3', 0)).toEqual({ shown: [gone[3]], hidden: all.length - 1 });
+    expect(realmOptions(all, null, -5)).toEqual({ shown: [], hidden: all.length });
   });
 });

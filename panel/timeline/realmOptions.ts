@@ -22,13 +22,15 @@ export interface RealmOptions {
 
 const byPlace = (a: RealmModel, b: RealmModel): number => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.frameId ?? 0) - (b.frameId ?? 0) || a.id.localeCompare(b.id);
 
+/** The realms to list: at most `limit`, but the selected realm is listed even with a limit of 0. */
 export function realmOptions(realms: readonly RealmModel[], selected: string | null, limit = REALM_OPTIONS_MAX): RealmOptions {
+  const max = Math.max(0, limit);
   const living = realms.filter((r) => r.goneAt === undefined);
   const gone = realms.filter((r) => r.goneAt !== undefined).sort((a, b) => (b.goneAt ?? 0) - (a.goneAt ?? 0) || byPlace(a, b));
-  const picked = [...living.sort(byPlace), ...gone].slice(0, limit);
+  const picked = [...living.sort(byPlace), ...gone].slice(0, max);
   if (selected !== null && !picked.some((r) => r.id === selected)) {
     const sel = realms.find((r) => r.id === selected);
-    if (sel) picked[limit > 0 && picked.length >= limit ? picked.length - 1 : picked.length] = sel;
+    if (sel) picked[max > 0 && picked.length >= max ? picked.length - 1 : picked.length] = sel;
   }
   // Listed in the picker's usual order (living or not), as before the bound.
   picked.sort(byPlace);
