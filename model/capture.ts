@@ -183,8 +183,7 @@ export async function readCapture(input: Uint8Array | string, options: ReadOptio
     } else {
       if (input.byteLength === 0) throw new CaptureError('file is empty');
       if (input.byteLength > maxBytes) throw new CaptureError(`file is ${input.byteLength} bytes, more than the limit of ${formatBytes(maxBytes)}`);
-      const bytes = input[0] === GZIP_MAGIC[0] && input[1] === GZIP_MAGIC[1] ? await gunzip(input, maxBytes) : input;
-      text = decodeUtf8(bytes);
+      text = input[0] === GZIP_MAGIC[0] && input[1] === GZIP_MAGIC[1] ? await gunzipText(input, maxBytes) : decodeUtf8(input);
     }
     const value = parseJson(text);
     checkNesting(value);
@@ -678,11 +677,23 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** Decompresses gzip data, failing as soon as the output passes `maxBytes` (a gzip bomb stops there). */
-async function gunzip(input: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Decompresses gzip data into its UTF-8 text, failing as soon as the output passes `maxBytes` (a gzip
+ * bomb stops there). Each piece is decoded as it comes: the decompressed bytes (tens of megabytes for a
+ * large capture) are never copied into one buffer first.
+ */
+async function gunzipText(input: Uint8Array, maxBytes: number): Promise<string> {
   const reader = streamOf(input).pipeThrough(new DecompressionStream('gzip')).getReader();
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const parts: string[] = [];
   let size = 0;
+  const decoded = (bytes?: Uint8Array): string => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    } catch {
+      return fail('not UTF-8 text (neither JSON nor gzip)');
+    }
+  };
   for (;;) {
     let result: ReadableStreamReadResult<Uint8Array>;
     try {
@@ -698,10 +709,11 @@ async function gunzip(input: Uint8Array, maxBytes: number): Promise<Uint8Array> 
       await reader.cancel().catch(() => undefined);
       fail(`gzip data expands to more than the limit of ${formatBytes(maxBytes)}`);
     }
-    chunks.push(result.value);
+    parts.push(decoded(result.value));
   }
   if (size === 0) fail('gzip data is empty');
-  return concat(chunks, size);
+  parts.push(decoded());
+  return parts.join('');
 }
 
 function streamOf(bytes: Uint8Array): ReadableStream<BufferSource> {
