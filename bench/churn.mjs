@@ -12,25 +12,13 @@
 //   longest tasks each split into the panel's own CPU time and the time it waited for a core
 //   (bench/traceTasks.mjs). Tracing slows the whole browser: the figures of a traced run are its own.
 // Prints figures; asserts nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 import { cpus } from 'node:os';
-import { extensionCpuDelta, extensionThreadCpu, pageThreadCpu, TICKS_PER_SECOND } from './extension-cpu.mjs';
+import { extensionCpuDelta, extensionThreadCpu, machineBusyMs, pageThreadCpu } from './extension-cpu.mjs';
 import { longTasks } from './traceTasks.mjs';
-
-/** CPU time (ms) the whole machine spent busy so far (Linux /proc/stat: user, nice, system, irq,
- *  softirq; not idle, iowait or steal, nor guest time, which user already counts), or null. */
-function machineBusyMs() {
-  try {
-    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const busy = user + nice + system + irq + softirq;
-    return Number.isFinite(busy) ? (busy * 1000) / TICKS_PER_SECOND : null;
-  } catch {
-    return null;
-  }
-}
 
 const QUICK = process.argv.includes('--quick');
 const profileAt = process.argv.indexOf('--profile');

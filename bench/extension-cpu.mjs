@@ -1,4 +1,4 @@
-// CPU time of the extension's own threads, for bench/overhead.mjs (issue 12).
+// CPU time from Linux /proc: the extension's own threads (bench/overhead.mjs, issue 12), the pages' main threads and the whole machine (bench/churn.mjs).
 // A service worker target has no Performance domain over CDP (Chromium 156: "'Performance.getMetrics'
 // wasn't found"), so its CPU time is read from Linux's per-thread counters instead: the renderer
 // Chromium starts with --extension-process hosts the extension's service worker on a thread named
@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-export const TICKS_PER_SECOND = (() => {
+const TICKS_PER_SECOND = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
@@ -97,6 +97,18 @@ export async function pageThreadCpu(browserSession) {
       }
     }
     return ms;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (ms) the whole machine spent busy so far (Linux /proc/stat: user, nice, system, irq,
+ *  softirq; not idle, iowait or steal, nor guest time, which user already counts), or null. */
+export function machineBusyMs() {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq;
+    return Number.isFinite(busy) ? (busy * 1000) / TICKS_PER_SECOND : null;
   } catch {
     return null;
   }

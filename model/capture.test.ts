@@ -288,6 +288,24 @@ describe('reading fails with a message naming the problem and where', () => {
     expect(await errorOf(bytes.slice(0, 12))).toMatch(/^gzip data is truncated \(.+\)$/);
   });
 
+  it('gzip holding text that is not UTF-8', async () => {
+    expect(await errorOf(await gzip([new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])]))).toBe('gzip data is not UTF-8 text');
+    // A character cut by the end of the data: not UTF-8 either (the decoder's last call says so).
+    expect(await errorOf(await gzip([new Uint8Array([0x22, 0xe2, 0x82])]))).toBe('gzip data is not UTF-8 text');
+  });
+
+  it('gzip text is decoded across the pieces it decompresses in: characters cut between two are whole', async () => {
+    // Several hundred KiB of three-byte characters: decompressed in pieces whose ends fall inside some.
+    const euros = '€'.repeat(300_000);
+    const text = `{"format":"not-entangle","x":"${euros}"}`;
+    const piece = (a: number, b: number) => new TextEncoder().encode(text).slice(a, b);
+    const whole = new TextEncoder().encode(text).length;
+    // Given to the compressor cut inside a character too.
+    const error = await errorOf(await gzip([piece(0, 100_001), piece(100_001, whole)]));
+    expect(error).not.toMatch(/UTF-8/);
+    expect(error).toBe(await errorOf(text));
+  });
+
   it('gzip holding something other than a capture', async () => {
     expect(await errorOf(await gzip([new TextEncoder().encode('hello')]))).toMatch(/^not JSON: /);
     expect(await errorOf(await gzip([]))).toBe('gzip data is empty');

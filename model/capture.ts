@@ -687,11 +687,12 @@ async function gunzipText(input: Uint8Array, maxBytes: number): Promise<string> 
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const parts: string[] = [];
   let size = 0;
-  const decoded = (bytes?: Uint8Array): string => {
+  const decoded = async (bytes?: Uint8Array): Promise<string> => {
     try {
       return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
     } catch {
-      return fail('not UTF-8 text (neither JSON nor gzip)');
+      await reader.cancel().catch(() => undefined);
+      return fail('gzip data is not UTF-8 text');
     }
   };
   for (;;) {
@@ -709,10 +710,10 @@ async function gunzipText(input: Uint8Array, maxBytes: number): Promise<string> 
       await reader.cancel().catch(() => undefined);
       fail(`gzip data expands to more than the limit of ${formatBytes(maxBytes)}`);
     }
-    parts.push(decoded(result.value));
+    parts.push(await decoded(result.value));
   }
   if (size === 0) fail('gzip data is empty');
-  parts.push(decoded());
+  parts.push(await decoded());
   return parts.join('');
 }
 
