@@ -268,7 +268,10 @@ export function createCorrelator(): Correlator {
         if (object !== undefined && object !== WORKER_SELF) workerRealm(object);
         const queue = object === undefined ? undefined : implicitQueue(r, object);
         if (queue) queueReceipt(queue, recv);
-        if (recv.arrived.length > 0) inferable.push(recv);
+        // A connect's port is the worker's end of a page's SharedWorker port (linked above), never a
+        // port some page transferred: not offered to the inference, which, built while the page's
+        // answers were not in yet, took the page's own port for it (ports of the page: its only one).
+        if (recv.arrived.length > 0 && ev.worker !== SHARED_WORKER_CONNECT) inferable.push(recv);
         return;
       }
       case 'window':

@@ -379,6 +379,49 @@ describe('a shared worker used by two pages', () => {
     check(c.model());
   });
 
+  it("does not take a page's own port for one its connect carried, when the model is built before the page's answers arrive", () => {
+    // The panel builds the model whenever it draws: here after the iframe's creation, its questions
+    // and the worker's connect have arrived, but before the iframe's answers. The connect's port is
+    // the worker's end of the iframe's port (paired by shared-worker-link.ts), not the iframe's port
+    // transferred to the worker: an inference that took the iframe's only port for it (its sends
+    // recent, its answers not in yet) made the iframe's questions the iframe's own receipts.
+    const clock = new Clock();
+    const top = new R(clock, 'top').start();
+    const ifr = new R(clock, 'ifr').start();
+    const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: SHARED });
+    const topPort = create(top, 1);
+    top.onPort(topPort).onPort(topPort);
+    clock.t += 1_000;
+    hub.emit({ type: 'realmStarted', kind: 'sharedworker', url: SHARED, origin: ORIGIN, protocol: PROTOCOL_VERSION, name: 'hub' });
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p1']);
+    hub.gotOnPort('hub:p1').onPort('hub:p1').gotOnPort('hub:p1').onPort('hub:p1');
+    top.gotOnPort(topPort).gotOnPort(topPort);
+    clock.t += 50;
+    const ifrPort = create(ifr, 1);
+    ifr.onPort(ifrPort).onPort(ifrPort);
+    const connect = hub.records.length;
+    hub.fromWorker(SHARED_WORKER_CONNECT, ['hub:p2']);
+    hub.gotOnPort('hub:p2').onPort('hub:p2').gotOnPort('hub:p2').onPort('hub:p2');
+    ifr.gotOnPort(ifrPort).gotOnPort(ifrPort);
+
+    const c = createCorrelator();
+    // In the order the failing browser runs showed: the top's and the worker's first talk, the
+    // iframe's creation and questions, the worker's second connect; a build; then the rest.
+    c.append([...top.records, ...hub.records.slice(0, connect), ...ifr.records.slice(0, 4), hub.records[connect]!]);
+    c.model();
+    c.append([...hub.records.slice(connect + 1), ...ifr.records.slice(4)]);
+    const m = c.model();
+    expect(m.messages.filter((x) => x.route === 'worker').map((x) => [x.fromRealm, x.toRealm])).toEqual([
+      ['top', 'hub'],
+      ['ifr', 'hub'],
+    ]);
+    expect(m.ports.find((p) => p.custody.some((x) => x.localId === 'ifr:p1'))?.custody.map((x) => x.realm)).toEqual(['ifr']);
+    const ifrSends = m.messages.filter((x) => x.send?.realm === 'ifr' && x.route === 'port');
+    const hubAnswers = m.messages.filter((x) => x.send?.realm === 'hub' && x.route === 'port');
+    expect(ifrSends.map((x) => [x.status, x.fromRealm, x.toRealm])).toEqual(Array(2).fill(['delivered', 'ifr', 'hub']));
+    expect(hubAnswers.map((x) => [x.status, x.fromRealm, x.toRealm])).toEqual([...Array(2).fill(['delivered', 'hub', 'top']), ...Array(2).fill(['delivered', 'hub', 'ifr'])]);
+  });
+
   it('a connect no recorded page made (another tab, earlier) is not paired, and takes no later page', () => {
     const clock = new Clock();
     const hub = new R(clock, 'hub', { target: 'T-hub', type: 'sharedworker', url: SHARED });

@@ -176,11 +176,10 @@ describe('a shared worker, recorded from the inside', () => {
     await panel.close();
   });
 
-  // Skipped: about one run in five, every message is delivered but the frame's port messages are not
-  // the frame's in the model (the second client's port pairing; seen before and after its wait was
-  // made to include them, with the frame's realm picked by its URL). A product fault to find (closing
-  // note of stop 16), not a race of the test; left running it failed CI at random.
-  it.skip('pairs each frame with its own connect when two frames use one shared worker, and every message with its receipt', async () => {
+  // (Once about one run in five its frame's port messages were not the frame's: a model built while
+  // the frame's answers were not in yet took the frame's port for one its connect carried, a join
+  // that stayed. Connects are no longer offered to that inference: model/correlator.workers.test.ts.)
+  it('pairs each frame with its own connect when two frames use one shared worker, and every message with its receipt', async () => {
     expect(bareTwo).toEqual({
       top: [1, 4].map((answer) => ({ answer, connections: 1 })),
       frame: [9, 16].map((answer) => ({ answer, connections: 2 })),
