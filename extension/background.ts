@@ -316,11 +316,14 @@ function panelConnected(port: Runtime.Port): void {
         if (tabId !== null) void workerTabs.setOn(tabId, message.on === true);
         return;
       case 'ack': {
-        if (tabId === null) return;
+        if (tabId === null || !Array.isArray(message.held)) return;
+        const held = new Map<string, number>();
+        for (const h of message.held) if (typeof h?.realm === 'string' && typeof h.seq === 'number') held.set(h.realm, h.seq);
         for (const relay of relaysOfSession(tabId)) {
-          if (relay.realm !== message.realm) continue;
-          toContent(relay, { kind: 'ack', seq: message.seq });
-          popupAcknowledged(relay, message.seq);
+          const seq = relay.realm === null ? undefined : held.get(relay.realm);
+          if (seq === undefined) continue;
+          toContent(relay, { kind: 'ack', seq });
+          popupAcknowledged(relay, seq);
         }
         return;
       }

@@ -75,7 +75,10 @@ export type BackgroundToContent =
 export type PanelToBackground =
   /** `have`: per realm, the highest sequence number the panel already holds. */
   | { kind: 'subscribe'; tabId: number; have: Record<RealmId, number> }
-  | { kind: 'ack'; realm: RealmId; seq: number }
+  /** Per realm, the highest sequence number the panel holds (every event up to it). The panel sends
+   *  these together, at most every ACK_DELAY_MS: a page that churns frames has hundreds of realms,
+   *  and one message per batch was a tenth of the panel's CPU. */
+  | { kind: 'ack'; held: { realm: RealmId; seq: number }[] }
   /** Turn "Record inside workers" on or off for the origin of the tab's top document (the one the
    *  last `workers` state named). On while it stopped (`stopped`): try again. */
   | { kind: 'recordInsideWorkers'; on: boolean };

@@ -5,7 +5,7 @@ import { createLogStore } from './store';
 
 // The polyfill refuses to load outside an extension; the tests hand in their own ports anyway.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
-const { connectPanel } = await import('./connection');
+const { ACK_DELAY_MS, connectPanel } = await import('./connection');
 const { liveWorkersControl } = await import('./workersControl');
 type PortLike = import('./connection').PortLike;
 
@@ -58,7 +58,7 @@ describe('panel connection', () => {
     vi.useRealTimers();
   });
 
-  it('subscribes, stores batches and acknowledges each with the highest seq held', () => {
+  it('subscribes, stores batches and acknowledges them together with the highest seq held per realm', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const store = createLogStore();
     const conn = connectPanel({ store, tabId: 5, connect });
@@ -71,10 +71,12 @@ describe('panel connection', () => {
     last().deliver('garbage');
     expect(store.getState().log.length).toBe(3);
     expect(store.getState().realms.get('A')?.gone).toBe(true);
-    expect(last().sent.slice(1)).toEqual([
-      { kind: 'ack', realm: 'A', seq: 3 },
-      { kind: 'ack', realm: 'A', seq: 3 },
-    ]);
+    expect(last().sent).toHaveLength(1); // acknowledgements wait to travel together
+    vi.advanceTimersByTime(ACK_DELAY_MS);
+    expect(last().sent.slice(1)).toEqual([{ kind: 'ack', held: [{ realm: 'A', seq: 3 }] }]);
+    last().deliver(batch('A', [4]));
+    vi.advanceTimersByTime(ACK_DELAY_MS);
+    expect(last().sent.slice(2)).toEqual([{ kind: 'ack', held: [{ realm: 'A', seq: 4 }] }]);
     expect(conn.status.getState().state).toBe('connected');
     expect(warn).toHaveBeenCalledOnce();
     warn.mockRestore();
@@ -99,6 +101,24 @@ describe('panel connection', () => {
     conn.workers.setOn(false);
     expect(last().sent.at(-1)).toEqual({ kind: 'recordInsideWorkers', on: false });
     conn.stop();
+  });
+
+  it('sends no acknowledgement of a closed port on the next one (its subscribe says what is held)', () => {
+    const store = createLogStore();
+    const conn = connectPanel({ store, tabId: 5, connect, initialDelayMs: 10 });
+    const first = last();
+    first.deliver(batch('A', [1, 2]));
+    first.drop('service worker stopped');
+    vi.advanceTimersByTime(10);
+    expect(ports).toHaveLength(2);
+    expect(last().sent).toEqual([{ kind: 'subscribe', tabId: 5, have: { A: 2 } }]);
+    vi.advanceTimersByTime(ACK_DELAY_MS * 2);
+    expect(first.sent).toEqual([{ kind: 'subscribe', tabId: 5, have: {} }]);
+    expect(last().sent).toHaveLength(1);
+    last().deliver(batch('B', [1]));
+    conn.stop();
+    vi.advanceTimersByTime(ACK_DELAY_MS * 2);
+    expect(last().sent).toHaveLength(1);
   });
 
   it('reconnects after a disconnect, resubscribes with the have map, and backs off to 1 s', () => {
@@ -169,9 +189,15 @@ describe('panel connection', () => {
     expect(store.getState().realms.get('P')?.highestSeq).toBe(2);
     last().deliver({ kind: 'batch', routed: { tabId: 5, frameId: 1, realm: 'G', first: 1, last: 4, json: '', dropped: { from: 1, to: 4, reason: 'relayBufferFull' } } });
     expect(store.getState().gaps).toEqual([{ realm: 'G', from: 1, to: 4, reason: 'relayBufferFull' }]);
+    vi.advanceTimersByTime(ACK_DELAY_MS);
     expect(last().sent.slice(1)).toEqual([
-      { kind: 'ack', realm: 'P', seq: 2 },
-      { kind: 'ack', realm: 'G', seq: 4 },
+      {
+        kind: 'ack',
+        held: [
+          { realm: 'P', seq: 2 },
+          { realm: 'G', seq: 4 },
+        ],
+      },
     ]);
     // An empty batch with any other reason is one the background rejected.
     last().deliver({ kind: 'batch', routed: { tabId: 5, frameId: 1, realm: 'R', first: 1, last: 2, json: '' } });

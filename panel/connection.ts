@@ -8,7 +8,7 @@
  */
 import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { assertNever, PROTOCOL_VERSION, type RoutedBatch } from '../model/protocol';
+import { assertNever, PROTOCOL_VERSION, type RealmId, type RoutedBatch } from '../model/protocol';
 import { batchFromText } from '../model/validate';
 import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground, type RoutedBatchText, type WorkersState } from '../model/relay';
 import { askThrough, frameFactsAskable } from './frameFacts';
@@ -52,6 +52,10 @@ export interface PanelConnection {
   stop(): void;
 }
 
+/** Longest an acknowledgement waits to travel with the others (panel → background): the relays free
+ *  their buffers that much later, and resend that much more after a service-worker restart. */
+export const ACK_DELAY_MS = 50;
+
 const defaultConnect = (): PortLike => browser.runtime.connect({ name: PANEL_PORT }) as unknown as PortLike;
 
 function isMessage(value: unknown): value is BackgroundToPanel {
@@ -93,6 +97,26 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
     }
   };
 
+  /** Acknowledgements not sent yet, per realm (the highest seq held), for the port that is open now. */
+  const held = new Map<RealmId, number>();
+  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  const sendAcks = (p: PortLike): void => {
+    ackTimer = null;
+    if (port !== p || held.size === 0) return;
+    post(p, { kind: 'ack', held: [...held].map(([realm, seq]) => ({ realm, seq })) });
+    held.clear();
+  };
+  const acknowledge = (p: PortLike, realm: RealmId, seq: number): void => {
+    held.set(realm, seq);
+    ackTimer ??= setTimeout(() => sendAcks(p), ACK_DELAY_MS);
+  };
+  /** A new or closed port: what was not acknowledged on the old one, the next subscribe's `have` says. */
+  const forgetAcks = (): void => {
+    if (ackTimer !== null) clearTimeout(ackTimer);
+    ackTimer = null;
+    held.clear();
+  };
+
   const handle = (p: PortLike, message: BackgroundToPanel): void => {
     switch (message.kind) {
       case 'batch': {
@@ -103,7 +127,7 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
         store.getState().batchReceived(routed);
         const realm = routed.batch.realm;
         const seq = store.getState().realms.get(realm)?.highestSeq ?? 0;
-        if (seq > 0) post(p, { kind: 'ack', realm, seq });
+        if (seq > 0) acknowledge(p, realm, seq);
         return;
       }
       case 'frameGone':
@@ -123,6 +147,7 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
 
   const scheduleReconnect = (error: string | null): void => {
     port = null;
+    forgetAcks();
     if (stopped) return;
     status.setState({ state: 'waiting', lastError: error ?? status.getState().lastError });
     timer = setTimeout(open, delay);
@@ -172,6 +197,7 @@ export function connectPanel(options: ConnectionOptions): PanelConnection {
     workers,
     stop() {
       stopped = true;
+      forgetAcks();
       if (timer !== null) clearTimeout(timer);
       timer = null;
       const p = port;
