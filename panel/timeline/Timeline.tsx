@@ -129,7 +129,7 @@ function realmTitle(id: RealmId, realms: ReadonlyMap<RealmId, RealmModel>): stri
   return realmTitleOf(id, realms.get(id));
 }
 
-interface RowProps {
+export interface RowProps {
   row: TimelineRow;
   /** Position among the filtered rows (0-based). */
   position: number;
@@ -338,6 +338,41 @@ function spans(columns: readonly ColumnId[]): { time: boolean; label: number; re
   return { time, label, rest: left - label };
 }
 
+/** Columns whose cells read the cell context (the model's index, the log). */
+const CONTEXT_COLUMNS: readonly ColumnId[] = ['channel', 'port', 'transfer', 'fromOrigin', 'toOrigin', 'relation'];
+
+/**
+ * Whether a row would draw the same. Each view tick brings a new model, so the realms and the cell
+ * context are new objects even where a row reads nothing new from them: a row is drawn again only
+ * when what it shows of them changed (the names and tooltips of its realms, its context columns'
+ * text). A page that churns frames changes the realms at every tick, and every row drawn was worked
+ * out again each time, for the same text.
+ */
+export function sameRowDrawn(a: RowProps, b: RowProps): boolean {
+  if (a.row !== b.row || a.position !== b.position || a.start !== b.start || a.selected !== b.selected || a.t0 !== b.t0) return false;
+  if (a.endChars !== b.endChars || a.columns !== b.columns || a.onPick !== b.onPick || a.at !== b.at) return false;
+  if (a.realms === b.realms && a.cellCtx === b.cellCtx) return true;
+  const row = b.row;
+  switch (row.kind) {
+    case 'message': {
+      const m = row.message;
+      const x = endpoints(m, a.realms, a.endChars);
+      const y = endpoints(m, b.realms, b.endChars);
+      if (x.text !== y.text || x.title !== y.title || x.from.unknown !== y.from.unknown) return false;
+      for (const id of b.columns) {
+        if (!CONTEXT_COLUMNS.includes(id)) continue;
+        if (cellText(id, m, a.cellCtx) !== cellText(id, m, b.cellCtx)) return false;
+        if (id === 'channel' && channelOf(m, a.cellCtx.index) !== channelOf(m, b.cellCtx.index)) return false;
+      }
+      return true;
+    }
+    case 'event':
+      return realmName(row.entry.realm, a.realms) === realmName(row.entry.realm, b.realms) && realmTitle(row.entry.realm, a.realms) === realmTitle(row.entry.realm, b.realms);
+    case 'gap':
+      return realmName(row.gap.realm, a.realms) === realmName(row.gap.realm, b.realms) && realmTitle(row.gap.realm, a.realms) === realmTitle(row.gap.realm, b.realms);
+  }
+}
+
 const Row = memo(function Row({ row, position, start, selected, t0, realms, endChars, columns, cellCtx, onPick, at }: RowProps) {
   const common = {
     role: 'row',
@@ -405,7 +440,7 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
       );
     }
   }
-});
+}, sameRowDrawn);
 
 /** The last rows, as the virtualizer would place them when scrolled to the end (`overscan` above). */
 function tailItems(count: number, viewport: number | undefined): { index: number; start: number }[] {
