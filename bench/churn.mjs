@@ -11,6 +11,8 @@
 //   --trace FILE: a performance trace of the panel (open in DevTools' Performance panel), and its
 //   longest tasks each split into the panel's own CPU time and the time it waited for a core
 //   (bench/traceTasks.mjs). Tracing slows the whole browser: the figures of a traced run are its own.
+//   --root-priority: when run as root, let Chromium raise its browser and GPU threads to nice -8, as
+//   it does as root (by default it runs at a user's priorities: scripts/browser.mjs userPriorityLauncher).
 // Prints figures; asserts nothing.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -45,7 +47,8 @@ async function pageInNewWindow(browser, url) {
   return target.page();
 }
 
-const session = await launchChromium({ extension: true });
+const ROOT_PRIORITY = process.argv.includes('--root-priority');
+const session = await launchChromium({ extension: true, userPriority: !ROOT_PRIORITY });
 const server = await startDemoServer({ dir: resolve(import.meta.dirname) });
 try {
   const panelUrl = `chrome-extension://${session.extensionId}/panel.html`;
@@ -74,6 +77,7 @@ try {
     return longest;
   });
   console.log(`frame churn: ${FRAMES.toLocaleString('en')} iframes over ${SECONDS} s, each removed ${LIFE_MS} ms after it was ready (panel's longest task while starting: ${fmt(startup)})`);
+  console.log(`  Chromium's thread priorities: ${session.priority === 'user' ? "a user's (none above nice 0)" : `as launched${process.getuid?.() === 0 ? ' by root (browser and GPU threads at nice -8)' : ''}`}`);
 
   let cdp;
   if (PROFILE) {
@@ -82,7 +86,7 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
   }
-  if (TRACE) await panel.tracing.start({ path: TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+  if (TRACE) await panel.tracing.start({ path: TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', ...(process.env.CHURN_INVALIDATIONS ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])] });
   const browserSession = await session.browser.target().createCDPSession();
   const cpuBefore = { extension: await extensionThreadCpu(browserSession), page: await pageThreadCpu(browserSession), machine: machineBusyMs(), at: Date.now() };
   const t0 = Date.now();
