@@ -5,16 +5,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { findExtensionId } from '../scripts/browser.mjs';
+import { findExtensionId, userPriorityLauncher } from '../scripts/browser.mjs';
 import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT } from '../scripts/chromium.mjs';
 
-/** Chromium (headless, over a pipe, fresh profile) with the extension from `dir` (null: none). */
-export async function launchWithExtension(dir = EXTENSION_DIR) {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+/** Chromium (headless, over a pipe, fresh profile) with the extension from `dir` (null: none).
+ *  `userPriority`: at a user's thread priorities (scripts/browser.mjs userPriorityLauncher). */
+export async function launchWithExtension(dir = EXTENSION_DIR, { userPriority = false } = {}) {
+  const chromium = findChromium();
+  if (!chromium) throw new Error(INSTALL_HINT);
   const extensionDir = dir === null ? null : resolve(dir);
   if (extensionDir !== null && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`${extensionDir} holds no built extension`);
   const profile = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
+  const executablePath = (userPriority ? userPriorityLauncher(chromium, profile) : null) ?? chromium;
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,

@@ -10,6 +10,8 @@
 //   --large         also a ~100 KB payload (400 table rows; --large-messages N per run, default 5,000)
 //   --kinds a,b     only these payloads (string, object, large)
 //   --dist DIR      the extension measured (default dist/chrome)
+//   --user-priority Chromium at a user's thread priorities (none above nice 0) when run as root: see
+//                   userPriorityLauncher in scripts/browser.mjs and bench/README.md
 //   --compare DIR   also an older build (a copy of dist/chrome) in a browser of its own, interleaved with
 //                   the others: its ratios are printed beside the measured build's (same run, same noise);
 //                   may be given more than once
@@ -33,6 +35,7 @@ const flagValue = (name) => {
 const args = argv.filter((a, i) => !a.startsWith('--') && !VALUED.has(argv[i - 1]));
 const IGNORE_DATA = argv.includes('--ignore-data');
 const NO_PANEL = argv.includes('--no-panel');
+const PRIORITY = { userPriority: argv.includes('--user-priority') };
 const PAIRS = Number(args[0] ?? 7);
 const MESSAGES = Number(args[1] ?? 100_000);
 const LARGE_MESSAGES = Number(flagValue('--large-messages') ?? 5_000);
@@ -55,7 +58,7 @@ const url = server.url(IGNORE_DATA ? '/page.html?ignoreData' : '/page.html');
 
 /** A browser with a build of the extension, its benchmark tab, and (unless --no-panel) a panel on it. */
 async function extensionSetup(name, dir) {
-  const launched = await launchWithExtension(dir);
+  const launched = await launchWithExtension(dir, PRIORITY);
   const { browser, extensionId: id } = launched;
   const page = await browser.newPage();
   await page.goto(url);
@@ -105,7 +108,7 @@ const cpuDelta = (before, after) => ({
 
 const setups = [await extensionSetup('with', DIST)];
 for (const dir of COMPARE) setups.push(await extensionSetup(COMPARE.length === 1 ? 'before' : basename(resolve(dir)), resolve(dir)));
-const without = await launchWithExtension(null);
+const without = await launchWithExtension(null, PRIORITY);
 const withoutSession = await without.browser.target().createCDPSession();
 try {
   const pageWithout = await without.browser.newPage();
@@ -114,7 +117,8 @@ try {
 
   console.log(
     `Chromium: ${await without.browser.version()}  messages per run: ${KINDS.map((k) => `${k} ${messagesOf(k)}`).join(', ')}  pairs: ${PAIRS}  ` +
-      `receiver reads event.data: ${IGNORE_DATA ? 'no' : 'yes'}  panel connected: ${NO_PANEL ? 'no' : 'yes'}`,
+      `receiver reads event.data: ${IGNORE_DATA ? 'no' : 'yes'}  panel connected: ${NO_PANEL ? 'no' : 'yes'}  ` +
+      `thread priorities: ${PRIORITY.userPriority ? "a user's" : 'as launched'}`,
   );
   for (const s of setups) console.log(`build "${s.name}": ${s.dir}`);
   for (const kind of KINDS) console.log(`payload ${kind}: ${await pageWithout.evaluate((k) => window.payloadSize(k), kind)} bytes as JSON`);

@@ -32,7 +32,7 @@ const SETPRIV = '/usr/bin/setpriv';
  * (RLIMIT_NICE 0) cannot go below nice 0: the launcher drops CAP_SYS_NICE, so Chromium's requests fail
  * as they do for a user. Null when not root or when setpriv(1) is missing.
  */
-function userPriorityLauncher(chromium, dir) {
+export function userPriorityLauncher(chromium, dir) {
   if (process.getuid?.() !== 0 || !existsSync(SETPRIV)) return null;
   const path = join(dir, 'chromium-as-user.sh');
   writeFileSync(path, `#!/bin/sh\nexec ${SETPRIV} --inh-caps=-sys_nice --bounding-set=-sys_nice '${chromium.replaceAll("'", "'\\''")}' "$@"\n`);
