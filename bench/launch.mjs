@@ -16,7 +16,10 @@ export async function launchWithExtension(dir = EXTENSION_DIR, { userPriority = 
   const extensionDir = dir === null ? null : resolve(dir);
   if (extensionDir !== null && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`${extensionDir} holds no built extension`);
   const profile = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
-  const executablePath = (userPriority ? userPriorityLauncher(chromium, profile) : null) ?? chromium;
+  const launcher = userPriority ? userPriorityLauncher(chromium, profile) : null;
+  const executablePath = launcher ?? chromium;
+  /** 'user' when Chromium runs at a user's thread priorities (not root, or root without CAP_SYS_NICE). */
+  const priority = launcher !== null || (userPriority && process.getuid?.() !== 0) ? 'user' : 'as launched';
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,
@@ -37,7 +40,7 @@ export async function launchWithExtension(dir = EXTENSION_DIR, { userPriority = 
   };
   try {
     const extensionId = extensionDir !== null ? await findExtensionId(browser) : null;
-    return { browser, extensionId, extensionDir, close };
+    return { browser, extensionId, extensionDir, priority, close };
   } catch (err) {
     await close();
     throw err;

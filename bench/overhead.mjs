@@ -118,7 +118,7 @@ try {
   console.log(
     `Chromium: ${await without.browser.version()}  messages per run: ${KINDS.map((k) => `${k} ${messagesOf(k)}`).join(', ')}  pairs: ${PAIRS}  ` +
       `receiver reads event.data: ${IGNORE_DATA ? 'no' : 'yes'}  panel connected: ${NO_PANEL ? 'no' : 'yes'}  ` +
-      `thread priorities: ${PRIORITY.userPriority ? "a user's" : 'as launched'}`,
+      `thread priorities: ${without.priority === 'user' ? "a user's" : 'as launched'}`,
   );
   for (const s of setups) console.log(`build "${s.name}": ${s.dir}`);
   for (const kind of KINDS) console.log(`payload ${kind}: ${await pageWithout.evaluate((k) => window.payloadSize(k), kind)} bytes as JSON`);

@@ -318,7 +318,7 @@ function panelConnected(port: Runtime.Port): void {
       case 'ack': {
         if (tabId === null || !Array.isArray(message.held)) return;
         const held = new Map<string, number>();
-        for (const h of message.held) if (typeof h?.realm === 'string' && typeof h.seq === 'number') held.set(h.realm, h.seq);
+        for (const h of message.held) if (typeof h?.realm === 'string' && Number.isSafeInteger(h.seq) && h.seq > 0) held.set(h.realm, h.seq);
         for (const relay of relaysOfSession(tabId)) {
           const seq = relay.realm === null ? undefined : held.get(relay.realm);
           if (seq === undefined) continue;

@@ -194,6 +194,9 @@ function onMessage(message: BackgroundToContent): void {
     case 'panelAttached':
       keepAll();
       streaming = true;
+      // What a panel says it holds is acknowledged too: its acknowledgements pending on a port that
+      // closed are not sent again.
+      if (message.have !== null && message.have > ackedSeq) ackedSeq = message.have;
       sendFrom((message.have ?? ackedSeq) + 1);
       return;
     case 'panelDetached':

@@ -4,7 +4,9 @@
  * The MV3 service worker can be stopped at any time, which disconnects the port. We then reconnect
  * (after ~100 ms, backing off to at most 1 s, forever) and subscribe again with the have map, so the
  * content relays resend exactly what the store does not hold yet. Every batch is acknowledged with the
- * realm's highest sequence number accounted for, so relays can free their buffers — also while paused.
+ * realm's highest sequence number accounted for — also while paused — so that a relay knows where to
+ * resend from when it reconnects and what to hand over when its document goes (`ackedSeq` in
+ * extension/content.ts), and the background can let go of a popup's held batches.
  */
 import browser from 'webextension-polyfill';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -52,8 +54,10 @@ export interface PanelConnection {
   stop(): void;
 }
 
-/** Longest an acknowledgement waits to travel with the others (panel → background): the relays free
- *  their buffers that much later, and resend that much more after a service-worker restart. */
+/** Longest an acknowledgement waits to travel with the others (panel → background). What it costs:
+ *  a relay that reconnects resends up to that much more (duplicates the store drops), and a document
+ *  that goes within that time of its last batch hands that batch to the background's store of
+ *  departed documents (extension/departed.ts) although the panel has it. */
 export const ACK_DELAY_MS = 50;
 
 const defaultConnect = (): PortLike => browser.runtime.connect({ name: PANEL_PORT }) as unknown as PortLike;

@@ -358,9 +358,12 @@ export function sameRowDrawn(a: RowProps, b: RowProps): boolean {
       const m = row.message;
       const x = endpoints(m, a.realms, a.endChars);
       const y = endpoints(m, b.realms, b.endChars);
-      if (x.text !== y.text || x.title !== y.title || x.from.unknown !== y.from.unknown) return false;
+      if (x.from.text !== y.from.text || x.to.text !== y.to.text || x.from.title !== y.from.title || x.to.title !== y.to.title || x.from.unknown !== y.from.unknown) return false;
       for (const id of b.columns) {
         if (!CONTEXT_COLUMNS.includes(id)) continue;
+        // A window message's relation is read from its receipt in the log, which is one object
+        // changed in place (an evicted receipt changes the text): not comparable, drawn again.
+        if (id === 'relation' && m.route === 'window') return false;
         if (cellText(id, m, a.cellCtx) !== cellText(id, m, b.cellCtx)) return false;
         if (id === 'channel' && channelOf(m, a.cellCtx.index) !== channelOf(m, b.cellCtx.index)) return false;
       }

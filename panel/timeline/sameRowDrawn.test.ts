@@ -15,11 +15,11 @@ function session() {
 
 const onPick = (): void => undefined;
 
-function propsOf(store: ReturnType<typeof session>, columns: RowProps['columns']): RowProps {
+function propsOf(store: ReturnType<typeof session>, columns: RowProps['columns'], kind: 'message' | 'event' = 'message'): RowProps {
   const model = store.getState().model();
   const index = indexOf(model);
-  const row = buildRows(model, store.getState().log, false).find((r) => r.kind === 'message');
-  if (!row) throw new Error('no message row');
+  const row = buildRows(model, store.getState().log, kind === 'event').find((r) => r.kind === kind);
+  if (!row) throw new Error(`no ${kind} row`);
   return { row, position: 0, start: 0, selected: false, t0: 5000, realms: index.realms, endChars: 60, columns, cellCtx: { index, log: store.getState().log }, onPick };
 }
 
@@ -50,5 +50,16 @@ describe('a timeline row across view ticks (sameRowDrawn)', () => {
     const after = { ...propsOf(store, columns), row: before.row };
     expect(after.realms.size).toBe(2);
     expect(sameRowDrawn(before, after)).toBe(false);
+  });
+
+  it('an event row likewise: kept for an unrelated realm, drawn again when its realm’s name changes', () => {
+    const store = session();
+    const before = propsOf(store, columns, 'event');
+    const frame = new FixturePage('framerealm', 6000, 'iframe', 1, 2);
+    store.getState().batchReceived(frame.batch([frame.started()]));
+    expect(sameRowDrawn(before, { ...propsOf(store, columns, 'event'), row: before.row })).toBe(true);
+    const second = new FixturePage('toprealm2', 7000, 'top', 3, 2);
+    store.getState().batchReceived(second.batch([second.started()]));
+    expect(sameRowDrawn(before, { ...propsOf(store, columns, 'event'), row: before.row })).toBe(false);
   });
 });
