@@ -536,6 +536,10 @@ export function instrumentRealm(global: typeof globalThis, emitter: Emitter, opt
   const get = (g: (this: unknown) => unknown, e: Event): unknown => apply(g, e, []);
 
   function received(e: Event, route: Route, fields: Record<string, unknown>, from: ReceiptFrom = FROM_INSTRUMENTED): void {
+    // An event a page script dispatched itself (`port.dispatchEvent(new MessageEvent(…))`) is not a
+    // message: nothing was sent, and as a receipt it would take a real send's place in a port's FIFO
+    // pairing. (`isTrusted` is an own, unforgeable property of every event.)
+    if (!e.isTrusted) return;
     const g = (from.getters ?? ev) as { [K in keyof MessageGetters]: NonNullable<MessageGetters[K]> };
     const origin = get(g.origin, e) as string;
     if (get(ev.type, e) === 'messageerror') {
