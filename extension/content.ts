@@ -234,12 +234,13 @@ function connect(): void {
   reconnectDelay = 50;
 }
 
-window.addEventListener('pagehide', depart, true);
+// Only the browser's own lifecycle events: a page can dispatch a `pagehide` or `freeze` of its own.
+window.addEventListener('pagehide', (e) => e.isTrusted && depart(), true);
 window.addEventListener('pageshow', (e) => {
-  if (e.persisted) stay();
+  if (e.isTrusted && e.persisted) stay();
 }, true);
-document.addEventListener('freeze', depart, true);
-document.addEventListener('resume', stay, true);
+document.addEventListener('freeze', (e) => e.isTrusted && depart(), true);
+document.addEventListener('resume', (e) => e.isTrusted && stay(), true);
 // The handshake (inject/emit.ts): hear the recorder's announcement if it comes after this, else
 // announce this relay's node for the recorder that already ran to answer on.
 document.addEventListener(HANDSHAKE, onHandshake, true);

@@ -45,6 +45,9 @@ function watchDeparture(win: Window, doc: Document, emitter: Emitter): void {
     apply(addEventListener, target, [
       type,
       (e: Event) => {
+        // A page can dispatch a `pagehide` of its own: the document is not leaving for that, and
+        // must not be shown gone (`isTrusted` is an own, unforgeable property of every event).
+        if (!e.isTrusted) return;
         try {
           fn(e);
         } catch (err) {

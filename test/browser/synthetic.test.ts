@@ -54,6 +54,11 @@ describe('message events a page dispatches itself', () => {
     expect(previews('broadcast')).toEqual(['real-b']);
   });
 
+  it('takes no lifecycle event a page dispatches itself: the page is not shown gone', () => {
+    const top = log.find((e) => e.event.type === 'realmStarted' && e.event.kind === 'top')!.realm;
+    expect(log.filter((e) => e.realm === top).map((e) => e.event.type)).not.toContain('realmGone');
+  });
+
   it('pairs each real send with its own receipt', () => {
     const port = facts.messages.filter((m) => m.route === 'port');
     expect(port.map((m) => [m.status, m.sent, m.received])).toEqual([
