@@ -5,21 +5,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { findExtensionId, userPriorityLauncher } from '../scripts/browser.mjs';
+import { chromiumCommand, findExtensionId } from '../scripts/browser.mjs';
 import { CHROMIUM_ARGS, EXTENSION_DIR, extensionArgs, findChromium, INSTALL_HINT } from '../scripts/chromium.mjs';
 
 /** Chromium (headless, over a pipe, fresh profile) with the extension from `dir` (null: none).
- *  `userPriority`: at a user's thread priorities (scripts/browser.mjs userPriorityLauncher). */
+ *  `userPriority`: at a user's thread priorities (scripts/browser.mjs chromiumCommand). */
 export async function launchWithExtension(dir = EXTENSION_DIR, { userPriority = false } = {}) {
   const chromium = findChromium();
   if (!chromium) throw new Error(INSTALL_HINT);
   const extensionDir = dir === null ? null : resolve(dir);
   if (extensionDir !== null && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`${extensionDir} holds no built extension`);
   const profile = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
-  const launcher = userPriority ? userPriorityLauncher(chromium, profile) : null;
-  const executablePath = launcher ?? chromium;
-  /** 'user' when Chromium runs at a user's thread priorities (not root, or root without CAP_SYS_NICE). */
-  const priority = launcher !== null || (userPriority && process.getuid?.() !== 0) ? 'user' : 'as launched';
+  const { executablePath, priority } = chromiumCommand(chromium, profile, userPriority);
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,

@@ -11,7 +11,7 @@
 //   --kinds a,b     only these payloads (string, object, large)
 //   --dist DIR      the extension measured (default dist/chrome)
 //   --user-priority Chromium at a user's thread priorities (none above nice 0) when run as root: see
-//                   userPriorityLauncher in scripts/browser.mjs and bench/README.md
+//                   chromiumCommand in scripts/browser.mjs and bench/README.md
 //   --compare DIR   also an older build (a copy of dist/chrome) in a browser of its own, interleaved with
 //                   the others: its ratios are printed beside the measured build's (same run, same noise);
 //                   may be given more than once

@@ -32,12 +32,20 @@ const SETPRIV = '/usr/bin/setpriv';
  * (RLIMIT_NICE 0) cannot go below nice 0: the launcher drops CAP_SYS_NICE, so Chromium's requests fail
  * as they do for a user. Null when not root or when setpriv(1) is missing.
  */
-export function userPriorityLauncher(chromium, dir) {
+function userPriorityLauncher(chromium, dir) {
   if (process.getuid?.() !== 0 || !existsSync(SETPRIV)) return null;
   const path = join(dir, 'chromium-as-user.sh');
   writeFileSync(path, `#!/bin/sh\nexec ${SETPRIV} --inh-caps=-sys_nice --bounding-set=-sys_nice '${chromium.replaceAll("'", "'\\''")}' "$@"\n`);
   chmodSync(path, 0o755);
   return path;
+}
+
+/** What to start for `chromium` (the launcher, when `userPriority` asks for one and it can be made,
+ *  in `dir`), and at which thread priorities it then runs: 'user' or 'as launched'. */
+export function chromiumCommand(chromium, dir, userPriority) {
+  const launcher = userPriority ? userPriorityLauncher(chromium, dir) : null;
+  const user = launcher !== null || (userPriority && process.getuid?.() !== 0);
+  return { executablePath: launcher ?? chromium, priority: user ? 'user' : 'as launched' };
 }
 
 /**
@@ -50,8 +58,7 @@ export async function launchChromium({ extension = true, devtools = false, userP
   if (!chromium) throw new Error(INSTALL_HINT);
   if (extension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run `npm run build` first');
   const profile = mkdtempSync(join(tmpdir(), 'entangle-chromium-'));
-  const launcher = userPriority ? userPriorityLauncher(chromium, profile) : null;
-  const executablePath = launcher ?? chromium;
+  const { executablePath, priority } = chromiumCommand(chromium, profile, userPriority);
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,
@@ -69,7 +76,7 @@ export async function launchChromium({ extension = true, devtools = false, userP
     return {
       browser,
       extensionId,
-      priority: launcher !== null || (userPriority && process.getuid?.() !== 0) ? 'user' : 'as launched',
+      priority,
       async close() {
         await browser.close().catch(() => undefined);
         removeProfile(profile);

@@ -370,9 +370,11 @@ export function sameRowDrawn(a: RowProps, b: RowProps): boolean {
       return true;
     }
     case 'event':
-      return realmName(row.entry.realm, a.realms) === realmName(row.entry.realm, b.realms) && realmTitle(row.entry.realm, a.realms) === realmTitle(row.entry.realm, b.realms);
-    case 'gap':
-      return realmName(row.gap.realm, a.realms) === realmName(row.gap.realm, b.realms) && realmTitle(row.gap.realm, a.realms) === realmTitle(row.gap.realm, b.realms);
+    case 'gap': {
+      // These read the realms for their realm's name and tooltip only.
+      const realm = row.kind === 'event' ? row.entry.realm : row.gap.realm;
+      return realmName(realm, a.realms) === realmName(realm, b.realms) && realmTitle(realm, a.realms) === realmTitle(realm, b.realms);
+    }
   }
 }
 

@@ -40,6 +40,13 @@ export interface PanelEntry {
   event: EntangleEvent;
 }
 
+/** Opens `url` in a new tab and waits for the fixture's `window.done` (what the page saw). */
+export async function pageDone<T>(session: Session, url: string): Promise<T> {
+  const page = await session.browser.newPage();
+  await page.goto(url);
+  return page.evaluate(() => (window as unknown as { done: Promise<T> }).done);
+}
+
 /** Opens the panel as a tab (`panel.html?tabId=N`), the way a user can too; without a tab id it
  *  is just an extension page to ask the background from. */
 export async function openPanel(session: Session, tabId?: number): Promise<Page> {

@@ -13,7 +13,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageReceived, RealmStarted } from '../../model/protocol';
-import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
+import { FIXTURES, launch, openPanel, pageDone, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 
 interface Result {
   heard: string[];
@@ -24,11 +24,7 @@ interface Result {
 const SAID = ['from blob', 'from javascript', 'from sandboxed', 'from srcdoc', 'from svg', 'from xhtml', 'from xhtml'];
 const INHERITED = ['about:srcdoc', 'about:srcdoc', 'blob:', 'child.xhtml', 'child.svg', 'child.xml', 'child.txt'];
 
-async function run(session: Session, url: string): Promise<Result> {
-  const page = await session.browser.newPage();
-  await page.goto(url);
-  return page.evaluate(() => (window as unknown as { done: Promise<Result> }).done);
-}
+const run = (session: Session, url: string): Promise<Result> => pageDone<Result>(session, url);
 
 interface Seen {
   entries: PanelEntry[];

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntangleEvent, MessageReceived, MessageSent } from '../../model/protocol';
-import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
+import { FIXTURES, launch, openPanel, pageDone, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 
 interface Result {
   counts: Record<string, number>;
@@ -15,11 +15,7 @@ interface Result {
   threw: string;
 }
 
-async function run(session: Session, url: string): Promise<Result> {
-  const page = await session.browser.newPage();
-  await page.goto(url);
-  return page.evaluate(() => (window as unknown as { done: Promise<Result> }).done);
-}
+const run = (session: Session, url: string): Promise<Result> => pageDone<Result>(session, url);
 
 describe('hostile page: prototype hooks', () => {
   let server: DemoServer;

@@ -5,15 +5,11 @@
  * (its first send matched with the made-up receipt, every later one shifted).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
+import { FIXTURES, launch, openPanel, pageDone, panelEvents, startDemoServer, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 import { modelFacts, receipts, type Facts } from './modelFacts';
 
-async function run(session: Session, url: string): Promise<string[]> {
-  const page = await session.browser.newPage();
-  await page.goto(url);
-  const got = await page.evaluate(() => (window as unknown as { done: Promise<string[]> }).done);
-  return [...got].sort();
-}
+/** What the page's handlers saw, in a fixed order (the real messages of three sources arrive in any). */
+const run = async (session: Session, url: string): Promise<string[]> => [...(await pageDone<string[]>(session, url))].sort();
 
 describe('message events a page dispatches itself', () => {
   let server: DemoServer;
