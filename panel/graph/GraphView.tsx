@@ -22,7 +22,6 @@ import {
   getViewportForBounds,
   useReactFlow,
   useStore as useFlowStore,
-  useUpdateNodeInternals,
   type EdgeProps,
   type EdgeTypes,
   type MiniMapNodeProps,
@@ -183,47 +182,15 @@ const CrowdBox = memo(function CrowdBox({ data }: { data: RealmNode['data'] }) {
   );
 });
 
-const RealmBox = memo(function RealmBox({ id, data, selected }: NodeProps<RealmNode>) {
+const RealmBox = memo(function RealmBox({ data, selected }: NodeProps<RealmNode>) {
   if (data.folded) return <FoldedBox data={data} />;
   if (data.crowd) return <CrowdBox data={data} />;
-  return <RealmBoxBody id={id} data={data} selected={selected} />;
+  return <RealmBoxBody data={data} selected={selected} />;
 });
 
-/**
- * `updateNodeInternals`, one call for all the boxes whose chips changed in one commit: each call makes
- * React Flow measure and then update its store, which every node and edge re-reads (frame churn made
- * that one store update per box, hundreds of milliseconds in a row).
- */
-const pendingInternals = new Set<string>();
-function useBatchedNodeInternals(): (id: string) => void {
-  const update = useUpdateNodeInternals();
-  return useCallback(
-    (id: string) => {
-      if (pendingInternals.size === 0) {
-        queueMicrotask(() => {
-          const ids = [...pendingInternals];
-          pendingInternals.clear();
-          update(ids);
-        });
-      }
-      pendingInternals.add(id);
-    },
-    [update],
-  );
-}
-
-const RealmBoxBody = memo(function RealmBoxBody({ id, data, selected }: Pick<NodeProps<RealmNode>, 'id' | 'data' | 'selected'>) {
+const RealmBoxBody = memo(function RealmBoxBody({ data, selected }: Pick<NodeProps<RealmNode>, 'data' | 'selected'>) {
   const cls = ['graph-realm', `kind-${data.kind.replace(/ /g, '-')}`, data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
-  // React Flow measures a node's handles when it appears or resizes; a chip added to a box that did not
-  // grow needs telling, or edges to it are not drawn.
-  const updateNodeInternals = useBatchedNodeInternals();
-  const chipsKey = `${data.ports.map((c) => `${c.port}@${c.x},${c.y}`).join(' ')}${data.more ? ` +@${data.more.x},${data.more.y}` : ''}`;
-  // (Not on mount: React Flow measures a new node itself.)
-  const measured = useRef<string | null>(null);
-  useEffect(() => {
-    if (measured.current !== null && measured.current !== chipsKey) updateNodeInternals(id);
-    measured.current = chipsKey;
-  }, [id, chipsKey, updateNodeInternals]);
+  // Its handles' places come with the node (handles.ts): React Flow measures it only when it mounts.
   return (
     <div className={cls} data-testid="graph-realm" data-realm={data.realm} data-kind={data.kind} title={data.title}>
       <div className="graph-realm-title">

@@ -34,6 +34,7 @@ import {
   type PortPlace,
   type RealmNodeData,
 } from './graphTypes';
+import { boxHandles } from './handles';
 import { PORT_H, PORT_W, assignSlots, boxSize, capacityFor, layoutRealms, slotPosition, type RealmBox, type RealmLayout, type Slot } from './layout';
 import { portData, realmData, sameList, samePort, type Box, type PortMemo } from './nodeData';
 import { handlesFor, realmEdges } from './realmEdges';
@@ -266,7 +267,7 @@ export function createGraphBuilder(): GraphBuilder {
     const nodeMap = new Map<string, GraphNode>();
     const keep = (n: GraphNode): void => {
       const prev = prevNodes.get(n.id);
-      const use = prev && sameNode(prev, n) ? prev : n;
+      const use = prev && sameNode(prev, n) ? prev : { ...n, handles: boxHandles(n.width ?? 0, n.height ?? 0, n.data.ports, n.data.more) };
       nodes.push(use);
       nodeMap.set(use.id, use);
     };
