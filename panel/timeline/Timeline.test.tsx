@@ -8,6 +8,7 @@ import { FilterBar } from './FilterBar';
 import { COLUMNS_STORAGE_KEY, HEADER_HEIGHT, LAYOUT_STORAGE_KEY, ROW_HEIGHT, Timeline, offsetToShow } from './Timeline';
 import { withLaidOutElements } from '../happyDomLayout';
 import { FixturePage } from '../playback.fixture';
+import { seekMessage } from '../playbackView';
 
 withLaidOutElements();
 
@@ -398,6 +399,39 @@ describe('Timeline', () => {
       const rested = messageRows();
       expect(rested.length).toBeGreaterThan(0);
       expect(rested.every((r) => r.classList.contains('tl-message'))).toBe(true);
+    });
+  });
+
+  it("a playback seek far away draws the moment's rows in full at once, and its scroll is not a fly-by", async () => {
+    const { store, view } = bigLog();
+    await withTallGrid(async () => {
+      render(<App store={store} view={view} />);
+      const grid = screen.getByTestId('timeline');
+      await act(async () => {
+        grid.scrollTop = 0;
+        fireEvent.scroll(grid);
+      });
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        // To the 1,500th message: far below the rows in view.
+        await act(async () => {
+          seekMessage(view, store.getState().model(), () => 1_499);
+        });
+        const marked = () => rows().filter((r) => r.getAttribute('aria-current') === 'true');
+        // Drawn by the render that marks the moment: the row, in full (cells, not a line of text).
+        expect(marked()).toHaveLength(1);
+        expect(marked()[0]!.classList.contains('tl-message')).toBe(true);
+        expect(marked()[0]!.textContent).toContain('m1499');
+        // The timeline was scrolled there in the same commit; its scroll event draws no flying rows.
+        expect(grid.scrollTop).toBeGreaterThan(20_000);
+        await act(async () => {
+          fireEvent.scroll(grid);
+        });
+        expect(messageRows().every((r) => r.classList.contains('tl-message'))).toBe(true);
+        expect(marked()).toHaveLength(1);
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 

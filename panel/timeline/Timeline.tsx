@@ -457,6 +457,21 @@ function tailItems(count: number, viewport: number | undefined): { index: number
 }
 
 /**
+ * The rows the virtualizer will draw once scrolled to `offset` (its own range: the first row starting at
+ * or above the offset to the first reaching the view's end, `overscan` beyond): for drawing a seek's
+ * rows in the render that marks the moment, before the scroll that the virtualizer follows.
+ */
+export function itemsAt(count: number, offset: number, viewport: number): { index: number; start: number }[] {
+  if (count === 0) return [];
+  const last = count - 1;
+  const first = Math.min(last, Math.max(0, Math.floor((offset - HEADER_HEIGHT) / ROW_HEIGHT)));
+  const end = Math.min(last, Math.max(first, Math.ceil((offset + viewport - HEADER_HEIGHT) / ROW_HEIGHT) - 1));
+  const out: { index: number; start: number }[] = [];
+  for (let i = Math.max(0, first - OVERSCAN); i <= Math.min(last, end + OVERSCAN); i++) out.push({ index: i, start: HEADER_HEIGHT + i * ROW_HEIGHT });
+  return out;
+}
+
+/**
  * The scroll offset that brings row `position` into view with the least move (the sticky header covers
  * the top HEADER_HEIGHT px of the view), or null when it is in view already. From the offset and
  * height the virtualizer keeps, not from the DOM: the virtualizer's own `scrollToIndex` reads the
@@ -478,7 +493,7 @@ export function offsetToShow(position: number, offset: number, viewport: number)
 const indexKey = (i: number): number => i;
 
 /** Rows drawn beyond the viewport on each side. */
-const OVERSCAN = 12;
+export const OVERSCAN = 12;
 
 /** How long a flying scroll must rest before rows are drawn in full again. */
 const FLY_SETTLE_MS = 120;
@@ -685,13 +700,20 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     if (settle.current !== null) clearTimeout(settle.current);
   }, []);
 
+  /** The offset last written to show a playback moment, until its scroll event (onScroll). */
+  const momentScroll = useRef<number | null>(null);
+
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
     follow(!inPlayback.current && (atBottom(el) || el.scrollHeight <= el.clientHeight));
     const jump = Math.abs(el.scrollTop - lastTop.current);
     lastTop.current = el.scrollTop;
-    if (jump > el.clientHeight && !stick.current) {
+    // A seek's own scroll drew its rows in full already: not a fly-by to draw as lines of text. (Kept
+    // until another scroll: this listener runs before the virtualizer's, whose render must find it.)
+    const seeking = momentScroll.current !== null && el.scrollTop === momentScroll.current;
+    if (!seeking) momentScroll.current = null;
+    if (jump > el.clientHeight && !stick.current && !seeking) {
       if (!flying) setFlying(true);
       if (settle.current !== null) clearTimeout(settle.current);
       settle.current = setTimeout(() => {
@@ -829,40 +851,33 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     else jumpToEnd();
   });
   const shownMoment = useRef<string | null>(null);
-  /** The scroll offset written for the moment in the next frame (not yet seen by the virtualizer). */
-  const momentScroll = useRef<{ frame: number; top: number } | null>(null);
-  useEffect(() => () => {
-    if (momentScroll.current) cancelAnimationFrame(momentScroll.current.frame);
-  }, []);
-  useEffect(() => {
-    if (!playback) {
+  // Only when the moment moves (or its row comes to be): a user scrolling away from a paused playback
+  // is not pulled back on every view tick.
+  const moment = playback ? `${currentId ?? ''}@${playback.t}` : null;
+  const viewport = virtualizer.scrollRect?.height ?? 0;
+  const newMoment = moment !== null && currentPos >= 0 && shownMoment.current !== moment;
+  /** Where this render scrolls the timeline to show the moment's row; null: it stays. */
+  const momentTop = newMoment && viewport > 0 ? offsetToShow(currentPos, momentScroll.current ?? virtualizer.scrollOffset ?? 0, viewport) : null;
+  useLayoutEffect(() => {
+    if (moment === null) {
       shownMoment.current = null;
       return;
     }
-    // Only when the moment moves (or its row comes to be): a user scrolling away from a paused
-    // playback is not pulled back on every view tick.
-    const moment = `${currentId ?? ''}@${playback.t}`;
-    if (currentPos < 0 || shownMoment.current === moment) return;
+    if (!newMoment) return;
     shownMoment.current = moment;
-    const viewport = virtualizer.scrollRect?.height ?? 0;
     if (viewport === 0) {
       // Not measured yet: the virtualizer works it out.
       virtualizer.scrollToIndex(currentPos, { align: 'auto' });
       return;
     }
-    const pending = momentScroll.current;
-    const top = offsetToShow(currentPos, pending?.top ?? virtualizer.scrollOffset ?? 0, viewport);
-    if (top === null) return;
-    // Written just before the frame is laid out (an animation frame), not here after the commit: the
-    // write makes the browser lay the page out, once with the frame's own layout rather than twice.
-    if (pending) cancelAnimationFrame(pending.frame);
-    const frame = requestAnimationFrame(() => {
-      momentScroll.current = null;
-      const el = scroller.current;
-      if (el) el.scrollTop = top;
-    });
-    momentScroll.current = { frame, top };
-  }, [playback, currentId, currentPos, virtualizer]);
+    const el = scroller.current;
+    if (momentTop === null || !el) return;
+    // In the commit, before the frame is drawn: this render drew the rows at that offset already
+    // (itemsAt), so the frame shows them, and the virtualizer's render on the scroll event that follows
+    // finds them drawn. (Read back: the browser may clamp it; the layout is fresh after the write.)
+    el.scrollTop = momentTop;
+    momentScroll.current = el.scrollTop;
+  }, [moment, newMoment, momentTop, viewport, currentPos, virtualizer]);
 
   // ── columns ──
   const [widths, setWidths] = useState<Widths>(loadWidths);
@@ -981,7 +996,16 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // go), rather than the range at the old scroll position. The layout effect then scrolls to the end
   // and the virtualizer finds the rows it wants already drawn; otherwise every view tick of a live
   // flood was two renders and two layouts.
-  const items = following && count > 0 ? tailItems(count, virtualizer.scrollRect?.height) : virtualizer.getVirtualItems();
+  // A seek: the rows at the moment's offset are drawn in the render that marks it, not one render after
+  // the scroll (which the virtualizer hears about a frame later); that render then finds them drawn.
+  const written = momentScroll.current;
+  const scrollingTo = momentTop ?? (written !== null && written !== virtualizer.scrollOffset ? written : null);
+  const items =
+    following && count > 0
+      ? tailItems(count, virtualizer.scrollRect?.height)
+      : scrollingTo !== null
+        ? itemsAt(count, scrollingTo, viewport)
+        : virtualizer.getVirtualItems();
   const slotOf = assignSlots(
     items.map((item) => ({ id: String(item.index), realm: ROW_GROUP })),
     slots.current,
