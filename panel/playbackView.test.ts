@@ -7,6 +7,7 @@ import {
   nextError,
   play,
   playbackOf,
+  positionOf,
   previousError,
   seekEnd,
   seekFraction,
@@ -16,6 +17,8 @@ import {
   stepForward,
 } from './playbackView';
 import { createViewStore } from './viewState';
+import { timeOfMessage } from '../model/playback';
+import type { CaptureModel, MessageModel } from '../model/correlator';
 
 const ids = (m: { messages: readonly { id: string }[] }) => m.messages.map((x) => x.id);
 
@@ -185,5 +188,31 @@ describe('playing', () => {
     seekStart(view, model);
     play(view, model);
     expect(view.getState().playback).toMatchObject({ index: 0, playing: false });
+  });
+});
+
+describe('positionOf: a message in the playback’s time order', () => {
+  const msg = (id: string, sentAt: number): MessageModel => ({ id, route: 'port', status: 'delivered', ambiguous: false, transfers: [], sentAt });
+
+  it('finds each message by its time, among others of the same millisecond, and by id alone', () => {
+    const { store } = playbackLog();
+    const model = store.getState().model();
+    // Three messages at one millisecond after the log's own: ties are in model order.
+    const tied: CaptureModel = { ...model, messages: [...model.messages, msg('tie-a', 9000), msg('tie-b', 9000), msg('tie-c', 9000)] };
+    const p = playbackOf(tied);
+    p.messages.forEach((m, i) => {
+      expect(positionOf(p, m.id, timeOfMessage(m))).toBe(i);
+      expect(positionOf(p, m.id)).toBe(i);
+    });
+    expect(['tie-a', 'tie-b', 'tie-c'].map((id) => positionOf(p, id, 9000))).toEqual([p.messages.length - 3, p.messages.length - 2, p.messages.length - 1]);
+  });
+
+  it('a time the playback’s model does not have for it, or a message newer than the playback, falls back to the id', () => {
+    const { store } = playbackLog();
+    const p = playbackOf(store.getState().model());
+    const first = p.messages[0]!;
+    expect(positionOf(p, first.id, timeOfMessage(first) + 0.5)).toBe(0);
+    expect(positionOf(p, 'not-in-it', timeOfMessage(first))).toBeUndefined();
+    expect(positionOf(p, 'not-in-it', Number.MAX_SAFE_INTEGER)).toBeUndefined();
   });
 });

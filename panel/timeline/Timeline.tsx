@@ -184,7 +184,7 @@ function rowsAt(playback: PlaybackState | null): { currentId: string | null; of:
       if (row.kind === 'message') {
         if (row.message.id === currentId) return 'current';
         // A message newer than the playback (a live log goes on) is after it too.
-        const i = positionOf(p, row.message.id);
+        const i = positionOf(p, row.message.id, row.t);
         return i === undefined || i > playback.index ? 'after' : undefined;
       }
       return row.t > playback.t ? 'after' : undefined;
