@@ -46,14 +46,14 @@ function setup(): { store: LogStore; view: ViewStore; page: Page } {
 }
 
 /** One channel, 2,000 messages delivered on it. */
-function bigLog(): { store: LogStore; view: ViewStore } {
+function bigLog(): { store: LogStore; view: ViewStore; page: Page } {
   const store = createLogStore();
   const view = createViewStore();
   const p = new Page('big');
   const events: EntangleEvent[] = [p.started(), p.channel(1), p.portStarted('big:2')];
   for (let i = 0; i < 2000; i++) events.push(p.send('big:1'), p.recv('big:2', `m${i}`));
   store.getState().batchReceived(p.batch(events));
-  return { store, view };
+  return { store, view, page: p };
 }
 
 function App({ store, view, onOpen }: { store: LogStore; view: ViewStore; onOpen?: () => void }) {
@@ -458,6 +458,29 @@ describe('Timeline', () => {
       expect(new Set(after)).toEqual(new Set(before));
       // Each element shows its row's own text (the one at the top is further down the list now).
       for (const el of after) expect(el.textContent).toContain(`m${Number(el.getAttribute('aria-rowindex')) - 2}`);
+    });
+  });
+
+  it('following a flood: the rows are drawn by the same elements in the same DOM order (none moved)', async () => {
+    const { store, view, page: p } = bigLog();
+    await withTallGrid(async () => {
+      render(<App store={store} view={view} />);
+      await tick();
+      const before = messageRows();
+      const idsBefore = before.map((r) => r.dataset.id);
+      expect(before.length).toBeGreaterThan(10);
+      // New messages for most of the rows drawn, not all: the rows still drawn move up.
+      const k = Math.ceil(before.length * 0.7);
+      const events = [];
+      for (let i = 0; i < k; i++) events.push(p.send('big:1'), p.recv('big:2', `n${i}`));
+      act(() => store.getState().batchReceived(p.batch(events)));
+      await tick();
+      const after = messageRows();
+      expect(after.map((r) => r.dataset.id).filter((id) => idsBefore.includes(id))).toEqual(idsBefore.slice(k).slice(0, after.length - k));
+      expect(after.at(-1)?.textContent).toContain(`n${k - 1}`);
+      // The same elements, in the same order: handed down in place, not moved from top to bottom.
+      expect(after).toEqual(before.slice(0, after.length));
+      for (let i = 1; i < after.length; i++) expect(Number(after[i]!.getAttribute('aria-rowindex'))).toBe(Number(after[i - 1]!.getAttribute('aria-rowindex')) + 1);
     });
   });
 

@@ -47,7 +47,6 @@ import {
   type MessageRow,
   type TimelineRow,
 } from './rows';
-import { assignSlots, type Slot } from '../graph/layout';
 import {
   ALL_COLUMNS,
   DEFAULT_WIDTHS,
@@ -71,6 +70,7 @@ import {
   type Widths,
 } from './columns';
 import { ContextMenu, type ContextMenuItem } from './ContextMenu';
+import { rowSlots, type RowSlots } from './rowSlots';
 import { RowSorter } from './sort';
 import './timeline.css';
 
@@ -521,14 +521,6 @@ const FlyingRow = memo(function FlyingRow({ row, position, start, t0, at }: { ro
   );
 });
 
-/**
- * Rows are drawn in slots (React keys), assigned as the graph assigns port chips their places
- * (`assignSlots` of graph/layout.ts, all rows in one group): a row keeps its slot while it stays drawn,
- * and a row scrolled in takes the lowest free one — a slot of a row scrolled out. So its elements are
- * updated in place (a few text nodes and attributes) instead of a dozen elements, their fibers and
- * listeners being removed and made again for every row that enters at a wheel's pace.
- */
-const ROW_GROUP = 'rows';
 
 const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
 
@@ -694,7 +686,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // scrolling stops for FLY_SETTLE_MS.
   const [flying, setFlying] = useState(false);
   const lastTop = useRef(0);
-  const slots = useRef<ReadonlyMap<string, Slot> | null>(null);
+  const slots = useRef<RowSlots | null>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
     if (settle.current !== null) clearTimeout(settle.current);
@@ -1006,12 +998,12 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
       : scrollingTo !== null
         ? itemsAt(count, scrollingTo, viewport)
         : virtualizer.getVirtualItems();
-  const slotOf = assignSlots(
-    items.map((item) => ({ id: String(item.index), realm: ROW_GROUP })),
+  const slotOf = rowSlots(
+    items.map((item) => item.index),
     slots.current,
-  ).slots;
+  );
   slots.current = slotOf;
-  const slotKey = (index: number): number | undefined => slotOf.get(String(index))?.slot;
+  const slotKey = (index: number): number | undefined => slotOf.byRow.get(index);
   const newRows = following ? 0 : Math.max(0, count - leftAt);
 
   return (
@@ -1066,8 +1058,8 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
             }
             return (
               <Row
-                // Keyed by slot (ROW_GROUP), not by row: a row scrolled out hands its elements to the
-                // one scrolled in.
+                // Keyed by slot (rowSlots.ts), not by row: a row scrolled out hands its elements to
+                // the one scrolled in.
                 key={slotKey(item.index)}
                 row={row}
                 position={item.index}
