@@ -37,7 +37,8 @@
 // live) to DIR as .cpuprofile files (open them in DevTools' Performance panel; build with
 // ENTANGLE_NO_MINIFY=1 for names).
 // [--trace-playback FILE]: a performance trace of the playback phase, seeks and Play at 16× (open it in
-// DevTools' Performance panel: each task, with the panel's own style, layout and paint).
+// DevTools' Performance panel: each task, with the panel's own style, layout and paint); with several
+// builds or rounds, one file each (FILE-<build>-round<n>.json).
 // [--dist DIR]…: the build to measure (a copy of dist/, holding chrome/) instead of dist/; given more
 // than once, each build is measured in turn in the same run (A/B against a copy of an older build,
 // with the same capture) and the summary shows them side by side. [--rounds N]: measures the builds
@@ -70,6 +71,8 @@ const PROFILE_ROOT = optionValues('--profile')[0];
 const HEAP_PROFILE = optionValues('--heap-profile')[0];
 const HEAP_SNAPSHOT = optionValues('--heap-snapshot')[0];
 const PLAYBACK_TRACE = optionValues('--trace-playback')[0];
+/** Where this build's (and round's) playback trace goes. */
+let TRACE_FILE = PLAYBACK_TRACE;
 const DISTS = optionValues('--dist').map((d) => resolve(d));
 const ROUNDS = Math.max(1, Number(optionValues('--rounds')[0] ?? 1));
 const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !WITH_VALUE.includes(all[i - 1]));
@@ -446,7 +449,7 @@ async function measure(dist) {
       const SEEKS = [{ fraction: 0.5 }, { fraction: 0.1 }, { fraction: 0.9 }, { fraction: 0.5 }, { key: 'Home' }, { key: 'End' }, { key: 'PageDown' }, { key: 'ArrowLeft' }, { key: 'PageUp' }];
       const seekName = (input) => (input.key ? { Home: 'Home', End: 'End', PageDown: 'PgDn', PageUp: 'PgUp', ArrowLeft: '←' }[input.key] : `${input.fraction * 100} %`);
       stop = await profile(page, 'seek');
-      if (PLAYBACK_TRACE) await page.tracing.start({ path: PLAYBACK_TRACE, categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+      if (TRACE_FILE) await page.tracing.start({ path: TRACE_FILE, categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
       const seekTimes = [];
       for (const input of SEEKS) seekTimes.push([seekName(input), await seek(input)]);
       await stop();
@@ -503,7 +506,7 @@ async function measure(dist) {
         return { elapsed, runs, frames, ticks, messages, dots, count: tasks.length, longest: tasks.reduce((m, e) => Math.max(m, e.duration), 0), total: tasks.reduce((m, e) => m + e.duration, 0) };
       }, PLAY_SECONDS);
       await stop();
-      if (PLAYBACK_TRACE) await page.tracing.stop();
+      if (TRACE_FILE) await page.tracing.stop();
       const perSecond = (n) => Math.round(n / (played.elapsed / 1000)).toLocaleString('en');
       console.log(`  play at 16× for ${(played.elapsed / 1000).toFixed(1)} s (${played.runs} runs: from the middle, then Play again at the end): ${played.ticks} moves, ${perSecond(played.messages)} messages/s, ${perSecond(played.frames)} frames/s, at most ${played.dots} travelling dots drawn at once; ${played.count} long tasks (${fmt(played.total)} in all), longest ${fmt(played.longest)}   target none > 50 ms`);
       results.push(['playback at 16×, longest task', played.longest, 50]);
@@ -615,6 +618,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const dist of builds) {
     if (builds.length > 1 || ROUNDS > 1) console.log(`\n── ${nameOf(dist)}${ROUNDS > 1 ? ` (round ${round + 1} of ${ROUNDS})` : ''} ──`);
     if (PROFILE_ROOT) PROFILE_DIR = builds.length > 1 || ROUNDS > 1 ? join(PROFILE_ROOT, `${builds.indexOf(dist)}-round${round + 1}`) : PROFILE_ROOT;
+    if (PLAYBACK_TRACE) TRACE_FILE = builds.length > 1 || ROUNDS > 1 ? PLAYBACK_TRACE.replace(/(\.json)?$/, `-${builds.indexOf(dist)}-round${round + 1}.json`) : PLAYBACK_TRACE;
     for (const [what, value, target] of await measure(dist)) {
       const per = measured.get(nameOf(dist));
       per.set(what, [...(per.get(what) ?? []), value]);

@@ -27,16 +27,25 @@ export function playbackOf(model: CaptureModel): Playback {
 
 const positions = new WeakMap<Playback, Map<string, number>>();
 
+/** Messages of one millisecond looked through for a row's message before the map of every id. */
+const TIE_SCAN = 64;
+
 /**
  * A message's position in the playback's time order (undefined: not in it, e.g. newer than it). With
- * its time (`timeOfMessage`), found among the messages of that time (a binary search); otherwise (no
- * time, a time that differs in the playback's model, or a message newer than the playback) from a map
- * of every id, made once per playback: a 100,000-message playback's map took ~50 ms, which the first
- * seek of a capture paid when the timeline marked its rows.
+ * its time (`timeOfMessage`), found among the first TIE_SCAN messages of that time (a binary search);
+ * a time after the playback's last is a message newer than it (a live log goes on). Otherwise (no
+ * time, a time that differs in the playback's model, a crowded millisecond) from a map of every id,
+ * made once per playback: a 100,000-message playback's map took ~50 ms, which the first seek of a
+ * capture paid when the timeline marked its rows, and a live session after every seek (each takes the
+ * newest model). (A message's time can change between models only when its send is learned after its
+ * receipt: earlier, but for clock skew between realms of a fraction of a millisecond.)
  */
 export function positionOf(p: Playback, messageId: string, t?: number): number | undefined {
   if (t !== undefined) {
-    for (let i = p.indexAt(t); i >= 0 && p.timeOf(i) === t; i--) if (p.messages[i]?.id === messageId) return i;
+    const last = p.messages.length - 1;
+    if (last < 0 || t > p.timeOf(last)) return undefined;
+    const at = p.indexAt(t);
+    for (let i = at; i >= 0 && i > at - TIE_SCAN && p.timeOf(i) === t; i--) if (p.messages[i]?.id === messageId) return i;
   }
   let map = positions.get(p);
   if (!map) {

@@ -190,7 +190,7 @@ const RealmBox = memo(function RealmBox({ data, selected }: NodeProps<RealmNode>
 
 const RealmBoxBody = memo(function RealmBoxBody({ data, selected }: Pick<NodeProps<RealmNode>, 'data' | 'selected'>) {
   const cls = ['graph-realm', `kind-${data.kind.replace(/ /g, '-')}`, data.gone ? 'gone' : '', data.instrumented ? '' : 'uninstrumented', selected ? 'selected' : ''].filter(Boolean).join(' ');
-  // Its handles' places come with the node (handles.ts): React Flow measures it only when it mounts.
+  // Its handles' places come with the node (handles.ts): React Flow measures it only when it mounts or resizes.
   return (
     <div className={cls} data-testid="graph-realm" data-realm={data.realm} data-kind={data.kind} title={data.title}>
       <div className="graph-realm-title">
@@ -700,7 +700,14 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   }
 
   return (
-    <div className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`} data-testid="graph">
+    // data-at / data-edges: the moment this drawing is of (the playback index, or live) and how many
+    // edges it has, for tests to know when the graph shows a moment and whether every edge was drawn.
+    <div
+      className={`graph${graph.highlighting ? ' highlighting' : ''}${far ? ' far' : ''}`}
+      data-testid="graph"
+      data-at={playback ? playback.index : 'live'}
+      data-edges={graph.edges.length}
+    >
       <TravellersOf.Provider value={travellers}>
         <Far.Provider value={far}>
           <PortClick.Provider value={onPort}>

@@ -267,7 +267,7 @@ export function createGraphBuilder(): GraphBuilder {
     const nodeMap = new Map<string, GraphNode>();
     const keep = (n: GraphNode): void => {
       const prev = prevNodes.get(n.id);
-      const use = prev && sameNode(prev, n) ? prev : { ...n, handles: boxHandles(n.width ?? 0, n.height ?? 0, n.data.ports, n.data.more) };
+      const use = prev && sameNode(prev, n) ? prev : { ...n, handles: boxHandles(n.width ?? 0, n.height ?? 0, n.data.ports, n.data.more, n.data.folded !== undefined) };
       nodes.push(use);
       nodeMap.set(use.id, use);
     };

@@ -50,6 +50,30 @@ describe('buildGraph: nodes carry their handles', () => {
     }
   });
 
+  it('the "N gone realms" node carries the "+N" handles its bundles end at, as it changes', () => {
+    // 30 gone frames, each holding one end of a channel to the top: most fold into the gone node,
+    // their channels drawn as bundles to it.
+    const goneFrames = (n: number): CaptureModel => {
+      const ports: PortModel[] = [];
+      const channels: CaptureModel['channels'] = [];
+      const realms = [realm('top', { kind: 'top', parent: undefined, url: 'https://a.test/' })];
+      for (let i = 0; i < n; i++) {
+        realms.push(realm(`f${i}`, { goneAt: 1000 + i }));
+        ports.push(heldPort(`top:${i}`, 'top', `f${i}:1`, `top:c${i}`), heldPort(`f${i}:1`, `f${i}`, `top:${i}`, `top:c${i}`));
+        channels.push({ id: `top:c${i}`, createdIn: 'top', createdAt: 0, ports: [`top:${i}`, `f${i}:1`] });
+      }
+      return captureModel({ realms, ports, channels });
+    };
+    const builder = createGraphBuilder();
+    for (const n of [30, 31, 40]) {
+      const g = builder.build(goneFrames(n), { focus: null, selection: null }, 0);
+      const fold = g.nodes.find((x) => x.data.folded);
+      expect(fold, `${n} gone`).toBeDefined();
+      expect(g.edges.some((e) => e.source === fold!.id || e.target === fold!.id)).toBe(true);
+      expect(looseEnds(g), `${n} gone`).toEqual([]);
+    }
+  });
+
   it('a node that did not change keeps its handles (the same node object)', () => {
     const builder = createGraphBuilder();
     const a = builder.build(model(3), { focus: null, selection: null }, 0);

@@ -6,12 +6,15 @@
  * changed and has no handle bounds, and again for every node we name in `updateNodeInternals` (needed
  * when chips move inside a box that did not resize). A playback seek changes the chips of most boxes,
  * and that measuring was the largest task of a seek (bench/panel.mjs). A node that carries `handles`
- * is measured only when it mounts (React Flow's resize observer's first call); a changed node object
- * brings its handles, which React Flow takes as its handle bounds without looking at the DOM.
+ * is measured by React Flow only when its element mounts or resizes (its resize observer); a changed
+ * node object brings its handles, which React Flow takes as its handle bounds without looking at the
+ * DOM.
  *
- * The geometry below is graph.css's: a realm box and a chip each have a 1 px border (`box-sizing:
- * border-box`), chips are absolutely placed in the box's padding box at the chip's x/y, and a handle is
- * 1 × 1 px, untransformed, at `left: 0` or `right: 0` and `top: 50%` of its container's padding box.
+ * The geometry below is graph.css's (and panel.css's `* { box-sizing: border-box }`): a realm box and
+ * a chip each have a 1 px border, chips are absolutely placed in the box's padding box at the chip's
+ * x/y, and a handle is 1 × 1 px, untransformed, at `left: 0` or `right: 0` and `top: 50%` of its
+ * container's padding box. The "N gone realms" node has its "+N" handles (where the bundles of the
+ * gone realms' channels end) on the box itself, not on a chip.
  * A real-browser test (test/browser/graphHandles.test.ts) compares these with the handles' measured
  * places, so a change of the CSS that moves them fails there.
  */
@@ -41,12 +44,14 @@ function sides(ids: readonly [string, string], x: number, y: number, w: number, 
 
 /**
  * Every handle of a box `width` × `height` with these chips (and the "+N ports" chip): the box's own
- * `l`/`r`, and `<port>|l`, `<port>|r` for each chip, relative to the node's top-left corner.
+ * `l`/`r`, and `<port>|l`, `<port>|r` for each chip, relative to the node's top-left corner. `folded`:
+ * the "N gone realms" node, whose `+more|l`/`+more|r` are on the box.
  */
-export function boxHandles(width: number, height: number, chips: readonly Chip[], more?: Pick<ChipPlace, 'x' | 'y'>): NodeHandle[] {
+export function boxHandles(width: number, height: number, chips: readonly Chip[], more?: Pick<ChipPlace, 'x' | 'y'>, folded = false): NodeHandle[] {
   const handles: NodeHandle[] = [];
   const inner = BOX_BORDER;
   sides(['l', 'r'], inner, inner, width - 2 * BOX_BORDER, height - 2 * BOX_BORDER, handles);
+  if (folded) sides([portHandle(MORE_CHIP, 'l'), portHandle(MORE_CHIP, 'r')], inner, inner, width - 2 * BOX_BORDER, height - 2 * BOX_BORDER, handles);
   const chip = (id: string, x: number, y: number): void =>
     sides([portHandle(id, 'l'), portHandle(id, 'r')], inner + x + CHIP_BORDER, inner + y + CHIP_BORDER, PORT_W - 2 * CHIP_BORDER, PORT_H - 2 * CHIP_BORDER, handles);
   for (const c of chips) chip(c.port, c.x, c.y);

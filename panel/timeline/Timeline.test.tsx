@@ -471,7 +471,7 @@ describe('Timeline', () => {
       expect(before.length).toBeGreaterThan(10);
       // New messages for most of the rows drawn, not all: the rows still drawn move up.
       const k = Math.ceil(before.length * 0.7);
-      const events = [];
+      const events: EntangleEvent[] = [];
       for (let i = 0; i < k; i++) events.push(p.send('big:1'), p.recv('big:2', `n${i}`));
       act(() => store.getState().batchReceived(p.batch(events)));
       await tick();
@@ -479,7 +479,8 @@ describe('Timeline', () => {
       expect(after.map((r) => r.dataset.id).filter((id) => idsBefore.includes(id))).toEqual(idsBefore.slice(k).slice(0, after.length - k));
       expect(after.at(-1)?.textContent).toContain(`n${k - 1}`);
       // The same elements, in the same order: handed down in place, not moved from top to bottom.
-      expect(after).toEqual(before.slice(0, after.length));
+      expect(after.length).toBeGreaterThan(10);
+      after.forEach((el, i) => expect(el).toBe(before[i]));
       for (let i = 1; i < after.length; i++) expect(Number(after[i]!.getAttribute('aria-rowindex'))).toBe(Number(after[i - 1]!.getAttribute('aria-rowindex')) + 1);
     });
   });

@@ -701,10 +701,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     follow(!inPlayback.current && (atBottom(el) || el.scrollHeight <= el.clientHeight));
     const jump = Math.abs(el.scrollTop - lastTop.current);
     lastTop.current = el.scrollTop;
-    // A seek's own scroll drew its rows in full already: not a fly-by to draw as lines of text. (Kept
-    // until another scroll: this listener runs before the virtualizer's, whose render must find it.)
+    // A seek's own scroll drew its rows in full already: not a fly-by to draw as lines of text. (The
+    // offset written was needed only until now: the virtualizer hears of this scroll next.)
     const seeking = momentScroll.current !== null && el.scrollTop === momentScroll.current;
-    if (!seeking) momentScroll.current = null;
+    momentScroll.current = null;
     if (jump > el.clientHeight && !stick.current && !seeking) {
       if (!flying) setFlying(true);
       if (settle.current !== null) clearTimeout(settle.current);
@@ -849,7 +849,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const viewport = virtualizer.scrollRect?.height ?? 0;
   const newMoment = moment !== null && currentPos >= 0 && shownMoment.current !== moment;
   /** Where this render scrolls the timeline to show the moment's row; null: it stays. */
-  const momentTop = newMoment && viewport > 0 ? offsetToShow(currentPos, momentScroll.current ?? virtualizer.scrollOffset ?? 0, viewport) : null;
+  const shownTop = newMoment && viewport > 0 ? offsetToShow(currentPos, momentScroll.current ?? virtualizer.scrollOffset ?? 0, viewport) : null;
+  // Within what the browser lets the view scroll to: the offset this render draws the rows at is then
+  // the one the scroll ends at.
+  const momentTop = shownTop === null ? null : Math.min(shownTop, Math.max(0, HEADER_HEIGHT + count * ROW_HEIGHT - viewport));
   useLayoutEffect(() => {
     if (moment === null) {
       shownMoment.current = null;

@@ -2,7 +2,8 @@
  * The graph's edges end where their port chips' handles are drawn. React Flow measures a realm box
  * only when it mounts: a box that changes carries its handles' places, worked out from the layout and
  * graph.css (panel/graph/handles.ts). This test measures every handle in the real panel (its element's box, in
- * the graph's own coordinates) and checks that both ends of every edge path sit on one — on the demo
+ * the graph's own coordinates) and checks that both ends of every edge path sit on one, and that every
+ * edge the graph has is drawn (React Flow leaves out an edge whose handle a node lacks) — on the demo
  * page live, and at moments of a playback, where chips appear and move inside boxes that keep their
  * size. A change of the CSS that moves a handle fails here.
  */
@@ -58,6 +59,28 @@ function edgeEnds(panel: Page): Promise<Ends> {
   });
 }
 
+/**
+ * Waits until the graph shows `at` (a playback index, or 'live') with every edge it has drawn (React
+ * Flow leaves out an edge whose handle a node lacks), then measures it once.
+ */
+async function settledEnds(panel: Page, at: () => Promise<string>): Promise<Ends> {
+  await waitFor('the graph at the moment, every edge drawn', async () => {
+    const want = await at();
+    return panel.evaluate((want) => {
+      const graph = document.querySelector<HTMLElement>('[data-testid="graph"][data-at]');
+      return graph?.dataset.at === want && document.querySelectorAll('.react-flow__edge').length === Number(graph.dataset.edges);
+    }, want);
+  });
+  return edgeEnds(panel);
+}
+
+/** Where the view stands: the playback's index, or 'live'. */
+const viewAt = (panel: Page) => () =>
+  panel.evaluate(() => {
+    const pb = (window as unknown as { __entangle: { view: { getState(): { playback: { index: number } | null } } } }).__entangle.view.getState().playback;
+    return pb ? String(pb.index) : 'live';
+  });
+
 describe('graph edges end at the handles drawn', () => {
   let server: DemoServer;
   let session: Session;
@@ -79,10 +102,7 @@ describe('graph edges end at the handles drawn', () => {
   // React Flow measures a node once when it mounts (its resize observer's first call), so this first
   // check is of its own measurements: it shows that this test measures handles as React Flow does.
   it('live: both ends of every edge sit on a handle', async () => {
-    const ends = await waitFor('the graph settled', async () => {
-      const e = await edgeEnds(panel);
-      return e.loose.length === 0 ? e : undefined;
-    }).catch(() => edgeEnds(panel));
+    const ends = await settledEnds(panel, viewAt(panel));
     expect(ends.loose).toEqual([]);
     expect(ends.edges).toBeGreaterThanOrEqual(3);
   });
@@ -96,10 +116,7 @@ describe('graph edges end at the handles drawn', () => {
     // Step through the session; at each moment with edges, check them once the graph shows it.
     for (let step = 0; step < 12; step++) {
       for (let i = 0; i < 3; i++) await panel.keyboard.press('ArrowRight');
-      const ends = await waitFor(`the graph at step ${step}`, async () => {
-        const e = await edgeEnds(panel);
-        return e.loose.length === 0 ? e : undefined;
-      }).catch(() => edgeEnds(panel));
+      const ends = await settledEnds(panel, viewAt(panel));
       expect(ends.loose, `step ${step}`).toEqual([]);
       if (ends.edges > 0) checked++;
     }
