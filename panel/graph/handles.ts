@@ -49,11 +49,11 @@ function sides(ids: readonly [string, string], x: number, y: number, w: number, 
  */
 export function boxHandles(width: number, height: number, chips: readonly Chip[], more?: Pick<ChipPlace, 'x' | 'y'>, folded = false): NodeHandle[] {
   const handles: NodeHandle[] = [];
-  const inner = BOX_BORDER;
-  sides(['l', 'r'], inner, inner, width - 2 * BOX_BORDER, height - 2 * BOX_BORDER, handles);
-  if (folded) sides([portHandle(MORE_CHIP, 'l'), portHandle(MORE_CHIP, 'r')], inner, inner, width - 2 * BOX_BORDER, height - 2 * BOX_BORDER, handles);
+  const onBox = (ids: readonly [string, string]): void => sides(ids, BOX_BORDER, BOX_BORDER, width - 2 * BOX_BORDER, height - 2 * BOX_BORDER, handles);
+  onBox(['l', 'r']);
+  if (folded) onBox([portHandle(MORE_CHIP, 'l'), portHandle(MORE_CHIP, 'r')]);
   const chip = (id: string, x: number, y: number): void =>
-    sides([portHandle(id, 'l'), portHandle(id, 'r')], inner + x + CHIP_BORDER, inner + y + CHIP_BORDER, PORT_W - 2 * CHIP_BORDER, PORT_H - 2 * CHIP_BORDER, handles);
+    sides([portHandle(id, 'l'), portHandle(id, 'r')], BOX_BORDER + x + CHIP_BORDER, BOX_BORDER + y + CHIP_BORDER, PORT_W - 2 * CHIP_BORDER, PORT_H - 2 * CHIP_BORDER, handles);
   for (const c of chips) chip(c.port, c.x, c.y);
   if (more) chip(MORE_CHIP, more.x, more.y);
   return handles;

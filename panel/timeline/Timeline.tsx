@@ -447,14 +447,8 @@ const Row = memo(function Row({ row, position, start, selected, t0, realms, endC
   }
 }, sameRowDrawn);
 
-/** The last rows, as the virtualizer would place them when scrolled to the end (`overscan` above). */
-function tailItems(count: number, viewport: number | undefined): { index: number; start: number }[] {
-  const visible = Math.ceil(Math.max(0, (viewport ?? 600) - HEADER_HEIGHT) / ROW_HEIGHT) + 1;
-  const from = Math.max(0, count - visible - OVERSCAN);
-  const out: { index: number; start: number }[] = [];
-  for (let i = from; i < count; i++) out.push({ index: i, start: HEADER_HEIGHT + i * ROW_HEIGHT });
-  return out;
-}
+/** The furthest the timeline scrolls: its content (header and rows) less the view. */
+export const endOffset = (count: number, viewport: number): number => Math.max(0, HEADER_HEIGHT + count * ROW_HEIGHT - viewport);
 
 /**
  * The rows the virtualizer will draw once scrolled to `offset` (its own range: the first row starting at
@@ -852,7 +846,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   const shownTop = newMoment && viewport > 0 ? offsetToShow(currentPos, momentScroll.current ?? virtualizer.scrollOffset ?? 0, viewport) : null;
   // Within what the browser lets the view scroll to: the offset this render draws the rows at is then
   // the one the scroll ends at.
-  const momentTop = shownTop === null ? null : Math.min(shownTop, Math.max(0, HEADER_HEIGHT + count * ROW_HEIGHT - viewport));
+  const momentTop = shownTop === null ? null : Math.min(shownTop, endOffset(count, viewport));
   useLayoutEffect(() => {
     if (moment === null) {
       shownMoment.current = null;
@@ -995,9 +989,11 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // the scroll (which the virtualizer hears about a frame later); that render then finds them drawn.
   const written = momentScroll.current;
   const scrollingTo = momentTop ?? (written !== null && written !== virtualizer.scrollOffset ? written : null);
+  // (Following: the rows at the end; a view not measured yet taken as 600 px tall.)
+  const tailView = virtualizer.scrollRect?.height ?? 600;
   const items =
     following && count > 0
-      ? tailItems(count, virtualizer.scrollRect?.height)
+      ? itemsAt(count, endOffset(count, tailView), tailView)
       : scrollingTo !== null
         ? itemsAt(count, scrollingTo, viewport)
         : virtualizer.getVirtualItems();

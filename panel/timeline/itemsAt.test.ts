@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Virtualizer, observeElementOffset, observeElementRect, elementScroll } from '@tanstack/virtual-core';
-import { HEADER_HEIGHT, OVERSCAN, ROW_HEIGHT, itemsAt } from './Timeline';
+import { HEADER_HEIGHT, OVERSCAN, ROW_HEIGHT, endOffset, itemsAt } from './Timeline';
 
 /** The rows @tanstack's virtualizer draws at `offset`, configured as the timeline configures it. */
 function virtualizerItems(count: number, offset: number, viewport: number): { index: number; start: number }[] {
@@ -26,7 +26,7 @@ describe('itemsAt: the rows a seek draws before its scroll', () => {
     for (const count of [0, 1, 5, 40, 1000]) {
       for (const viewport of [100, 383, 900]) {
         // Offsets the scroller can take (the browser clamps the others): up to the content's end.
-        const end = Math.max(0, HEADER_HEIGHT + count * ROW_HEIGHT - viewport);
+        const end = endOffset(count, viewport);
         for (const offset of [0, 7, HEADER_HEIGHT, 200, 1234.5, end].filter((o) => o <= end)) {
           expect(itemsAt(count, offset, viewport), `${count} rows, ${viewport} px at ${offset}`).toEqual(virtualizerItems(count, offset, viewport));
           compared++;
