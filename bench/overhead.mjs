@@ -76,6 +76,7 @@ async function extensionSetup(name, dir) {
     dir,
     launched,
     page,
+    panel,
     panelTotal,
     expected: 0,
     results: Object.fromEntries(KINDS.map((k) => [k, []])),
@@ -244,11 +245,20 @@ try {
           await s.drained();
           s.expected = (await s.panelTotal()) + messagesOf(kind) * 2;
         }
+        // The panel's thread too, from the burst's start until it holds every event.
+        const panelProfile = s && !NO_PANEL ? profilePage(s.panel, () => sleep(50).then(() => s.drained())) : null;
         const { profile, result } = await profilePage(page, () => run(page, kind));
         const file = join(PROFILE_DIR, `${name}-${kind}.cpuprofile`);
         saveProfile(file, profile);
         console.log(`\nprofile of the page's thread, ${name}, ${kind} (${fmt(result)} ms for ${messagesOf(kind)} messages under the profiler): ${file}`);
         for (const l of formatSummary(summarizeProfile(profile))) console.log(l);
+        if (panelProfile) {
+          const { profile: pp } = await panelProfile;
+          const panelFile = join(PROFILE_DIR, `${name}-${kind}-panel.cpuprofile`);
+          saveProfile(panelFile, pp);
+          console.log(`profile of the panel's thread, ${name}, ${kind}, until it held every event: ${panelFile}`);
+          for (const l of formatSummary(summarizeProfile(pp))) console.log(l);
+        }
       }
     }
   }

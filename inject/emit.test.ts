@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../model/bridge';
+import type { ShapedBatch } from '../model/protocol';
+import { parseBatch } from '../model/validate';
 import { Emitter, MAX_EVENT_CHARS } from './emit';
 
-/** An emitter whose batches are decoded as the relay and the background would. */
+/** An emitter whose batches are decoded as the relay and the panel would (model/validate.ts). */
 function recorder() {
-  const batches: { first: number; last: number; events: Record<string, unknown>[] }[] = [];
+  const batches: { first: number; last: number; events: Record<string, unknown>[]; wire: ShapedBatch }[] = [];
   const emitter = new Emitter('r1', () => (envelope) => {
     const e = decodeEnvelope(envelope, Infinity);
     if ('error' in e) throw new Error(e.error);
-    const batch = JSON.parse(e.json) as { v: number; realm: string; events: Record<string, unknown>[] };
-    expect(batch.realm).toBe('r1');
-    batches.push({ first: e.first, last: e.last, events: batch.events });
+    const wire = JSON.parse(e.json) as ShapedBatch;
+    const batch = parseBatch(e.json, Infinity);
+    if (!batch.ok) throw new Error(batch.error);
+    expect(batch.value.realm).toBe('r1');
+    batches.push({ first: e.first, last: e.last, events: batch.value.events as never, wire });
   });
   return { emitter, batches };
 }
@@ -22,7 +26,7 @@ describe('Emitter batches', () => {
     const { emitter, batches } = recorder();
     for (let i = 0; i < 3; i++) emitter.record(sent(i));
     emitter.flush();
-    expect(batches).toEqual([{ first: 1, last: 3, events: [0, 1, 2].map((i) => ({ ...(sent(i) as object), seq: i + 1 })) }]);
+    expect(batches.map(({ first, last, events }) => ({ first, last, events }))).toEqual([{ first: 1, last: 3, events: [0, 1, 2].map((i) => ({ ...(sent(i) as object), seq: i + 1 })) }]);
   });
 
   it('sends a full queue at once, then goes on numbering', () => {
@@ -79,5 +83,53 @@ describe('Emitter batches', () => {
     }
     expect(calls).toBe(0);
     expect(batches[0]!.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('writes each distinct event once, and per event its shape and time', () => {
+    const { emitter, batches } = recorder();
+    const received = (t: number) => ({ type: 'messageReceived', t, route: 'port', port: 'r1:2', origin: '', ports: [], preview: { $t: 'skipped', reason: 'load' } }) as never;
+    const times = [1765000000123.4567, 1765000000123.5567, 1765000000123.5567, 1765000000125.0001, 1765000000124.9, 1765000000200.25];
+    times.forEach((t, i) => emitter.record(i % 2 === 0 ? ({ ...(sent(0) as object), t } as never) : received(t)));
+    emitter.flush();
+    const [{ wire, events }] = batches as [(typeof batches)[0]];
+    expect(wire.form).toBe('shapes');
+    expect(wire.first).toBe(1);
+    expect(wire.shapes).toHaveLength(2);
+    expect(wire.of).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(wire.t[0]).toBe(times[0]);
+    // Differences in milliseconds, rounded to microseconds, each from the time the reader has.
+    expect(wire.t.slice(1)).toEqual([0.1, 0, 1.443, -0.1, 75.35]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    events.forEach((e, i) => expect(Math.abs((e.t as number) - times[i]!)).toBeLessThan(0.001));
+    expect(events[2]).toEqual({ ...(sent(0) as object), t: events[2]!.t, seq: 3 });
+    expect(events[5]).toEqual({ ...(received(0) as object), t: events[5]!.t, seq: 6 });
+    // Beside the shapes, a few characters an event (its time in full once).
+    expect(JSON.stringify(wire.of).length + JSON.stringify(wire.t).length).toBeLessThan(times.length * 10);
+  });
+
+  it('starts each batch of a long queue with its own shapes', () => {
+    const { emitter, batches } = recorder();
+    for (let i = 0; i < 512 + 2; i++) emitter.record(sent(i));
+    emitter.flush();
+    expect(batches.map((b) => [b.wire.first, b.wire.shapes.length, b.wire.of.length])).toEqual([
+      [1, 1, 512],
+      [513, 1, 2],
+    ]);
+  });
+
+  it('keeps times exact to the microsecond across a long run', () => {
+    const { emitter, batches } = recorder();
+    let t = 1765000000000.1;
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      t += 0.0123456 * (i % 7);
+      times.push(t);
+      emitter.record({ ...(sent(0) as object), t } as never);
+    }
+    emitter.flush();
+    const events = batches.flatMap((b) => b.events);
+    events.forEach((e, i) => expect(Math.abs((e.t as number) - times[i]!)).toBeLessThanOrEqual(0.0006));
+    // Never out of order where the recorder's times were not.
+    for (let i = 1; i < events.length; i++) expect(events[i]!.t as number).toBeGreaterThanOrEqual(events[i - 1]!.t as number);
   });
 });

@@ -6,7 +6,7 @@
 import { encodeEnvelope } from '../model/bridge';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
 import type { ReplayCommand, ReplayResult } from '../model/replay';
-import { errorIsError, getOwnPropertyDescriptor, hasOwn, jsonParse, jsonStringify, now, objectKeys, put, setTimeoutNative, inheritedString } from './natives';
+import { errorIsError, getOwnPropertyDescriptor, hasOwn, jsonParse, jsonStringify, mathRound, now, objectKeys, put, setTimeoutNative, inheritedString } from './natives';
 import { bounded, stringOr } from './preview';
 import { nativeIsSafe, quote, writeJson } from './serialize';
 
@@ -174,33 +174,86 @@ export class Emitter {
 
   flush(): void {
     if (this.queued === 0 || (this.immediate && this.idle)) return;
-    // The JSON of a Batch `{ v, realm, events }`, as JSON.stringify would write it; the check for page
-    // hooks is made now, when the serializer runs (serialize.ts).
+    // A ShapedBatch (model/protocol.ts), as JSON.stringify would write it; the check for page hooks is
+    // made now, when the serializer runs (serialize.ts).
     const native = nativeIsSafe();
     const slots = this.slots;
     const n = this.queued;
-    let first = this.first;
     this.queued = 0;
-    let events = '';
+    let batch = new ShapedText(this.first);
     for (let i = 0; i < n; i++) {
-      let json = native ? (jsonStringify(slots[i]) as string) : writeJson(slots[i]);
-      if (json.length > MAX_EVENT_CHARS) json = oversized(slots[i] as Record<string, unknown>, json.length, native);
+      const event = slots[i] as Record<string, unknown>;
       slots[i] = 0;
-      const seq = this.first + i;
-      if (events !== '' && events.length + json.length > BATCH_CHARS) {
-        this.dispatch(first, seq - 1, events);
-        first = seq;
-        events = '';
+      // The shape is the event without its time and number (own data properties of the recorder's
+      // own object: these stores reach no setter of the page).
+      const t = event.t as number;
+      event.t = 0;
+      event.seq = 0;
+      let json = native ? (jsonStringify(event) as string) : writeJson(event);
+      if (json.length > MAX_EVENT_CHARS) json = oversized(event, json.length, native);
+      if (!batch.empty && batch.chars + json.length > BATCH_CHARS) {
+        this.dispatch(batch);
+        batch = new ShapedText(this.first + i);
       }
-      events += `${events === '' ? '' : ','}${json}`;
+      batch.add(json, t);
     }
-    this.dispatch(first, this.first + n - 1, events);
+    this.dispatch(batch);
   }
 
-  /** Sends one batch of the events `first..last`, already serialized and joined. */
-  private dispatch(first: number, last: number, events: string): void {
-    const json = `{"v":${PROTOCOL_VERSION},"realm":${quote(this.realm)},"events":[${events}]}`;
-    this.send(encodeEnvelope(this.realm, first, last, json));
+  /** Sends one batch, its events already serialized. */
+  private dispatch(batch: ShapedText): void {
+    const json = `{"v":${PROTOCOL_VERSION},"form":"shapes","realm":${quote(this.realm)},"first":${batch.first},"shapes":[${batch.shapes}],"of":[${batch.of}],"t":[${batch.times}]}`;
+    this.send(encodeEnvelope(this.realm, batch.first, batch.first + batch.count - 1, json));
+  }
+}
+
+/** Shapes of this many characters or more are not looked up (they are large previews, rarely
+ *  repeated, and a look-up would copy them into the engine's string table). */
+const SHAPE_LOOKUP_CHARS = 4096;
+
+/** The text of one ShapedBatch being written: each distinct shape once, and per event its shape's
+ *  index and its time. */
+class ShapedText {
+  shapes = '';
+  of = '';
+  times = '';
+  count = 0;
+  chars = 0;
+  private shapeCount = 0;
+  /** Shape JSON → index (no prototype: a look-up reads nothing of the page's). */
+  private readonly index = { __proto__: null } as unknown as Record<string, number | undefined>;
+  /** The time the reader will have for the last event: the next difference is taken from it, so
+   *  rounding never accumulates. */
+  private time = 0;
+
+  constructor(readonly first: number) {}
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  add(json: string, t: number): void {
+    let k = json.length < SHAPE_LOOKUP_CHARS ? this.index[json] : undefined;
+    if (k === undefined) {
+      k = this.shapeCount++;
+      if (json.length < SHAPE_LOOKUP_CHARS) this.index[json] = k;
+      this.shapes += this.shapes === '' ? json : `,${json}`;
+      this.chars += json.length + 1;
+    }
+    let time: number;
+    if (this.count === 0) {
+      this.time = t;
+      time = t;
+    } else {
+      // Milliseconds rounded to microseconds, finer than any browser's clock reports to a page.
+      time = mathRound((t - this.time) * 1000) / 1000;
+      this.time = this.time + time;
+    }
+    const sep = this.count === 0 ? '' : ',';
+    this.of += `${sep}${k}`;
+    this.times += `${sep}${time}`;
+    this.chars += 16;
+    this.count++;
   }
 }
 
@@ -225,10 +278,11 @@ function oversized(event: Record<string, unknown>, chars: number, native: boolea
   }
   const json = native ? (jsonStringify(slim) as string) : writeJson(slim);
   if (json.length <= MAX_EVENT_CHARS) return json;
+  // A shape, as the event was: its time and number go beside it (ShapedText).
   const fault = {
     type: 'recorderFault',
-    seq: event.seq,
-    t: event.t,
+    seq: 0,
+    t: 0,
     during: 'record',
     message: `a ${bounded(stringOr(event.type), 40)} event of ${chars} characters was left out: more than the ${MAX_EVENT_CHARS} one event may take`,
   };

@@ -82,6 +82,7 @@ export const NativeURL = URL;
 export const NativeError = Error;
 export const NativeUint8Array = Uint8Array;
 const mathRandom = Math.random;
+export const mathRound = Math.round;
 const numberToString = Number.prototype.toString;
 export const stringSlice = String.prototype.slice;
 

@@ -353,12 +353,36 @@ export const EVENT_TYPES: readonly EventType[] = [
   'windowMessageDropped',
 ];
 
-/** What the main world hands to the relay: events of one realm, in sequence order. */
+/** Events of one realm, in sequence order: what the panel reads a batch as (and one of the two
+ *  forms a batch crosses in, see WireBatch). */
 export interface Batch {
   v: typeof PROTOCOL_VERSION;
   realm: RealmId;
   events: EntangleEvent[];
 }
+
+/**
+ * The compact form the recorder writes (docs/recording.md, "The wire format"): each distinct event of
+ * the batch once, without its time and number (`shapes`, each with `t` and `seq` 0), then per event the
+ * index of its shape (`of`) and its time (`t`: the first event's in full, then each event's difference
+ * from the one before, in milliseconds rounded to microseconds). Event `i` is `shapes[of[i]]` with
+ * `seq: first + i` and its time. A flood of the same send on one port, with receipts over the preview
+ * budget, is two shapes and a few characters per event, instead of ~150 characters each.
+ */
+export interface ShapedBatch {
+  v: typeof PROTOCOL_VERSION;
+  form: 'shapes';
+  realm: RealmId;
+  first: number;
+  shapes: EntangleEvent[];
+  of: number[];
+  t: number[];
+}
+
+/** A batch as it crosses from a recorder to the panel: the two forms, told apart by `form` (absent in
+ *  a Batch). The recorder writes shapes, the background's own reports (originDropStream.ts) events;
+ *  the panel reads both. */
+export type WireBatch = Batch | ShapedBatch;
 
 /** A batch as the background delivers it: tagged with where it came from. */
 export interface RoutedBatch {

@@ -21,7 +21,7 @@ import { previewText } from '../panel/summary';
 import { createViewStore } from '../panel/viewState';
 import { readCapture, writeCapture } from './capture';
 import type { LogRecord } from './log';
-import { PROTOCOL_VERSION, type Batch, type EntangleEvent, type Preview } from './protocol';
+import { PROTOCOL_VERSION, type Batch, type EntangleEvent, type Preview, type ShapedBatch } from './protocol';
 import { validateBatch } from './validate';
 
 withLaidOutElements();
@@ -256,7 +256,55 @@ function previewsRender(b: Batch): void {
 
 const viaJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
+/** `b` in the recorder's wire form (inject/emit.ts writes the same): each distinct event once with
+ *  `t` and `seq` 0, then per event its shape and its time (the first in full, then differences). */
+function shaped(b: Batch): ShapedBatch {
+  const shapes: EntangleEvent[] = [];
+  const index = new Map<string, number>();
+  const of: number[] = [];
+  const t: number[] = [];
+  b.events.forEach((e, i) => {
+    const shape = { ...e, t: 0, seq: 0 };
+    const key = JSON.stringify(shape);
+    let k = index.get(key);
+    if (k === undefined) index.set(key, (k = shapes.push(shape) - 1));
+    of.push(k);
+    t.push(i === 0 ? e.t : e.t - b.events[i - 1]!.t);
+  });
+  return { v: PROTOCOL_VERSION, form: 'shapes', realm: b.realm, first: b.events[0]!.seq, shapes, of, t };
+}
+
 describe('fuzz: events and batches', () => {
+  it('reads every generated batch in the wire form of shapes as the same events', () => {
+    fc.assert(
+      fc.property(batchOf('A', 'top'), (b) => {
+        const plain = validateBatch(viaJson(b));
+        const wire = validateBatch(viaJson(shaped(b)));
+        if (!wire.ok) throw new Error(wire.error);
+        expect(plain.ok && wire.value).toEqual(plain.ok && plain.value);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('rejects a mutated batch of shapes with a message, or accepts it and the pure views cope', () => {
+    fc.assert(
+      fc.property(batchOf('A', 'top'), mutation, (b, m) => {
+        let result: ReturnType<typeof validateBatch>;
+        try {
+          result = validateBatch(mutate(shaped(b), m));
+        } catch (err) {
+          throw new Error(`validateBatch threw: ${String(err)}`);
+        }
+        if (result.ok) {
+          previewsRender(result.value);
+          result.value.events.forEach((e, i) => expect(e.seq).toBe(result.ok && result.value.events[0]!.seq + i));
+        } else expect(result.error).toMatch(/^(batch|event \d+|shape \d+)/);
+      }),
+      { seed: SEED, numRuns: 1_000 },
+    );
+  });
+
   it('accepts every generated batch that follows the protocol', () => {
     fc.assert(
       fc.property(batchOf('A', 'top'), (b) => {

@@ -66,6 +66,64 @@ describe('validateBatch', () => {
   });
 });
 
+describe('validateBatch, the wire form of shapes', () => {
+  const closed = { type: 'portClosed', seq: 0, t: 0, port: 'r:1' };
+  const skipped = { type: 'messageReceived', seq: 0, t: 0, route: 'port', port: 'r:2', origin: '', ports: [], preview: { $t: 'skipped', reason: 'load' } };
+  const shaped = (over: Record<string, unknown> = {}) => ({ v: 1, form: 'shapes', realm: 'r', first: 7, shapes: [skipped, closed], of: [0, 0, 1, 0], t: [100, 0.5, 0, 1.25], ...over });
+
+  it('reads each event as its shape, numbered from first, at its time', () => {
+    const result = validateBatch(JSON.parse(JSON.stringify(shaped())));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.events).toEqual([
+      { ...skipped, seq: 7, t: 100 },
+      { ...skipped, seq: 8, t: 100.5 },
+      { ...closed, seq: 9, t: 100.5 },
+      { ...skipped, seq: 10, t: 101.75 },
+    ]);
+    // Events of one shape share its values (one preview object, not one per event).
+    const [a, b] = result.value.events as { preview: unknown }[];
+    expect(a!.preview).toBe(b!.preview);
+    expect(a).not.toBe(b);
+  });
+
+  it.each([
+    [shaped({ form: 'columns' }), 'batch: form must be "shapes", or absent (events)'],
+    [shaped({ first: 0 }), 'batch: first must be a positive integer'],
+    [shaped({ first: Number.MAX_SAFE_INTEGER }), 'batch: first must be a positive integer'],
+    [shaped({ of: [] }), 'batch: of must be a non-empty array'],
+    [shaped({ of: Array(5_001).fill(0), t: Array(5_001).fill(0) }), 'batch: more than 5000 events'],
+    [shaped({ t: [1, 2] }), 'batch: t must hold one time per event'],
+    [shaped({ shapes: [] }), 'batch: shapes must be a non-empty array, no longer than of'],
+    [shaped({ of: [0, 0, 2, 0] }), 'event 2: of must name a shape'],
+    [shaped({ of: [0, 0, -1, 0] }), 'event 2: of must name a shape'],
+    [shaped({ of: [0, 0, '1', 0] }), 'event 2: of must name a shape'],
+    [shaped({ t: [100, '1', 0, 0] }), 'event 1: t must be a number'],
+    [shaped({ t: [1e308, 1e308, 0, 0] }), 'event 1: t must be a finite number'],
+    [shaped({ shapes: [skipped, 'x'] }), 'shape 1: not an object'],
+    [shaped({ shapes: [skipped, { ...closed, t: 5 }] }), 'shape 1: t and seq must be 0'],
+    [shaped({ shapes: [skipped, { ...closed, seq: 1 }] }), 'shape 1: t and seq must be 0'],
+    [shaped({ shapes: [skipped, { ...closed, port: 1 }] }), 'event 2: port must be a string'],
+  ])('rejects %j with a message naming the problem', (value, error) => {
+    expect(validateBatch(JSON.parse(JSON.stringify(value)))).toEqual({ ok: false, error });
+  });
+
+  it('does not let __proto__ keys of a shape change prototypes, in the shape or its copies', () => {
+    const json = '{"v":1,"form":"shapes","realm":"r","first":1,"shapes":[{"type":"portClosed","seq":0,"t":0,"port":"r:1","__proto__":{"polluted":true}}],"of":[0,0],"t":[1,1]}';
+    const result = parseBatch(json, 1e6);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    for (const e of result.value.events) expect((e as unknown as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('checks the seqs against the envelope as a batch of events', () => {
+    const json = JSON.stringify(shaped());
+    expect(batchFromText({ tabId: 1, frameId: 0, realm: 'r', first: 7, last: 10, json }).error).toBeNull();
+    expect(batchFromText({ tabId: 1, frameId: 0, realm: 'r', first: 7, last: 11, json }).error).toBe('batch seqs do not match its envelope');
+  });
+});
+
 describe('windowMessageDropped', () => {
   const dropped = {
     type: 'windowMessageDropped',

@@ -241,13 +241,19 @@ export function validateEvent(value: unknown, where: string): Validated<Entangle
   }
 }
 
-/** Validates a parsed batch: shape, sizes, and contiguous numbering within the batch (its valid events
- *  are changed in place as validateEvent says). */
+/** Validates a parsed batch in either wire form (WireBatch): shape, sizes, and contiguous numbering
+ *  within the batch. Its valid events are changed in place as validateEvent says; a shaped batch is
+ *  read into its events. */
 export function validateBatch(value: unknown): Validated<Batch> {
   try {
     if (!isRecord(value)) fail('batch', 'not an object');
     if (value.v !== PROTOCOL_VERSION) fail('batch', `unsupported protocol version ${JSON.stringify(value.v)}`);
     if (typeof value.realm !== 'string' || value.realm.length === 0 || value.realm.length > 64) fail('batch', 'realm must be a short string');
+    if (value.form === 'shapes') {
+      const batch: Batch = { v: PROTOCOL_VERSION, realm: value.realm, events: shapedEvents(value) };
+      return { ok: true, value: batch };
+    }
+    if (value.form !== undefined) fail('batch', 'form must be "shapes", or absent (events)');
     const events = value.events;
     if (!Array.isArray(events) || events.length === 0) fail('batch', 'events must be a non-empty array');
     if (events.length > MAX_BATCH_EVENTS) fail('batch', `more than ${MAX_BATCH_EVENTS} events`);
@@ -263,6 +269,52 @@ export function validateBatch(value: unknown): Validated<Batch> {
     if (err instanceof Invalid) return { ok: false, error: err.message };
     throw err;
   }
+}
+
+/**
+ * The events of a ShapedBatch (model/protocol.ts): event `i` is shape `of[i]` numbered `first + i`, at
+ * the time `t` gives. Each shape is checked once, as the first event that has it (which it becomes);
+ * the others are copies of it with their own time and number, sharing its values — nothing in the
+ * panel writes into an event's values.
+ */
+function shapedEvents(value: Record<string, unknown>): EntangleEvent[] {
+  const { first, shapes, of, t } = value;
+  if (!Number.isSafeInteger(first) || (first as number) < 1) fail('batch', 'first must be a positive integer');
+  if (!Array.isArray(of) || of.length === 0) fail('batch', 'of must be a non-empty array');
+  if (of.length > MAX_BATCH_EVENTS) fail('batch', `more than ${MAX_BATCH_EVENTS} events`);
+  if (!Number.isSafeInteger((first as number) + of.length)) fail('batch', 'first must be a positive integer');
+  if (!Array.isArray(t) || t.length !== of.length) fail('batch', 't must hold one time per event');
+  if (!Array.isArray(shapes) || shapes.length === 0 || shapes.length > of.length) fail('batch', 'shapes must be a non-empty array, no longer than of');
+  const checked: (Record<string, unknown> | undefined)[] = new Array(shapes.length);
+  const events: EntangleEvent[] = new Array(of.length);
+  let time = 0;
+  for (let i = 0; i < of.length; i++) {
+    const k = of[i];
+    if (!Number.isSafeInteger(k) || k < 0 || k >= shapes.length) fail(`event ${i}`, 'of must name a shape');
+    const d = t[i];
+    if (typeof d !== 'number') fail(`event ${i}`, 't must be a number');
+    time = i === 0 ? d : time + d;
+    if (!Number.isFinite(time)) fail(`event ${i}`, 't must be a finite number');
+    const seq = (first as number) + i;
+    const shape = checked[k as number];
+    if (shape === undefined) {
+      const s = shapes[k as number] as unknown;
+      if (!isRecord(s)) fail(`shape ${k}`, 'not an object');
+      if (s.t !== 0 || s.seq !== 0) fail(`shape ${k}`, 't and seq must be 0');
+      s.t = time;
+      s.seq = seq;
+      event(s, `event ${i}`);
+      shareRepeated(s);
+      checked[k as number] = s;
+      events[i] = s as unknown as EntangleEvent;
+    } else {
+      const e = { ...shape };
+      e.t = time;
+      e.seq = seq;
+      events[i] = e as unknown as EntangleEvent;
+    }
+  }
+  return events;
 }
 
 /** Parses and validates the JSON text of a batch. */
