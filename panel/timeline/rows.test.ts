@@ -361,6 +361,23 @@ describe('timeline filters', () => {
     expect(rows2.filter((r) => r.kind === 'event').slice(0, ev1.length)).toEqual(ev1);
   });
 
+  it('keeps the rows of the messages that stay when the log evicts thousands at its front', () => {
+    const log = { start: 0, end: 0, byIndex: () => undefined };
+    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
+    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
+    const all = Array.from({ length: 6_000 }, (_, i) => message(i));
+    const first = buildRows(modelOf(all.slice(0, 5_000)), log, false);
+    // 3,000 evicted, 1,000 new, and one message settled in place (a new object for the same id).
+    const next = all.slice(3_000, 6_000);
+    next[500] = message(3_500);
+    const second = buildRows(modelOf(next), log, false);
+    const kept = (i: number) => second[i - 3_000];
+    for (const i of [3_000, 3_001, 3_499, 3_501, 4_999]) expect(kept(i)).toBe(first[i]);
+    expect(kept(3_500)).not.toBe(first[3_500]);
+    expect((kept(3_500) as TimelineRow & { kind: 'message' }).message).toBe(next[500]);
+    expect(second.slice(2_000).every((r) => !first.includes(r))).toBe(true);
+  });
+
   it('warms the search text ahead of a text filter, in budgeted steps', () => {
     const { tab, model } = scenario();
     const rows = buildRows(model, tab.log, true);

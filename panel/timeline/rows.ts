@@ -164,19 +164,35 @@ function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageR
   const prevM = last?.messages ?? [];
   const prevR = last?.rows ?? [];
   const remember = prevM.length > 0;
-  let d = 0; // messages[i] is expected at prevM[i + d]
+  // messages[i] is expected at prevM[i + d]. The log's bound evicts its oldest events, and with them
+  // the model's first messages: the first message is looked for as far as it may be (a batch can
+  // evict thousands), every later one a few places around where expected.
+  let d = messages.length > 0 ? Math.max(0, prevM.indexOf(messages[0] as MessageModel)) : 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as MessageModel;
     let j = i + d;
     if (prevM[j] !== m) {
-      if (prevM[j + 1] === m) d++;
-      else if (prevM[j - 1] === m) d--;
+      const at = near(prevM, m, j);
+      if (at >= 0) d = at - i;
       j = i + d;
     }
     out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m, remember);
   }
   lastRowsOf.set(log, { messages, rows: out });
   return out;
+}
+
+/** How far around its expected place a message is looked for among the last model's: messages that
+ *  settle or appear out of order move by a few places. */
+const NEAR = 8;
+
+/** Where `m` is in `prevM` within NEAR places of `j`, or -1. */
+function near(prevM: readonly MessageModel[], m: MessageModel, j: number): number {
+  for (let k = 1; k <= NEAR; k++) {
+    if (prevM[j + k] === m) return j + k;
+    if (prevM[j - k] === m) return j - k;
+  }
+  return -1;
 }
 
 function gapRow(g: GapModel): GapRow {
