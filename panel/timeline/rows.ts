@@ -133,25 +133,15 @@ export function selectionKey(sel: Selection | null): string | null {
   }
 }
 
-const messageRows = new WeakMap<MessageModel, MessageRow>();
-
-/** A message's row, from the map of rows made for messages that were not where expected. */
-function messageRow(m: MessageModel, remember: boolean): MessageRow {
-  let row = messageRows.get(m);
-  if (!row) {
-    row = new MessageRowOf(m);
-    if (remember) messageRows.set(m, row);
-  }
-  return row;
-}
-
 /** The last model's messages and their rows: most messages of the next model are the same objects at
- *  the same place (or one place off), which an identity compare finds faster than a WeakMap. A first
- *  build (no last rows) puts nothing in the WeakMap: 100,000 entries cost more than the rows (a 4 MB
- *  table), and the identity compare finds them next time. A row keeps its search text, so reuse keeps
- *  filtering cheap. Kept per log (per store): the next model of a log is the one that shares its
- *  messages; a capture opened after another, or after the live log, is a first build, and a closed
- *  capture's rows go with its log instead of staying held here until the next build. */
+ *  the same place, or a few places off, which an identity compare finds (messageRowsOf). A message
+ *  whose object is new — new, or settled since — gets a new row. A row keeps its search text, so reuse
+ *  keeps filtering cheap. (There was also a WeakMap of rows by message, for messages found nowhere
+ *  near their place: during a flood it took an entry per new message, and its ephemeron table was a
+ *  large part of the panel's garbage collection, issue 12.) Kept per log (per store): the next model
+ *  of a log is the one that shares its messages; a capture opened after another, or after the live
+ *  log, is a first build, and a closed capture's rows go with its log instead of staying held here
+ *  until the next build. */
 interface LastRows {
   messages: readonly MessageModel[];
   rows: readonly MessageRow[];
@@ -163,7 +153,6 @@ function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageR
   const last = lastRowsOf.get(log);
   const prevM = last?.messages ?? [];
   const prevR = last?.rows ?? [];
-  const remember = prevM.length > 0;
   // messages[i] is expected at prevM[i + d]. The log's bound evicts its oldest events, and with them
   // the model's first messages: the first message is looked for as far as it may be (a batch can
   // evict thousands), every later one a few places around where expected.
@@ -176,7 +165,7 @@ function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageR
       if (at >= 0) d = at - i;
       j = i + d;
     }
-    out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : messageRow(m, remember);
+    out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : new MessageRowOf(m);
   }
   lastRowsOf.set(log, { messages, rows: out });
   return out;
@@ -466,7 +455,7 @@ class TextSearch implements Searchable {
  * the preview text as the timeline shows it. (Its costly part, the preview's, is kept with its row.)
  */
 export function messageSearchText(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
-  return searchTextOf(messageRow(m, true), realms);
+  return searchTextOf(new MessageRowOf(m), realms);
 }
 
 const entryText = new WeakMap<LogEntry, string>();
