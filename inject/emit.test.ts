@@ -88,7 +88,7 @@ describe('Emitter batches', () => {
   it('writes each distinct event once, and per event its shape and time', () => {
     const { emitter, batches } = recorder();
     const received = (t: number) => ({ type: 'messageReceived', t, route: 'port', port: 'r1:2', origin: '', ports: [], preview: { $t: 'skipped', reason: 'load' } }) as never;
-    const times = [1765000000123.4567, 1765000000123.5567, 1765000000123.5567, 1765000000125.0001, 1765000000124.9, 1765000000200.25];
+    const times = [1765000000123.5, 1765000000123.625, 1765000000123.625, 1765000000125.125, 1765000000125, 1765000000200.25];
     times.forEach((t, i) => emitter.record(i % 2 === 0 ? ({ ...(sent(0) as object), t } as never) : received(t)));
     emitter.flush();
     const [{ wire, events }] = batches as [(typeof batches)[0]];
@@ -98,7 +98,7 @@ describe('Emitter batches', () => {
     expect(wire.of).toEqual([0, 1, 0, 1, 0, 1]);
     expect(wire.t[0]).toBe(times[0]);
     // Differences in milliseconds, rounded to microseconds, each from the time the reader has.
-    expect(wire.t.slice(1)).toEqual([0.1, 0, 1.443, -0.1, 75.35]);
+    expect(wire.t.slice(1)).toEqual([0.125, 0, 1.5, -0.125, 75.25]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     events.forEach((e, i) => expect(Math.abs((e.t as number) - times[i]!)).toBeLessThan(0.001));
     expect(events[2]).toEqual({ ...(sent(0) as object), t: events[2]!.t, seq: 3 });
