@@ -19,6 +19,7 @@
  */
 import { BroadcastMatcher } from './broadcast-match';
 import { build } from './build-model';
+import { hasServiceWorkerInside } from './service-worker-pairs';
 import { DropReplays } from './origin-drops';
 import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
@@ -593,8 +594,10 @@ export function createCorrelator(): Correlator {
       version++;
     },
     joins() {
-      // Joins by inference are made when the model is built.
-      this.model();
+      // Joins by inference, and those of ports carried to and from a service worker recorded inside,
+      // are made when the model is built: build it when there may be some (a build of a large log is
+      // what the panel's eviction rebuild paid most for, issue 12).
+      if (inferable.length > 0 || hasServiceWorkerInside(st)) this.model();
       const end = (x: LocalPort): JoinEnd => ({ id: x.id, realm: x.realm.id, observed: x.observed, t: x.firstT, seq: x.firstSeq });
       const out: PortJoin[] = [];
       for (const l of logicals) {

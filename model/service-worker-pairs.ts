@@ -30,8 +30,16 @@ export interface ServiceWorkerPairs {
 
 const NONE: ServiceWorkerPairs = { receiptOf: new Map(), paired: new Set(), toWorker: new Map(), toClient: new Map(), workers: new Set() };
 
+/** Some realm is a service worker recorded from the inside (its messages can be paired). */
+export function hasServiceWorkerInside(st: State): boolean {
+  for (const r of st.realms.values()) if (isInside(r)) return true;
+  return false;
+}
+
+const isInside = (r: Realm): boolean => r.worker?.type === 'serviceworker' && r.url !== undefined;
+
 export function pairServiceWorkerMessages(st: State): ServiceWorkerPairs {
-  const inside = [...st.realms.values()].filter((r) => r.worker?.type === 'serviceworker' && r.url !== undefined);
+  const inside = [...st.realms.values()].filter(isInside);
   if (inside.length === 0) return NONE;
   const pages = [...st.realms.values()].filter((r) => r.instrumented && r.worker === undefined && r.frameId !== undefined);
 
