@@ -27,6 +27,7 @@ import {
 } from './model-types';
 import { find, forgetMadeUpHolder, join, partnerOf, rootOf } from './ports';
 import { pairServiceWorkerMessages } from './service-worker-pairs';
+import { count, merged, modelOrder, noCounts } from './settled-messages';
 import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
@@ -348,17 +349,14 @@ export function build(st: State): CaptureModel {
   const usedThere = new Set<LocalPort>();
   /** Sends to a worker or service worker that carried ports: delivered once one of them was used there. */
   const toWorkers: { s: SendRec; m: MessageModel }[] = [];
-  const messages: MessageModel[] = [];
   const settledAt = (x: SendRec | RecvRec): MessageModel | undefined =>
     x.settledEpoch === st.epoch && (x.kind === 'recv' || x.settledLook === undefined) ? x.settled : undefined;
-  for (const item of st.items) {
+  /** The message of one send or receipt, if it makes one (a receipt paired with its send does not). */
+  const visit = (item: SendRec | RecvRec): MessageModel | undefined => {
     if (item.kind === 'send') {
       const s = item;
       const known = settledAt(s) ?? pendingAt(s);
-      if (known) {
-        messages.push(known);
-        continue;
-      }
+      if (known) return known;
       const ev = s.ev;
       /** Set for a port send that waits for its receipt: the look of its port it was built with. */
       let pending: PendingLook | undefined;
@@ -449,17 +447,15 @@ export function build(st: State): CaptureModel {
         s.settledLook = pending;
         s.settledAmbiguity = s.ambiguity;
       }
-      messages.push(m);
-      continue;
+      return m;
     }
     const r = item;
-    if (r.match || bcast.matched.has(r) || sw.paired.has(r)) continue;
+    if (r.match || bcast.matched.has(r) || sw.paired.has(r)) return undefined;
     // A window receipt's sender depends on the frames around it, which change without an epoch change.
     const known = r.ev.route !== 'window' || r.ev.t < changedFrom ? settledAt(r) : undefined;
     if (known) {
       if (known.fromRealm !== undefined && known.route === 'port') noteUse(r);
-      messages.push(known);
-      continue;
+      return known;
     }
     // A receipt no recorded send accounts for: a window message, a worker's message, or a port
     // message from a holder that is not instrumented (or whose send fell in a gap).
@@ -510,8 +506,42 @@ export function build(st: State): CaptureModel {
       r.settled = m;
       r.settledEpoch = st.epoch;
     }
-    messages.push(m);
-  }
+    return m;
+  };
+  /**
+   * Settled for good, as `visit` left it: only an epoch change can alter what it makes — a send whose
+   * message is settled (not one waiting for its receipt), a receipt paired with its send, a window
+   * receipt's settled message (its frames are checked by `windowT`). A port receipt no send accounts
+   * for yet stays open: its send may still arrive from another realm's batch.
+   */
+  const settledForGood = (item: SendRec | RecvRec, m: MessageModel | undefined): boolean => {
+    if (item.kind === 'send') return m !== undefined && settledAt(item) === m;
+    if (m === undefined) return item.match !== undefined;
+    return item.ev.route === 'window' && settledAt(item) === m;
+  };
+
+  // Visit what may have changed since the last build (everything, at another epoch or after a change
+  // of frames before a settled window receipt): see settled-messages.ts.
+  const carried = st.settled;
+  const reuse = carried !== undefined && carried.epoch === st.epoch && carried.windowT < changedFrom;
+  const open: number[] = [];
+  const opened: MessageModel[] = [];
+  const newlySettled: MessageModel[] = [];
+  let windowT = reuse ? carried.windowT : -Infinity;
+  const step = (i: number): void => {
+    const item = st.items[i]!;
+    const m = visit(item);
+    if (settledForGood(item, m)) {
+      if (m === undefined) return;
+      newlySettled.push(m);
+      if (item.kind === 'recv' && item.ev.t > windowT) windowT = item.ev.t;
+    } else {
+      open.push(i);
+      if (m !== undefined) opened.push(m);
+    }
+  };
+  if (reuse) for (const i of carried.open) step(i);
+  for (let i = reuse ? carried.scanned : 0; i < st.items.length; i++) step(i);
   // A worker does not record its receipts, but one that sent on a port a message carried to it had
   // that message: delivered, with no receipt time (docs/correlation.md, "Statuses").
   for (const { s, m } of toWorkers) {
@@ -520,51 +550,17 @@ export function build(st: State): CaptureModel {
     m.status = 'delivered';
     m.reason = 'deliveryInferred';
   }
-  if (st.drops.length > 0) messages.push(...droppedMessages(st, goneOf));
-  messages.sort((a, b) => (a.sentAt ?? a.receivedAt ?? 0) - (b.sentAt ?? b.receivedAt ?? 0));
+  if (st.drops.length > 0) opened.push(...droppedMessages(st, goneOf));
 
-  const totals: Totals = {
-    sent: messages.length,
-    delivered: 0,
-    queued: 0,
-    failed: 0,
-    lost: 0,
-    doomed: 0,
-    droppedOrigin: 0,
-    inFlight: 0,
-    ambiguous: 0,
-    gaps: allGaps.length,
-    missing,
-    events,
-    duplicates: st.duplicates,
-    faults,
-  };
-  for (const m of messages) {
-    if (m.ambiguous) totals.ambiguous++;
-    switch (m.status) {
-      case 'delivered':
-        totals.delivered++;
-        break;
-      case 'queued':
-        totals.queued++;
-        break;
-      case 'failed':
-        totals.failed++;
-        break;
-      case 'lost':
-        totals.lost++;
-        break;
-      case 'doomed':
-        totals.doomed++;
-        break;
-      case 'dropped-origin':
-        totals.droppedOrigin++;
-        break;
-      case 'in-flight':
-        totals.inFlight++;
-        break;
-    }
-  }
+  newlySettled.sort(modelOrder);
+  const sorted = reuse ? merged(carried.sorted, newlySettled) : newlySettled;
+  const counts = reuse ? { ...carried.counts } : noCounts();
+  for (const m of newlySettled) count(counts, m);
+  st.settled = { epoch: st.epoch, scanned: st.items.length, open, sorted, windowT, counts };
+  opened.sort(modelOrder);
+  const messages = merged(sorted, opened);
+  const totals: Totals = { ...counts, gaps: allGaps.length, missing, events, duplicates: st.duplicates, faults };
+  for (const m of opened) count(totals, m);
   // A service worker's page-side stand-in (serviceworker:<script>) that nothing points at any more,
   // now that the worker is recorded from the inside: not drawn.
   const standIns = new Set(realmModels.filter((r) => r.kind === 'serviceworker' && !r.instrumented && sw.workers.has(r.url ?? '')).map((r) => r.id));

@@ -3,6 +3,7 @@
  * build-model.ts): realms as the log shows them, local ports joined into logical ports, and the sends
  * and receipts in arrival order. Not part of the model: nothing outside the correlator reads it.
  */
+import type { SettledMessages } from './settled-messages';
 import type { BroadcastMatcher } from './broadcast-match';
 import type { FrameRealm, SourceResolution } from './correlate-frames';
 import type { DropReplays } from './origin-drops';
@@ -223,6 +224,8 @@ export interface State {
   duplicates: number;
   /** The window realms' frames as the last model build saw them (for frameChangesFrom). */
   frames?: Map<RealmId, FrameRealm>;
+  /** What the last model build settled for good (settled-messages.ts). */
+  settled?: SettledMessages;
 }
 
 /** The realm a Worker or ServiceWorker object (`worker` of a send or receipt) stands for: a service
