@@ -104,8 +104,15 @@ describe('validateBatch, the wire form of shapes', () => {
     [shaped({ shapes: [skipped, { ...closed, t: 5 }] }), 'shape 1: t and seq must be 0'],
     [shaped({ shapes: [skipped, { ...closed, seq: 1 }] }), 'shape 1: t and seq must be 0'],
     [shaped({ shapes: [skipped, { ...closed, port: 1 }] }), 'event 2: port must be a string'],
+    [shaped({ shapes: [skipped, { ...closed, ...Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`k${i}`, i])) }] }), 'shape 1: more than 48 fields'],
   ])('rejects %j with a message naming the problem', (value, error) => {
     expect(validateBatch(JSON.parse(JSON.stringify(value)))).toEqual({ ok: false, error });
+  });
+
+  it('refuses a shape of many fields that many events would copy (a forged batch cannot multiply its size)', () => {
+    const fields = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 0]));
+    const json = JSON.stringify({ v: 1, form: 'shapes', realm: 'r', first: 1, shapes: [{ ...closed, ...fields }], of: Array(5_000).fill(0), t: Array(5_000).fill(0) });
+    expect(parseBatch(json, 8 * 1024 * 1024)).toEqual({ ok: false, error: 'shape 0: more than 48 fields' });
   });
 
   it('does not let __proto__ keys of a shape change prototypes, in the shape or its copies', () => {

@@ -277,6 +277,9 @@ export function validateBatch(value: unknown): Validated<Batch> {
  * the others are copies of it with their own time and number, sharing its values — nothing in the
  * panel writes into an event's values.
  */
+/** Most fields a shape may have (an event of the protocol has at most about twenty). */
+export const MAX_SHAPE_FIELDS = 48;
+
 function shapedEvents(value: Record<string, unknown>): EntangleEvent[] {
   const { first, shapes, of, t } = value;
   if (!Number.isSafeInteger(first) || (first as number) < 1) fail('batch', 'first must be a positive integer');
@@ -301,6 +304,9 @@ function shapedEvents(value: Record<string, unknown>): EntangleEvent[] {
       const s = shapes[k as number] as unknown;
       if (!isRecord(s)) fail(`shape ${k}`, 'not an object');
       if (s.t !== 0 || s.seq !== 0) fail(`shape ${k}`, 't and seq must be 0');
+      // Each event of the shape copies its fields: unbounded, a forged batch of one shape with a
+      // million fields would make 5,000 copies of them from 8 MB of text.
+      if (Object.keys(s).length > MAX_SHAPE_FIELDS) fail(`shape ${k}`, `more than ${MAX_SHAPE_FIELDS} fields`);
       s.t = time;
       s.seq = seq;
       event(s, `event ${i}`);
