@@ -361,7 +361,21 @@ describe('timeline filters', () => {
     expect(rows2.filter((r) => r.kind === 'event').slice(0, ev1.length)).toEqual(ev1);
   });
 
-  it('keeps the rows of the messages that stay when the log evicts thousands at its front', () => {
+  it('keeps the rows of the messages that stay when a block of messages comes or goes', () => {
+    const log = { start: 0, end: 0, byIndex: () => undefined };
+    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
+    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
+    const all = Array.from({ length: 3_000 }, (_, i) => message(i));
+    const first = buildRows(modelOf(all), log, false);
+    // 40 new messages in the middle, then 30 gone a little later.
+    const next = [...all.slice(0, 1_000), ...Array.from({ length: 40 }, (_, i) => message(10_000 + i)), ...all.slice(1_000, 2_000), ...all.slice(2_030)];
+    const second = buildRows(modelOf(next), log, false);
+    const rowOf = (rows: readonly TimelineRow[], m: MessageModel) => rows.find((r) => r.kind === 'message' && r.message === m);
+    for (const i of [0, 999, 1_000, 1_500, 1_999, 2_030, 2_999]) expect(rowOf(second, all[i]!)).toBe(first[i]);
+    expect(second.filter((r, i) => i < 1_000 || i >= 1_040).every((r) => first.includes(r))).toBe(true);
+  });
+
+  it('keeps the rows of the messages that stay when thousands at the front go', () => {
     const log = { start: 0, end: 0, byIndex: () => undefined };
     const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
     const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;

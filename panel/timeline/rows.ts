@@ -153,16 +153,28 @@ function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageR
   const last = lastRowsOf.get(log);
   const prevM = last?.messages ?? [];
   const prevR = last?.rows ?? [];
-  // messages[i] is expected at prevM[i + d]. The log's bound evicts its oldest events, and with them
-  // the model's first messages: the first message is looked for as far as it may be (a batch can
-  // evict thousands), every later one a few places around where expected.
+  // messages[i] is expected at prevM[i + d]. Messages come and go between models (a receipt paired
+  // with a late send leaves, a message that settled is a new object, a new one arrives at its time):
+  // the first is looked for wherever it is, every later one a few places around where expected. A
+  // run of misses inside the last model's messages means a block came or went: the place is found
+  // again through an index of them, made at most once per build.
   let d = messages.length > 0 ? Math.max(0, prevM.indexOf(messages[0] as MessageModel)) : 0;
+  let misses = 0;
+  let where: Map<MessageModel, number> | null = null;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as MessageModel;
     let j = i + d;
-    if (prevM[j] !== m) {
-      const at = near(prevM, m, j);
-      if (at >= 0) d = at - i;
+    if (prevM[j] === m) misses = 0;
+    else {
+      let at = near(prevM, m, j);
+      if (at < 0 && (where !== null || (j < prevM.length && ++misses > 2 * NEAR))) {
+        where ??= new Map(prevM.map((x, k) => [x, k]));
+        at = where.get(m) ?? -1;
+      }
+      if (at >= 0) {
+        d = at - i;
+        misses = 0;
+      }
       j = i + d;
     }
     out[i] = prevM[j] === m ? (prevR[j] as MessageRow) : new MessageRowOf(m);
