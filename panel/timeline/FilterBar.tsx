@@ -38,6 +38,9 @@ import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, statusIcon, statusLabel
 import './timeline.css';
 import './filterBar.css';
 
+
+/** How long the log stays unchanged before the search text is built ahead of a filter. */
+const WARM_AFTER_QUIET_MS = 1_000;
 /** Up to this many messages the text filter applies on every keystroke; above, after a pause in typing. */
 export const IMMEDIATE_FILTER_MESSAGES = 5_000;
 export const FILTER_DEBOUNCE_MS = 150;
@@ -240,7 +243,9 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   }, []);
 
   // Build the rows' search text (and the messages' types) in idle time, before the first keystroke
-  // needs it: after each view tick (most rows keep theirs from the last one) and when the text box gets focus.
+  // needs it: for a model that follows a quiet spell, and once the log has been quiet for
+  // WARM_AFTER_QUIET_MS (most rows keep theirs from the last time), and when the text box gets focus. Not after every tick: each pass starts over the whole log
+  // (a new rows array), and during a flood those passes took the inspected page's CPU (issue 12).
   const warming = useRef<(() => void) | null>(null);
   useEffect(() => () => warming.current?.(), []);
   const warm = (): void => {
@@ -264,8 +269,14 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   };
   const warmRef = useRef(warm);
   warmRef.current = warm;
+  const lastModelAt = useRef(-Infinity);
   useEffect(() => {
-    warmRef.current();
+    // A model after a quiet spell (a capture opened, the first messages) is warmed at once.
+    const now = performance.now();
+    const wait = now - lastModelAt.current >= WARM_AFTER_QUIET_MS ? 0 : WARM_AFTER_QUIET_MS;
+    lastModelAt.current = now;
+    const quiet = setTimeout(() => warmRef.current(), wait);
+    return () => clearTimeout(quiet);
   }, [model]);
 
   const { shown: realms, hidden: realmsHidden } = useMemo(() => realmOptions(model.realms, filter.realm), [model.realms, filter.realm]);
