@@ -28,9 +28,13 @@ try {
     const event = '{"type":"messageReceived","t":1733480000000.123,"route":"port","origin":"","port":"abc:2","ports":[],"preview":{"$t":"skipped","reason":"load"},"seq":12345}';
     const n = 512;
     const json = `{"v":1,"realm":"abc","events":[${Array(n).fill(event).join(',')}]}`;
+    // The same events in the wire form the recorder writes (model/protocol.ts ShapedBatch).
+    const shape = event.replace('"t":1733480000000.123', '"t":0').replace('"seq":12345', '"seq":0');
+    const shaped = `{"v":1,"form":"shapes","realm":"abc","first":1,"shapes":[${shape}],"of":[${Array(n).fill(0).join(',')}],"t":[1733480000000.123${',0.1'.repeat(n - 1)}]}`;
     const batch = (text) => ({ kind: 'batch', realm: 'abc', first: 1, last: n, json: text });
     const variants = {
       [`batch of ${n} events (${json.length} characters)`]: batch(json),
+      [`the same in shapes (${shaped.length} characters)`]: batch(shaped),
       'one-character json': batch('x'),
       'same length, no quotes': batch('x'.repeat(json.length)),
       'half the length': batch(json.slice(0, json.length >> 1)),

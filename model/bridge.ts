@@ -1,10 +1,10 @@
 /**
  * The main-world recorder ⇄ content relay bridge: DOM event names and the batch envelope.
  *
- * A batch crosses as one string, `entangle1|<realm>|<first seq>|<last seq>|<JSON of the Batch>`, so
+ * A batch crosses as one string, `entangle1|<realm>|<first seq>|<last seq>|<JSON of a WireBatch>`, so
  * the relay (which runs on the page's own thread) can buffer and forward it after reading only the
- * header; the background, on its own thread, parses and validates the JSON and checks that it
- * matches the header.
+ * header; the background forwards the text, and the panel parses and validates the JSON and checks
+ * that it matches the header (model/validate.ts, batchFromText).
  */
 /**
  * The one event of the handshake that crosses the document. Its type is `load` because a `load` event

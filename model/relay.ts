@@ -46,7 +46,7 @@ export type ContentToBackground =
   /** `popup`: the relay runs in the top window of a tab opened by another (`window.open`), and so
    *  streams every batch at once: a closing tab's last messages never reach the background. */
   | { kind: 'hello'; realm: RealmId; popup?: true; untrusted?: UntrustedReason }
-  /** A batch as the recorder wrote it (`json` is a `Batch`), validated by the background. */
+  /** A batch as the recorder wrote it (`json` is a `WireBatch`, model/protocol.ts), validated by the panel. */
   | {
       kind: 'batch';
       realm: RealmId;
