@@ -6,6 +6,7 @@
 import { readCapture, relayBounds, writeCaptureGzip, type Capture } from '../model/capture';
 import { recordWithFacts, type LogRecord } from '../model/log';
 import { version } from '../package.json';
+import { preparePlayback } from './playbackView';
 import { createLogStore, LOG_BOUND, type LogState, type LogStore } from './store';
 
 /** The records the store holds, with each realm's frame facts, in arrival order. */
@@ -60,8 +61,12 @@ export async function openCapture(bytes: Uint8Array, name: string): Promise<{ ok
   const { capture } = read;
   const store = createLogStore({ bound: Math.max(LOG_BOUND, capture.records.length), preserveLog: true });
   store.getState().captureLoaded(capture.records, capture.gaps, capture.context);
-  // Once the capture is shown: nothing is added to it, so the correlator's working state can go.
-  afterIdle(() => store.getState().settle());
+  // Once the capture is shown: nothing is added to it, so the correlator's working state can go; then
+  // its playback is made, before the user's first seek needs it.
+  afterIdle(() => {
+    store.getState().settle();
+    preparePlayback(store.getState().model(), afterIdle);
+  });
   return { ok: true, opened: { store, capture, name } };
 }
 

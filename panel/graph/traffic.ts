@@ -142,6 +142,11 @@ function checkpointsOf(p: PlaybackMessages): Checkpoints {
   return cp;
 }
 
+/** Makes a playback's traffic checkpoints now (in idle time, ahead of its first moment). */
+export function prepareTraffic(p: PlaybackMessages): void {
+  checkpointsOf(p);
+}
+
 function trafficAtMoment(model: CaptureModel, p: PlaybackMessages): Traffic {
   const cp = checkpointsOf(p);
   const shown = model.messages;
