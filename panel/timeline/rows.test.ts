@@ -13,6 +13,7 @@ import {
   filterRows,
   messageSearchText,
   rowId,
+  rowStats,
   rowSearchText,
   selectionKey,
   selectionOf,
@@ -373,6 +374,22 @@ describe('timeline filters', () => {
     const rowOf = (rows: readonly TimelineRow[], m: MessageModel) => rows.find((r) => r.kind === 'message' && r.message === m);
     for (const i of [0, 999, 1_000, 1_500, 1_999, 2_030, 2_999]) expect(rowOf(second, all[i]!)).toBe(first[i]);
     expect(second.filter((r, i) => i < 1_000 || i >= 1_040).every((r) => first.includes(r))).toBe(true);
+  });
+
+  it('makes new rows for messages made again in place (a send that got its receipt) without an index of the last model', () => {
+    const log = { start: 0, end: 0, byIndex: () => undefined };
+    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
+    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
+    const all = Array.from({ length: 2_000 }, (_, i) => message(i));
+    const first = buildRows(modelOf(all), log, false);
+    // 100 in a row settle (new objects, same ids), then 50 new at the end.
+    const next = [...all.slice(0, 500), ...Array.from({ length: 100 }, (_, i) => message(500 + i)), ...all.slice(600), ...Array.from({ length: 50 }, (_, i) => message(2_000 + i))];
+    const indexes = rowStats.indexes;
+    const second = buildRows(modelOf(next), log, false);
+    expect(rowStats.indexes).toBe(indexes);
+    for (const i of [0, 499, 600, 1_999]) expect(second[i]).toBe(first[i]);
+    for (const i of [500, 599, 2_000]) expect((second[i] as TimelineRow & { kind: 'message' }).message).toBe(next[i]);
+    expect(second.slice(500, 600).some((r) => first.includes(r))).toBe(false);
   });
 
   it('keeps the rows of the messages that stay when thousands at the front go', () => {

@@ -4,10 +4,10 @@
  * recorder fault) and one per gap, merged by time; the filters over them; and how a status looks.
  *
  * Cost model (100,000 messages):
- * - `buildRows` is memoised per model object. Message rows are memoised per `MessageModel` object
- *   (the correlator reuses settled messages between models): a new model costs one array of the size
- *   of the model, an identity compare per message against the previous model (a WeakMap look-up where
- *   that misses) and a row for each message that is new. Event rows come from an incremental scan of
+ * - `buildRows` is memoised per model object. Message rows are reused per `MessageModel` object (the
+ *   correlator reuses settled messages between models): a new model costs one array of the size of
+ *   the model, an identity compare per message against the previous model (`messageRowsOf`) and a row
+ *   for each message that is new. Event rows come from an incremental scan of
  *   the log (only entries appended since the last scan are read; evicted ones are dropped).
  * - `filterRows` compiles the filter once and makes one pass. The lower-case search text of a row is
  *   built the first time a text filter needs it and kept on the row (so per `MessageModel` / log entry).
@@ -148,27 +148,34 @@ interface LastRows {
 }
 const lastRowsOf = new WeakMap<RowLog, LastRows>();
 
+/** For tests: indexes of a last model's messages that messageRowsOf made. */
+export const rowStats = { indexes: 0 };
+
 function messageRowsOf(messages: readonly MessageModel[], log: RowLog): MessageRow[] {
   const out = new Array<MessageRow>(messages.length);
   const last = lastRowsOf.get(log);
   const prevM = last?.messages ?? [];
   const prevR = last?.rows ?? [];
   // messages[i] is expected at prevM[i + d]. Messages come and go between models (a receipt paired
-  // with a late send leaves, a message that settled is a new object, a new one arrives at its time):
-  // the first is looked for wherever it is, every later one a few places around where expected. A
-  // run of misses inside the last model's messages means a block came or went: the place is found
-  // again through an index of them, made at most once per build.
+  // with a late send leaves, a new one arrives at its time) or are made again in place (a send that
+  // got its receipt, every message after the keeper's rebuild: the same id, a new object, a new
+  // row). The first is looked for wherever it is, every later one a few places around where expected.
+  // A run of misses that are not made-again messages means a block came or went: the place is found
+  // again through an index of the last model's messages, made at most once per build.
   let d = messages.length > 0 ? Math.max(0, prevM.indexOf(messages[0] as MessageModel)) : 0;
   let misses = 0;
   let where: Map<MessageModel, number> | null = null;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as MessageModel;
     let j = i + d;
-    if (prevM[j] === m) misses = 0;
+    if (prevM[j] === m || prevM[j]?.id === m.id) misses = 0;
     else {
       let at = near(prevM, m, j);
       if (at < 0 && (where !== null || (j < prevM.length && ++misses > 2 * NEAR))) {
-        where ??= new Map(prevM.map((x, k) => [x, k]));
+        if (where === null) {
+          where = new Map(prevM.map((x, k) => [x, k]));
+          rowStats.indexes++;
+        }
         at = where.get(m) ?? -1;
       }
       if (at >= 0) {
@@ -464,7 +471,7 @@ class TextSearch implements Searchable {
 /**
  * The lower-case text a text filter searches for a message: its id, route, status and reason, realm ids
  * and URLs (from `realms`, when given), port ids, channel name, worker, error, ambiguity, transfers and
- * the preview text as the timeline shows it. (Its costly part, the preview's, is kept with its row.)
+ * the preview text as the timeline shows it. Made anew on each call (a timeline row keeps its own).
  */
 export function messageSearchText(m: MessageModel, realms?: ReadonlyMap<RealmId, RealmModel>): string {
   return searchTextOf(new MessageRowOf(m), realms);
