@@ -38,7 +38,7 @@ export interface Envelope {
   json: string;
 }
 
-/** Reads the header of an envelope; the JSON is left for the background to parse and validate. */
+/** Reads the header of an envelope; the JSON is left for the panel to parse and validate. */
 export function decodeEnvelope(text: string, maxChars: number): Envelope | { error: string } {
   if (text.length > maxChars) return { error: `batch of ${text.length} characters, more than ${maxChars}` };
   const parts: string[] = [];

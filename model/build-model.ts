@@ -1,8 +1,10 @@
 /**
  * The model builder: from the correlator's state to the CaptureModel (realms, channels, ports with
  * custody, messages with status and sender). Runs the inference of window-carried ports and the
- * broadcast matching first, since both depend on every record so far. O(size of the model); messages
- * that nothing can change any more are reused from the previous build (SendRec.settled).
+ * broadcast matching first, since both depend on every record so far. Messages that nothing but an
+ * epoch change can alter are reused from the previous build (SendRec.settled), and the sends and
+ * receipts settled for good are not visited again (settled-messages.ts): a build costs the realms and
+ * ports, the open and new messages, and a copy of the settled ones.
  */
 import type { BroadcastDelivery } from './broadcast-match';
 import { NO_TRANSFERS, workerRealmId, type LocalPort, type Logical, type PendingLook, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
@@ -26,8 +28,8 @@ import {
   type TransferModel,
 } from './model-types';
 import { find, forgetMadeUpHolder, join, partnerOf, rootOf } from './ports';
-import { pairServiceWorkerMessages } from './service-worker-pairs';
-import { count, merged, modelOrder, noCounts } from './settled-messages';
+import { hasServiceWorkerInside, pairServiceWorkerMessages } from './service-worker-pairs';
+import { count, merged, modelOrder, noCounts, settledAfter } from './settled-messages';
 import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
@@ -42,6 +44,12 @@ function frameRealms(st: State): Map<RealmId, FrameRealm> {
     out.set(r.id, f);
   }
   return out;
+}
+
+/** Whether a build can make port joins: by inference over receipts that brought ports no recorded
+ *  send explains, and for ports carried to and from a service worker recorded inside (below). */
+export function buildMakesJoins(st: State): boolean {
+  return st.inferable.length > 0 || hasServiceWorkerInside(st);
 }
 
 export function build(st: State): CaptureModel {
@@ -511,8 +519,10 @@ export function build(st: State): CaptureModel {
   /**
    * Settled for good, as `visit` left it: only an epoch change can alter what it makes — a send whose
    * message is settled (not one waiting for its receipt), a receipt paired with its send, a window
-   * receipt's settled message (its frames are checked by `windowT`). A port receipt no send accounts
-   * for yet stays open: its send may still arrive from another realm's batch.
+   * receipt's settled message (its frames are checked by `windowT`). Every other receipt that makes
+   * a message stays open and is visited by every build: a port receipt no send accounts for yet (its
+   * send may still arrive from another realm's batch, and one from a holder that is not instrumented
+   * never gets one), worker messages (service-worker pairing) and broadcasts (matched per build).
    */
   const settledForGood = (item: SendRec | RecvRec, m: MessageModel | undefined): boolean => {
     if (item.kind === 'send') return m !== undefined && settledAt(item) === m;
@@ -553,7 +563,7 @@ export function build(st: State): CaptureModel {
   if (st.drops.length > 0) opened.push(...droppedMessages(st, goneOf));
 
   newlySettled.sort(modelOrder);
-  const sorted = reuse ? merged(carried.sorted, newlySettled) : newlySettled;
+  const sorted = reuse ? settledAfter(carried.sorted, newlySettled) : newlySettled;
   const counts = reuse ? { ...carried.counts } : noCounts();
   for (const m of newlySettled) count(counts, m);
   st.settled = { epoch: st.epoch, scanned: st.items.length, open, sorted, windowT, counts };

@@ -11,15 +11,15 @@
  *
  * Cost model: `append` does O(1) amortised work per record (map look-ups, pushes onto per-port
  * queues, advancing a FIFO pointer); a port join moves only the events of the joined part. `model()`
- * is O(size of the model) and memoised until the next append.
+ * is memoised until the next append, and costs the realms and ports, the messages still open and the
+ * new ones, and a copy of the settled ones (build-model.ts, settled-messages.ts).
  *
  * Status `dropped-origin` (a `window.postMessage` whose `targetOrigin` did not match) comes from the
  * browser's own report (`windowMessageDropped`, sent by the background while the debugging protocol is
  * attached: docs/recording.md), never from a page's recorder; origin-drops.ts finds its two ends.
  */
 import { BroadcastMatcher } from './broadcast-match';
-import { build } from './build-model';
-import { hasServiceWorkerInside } from './service-worker-pairs';
+import { build, buildMakesJoins } from './build-model';
 import { DropReplays } from './origin-drops';
 import { NO_PORTS, selfKey, workerRealmId, type LocalPort, type Logical, type Realm, type RecvRec, type SendRec, type State } from './correlate-state';
 import type { LogContext, LogGap, LogRecord } from './log';
@@ -594,10 +594,9 @@ export function createCorrelator(): Correlator {
       version++;
     },
     joins() {
-      // Joins by inference, and those of ports carried to and from a service worker recorded inside,
-      // are made when the model is built: build it when there may be some (a build of a large log is
-      // what the panel's eviction rebuild paid most for, issue 12).
-      if (inferable.length > 0 || hasServiceWorkerInside(st)) this.model();
+      // Some joins are made when the model is built: build it when there may be some (a build of a
+      // large log is what the panel's eviction rebuild paid most for, issue 12).
+      if (buildMakesJoins(st)) this.model();
       const end = (x: LocalPort): JoinEnd => ({ id: x.id, realm: x.realm.id, observed: x.observed, t: x.firstT, seq: x.firstSeq });
       const out: PortJoin[] = [];
       for (const l of logicals) {

@@ -302,5 +302,9 @@ export interface CutPairs {
 /** Cross-process clocks are close but not equal: a receipt may read this much earlier than its send. */
 export const CLOCK_SKEW_MS = 20;
 
+/** A message's place in time: its send, or its receipt when no send is recorded (model order and
+ *  playback both go by it). */
+export const timeOfMessage = (m: MessageModel): number => m.sentAt ?? m.receivedAt ?? 0;
+
 /** The realm of a service worker: one per script in the session, whichever ServiceWorker objects name it. */
 export const serviceWorkerRealmId = (scriptURL: string): string => `serviceworker:${scriptURL}`;

@@ -72,6 +72,7 @@ import type {
   StatusReason,
   Totals,
 } from './model-types';
+import { timeOfMessage } from './model-types';
 import type { PortId, RealmId } from './protocol';
 
 /** The session at one moment: a CaptureModel, plus the moment it is of. */
@@ -122,8 +123,7 @@ export interface Facts {
 
 // ── times ───────────────────────────────────────────────────────────────────
 
-/** A message's place in time: its send, or its receipt when no send is recorded. */
-export const timeOfMessage = (m: MessageModel): number => m.sentAt ?? m.receivedAt ?? 0;
+export { timeOfMessage };
 
 /** When a receipt counts: never before the send (clock skew). */
 const receivedFrom = (m: MessageModel, receivedAt: number): number => Math.max(timeOfMessage(m), receivedAt);

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { syntheticLog } from '../bench/synthetic.mjs';
 import { createCorrelator } from './correlator';
 import type { MessageModel } from './model-types';
-import { merged, modelOrder } from './settled-messages';
+import { count, merged, modelOrder, settledAfter } from './settled-messages';
+
+vi.mock('./settled-messages', async (actual) => {
+  const real = await actual<typeof import('./settled-messages')>();
+  return { ...real, count: vi.fn(real.count) };
+});
 
 const msg = (id: string, t: number, index: number, dropped = false) =>
   ({ id, sentAt: t, send: { realm: 'r', seq: index, index }, ...(dropped ? { dropped: { targetOrigin: 'x', recipientOrigin: 'y' } } : {}) }) as unknown as MessageModel;
@@ -26,6 +31,17 @@ describe('model order', () => {
     expect(out).not.toBe(many);
     expect(merged(many, [])).toEqual(many);
     expect(merged([], few)).toEqual(few);
+  });
+
+  it('extends the settled messages in place when the new ones come after them, else merges a copy', () => {
+    const settled = [msg('a', 1, 0), msg('b', 2, 1)];
+    const later = [msg('c', 3, 2)];
+    expect(settledAfter(settled, later)).toBe(settled);
+    expect(settled.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    const earlier = [msg('x', 1.5, 5)];
+    const out = settledAfter(settled, earlier);
+    expect(out).not.toBe(settled);
+    expect(out.map((m) => m.id)).toEqual(['a', 'x', 'b', 'c']);
   });
 });
 
@@ -53,14 +69,22 @@ describe('builds that visit only what may have changed', () => {
     );
   });
 
-  it('reuse the settled messages as the same objects, and visit only the open ones again', () => {
+  it('reuse the settled messages, and a build after a few records counts only the open and new ones', () => {
     const live = createCorrelator();
     live.append(log.slice(0, 900));
     const first = live.model().messages;
     live.append(log.slice(900, 920));
+    vi.mocked(count).mockClear();
     const second = live.model().messages;
+    // `count` is called once per message the build made or visited (settled now, or still open); the
+    // messages settled before are carried with their counts. A build from scratch counts them all.
+    expect(vi.mocked(count).mock.calls.length).toBeLessThan(second.length / 4);
     const before = new Set(first);
-    // Most messages of the first build are in the second, as the same objects.
     expect(second.filter((m) => before.has(m)).length).toBeGreaterThan(first.length * 0.9);
+    vi.mocked(count).mockClear();
+    const fresh = createCorrelator();
+    fresh.append(log.slice(0, 920));
+    expect(fresh.model().messages).toEqual(second);
+    expect(vi.mocked(count).mock.calls.length).toBe(second.length);
   });
 });

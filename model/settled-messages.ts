@@ -11,7 +11,7 @@
  * messages in item order gave, with the messages of dropped window messages (made anew by each build)
  * after the others of their time.
  */
-import type { MessageModel, Totals } from './model-types';
+import { timeOfMessage, type MessageModel, type Totals } from './model-types';
 
 export interface SettledMessages {
   /** The correlator's epoch they were built at: another epoch starts over. */
@@ -20,8 +20,9 @@ export interface SettledMessages {
   scanned: number;
   /** Indexes of the visited items that are not settled, ascending. */
   open: number[];
-  /** The settled messages, in model order. Never changed: the next build makes a new array. */
-  sorted: readonly MessageModel[];
+  /** The settled messages, in model order: the builds' own array (a model gets a copy), which the
+   *  next build extends in place when what it settles comes after them (`settledAfter`). */
+  sorted: MessageModel[];
   /** The latest receipt time of a settled window receipt: its sender depends on the frame tree, so a
    *  change of the frames at or before it starts over. */
   windowT: number;
@@ -64,14 +65,13 @@ export function count(counts: MessageCounts, m: MessageModel): void {
   }
 }
 
-const timeOf = (m: MessageModel): number => m.sentAt ?? m.receivedAt ?? 0;
 /** Arrival index of the send or receipt a message was built from; a dropped window message's last. */
 const arrivalOf = (m: MessageModel): number => (m.dropped ? Infinity : (m.send?.index ?? m.receipt?.index ?? Infinity));
 
 /** Model order: negative when `a` comes first. */
 export function modelOrder(a: MessageModel, b: MessageModel): number {
-  const ta = timeOf(a);
-  const tb = timeOf(b);
+  const ta = timeOfMessage(a);
+  const tb = timeOfMessage(b);
   if (ta !== tb) return ta < tb ? -1 : 1;
   const ia = arrivalOf(a);
   const ib = arrivalOf(b);
@@ -99,4 +99,14 @@ export function merged(a: readonly MessageModel[], b: readonly MessageModel[]): 
   }
   while (i < a.length) out[o++] = a[i++]!;
   return out;
+}
+
+/** `sorted` with `add` (each in model order): `sorted` itself, extended, when `add` comes after it (a
+ *  live log's usual case), else a merged copy. */
+export function settledAfter(sorted: MessageModel[], add: readonly MessageModel[]): MessageModel[] {
+  if (add.length === 0) return sorted;
+  const last = sorted[sorted.length - 1];
+  if (last !== undefined && modelOrder(last, add[0]!) > 0) return merged(sorted, add);
+  for (const m of add) sorted.push(m);
+  return sorted;
 }
