@@ -38,7 +38,6 @@ import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, statusIcon, statusLabel
 import './timeline.css';
 import './filterBar.css';
 
-
 /** How long the log stays unchanged before the search text is built ahead of a filter. */
 const WARM_AFTER_QUIET_MS = 1_000;
 /** Up to this many messages the text filter applies on every keystroke; above, after a pause in typing. */
@@ -244,8 +243,9 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
 
   // Build the rows' search text (and the messages' types) in idle time, before the first keystroke
   // needs it: for a model that follows a quiet spell, and once the log has been quiet for
-  // WARM_AFTER_QUIET_MS (most rows keep theirs from the last time), and when the text box gets focus. Not after every tick: each pass starts over the whole log
-  // (a new rows array), and during a flood those passes took the inspected page's CPU (issue 12).
+  // WARM_AFTER_QUIET_MS (most rows keep theirs from the last time), and when the text box gets focus.
+  // Not after every tick: each pass starts over the whole log (a new rows array), and during a flood
+  // those passes took the inspected page's CPU (issue 12).
   const warming = useRef<(() => void) | null>(null);
   useEffect(() => () => warming.current?.(), []);
   const warm = (): void => {

@@ -515,7 +515,6 @@ const FlyingRow = memo(function FlyingRow({ row, position, start, t0, at }: { ro
   );
 });
 
-
 const LATENCY_SKEW_TITLE = 'The receipt was stamped a little before the send: each realm has its own clock, and they differ by fractions of a millisecond.';
 
 /** Latency as measured; a small negative one (clock skew between realms) shows as about zero. */
