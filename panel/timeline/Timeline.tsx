@@ -71,6 +71,7 @@ import {
 } from './columns';
 import { ContextMenu, type ContextMenuItem } from './ContextMenu';
 import { rowSlots, type RowSlots } from './rowSlots';
+import { RowFinder } from './rowFinder';
 import { RowSorter } from './sort';
 import './timeline.css';
 
@@ -455,13 +456,13 @@ export const endOffset = (count: number, viewport: number): number => Math.max(0
  * or above the offset to the first reaching the view's end, `overscan` beyond): for drawing a seek's
  * rows in the render that marks the moment, before the scroll that the virtualizer follows.
  */
-export function itemsAt(count: number, offset: number, viewport: number): { index: number; start: number }[] {
+export function itemsAt(count: number, offset: number, viewport: number, overscan = OVERSCAN): { index: number; start: number }[] {
   if (count === 0) return [];
   const last = count - 1;
   const first = Math.min(last, Math.max(0, Math.floor((offset - HEADER_HEIGHT) / ROW_HEIGHT)));
   const end = Math.min(last, Math.max(first, Math.ceil((offset + viewport - HEADER_HEIGHT) / ROW_HEIGHT) - 1));
   const out: { index: number; start: number }[] = [];
-  for (let i = Math.max(0, first - OVERSCAN); i <= Math.min(last, end + OVERSCAN); i++) out.push({ index: i, start: HEADER_HEIGHT + i * ROW_HEIGHT });
+  for (let i = Math.max(0, first - overscan); i <= Math.min(last, end + overscan); i++) out.push({ index: i, start: HEADER_HEIGHT + i * ROW_HEIGHT });
   return out;
 }
 
@@ -488,6 +489,9 @@ const indexKey = (i: number): number => i;
 
 /** Rows drawn beyond the viewport on each side. */
 export const OVERSCAN = 12;
+/** While playback plays: every move draws a new stretch of rows, a fifth of them beyond the view when
+ *  drawn with OVERSCAN, and nobody scrolls meanwhile. */
+export const PLAYING_OVERSCAN = 1;
 
 /** How long a flying scroll must rest before rows are drawn in full again. */
 const FLY_SETTLE_MS = 120;
@@ -630,11 +634,12 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
 
   const scroller = useRef<HTMLDivElement>(null);
   const charPx = useCharWidth(scroller);
+  const overscan = playback?.playing ? PLAYING_OVERSCAN : OVERSCAN;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
+    overscan,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     getItemKey: indexKey,
@@ -823,9 +828,10 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // ── playback: the row at the moment shown, kept in view ──
   const at = useMemo(() => rowsAt(playback), [playback]);
   const currentId = at?.currentId ?? null;
-  // A search of every row, once per moment (not per view tick of a live log, nor per scroll frame); by
-  // message id, not row key (a message row makes its key afresh each time it is asked).
-  const currentPos = useMemo(() => (currentId === null ? -1 : rows.findIndex((r) => r.kind === 'message' && r.message.id === currentId)), [rows, currentId]);
+  // Once per moment (not per scroll frame); by message id, not row key (a message row makes its key
+  // afresh each time it is asked).
+  const finder = useRef<RowFinder | null>(null);
+  const currentPos = useMemo(() => (currentId === null ? -1 : (finder.current ??= new RowFinder()).find(rows, currentId)), [rows, currentId]);
   const onPlayback = playback !== null;
   const wasOnPlayback = useRef(onPlayback);
   useLayoutEffect(() => {
@@ -994,7 +1000,7 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
     following && count > 0
       ? itemsAt(count, endOffset(count, tailView), tailView)
       : scrollingTo !== null
-        ? itemsAt(count, scrollingTo, viewport)
+        ? itemsAt(count, scrollingTo, viewport, overscan)
         : virtualizer.getVirtualItems();
   const slotOf = rowSlots(
     items.map((item) => item.index),
