@@ -58,6 +58,20 @@ describe('routeOf: the edge a message travels along', () => {
     expect(g.routeOf(msg({ route: 'worker', fromRealm: 'top', toRealm: 'ifr' }))).toEqual([]);
   });
 
+  it('routes made once per graph: messages on one path share them, and each path keeps its own', () => {
+    const g = build(twoFrames([msg({ route: 'window', fromRealm: 'top', toRealm: 'ifr' })]));
+    const a = g.routeOf(msg({ fromPort: 'top:1', toPort: 'ifr:1' }));
+    expect(g.routeOf(msg({ fromPort: 'top:1', toPort: 'ifr:1' }))).toBe(a);
+    // The same sending port, the receiver unknown: the same route, asked by other keys.
+    expect(g.routeOf(msg({ fromPort: 'top:1' }))).toEqual(a);
+    const back = g.routeOf(msg({ toPort: 'top:1' }));
+    expect(back).not.toBe(a);
+    expect(back[0]?.reverse).toBe(true);
+    const w = g.routeOf(msg({ route: 'window', fromRealm: 'top', toRealm: 'ifr' }));
+    expect(g.routeOf(msg({ route: 'window', fromRealm: 'top', deliveries: [{ toRealm: 'ifr', receivedAt: 1 }] as MessageModel['deliveries'] }))).toBe(w);
+    expect(g.routeOf(msg({ route: 'window', fromRealm: 'ifr', toRealm: 'top' }))).not.toBe(w);
+  });
+
   it('a port drawn in its realm\'s "+N ports" chip: along the bundle edge', () => {
     const ports: PortModel[] = [];
     const channels: CaptureModel['channels'] = [];

@@ -8,7 +8,7 @@
  * only when the realm topology changes (`layout.ts`), and an edge whose count grew can pulse.
  */
 import type { CaptureModel, MessageModel, PortModel } from '../../model/correlator';
-import type { PortId, RealmId } from '../../model/protocol';
+import type { PortId, RealmId, Route } from '../../model/protocol';
 import { holderOf, indexOf, type ModelIndex } from '../modelIndex';
 import { crowdData, foldRealms, foldedData } from './fold';
 import { boxName, channelLabel, plural } from './graphText';
@@ -480,26 +480,57 @@ function routing(
     return data ? boxName(data) : box;
   };
   const endOf = (port: PortId | undefined): PortEnd | undefined => (port === undefined ? undefined : portEnds.get(ix.logicalPort.get(port) ?? port));
-  return (m) => {
-    if (m.route === 'port') {
-      const from = endOf(m.fromPort);
-      if (from) return [{ edge: from.edge, reverse: !from.source, from: name(from.realm), to: name(from.other) }];
-      const to = endOf(m.toPort);
-      return to ? [{ edge: to.edge, reverse: to.source, from: name(to.other), to: name(to.realm) }] : [];
-    }
-    const sender = m.fromRealm === undefined ? undefined : drawnAs(m.fromRealm);
+  // The routes of a graph are few (an edge each way) and playback at 16× asks for thousands of messages'
+  // a move: each route is made once per graph, and shared (callers copy what they keep). Looked up by
+  // three keys in nested maps, so that a lookup allocates nothing.
+  const known = new Map<string, Map<string, Map<string, readonly TravelRoute[]>>>();
+  /** The routes known by their last key, for the first two. */
+  const byLast = (a: string, b: string): Map<string, readonly TravelRoute[]> => {
+    let byB = known.get(a);
+    if (byB === undefined) known.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    return byC;
+  };
+  const portRoutes = (fromPort: PortId | undefined, toPort: PortId | undefined): readonly TravelRoute[] => {
+    const from = endOf(fromPort);
+    if (from) return [{ edge: from.edge, reverse: !from.source, from: name(from.realm), to: name(from.other) }];
+    const to = endOf(toPort);
+    return to ? [{ edge: to.edge, reverse: to.source, from: name(to.other), to: name(to.realm) }] : [];
+  };
+  const realmRoutes = (route: Route, fromRealm: RealmId, toRealms: readonly RealmId[]): readonly TravelRoute[] => {
+    const sender = drawnAs(fromRealm);
     if (sender === undefined) return [];
     const out: TravelRoute[] = [];
-    const toward = (realm: RealmId): void => {
+    for (const realm of toRealms) {
       const box = drawnAs(realm);
-      const edge = `route:${m.route}:${sender}->${box}`;
+      const edge = `route:${route}:${sender}->${box}`;
       if (box !== undefined && edges.has(edge) && !out.some((r) => r.edge === edge)) out.push({ edge, reverse: false, from: name(sender), to: name(box) });
-    };
-    if (m.deliveries !== undefined && m.deliveries.length > 0) for (const d of m.deliveries) toward(d.toRealm);
-    else if (m.toRealm !== undefined) toward(m.toRealm);
+    }
     return out;
   };
+  return (m) => {
+    if (m.route === 'port') {
+      const known = byLast('port', m.fromPort ?? '');
+      const to = m.toPort ?? '';
+      let routes = known.get(to);
+      if (routes === undefined) known.set(to, (routes = portRoutes(m.fromPort, m.toPort)));
+      return routes;
+    }
+    if (m.fromRealm === undefined) return NO_ROUTES;
+    const deliveries = m.deliveries ?? [];
+    // A broadcast's deliveries differ from message to message: its routes are made each time.
+    if (deliveries.length > 1) return realmRoutes(m.route, m.fromRealm, deliveries.map((d) => d.toRealm));
+    const target = deliveries.length === 1 ? deliveries[0]!.toRealm : m.toRealm;
+    if (target === undefined) return NO_ROUTES;
+    const known = byLast(m.route, m.fromRealm);
+    let routes = known.get(target);
+    if (routes === undefined) known.set(target, (routes = realmRoutes(m.route, m.fromRealm, [target])));
+    return routes;
+  };
 }
+
+const NO_ROUTES: readonly TravelRoute[] = [];
 
 /** The realms and chips (`realm\nchip`) on a message's path. */
 function highlighted(m: MessageModel | undefined, placeOf: (id: PortId) => PortPlace | undefined): { realms: Set<RealmId>; chips: Set<string> } {

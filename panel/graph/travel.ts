@@ -90,7 +90,14 @@ export function travellersAfter(
       }
       own.more++;
       own.latest = i;
-      if (started.has(r.edge)) Object.assign(own, r, { messageId: m.id, order: i });
+      if (started.has(r.edge)) {
+        // Field by field: a temporary object per message here was most of what a move allocated.
+        own.reverse = r.reverse;
+        own.from = r.from;
+        own.to = r.to;
+        own.messageId = m.id;
+        own.order = i;
+      }
     }
   }
   if (!changed) return prev;
