@@ -81,6 +81,11 @@ export interface ModelAt extends CaptureModel {
   readonly t: number;
   /** Position of the last message in view in time order (-1: none). */
   readonly index: number;
+  /** The messages among 0..index not settled yet at `t`, as they were then, by position: `messages`
+   *  is the playback's messages 0..index with these in their places. (Made into one array only when
+   *  asked for: a playing tick's graph needs these alone, and an array of up to 100,000 a tick filled
+   *  the old generation, whose collections were the longest tasks of playback.) */
+  readonly unsettled: ReadonlyMap<number, MessageModel>;
 }
 
 export interface Playback {
@@ -278,12 +283,22 @@ export const realmThere = (r: RealmModel, t: number, facts: Facts): boolean => (
 export function portAt(p: PortModel, t: number, facts: Facts): PortModel | undefined {
   if (portFrom(p, facts) > t) return undefined;
   const h = holderIndexAt(p, t);
-  const custody = h < 0 ? p.custody : p.custody.slice(0, h + 1).map((s, i) => spanAt(s, t, i === h));
+  // A new array only when a span differs (a playing tick asks for every port, most of them as they are).
+  let custody = p.custody;
+  if (h >= 0) {
+    let changed: CustodySpan[] | undefined = h + 1 < p.custody.length ? [] : undefined;
+    for (let i = 0; i <= h; i++) {
+      const s = p.custody[i] as CustodySpan;
+      const v = spanAt(s, t, i === h);
+      if (changed === undefined && v !== s) changed = p.custody.slice(0, i);
+      changed?.push(v);
+    }
+    if (changed !== undefined) custody = changed;
+  }
   const started = h < 0 ? p.started : spanStarted(custody[h] as CustodySpan, t);
   const closed = h < 0 ? p.closed : custody.some((s) => s.closed);
   const lost = p.lost !== undefined && p.lost.at <= t;
-  const same = custody.length === p.custody.length && custody.every((s, i) => s === p.custody[i]);
-  if (same && started === p.started && closed === p.closed && lost === (p.lost !== undefined)) return p;
+  if (custody === p.custody && started === p.started && closed === p.closed && lost === (p.lost !== undefined)) return p;
   const v: PortModel = { ...p, custody, started, closed };
   if (!lost) delete v.lost;
   return v;
@@ -514,18 +529,33 @@ export function createPlayback(model: CaptureModel): Playback {
 
   const view = (index: number, t: number): ModelAt => {
     if (last && last.index === index && last.t === t) return last;
-    const shown = messages.slice(0, index + 1);
+    const unsettled = new Map<number, MessageModel>();
     const counts = finalCounts(index);
     for (const i of tree.unsettled(index, t)) {
       const m = messages[i] as MessageModel;
       const v = messageAt(m, t, facts);
-      shown[i] = v;
+      unsettled.set(i, v);
       countInto(counts, m, -1);
       countInto(counts, v, 1);
     }
     const structure = structureAt(model, t, facts);
-    last = { ...structure, messages: shown, totals: totalsOf(model.totals, counts, index + 1, structure.gaps), t, index };
-    return last;
+    let shown: MessageModel[] | undefined;
+    const at: ModelAt = {
+      ...structure,
+      get messages(): MessageModel[] {
+        if (shown === undefined) {
+          shown = messages.slice(0, index + 1);
+          for (const [i, v] of unsettled) shown[i] = v;
+        }
+        return shown;
+      },
+      unsettled,
+      totals: totalsOf(model.totals, counts, index + 1, structure.gaps),
+      t,
+      index,
+    };
+    last = at;
+    return at;
   };
 
   const indexAt = (t: number): number => lastAtOrBefore(times, t);

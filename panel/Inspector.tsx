@@ -15,7 +15,7 @@ import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel,
 import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
 import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, statusLabel } from './explain';
-import { modelAtPosition, timeLabel } from './playbackView';
+import { messageAtPosition, timeLabel } from './playbackView';
 import { useFrameFacts, type FrameFactsState } from './frameFacts';
 import { ReplayControls } from './ReplayControls';
 import { ReplaySelection } from './ReplaySelection';
@@ -981,7 +981,7 @@ function SelectionView({ selection, ctx, store, onClose }: { selection: Selectio
       if (!m) return <div className="insp-empty">The selected message is no longer held (the log was cleared, or it was evicted).</div>;
       return (
         <>
-          <StatusAtPlayback id={m.id} ctx={ctx} />
+          <StatusAtPlayback message={m} ctx={ctx} />
           <MessageInspector key={m.id} m={m} ctx={ctx} onClose={onClose} />
         </>
       );
@@ -1003,9 +1003,9 @@ function SelectionView({ selection, ctx, store, onClose }: { selection: Selectio
 
 /** In playback: what was true of the message at the playback position (queued, in flight, delivered,
  *  or not sent yet), above what the whole recording says of it. */
-function StatusAtPlayback({ id, ctx }: { id: string; ctx: Ctx }) {
+function StatusAtPlayback({ message, ctx }: { message: MessageModel; ctx: Ctx }) {
   const position = useStore(ctx.view, (s) => s.playback);
-  const atT = useMemo(() => (position ? modelAtPosition(position).messages.find((x) => x.id === id) : undefined), [position, id]);
+  const atT = useMemo(() => (position ? messageAtPosition(position, message) : undefined), [position, message]);
   if (!position) return null;
   const when = timeLabel(position.t, ctx.t0);
   return (

@@ -9,8 +9,8 @@
  * or plays; a discrete move by the user (a step, a seek, a click on a row, Play) takes the newest
  * model, with the position carried over. A slider drag and the play ticks keep the one they have.
  */
-import type { CaptureModel } from '../model/correlator';
-import { TimeSpan, createPlayback, type ModelAt, type Playback } from '../model/playback';
+import type { CaptureModel, MessageModel } from '../model/correlator';
+import { TimeSpan, createPlayback, timeOfMessage, type ModelAt, type Playback } from '../model/playback';
 import { prepareTraffic } from './graph/traffic';
 import type { PlaybackPosition, ViewStore } from './viewState';
 
@@ -76,6 +76,15 @@ export function modelAtPosition(pos: PlaybackPosition): ModelAt {
   // Messages at the same millisecond are stepped one by one: the position then holds fewer of them
   // than the time alone would (and -1 at the start holds none, even when the first is at the start).
   return pos.index === p.indexAt(pos.t) ? p.at(pos.t) : p.atMessage(pos.index);
+}
+
+/** A message as it was at the position (undefined: not sent yet then, or not in the playback). */
+export function messageAtPosition(pos: PlaybackPosition, m: MessageModel): MessageModel | undefined {
+  const p = playbackOf(pos.of);
+  const i = positionOf(p, m.id, timeOfMessage(m));
+  if (i === undefined || i > pos.index) return undefined;
+  const at = modelAtPosition(pos);
+  return at.unsettled.get(i) ?? p.messages[i];
 }
 
 /** The position of the view in the playback of `model`: the playback position carried over to it, or

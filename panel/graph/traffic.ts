@@ -101,7 +101,7 @@ function copyCounts(c: Counts): Counts {
  * a moment's counts are the checkpoint's, plus the messages after it, with the unsettled ones before
  * it counted as they were then.
  */
-const moments = new WeakMap<CaptureModel, PlaybackMessages>();
+const moments = new WeakMap<CaptureModel, { at: Moment; playback: PlaybackMessages }>();
 
 /** A playback's whole model and its messages in time order (a `Playback` of model/playback.ts). */
 export interface PlaybackMessages {
@@ -109,9 +109,16 @@ export interface PlaybackMessages {
   messages: readonly MessageModel[];
 }
 
-/** `at` is a moment of `playback` (its messages a prefix of the playback's, some as they were then). */
-export function noteMoment(at: CaptureModel, playback: PlaybackMessages): void {
-  moments.set(at, playback);
+/** A moment of a playback: its messages are the playback's 0..index, with `unsettled` in their places
+ *  (model/playback.ts's ModelAt). */
+export interface Moment extends CaptureModel {
+  index: number;
+  unsettled: ReadonlyMap<number, MessageModel>;
+}
+
+/** `at` is a moment of `playback`. */
+export function noteMoment(at: Moment, playback: PlaybackMessages): void {
+  moments.set(at, { at, playback });
 }
 
 /** Messages between two kept checkpoints of a playback's counts. */
@@ -147,19 +154,17 @@ export function prepareTraffic(p: PlaybackMessages): void {
   checkpointsOf(p);
 }
 
-function trafficAtMoment(model: CaptureModel, p: PlaybackMessages): Traffic {
+function trafficAtMoment(model: Moment, p: PlaybackMessages): Traffic {
   const cp = checkpointsOf(p);
-  const shown = model.messages;
-  const k = Math.min(Math.floor(shown.length / TRAFFIC_CHECKPOINT), cp.at.length - 1);
+  const shown = model.index + 1;
+  const k = Math.min(Math.floor(shown / TRAFFIC_CHECKPOINT), cp.at.length - 1);
   const from = k * TRAFFIC_CHECKPOINT;
   const c = copyCounts(cp.at[k] as Counts);
-  for (let i = from; i < shown.length; i++) count(c, cp.portIndex, shown[i] as MessageModel, 1);
-  // Before the checkpoint, a message not as the whole model has it was not settled yet then.
-  for (let i = 0; i < from; i++) {
-    const then = shown[i] as MessageModel;
-    const whole = p.messages[i] as MessageModel;
-    if (then === whole) continue;
-    count(c, cp.portIndex, whole, -1);
+  for (let i = from; i < shown; i++) count(c, cp.portIndex, model.unsettled.get(i) ?? (p.messages[i] as MessageModel), 1);
+  // Before the checkpoint, the messages not settled yet then: counted as they were then.
+  for (const [i, then] of model.unsettled) {
+    if (i >= from) continue;
+    count(c, cp.portIndex, p.messages[i] as MessageModel, -1);
     count(c, cp.portIndex, then, 1);
   }
   // By the moment's own ports.
@@ -182,8 +187,8 @@ export function trafficOf(model: CaptureModel): Traffic {
   if (cached) return cached;
   const moment = moments.get(model);
   let t: Traffic;
-  if (moment && moment.messages.length > 0) {
-    t = trafficAtMoment(model, moment);
+  if (moment && moment.playback.messages.length > 0) {
+    t = trafficAtMoment(moment.at, moment.playback);
   } else {
     const portIndex = indexOfPorts(model.ports);
     const c = noCounts(model.ports.length);
