@@ -16,42 +16,49 @@ function rowsOf(n: number, gapEvery = 0): TimelineRow[] {
 const truth = (rows: readonly TimelineRow[], id: string): number => rows.findIndex((r) => r.kind === 'message' && r.message.id === id);
 
 describe('RowFinder', () => {
-  it('finds every message as a search of every row does, and -1 for one not shown', () => {
+  it('finds every message as a search from the top does, and -1 for one not shown', () => {
     const rows = rowsOf(1000, 7);
     const finder = new RowFinder();
-    for (const id of ['m0', 'm1', 'm500', 'm499', 'm999', 'm3', 'nope', 'm998', 'm0']) expect(finder.find(rows, id)).toBe(truth(rows, id));
+    for (const id of ['m0', 'm1', 'm500', 'm499', 'm999', 'm3', 'nope', 'm998', 'm0', 'm560', 'm440', 'm200']) expect(finder.find(rows, id)).toBe(truth(rows, id));
+    // Rows fewer than the last answer (a filter).
+    finder.find(rows, 'm999');
+    const few = rowsOf(10);
+    expect(finder.find(few, 'm4')).toBe(4);
   });
 
-  it('makes no index for steps and ticks near the last answer', () => {
+  it('steps and live ticks look only near the last answer', () => {
     const finder = new RowFinder();
     let rows = rowsOf(5000, 11);
-    for (let i = 2000; i < 2100; i++) expect(finder.find(rows, `m${i}`)).toBe(truth(rows, `m${i}`));
+    finder.find(rows, 'm2000');
+    finder.looked = 0;
+    for (let i = 2001; i < 2100; i++) expect(finder.find(rows, `m${i}`)).toBe(truth(rows, `m${i}`));
+    for (let i = 2098; i > 2050; i--) expect(finder.find(rows, `m${i}`)).toBe(truth(rows, `m${i}`));
     // A live log: new rows on each tick, the moment stays.
     for (let tick = 0; tick < 20; tick++) {
       rows = rowsOf(5000 + tick * 10, 11);
-      expect(finder.find(rows, 'm2099')).toBe(truth(rows, 'm2099'));
+      expect(finder.find(rows, 'm2051')).toBe(truth(rows, 'm2051'));
     }
-    expect(finder.indexesMade).toBe(0);
+    expect(finder.looked).toBeLessThan(200 * 10);
   });
 
-  it('indexes rows that stay the same after the second far search, once', () => {
-    const rows = rowsOf(10_000, 13);
+  it('playing forward looks at the rows passed, not at every row', () => {
+    const rows = rowsOf(100_000);
     const finder = new RowFinder();
-    const far = [10, 4000, 8000, 200, 9999, 5000].map((i) => `m${i}`);
-    for (const id of far) expect(finder.find(rows, id)).toBe(truth(rows, id));
-    expect(finder.indexesMade).toBe(1);
-    // New rows (a filter, a sort): the index is for the old rows only.
-    const other = rowsOf(10_000, 3).reverse();
-    for (const id of far) expect(finder.find(other, id)).toBe(truth(other, id));
-    expect(finder.indexesMade).toBe(2);
+    finder.find(rows, 'm1000');
+    finder.looked = 0;
+    for (let i = 6000; i < 100_000; i += 5000) expect(finder.find(rows, `m${i}`)).toBe(i);
+    // 19 moves of 5,000 rows: about the 94,000 rows passed, and the neighbourhoods.
+    expect(finder.looked).toBeLessThan(100_000 + 19 * 2 * NEAR_ROWS);
   });
 
-  it('looks on both sides of the last answer, as far as NEAR_ROWS', () => {
+  it('looks on both sides of the last answer, as far as NEAR_ROWS, then everywhere', () => {
     const rows = rowsOf(1000);
     const finder = new RowFinder();
     finder.find(rows, 'm500');
+    finder.looked = 0;
     expect(finder.find(rows, `m${500 - NEAR_ROWS}`)).toBe(500 - NEAR_ROWS);
-    expect(finder.find(rows, `m${500 - NEAR_ROWS + NEAR_ROWS}`)).toBe(500);
-    expect(finder.indexesMade).toBe(0);
+    expect(finder.looked).toBe(2 * NEAR_ROWS + 1);
+    expect(finder.find(rows, 'm10')).toBe(10);
+    expect(finder.find(rows, 'm990')).toBe(990);
   });
 });
