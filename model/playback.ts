@@ -53,9 +53,9 @@
  *
  * ── Cost ──
  * `createPlayback` is O(n log n) at most (a sort only when the messages are not in time order already).
- * A seek copies the message prefix (O(index), a memcpy) and recomputes only the messages whose status at
- * t is not their final one, found through a max-tree over the time each message settles: O(log n per
- * such message). Totals come from checkpoints of the final status counts every CHECKPOINT messages
+ * A seek recomputes only the messages whose status at t is not their final one (`unsettled`), found
+ * through a max-tree over the time each message settles: O(log n per such message). The message prefix
+ * is copied (O(index)) only when `messages` is read: the graph and the inspector need only those. Totals come from checkpoints of the final status counts every CHECKPOINT messages
  * (O(CHECKPOINT) to finish) corrected for those messages. Realms, ports, channels and gaps are one pass
  * each (their counts are small beside the messages').
  */
@@ -286,14 +286,14 @@ export function portAt(p: PortModel, t: number, facts: Facts): PortModel | undef
   // A new array only when a span differs (a playing tick asks for every port, most of them as they are).
   let custody = p.custody;
   if (h >= 0) {
-    let changed: CustodySpan[] | undefined = h + 1 < p.custody.length ? [] : undefined;
+    let copy: CustodySpan[] | undefined = h + 1 < p.custody.length ? [] : undefined;
     for (let i = 0; i <= h; i++) {
       const s = p.custody[i] as CustodySpan;
       const v = spanAt(s, t, i === h);
-      if (changed === undefined && v !== s) changed = p.custody.slice(0, i);
-      changed?.push(v);
+      if (copy === undefined && v !== s) copy = p.custody.slice(0, i);
+      copy?.push(v);
     }
-    if (changed !== undefined) custody = changed;
+    if (copy !== undefined) custody = copy;
   }
   const started = h < 0 ? p.started : spanStarted(custody[h] as CustodySpan, t);
   const closed = h < 0 ? p.closed : custody.some((s) => s.closed);

@@ -12,6 +12,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
+import { timeOfMessage } from '../model/model-types';
 import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
 import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, statusLabel } from './explain';
@@ -1005,7 +1006,7 @@ function SelectionView({ selection, ctx, store, onClose }: { selection: Selectio
  *  or not sent yet), above what the whole recording says of it. */
 function StatusAtPlayback({ message, ctx }: { message: MessageModel; ctx: Ctx }) {
   const position = useStore(ctx.view, (s) => s.playback);
-  const atT = useMemo(() => (position ? messageAtPosition(position, message) : undefined), [position, message]);
+  const atT = useMemo(() => (position ? messageAtPosition(position, message.id, timeOfMessage(message)) : undefined), [position, message]);
   if (!position) return null;
   const when = timeLabel(position.t, ctx.t0);
   return (

@@ -16,6 +16,14 @@ export interface ModelIndex {
 }
 
 const cache = new WeakMap<CaptureModel, ModelIndex>();
+const finders = new WeakMap<CaptureModel, (id: string) => MessageModel | undefined>();
+
+/** How `message(id)` finds a message of `model` without reading its `messages`: a playback moment
+ *  makes that array (up to 100,000 messages) only when it is read, and the graph looks up the selected
+ *  message on every playing tick. */
+export function noteMessageFinder(model: CaptureModel, find: (id: string) => MessageModel | undefined): void {
+  finders.set(model, find);
+}
 
 export function indexOf(model: CaptureModel): ModelIndex {
   let ix = cache.get(model);
@@ -28,6 +36,8 @@ export function indexOf(model: CaptureModel): ModelIndex {
   let byId: Map<string, MessageModel> | null = null;
   ix = {
     message(id) {
+      const find = finders.get(model);
+      if (find) return find(id);
       byId ??= new Map(model.messages.map((m) => [m.id, m]));
       return byId.get(id);
     },

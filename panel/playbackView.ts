@@ -10,7 +10,7 @@
  * model, with the position carried over. A slider drag and the play ticks keep the one they have.
  */
 import type { CaptureModel, MessageModel } from '../model/correlator';
-import { TimeSpan, createPlayback, timeOfMessage, type ModelAt, type Playback } from '../model/playback';
+import { TimeSpan, createPlayback, type ModelAt, type Playback } from '../model/playback';
 import { prepareTraffic } from './graph/traffic';
 import type { PlaybackPosition, ViewStore } from './viewState';
 
@@ -78,10 +78,11 @@ export function modelAtPosition(pos: PlaybackPosition): ModelAt {
   return pos.index === p.indexAt(pos.t) ? p.at(pos.t) : p.atMessage(pos.index);
 }
 
-/** A message as it was at the position (undefined: not sent yet then, or not in the playback). */
-export function messageAtPosition(pos: PlaybackPosition, m: MessageModel): MessageModel | undefined {
+/** Message `id` as it was at the position (undefined: not sent yet then, or not in the playback); `t`,
+ *  its time if known (see positionOf). */
+export function messageAtPosition(pos: PlaybackPosition, id: string, t?: number): MessageModel | undefined {
   const p = playbackOf(pos.of);
-  const i = positionOf(p, m.id, timeOfMessage(m));
+  const i = positionOf(p, id, t);
   if (i === undefined || i > pos.index) return undefined;
   const at = modelAtPosition(pos);
   return at.unsettled.get(i) ?? p.messages[i];

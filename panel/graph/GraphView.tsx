@@ -33,7 +33,8 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
-import { modelAtPosition, playbackOf } from '../playbackView';
+import { messageAtPosition, modelAtPosition, playbackOf } from '../playbackView';
+import { noteMessageFinder } from '../modelIndex';
 import type { PlaybackPosition, ViewStore } from '../viewState';
 import type { CaptureModel } from '../../model/correlator';
 import type { PortId, RealmId } from '../../model/protocol';
@@ -559,6 +560,7 @@ function AutoFit({ topology, anchor, mode, nonce, userMoved, onPartial }: { topo
 function momentOf(position: PlaybackPosition): CaptureModel {
   const at = modelAtPosition(position);
   noteMoment(at, playbackOf(position.of));
+  noteMessageFinder(at, (id) => messageAtPosition(position, id));
   return at;
 }
 

@@ -511,10 +511,10 @@ function routing(
   };
   return (m) => {
     if (m.route === 'port') {
-      const known = byLast('port', m.fromPort ?? '');
+      const byTo = byLast('port', m.fromPort ?? '');
       const to = m.toPort ?? '';
-      let routes = known.get(to);
-      if (routes === undefined) known.set(to, (routes = portRoutes(m.fromPort, m.toPort)));
+      let routes = byTo.get(to);
+      if (routes === undefined) byTo.set(to, (routes = portRoutes(m.fromPort, m.toPort)));
       return routes;
     }
     if (m.fromRealm === undefined) return NO_ROUTES;
@@ -523,9 +523,9 @@ function routing(
     if (deliveries.length > 1) return realmRoutes(m.route, m.fromRealm, deliveries.map((d) => d.toRealm));
     const target = deliveries.length === 1 ? deliveries[0]!.toRealm : m.toRealm;
     if (target === undefined) return NO_ROUTES;
-    const known = byLast(m.route, m.fromRealm);
-    let routes = known.get(target);
-    if (routes === undefined) known.set(target, (routes = realmRoutes(m.route, m.fromRealm, [target])));
+    const byTo = byLast(m.route, m.fromRealm);
+    let routes = byTo.get(target);
+    if (routes === undefined) byTo.set(target, (routes = realmRoutes(m.route, m.fromRealm, [target])));
     return routes;
   };
 }

@@ -101,6 +101,7 @@ function copyCounts(c: Counts): Counts {
  * a moment's counts are the checkpoint's, plus the messages after it, with the unsettled ones before
  * it counted as they were then.
  */
+// (`at` is the key too: kept in the value with its type, which the key's does not carry.)
 const moments = new WeakMap<CaptureModel, { at: Moment; playback: PlaybackMessages }>();
 
 /** A playback's whole model and its messages in time order (a `Playback` of model/playback.ts). */

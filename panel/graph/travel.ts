@@ -9,7 +9,8 @@
  */
 import type { MessageModel } from '../../model/correlator';
 
-/** How a message crosses the graph: the drawn edge it travels along, and which way. */
+/** How a message crosses the graph: the drawn edge it travels along, and which way. (A new field here
+ *  is copied onto a dot field by field in `travellersAfter` too.) */
 export interface TravelRoute {
   edge: string;
   /** From the edge's target to its source (a reply on a channel edge drawn the other way). */
