@@ -36,6 +36,7 @@ import { shownModel, useLogVersion } from '../useLog';
 import { messageAtPosition, modelAtPosition, playbackOf } from '../playbackView';
 import { noteMessageFinder } from '../modelIndex';
 import type { PlaybackPosition, ViewStore } from '../viewState';
+import { usePlaybackForGraph } from './playbackForGraph';
 import type { CaptureModel } from '../../model/correlator';
 import type { PortId, RealmId } from '../../model/protocol';
 import {
@@ -574,7 +575,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   // In playback, the session at that moment (issue 11 §1); a live log goes on growing meanwhile.
   // Deferred: a seek or a playing tick paints the slider and the timeline first, and the graph at the
   // new moment renders after, in slices (a seek on 100,000 messages was one task of 300-800 ms).
-  const playback = useDeferredValue(useStore(view, (s) => s.playback));
+  const playback = useDeferredValue(usePlaybackForGraph(view));
   const builder = useMemo(() => createGraphBuilder(), []);
   // Bumped to drop expired pulse classes and after "re-layout".
   const [tick, redraw] = useReducer((n: number) => n + 1, 0);
