@@ -45,4 +45,37 @@ describe('usePlaybackForGraph: the position the graph follows', () => {
     move(40);
     expect(result.current?.index).toBe(40);
   });
+
+  it('keeps up with a play that moves every 100 ms (a wait that started over on each move never would)', () => {
+    const view = createViewStore();
+    const { result } = renderHook(() => usePlaybackForGraph(view));
+    act(() => view.getState().playbackMoved({ of: model, t: 0, index: 0 }));
+    act(() => view.getState().playbackStarted());
+    const shown: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      act(() => vi.advanceTimersByTime(100));
+      act(() => view.getState().playbackMoved({ of: model, t: i, index: i }));
+      shown.push(result.current!.index);
+    }
+    // Behind by at most PLAYING_GRAPH_MS of moves and the move just made, all along, and moving on
+    // several times in the second.
+    shown.forEach((index, k) => expect(k + 1 - index).toBeLessThanOrEqual(Math.floor(PLAYING_GRAPH_MS / 100) + 1));
+    expect(new Set(shown).size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('goes back to live at once, and leaves no timer behind', () => {
+    const view = createViewStore();
+    const { result, unmount } = renderHook(() => usePlaybackForGraph(view));
+    act(() => view.getState().playbackMoved({ of: model, t: 0, index: 0 }));
+    act(() => view.getState().playbackStarted());
+    act(() => view.getState().playbackMoved({ of: model, t: 1, index: 1 }));
+    expect(vi.getTimerCount()).toBe(1);
+    act(() => view.getState().playbackLeft());
+    expect(result.current).toBeNull();
+    act(() => view.getState().playbackMoved({ of: model, t: 2, index: 2 }));
+    act(() => view.getState().playbackStarted());
+    act(() => view.getState().playbackMoved({ of: model, t: 3, index: 3 }));
+    unmount();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

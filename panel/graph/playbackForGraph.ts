@@ -10,11 +10,13 @@ import type { Playback, ViewStore } from '../viewState';
 export const PLAYING_GRAPH_MS = 250;
 
 /**
- * The playback position the graph shows: the view's, at once when it is paused or sought; while it
- * plays, at most every PLAYING_GRAPH_MS. At 16× the position moves ten times a second, and each graph
- * of a new moment (its ports, chips, counts and edges, and React Flow's lookups of them) was most of
+ * The playback position the graph shows: the view's, at once when it is paused (a move while paused,
+ * the slider's drag, which pauses first) and on the first move of a play; while it plays, at most
+ * every PLAYING_GRAPH_MS, so a move made while playing (a key, a row clicked) reaches the graph up to
+ * that much later. Playing moves the position every PLAY_TICK_MS at any speed, and at 16× each
+ * moment's graph (its ports, chips, counts and edges, and React Flow's lookups of them) was most of
  * what playing allocated: the old generation then filled faster than it could be marked, and its
- * collections were the longest tasks (~130–260 ms). The timeline and the slider follow every move.
+ * collections were the longest tasks (130–335 ms). The timeline and the slider follow every move.
  */
 export function usePlaybackForGraph(view: ViewStore): Playback | null {
   const playback = useStore(view, (s) => s.playback);
@@ -27,14 +29,14 @@ export function usePlaybackForGraph(view: ViewStore): Playback | null {
       shownLast.current = playback;
       setShown(playback);
     };
-    // Paused or sought, and the first move of a play: at once.
+    // Paused, and the first move of a play: at once.
     if (!playback?.playing || !shownLast.current?.playing) return show();
     const wait = shownAt.current + PLAYING_GRAPH_MS - performance.now();
     if (wait <= 0) return show();
     const timer = setTimeout(show, wait);
     return () => clearTimeout(timer);
   }, [playback]);
-  // Paused, sought or live: the view's own, in this render.
+  // Paused or live: the view's own, in this render.
   return playback?.playing && shown?.playing ? shown : playback;
 }
 
