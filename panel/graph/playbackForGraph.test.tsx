@@ -18,7 +18,11 @@ describe('usePlaybackForGraph: the position the graph follows', () => {
 
   it('follows every move at once while paused, and at most every PLAYING_GRAPH_MS while playing, ending on the newest', () => {
     const view = createViewStore();
-    const { result } = renderHook(() => usePlaybackForGraph(view));
+    let renders = 0;
+    const { result } = renderHook(() => {
+      renders++;
+      return usePlaybackForGraph(view);
+    });
     expect(result.current).toBeNull();
     const move = (index: number): void => act(() => view.getState().playbackMoved({ of: model, t: index, index }));
 
@@ -29,12 +33,14 @@ describe('usePlaybackForGraph: the position the graph follows', () => {
 
     act(() => view.getState().playbackStarted());
     expect(result.current).toMatchObject({ index: 2, playing: true });
-    // Ten moves within the interval: the graph stays where it was shown last.
+    // Ten moves within the interval: the graph stays where it was shown last, and is not even rendered.
+    const before = renders;
     for (let i = 3; i <= 12; i++) {
       act(() => vi.advanceTimersByTime(PLAYING_GRAPH_MS / 20));
       move(i);
       expect(result.current?.index).toBe(2);
     }
+    expect(renders).toBe(before);
     // Then the newest, once the interval is over.
     act(() => vi.advanceTimersByTime(PLAYING_GRAPH_MS));
     expect(result.current?.index).toBe(12);

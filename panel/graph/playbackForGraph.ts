@@ -2,8 +2,7 @@
  * The playback position the graph follows (GraphView). A hook of its own: the graph's pace while
  * playing is a decision about the machine's memory, not about drawing.
  */
-import { useEffect, useRef, useState } from 'react';
-import { useStore } from 'zustand';
+import { useEffect, useState } from 'react';
 import type { Playback, ViewStore } from '../viewState';
 
 /** While playback plays, the graph moves to the newest position at most this often (ms of wall time). */
@@ -19,24 +18,39 @@ export const PLAYING_GRAPH_MS = 250;
  * collections were the longest tasks (130–335 ms). The timeline and the slider follow every move.
  */
 export function usePlaybackForGraph(view: ViewStore): Playback | null {
-  const playback = useStore(view, (s) => s.playback);
-  const [shown, setShown] = useState(playback);
-  const shownLast = useRef(playback);
-  const shownAt = useRef(-Infinity);
+  // From the store's own subscription, not from a render: the graph's view then renders only when
+  // the position it shows changes, not on every move of the playback (a render of it that would
+  // interrupt the deferred render of the graph under way).
+  const [shown, setShown] = useState(() => view.getState().playback);
   useEffect(() => {
-    const show = (): void => {
-      shownAt.current = performance.now();
-      shownLast.current = playback;
-      setShown(playback);
+    let last = view.getState().playback;
+    let lastAt = -Infinity;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const show = (p: Playback | null): void => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      lastAt = performance.now();
+      last = p;
+      setShown(p);
     };
-    // Paused, and the first move of a play: at once.
-    if (!playback?.playing || !shownLast.current?.playing) return show();
-    const wait = shownAt.current + PLAYING_GRAPH_MS - performance.now();
-    if (wait <= 0) return show();
-    const timer = setTimeout(show, wait);
-    return () => clearTimeout(timer);
-  }, [playback]);
-  // Paused or live: the view's own, in this render.
-  return playback?.playing && shown?.playing ? shown : playback;
+    const moved = (p: Playback | null): void => {
+      // Paused or live, and the first move of a play: at once.
+      if (!p?.playing || !last?.playing) return show(p);
+      // A show is due: it takes the newest position then.
+      if (timer !== null) return;
+      const wait = lastAt + PLAYING_GRAPH_MS - performance.now();
+      if (wait <= 0) return show(p);
+      timer = setTimeout(() => show(view.getState().playback), wait);
+    };
+    // A move between the first render and this effect.
+    if (view.getState().playback !== last) moved(view.getState().playback);
+    const unsubscribe = view.subscribe((s, prev) => {
+      if (s.playback !== prev.playback) moved(s.playback);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [view]);
+  return shown;
 }
-
