@@ -23,7 +23,8 @@ export function usePlaybackForGraph(view: ViewStore): Playback | null {
   // interrupt the deferred render of the graph under way).
   const [shown, setShown] = useState(() => view.getState().playback);
   useEffect(() => {
-    let last = view.getState().playback;
+    // What the render before this effect showed (a move may have come since).
+    let last = shown;
     let lastAt = -Infinity;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const show = (p: Playback | null): void => {
@@ -42,7 +43,7 @@ export function usePlaybackForGraph(view: ViewStore): Playback | null {
       if (wait <= 0) return show(p);
       timer = setTimeout(() => show(view.getState().playback), wait);
     };
-    // A move between the first render and this effect.
+    // A move between that render and this effect.
     if (view.getState().playback !== last) moved(view.getState().playback);
     const unsubscribe = view.subscribe((s, prev) => {
       if (s.playback !== prev.playback) moved(s.playback);
@@ -51,6 +52,7 @@ export function usePlaybackForGraph(view: ViewStore): Playback | null {
       unsubscribe();
       if (timer !== null) clearTimeout(timer);
     };
+    // Once per store: `shown` is read only as the starting point.
   }, [view]);
   return shown;
 }
