@@ -55,7 +55,8 @@
  * `createPlayback` is O(n log n) at most (a sort only when the messages are not in time order already).
  * A seek recomputes only the messages whose status at t is not their final one (`unsettled`), found
  * through a max-tree over the time each message settles: O(log n per such message). The message prefix
- * is copied (O(index)) only when `messages` is read: the graph and the inspector need only those. Totals come from checkpoints of the final status counts every CHECKPOINT messages
+ * is copied (O(index)) only when `messages` is read: the graph and the inspector need only the
+ * unsettled ones. Totals come from checkpoints of the final status counts every CHECKPOINT messages
  * (O(CHECKPOINT) to finish) corrected for those messages. Realms, ports, channels and gaps are one pass
  * each (their counts are small beside the messages').
  */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FRAME, TOP, playbackLog } from './playback.fixture';
 import {
   IDLE_MS,
@@ -114,9 +114,13 @@ describe('moving in time', () => {
     for (let index = -1; index < p.messages.length; index++) {
       view.getState().playbackMoved({ of: model, t: index < 0 ? p.start : p.timeOf(index), index });
       const pos = view.getState().playback!;
-      // Asked before the moment's messages are made (the graph's look-up on a playing tick).
+      // Asked without the moment's messages being made (the graph's look-up on a playing tick): the
+      // playback keeps the moment of the last position asked, so the spy sees every read of it.
+      const read = vi.spyOn(modelAtPosition(pos), 'messages', 'get');
       const asked = model.messages.map((m) => messageAtPosition(pos, m.id, timeOfMessage(m)));
       const byTime = model.messages.map((m) => messageAtPosition(pos, m.id));
+      expect(read).not.toHaveBeenCalled();
+      read.mockRestore();
       const shown = modelAtPosition(pos).messages;
       model.messages.forEach((m, k) => {
         expect(asked[k]).toEqual(shown.find((x) => x.id === m.id));

@@ -575,6 +575,7 @@ export function GraphView({ store, view }: { store: LogStore; view: ViewStore })
   // In playback, the session at that moment (issue 11 §1); a live log goes on growing meanwhile.
   // Deferred: a seek or a playing tick paints the slider and the timeline first, and the graph at the
   // new moment renders after, in slices (a seek on 100,000 messages was one task of 300-800 ms).
+  // While playing, the graph takes a new moment at most every PLAYING_GRAPH_MS (playbackForGraph.ts).
   const playback = useDeferredValue(usePlaybackForGraph(view));
   const builder = useMemo(() => createGraphBuilder(), []);
   // Bumped to drop expired pulse classes and after "re-layout".

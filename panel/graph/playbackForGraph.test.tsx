@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, renderHook } from '@testing-library/react';
+import { useLayoutEffect } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureModel } from '../modelFixture';
 import { createViewStore } from '../viewState';
@@ -67,6 +68,17 @@ describe('usePlaybackForGraph: the position the graph follows', () => {
     // several times in the second.
     shown.forEach((index, k) => expect(k + 1 - index).toBeLessThanOrEqual(Math.floor(PLAYING_GRAPH_MS / 100) + 1));
     expect(new Set(shown).size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('catches a move made between its first render and its subscription', () => {
+    const view = createViewStore();
+    const { result } = renderHook(() => {
+      const shown = usePlaybackForGraph(view);
+      // A layout effect runs before the hook's own (passive) effect subscribes.
+      useLayoutEffect(() => view.getState().playbackMoved({ of: model, t: 5, index: 5 }), []);
+      return shown;
+    });
+    expect(result.current?.index).toBe(5);
   });
 
   it('goes back to live at once, and leaves no timer behind', () => {

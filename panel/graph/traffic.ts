@@ -101,7 +101,7 @@ function copyCounts(c: Counts): Counts {
  * a moment's counts are the checkpoint's, plus the messages after it, with the unsettled ones before
  * it counted as they were then.
  */
-// (`at` is the key too: kept in the value with its type, which the key's does not carry.)
+// (The value repeats the key, typed as a Moment.)
 const moments = new WeakMap<CaptureModel, { at: Moment; playback: PlaybackMessages }>();
 
 /** A playback's whole model and its messages in time order (a `Playback` of model/playback.ts). */
@@ -112,7 +112,7 @@ export interface PlaybackMessages {
 
 /** A moment of a playback: its messages are the playback's 0..index, with `unsettled` in their places
  *  (model/playback.ts's ModelAt). */
-export interface Moment extends CaptureModel {
+interface Moment extends CaptureModel {
   index: number;
   unsettled: ReadonlyMap<number, MessageModel>;
 }
