@@ -362,10 +362,12 @@ describe('timeline filters', () => {
     expect(rows2.filter((r) => r.kind === 'event').slice(0, ev1.length)).toEqual(ev1);
   });
 
+  // Rows of bare messages (an id and a time), in a model with nothing else and an empty log.
+  const log = { start: 0, end: 0, byIndex: () => undefined };
+  const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
+  const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
+
   it('keeps the rows of the messages that stay when a block of messages comes or goes', () => {
-    const log = { start: 0, end: 0, byIndex: () => undefined };
-    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
-    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
     const all = Array.from({ length: 3_000 }, (_, i) => message(i));
     const first = buildRows(modelOf(all), log, false);
     // 40 new messages in the middle, then 30 gone a little later.
@@ -377,9 +379,6 @@ describe('timeline filters', () => {
   });
 
   it('makes new rows for messages made again in place (a send that got its receipt) without an index of the last model', () => {
-    const log = { start: 0, end: 0, byIndex: () => undefined };
-    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
-    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
     const all = Array.from({ length: 2_000 }, (_, i) => message(i));
     const first = buildRows(modelOf(all), log, false);
     // 100 in a row settle (new objects, same ids), then 50 new at the end.
@@ -393,9 +392,6 @@ describe('timeline filters', () => {
   });
 
   it('keeps the rows of the messages that stay when thousands at the front go', () => {
-    const log = { start: 0, end: 0, byIndex: () => undefined };
-    const message = (i: number) => ({ id: `r#${i}`, sentAt: i }) as unknown as MessageModel;
-    const modelOf = (messages: MessageModel[]) => ({ messages, gaps: [], totals: { faults: 0 } }) as unknown as CaptureModel;
     const all = Array.from({ length: 6_000 }, (_, i) => message(i));
     const first = buildRows(modelOf(all.slice(0, 5_000)), log, false);
     // 3,000 evicted, 1,000 new, and one message settled in place (a new object for the same id).
