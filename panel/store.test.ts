@@ -489,6 +489,45 @@ describe('log store: the model', () => {
   });
 });
 
+describe('previews in the log store', () => {
+  /** A receipt whose preview is a fresh object each time: `{type: 'tick', n}` with n in `payload`. */
+  const tick = (seq: number, n: number): EntangleEvent => ({
+    type: 'messageReceived',
+    seq,
+    t: 1000 + seq,
+    route: 'window',
+    origin: 'https://a.test',
+    ports: [],
+    preview: { $t: 'object', entries: [['type', 'tick'], ['payload', { $t: 'array', length: 1, items: [n] }]], more: 0 },
+    size: 20,
+  });
+  const previewsOf = (entries: Iterable<LogEntry>): unknown[] => [...entries].flatMap((e) => (e.event.type === 'messageReceived' ? [e.event.preview] : []));
+
+  it('keeps equal previews of a live log as one object, each still what was received', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', [started(1)]));
+    for (let b = 0; b < 8; b++) store.getState().batchReceived(routed('A', [tick(2 + 2 * b, 5), tick(3 + 2 * b, 100 + b)]));
+    const previews = previewsOf(store.getState().log);
+    expect(previews).toEqual(Array.from({ length: 8 }, (_, b) => [tick(0, 5), tick(0, 100 + b)].map((e) => (e as { preview: unknown }).preview)).flat());
+    // The repeated one is shared from its fifth receipt on: a part is shared from the occurrence after
+    // the one its insides were first seen at, and this one is five parts deep.
+    const fives = previews.filter((_, i) => i % 2 === 0);
+    expect(new Set(fives.slice(4)).size).toBe(1);
+    expect(new Set(fives).size).toBe(5);
+    expect(store.getState().model().messages.filter((m) => m.preview === fives[7])).toHaveLength(4);
+  });
+
+  it('shares the previews of an opened capture alike', () => {
+    const store = createLogStore();
+    const rec = (event: EntangleEvent) => ({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event });
+    store.getState().captureLoaded([rec(started(1)), ...Array.from({ length: 8 }, (_, i) => rec(tick(2 + i, 5)))], []);
+    const previews = previewsOf(store.getState().log);
+    expect(previews).toHaveLength(8);
+    expect(previews[7]).toEqual((tick(0, 5) as { preview: unknown }).preview);
+    expect(new Set(previews.slice(4)).size).toBe(1);
+  });
+});
+
 describe('popups in the log store', () => {
   const popupStart: EntangleEvent = { type: 'realmStarted', seq: 1, t: 1001, kind: 'popup', url: 'https://pay.test/', origin: 'https://pay.test', protocol: PROTOCOL_VERSION };
   const popupBatch = (events: EntangleEvent[]): RoutedBatch => routed('P', events, { tabId: 9, frameId: 0, url: 'https://pay.test/', opener: { tabId: 7, frameId: 0 } });

@@ -23,6 +23,7 @@ import type { CaptureModel } from '../model/correlator';
 import { keepFacts, recordWithFacts, type LogContext, type LogGap, type LogRecord } from '../model/log';
 import { EntryLog, type Entry } from './entryLog';
 import { ModelKeeper } from './modelKeeper';
+import { PreviewInterner } from '../model/preview-intern';
 
 /** Most events the log keeps; older ones are evicted (and counted in `evicted`). */
 export const LOG_BOUND = 200_000;
@@ -178,6 +179,8 @@ function sinceClear(): Pick<LogData, 'countsByType' | 'total' | 'gaps' | 'gapCou
 export function createLogStore(options: LogStoreOptions = {}): LogStore {
   const log = new EntryLog(options.bound ?? LOG_BOUND);
   const keeper = new ModelKeeper(log);
+  /** Shares the repeated parts of live previews (bounded: INTERN_MAX_NODES). */
+  const previews = new PreviewInterner();
   const known = (realms: ReadonlyMap<RealmId, RealmInfo>) => [...realms.values()].filter((r) => !r.retired);
 
   return createStore<LogState>()((set, get) => {
@@ -320,6 +323,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
             continue;
           }
           t0 ??= event.t;
+          previews.eventPreview(event);
           records.push(record);
           if (log.push(realm, tabId, frameId, event)) evicted++;
           counts ??= { ...s.countsByType };
@@ -355,6 +359,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
       logCleared() {
         const s = get();
         log.clear();
+        previews.clear();
         const realms = new Map<RealmId, RealmInfo>();
         for (const [id, info] of s.realms) realms.set(id, { ...info, events: 0, gaps: 0, relayDropped: 0 });
         keeper.cleared(known(realms));
@@ -426,6 +431,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         let duplicates = 0;
         const firstIndex = log.end;
         const accepted: LogRecord[] = [];
+        // Its own table, let go once the capture is read: an opened capture takes nothing more.
+        const previews = new PreviewInterner();
         for (const rec of records) {
           const info = infoOf(rec);
           const event = rec.event;
@@ -438,6 +445,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           if (info.highestSeq > 0 && event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
           info.highestSeq = event.seq;
           t0 ??= event.t;
+          previews.eventPreview(event);
           if (log.push(rec.realm, rec.tabId, rec.frameId, event)) evicted++;
           accepted.push(rec);
           counts[event.type]++;
