@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PreviewInterner } from './preview-intern';
-import type { Preview } from './protocol';
+import type { EntangleEvent, Preview } from './protocol';
 
 /** A preview as the synthetic benchmark's messages have: a unique id around a repeated part. */
 const rpc = (id: number, item: number): Preview => ({
@@ -94,6 +94,21 @@ describe('PreviewInterner', () => {
       expect(interner.size).toBeLessThanOrEqual(50);
     }
     expect(interner.restarts).toBeGreaterThan(0);
+  });
+
+  it('walks a preview that several events share (a batch shape\'s) once', () => {
+    const interner = new PreviewInterner();
+    const preview = rpc(1, 7);
+    const receipt = () => ({ type: 'messageReceived', seq: 1, t: 1, route: 'port', origin: '', ports: [], preview, size: 9 }) as EntangleEvent;
+    interner.eventPreview(receipt());
+    const after = interner.size;
+    // Walked again, each pass would add the next level up of the parts it had seen.
+    for (let i = 0; i < 5; i++) {
+      const e = receipt();
+      interner.eventPreview(e);
+      expect((e as { preview: Preview }).preview).toBe(preview);
+    }
+    expect(interner.size).toBe(after);
   });
 
   it('gives back a value equal to what it was given, for any JSON (property)', () => {

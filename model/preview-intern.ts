@@ -14,7 +14,7 @@
  * that repeats is shared from its next occurrences on, one level more each time.
  */
 
-import type { EntangleEvent } from './protocol';
+import type { EntangleEvent, Preview } from './protocol';
 
 /** Parts the table holds at most before it starts over (a table of 131,072 slots, 1 MB). */
 export const INTERN_MAX_NODES = 65_536;
@@ -125,15 +125,30 @@ export class PreviewInterner {
     return this.walk(preview) as T;
   }
 
+  /** The last preview given to `eventPreview`, and what it gave back: the events of a batch's shape
+   *  share their preview object (model/validate.ts), so a flood's receipts are one look-up each. */
+  private lastIn: unknown = undefined;
+  private lastOut: unknown = undefined;
+
   /** Shares the preview of a message's event in place (an event just read, that nothing else holds). */
   eventPreview(event: EntangleEvent): void {
     if ((event.type === 'messageSent' || event.type === 'messageReceived') && event.preview !== undefined) {
-      const shared = this.intern(event.preview);
-      if (shared !== event.preview) event.preview = shared;
+      const given = event.preview;
+      if (given !== this.lastIn) {
+        this.lastIn = given;
+        this.lastOut = this.intern(given);
+      }
+      if (this.lastOut !== given) event.preview = this.lastOut as Preview;
     }
   }
 
+  /** Forgets every part (the store's log was cleared). */
   clear(): void {
+    this.lastIn = this.lastOut = undefined;
+    this.emptyTable();
+  }
+
+  private emptyTable(): void {
     if (this.nodes === 0) return;
     this.hashes.fill(0);
     this.parts.fill(undefined);
@@ -214,7 +229,7 @@ export class PreviewInterner {
     }
     this.fresh = true;
     if (this.nodes >= this.maxNodes) {
-      this.clear();
+      this.emptyTable();
       this.restarts++;
       i = h & this.mask;
     }
