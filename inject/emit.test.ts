@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../model/bridge';
 import type { ShapedBatch } from '../model/protocol';
-import { RECORDER_BATCH_EVENTS, RECORDER_BATCH_EVENTS_MOST } from '../model/relay';
 import { parseBatch } from '../model/validate';
 import { Emitter, MAX_EVENT_CHARS } from './emit';
 
@@ -32,32 +31,14 @@ describe('Emitter batches', () => {
 
   it('sends a full queue at once, then goes on numbering', () => {
     const { emitter, batches } = recorder();
-    for (let i = 0; i < RECORDER_BATCH_EVENTS + 2; i++) emitter.record(sent(i));
+    for (let i = 0; i < 512 + 2; i++) emitter.record(sent(i));
     emitter.flush();
     expect(batches.map((b) => [b.first, b.last, b.events.length])).toEqual([
-      [1, RECORDER_BATCH_EVENTS, RECORDER_BATCH_EVENTS],
-      [RECORDER_BATCH_EVENTS + 1, RECORDER_BATCH_EVENTS + 2, 2],
+      [1, 512, 512],
+      [513, 514, 2],
     ]);
-    expect(batches.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: RECORDER_BATCH_EVENTS + 2 }, (_, i) => i + 1));
-    expect(batches[1]!.events[1]).toEqual({ ...(sent(RECORDER_BATCH_EVENTS + 1) as object), seq: RECORDER_BATCH_EVENTS + 2 });
-  });
-
-  it('doubles its batches while the page posts without yielding, up to the most, and starts small again once it slows', async () => {
-    const { emitter, batches } = recorder();
-    const n = RECORDER_BATCH_EVENTS + 2 * RECORDER_BATCH_EVENTS + 2 * RECORDER_BATCH_EVENTS_MOST + 100;
-    for (let i = 0; i < n; i++) emitter.record(sent(i));
-    expect(batches.map((b) => b.events.length)).toEqual([RECORDER_BATCH_EVENTS, 2 * RECORDER_BATCH_EVENTS, RECORDER_BATCH_EVENTS_MOST, RECORDER_BATCH_EVENTS_MOST]);
-    emitter.flush();
-    expect(batches.at(-1)!.events.length).toBe(100);
-    expect(batches.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-    // A few events, then the page yields: the timer sends them, and the next batches start small.
-    for (let i = 0; i < 10; i++) emitter.record(sent(i));
-    await new Promise((r) => setTimeout(r, 60));
-    expect(batches.at(-1)!.events.length).toBe(10);
-    const before = batches.length;
-    for (let i = 0; i < RECORDER_BATCH_EVENTS + 5; i++) emitter.record(sent(i));
-    expect(batches.slice(before).map((b) => b.events.length)).toEqual([RECORDER_BATCH_EVENTS]);
-    emitter.flush();
+    expect(batches.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: 514 }, (_, i) => i + 1));
+    expect(batches[1]!.events[1]).toEqual({ ...(sent(513) as object), seq: 514 });
   });
 
   it('cuts an oversized event down without touching its neighbours', () => {
@@ -128,11 +109,11 @@ describe('Emitter batches', () => {
 
   it('starts each batch of a long queue with its own shapes', () => {
     const { emitter, batches } = recorder();
-    for (let i = 0; i < RECORDER_BATCH_EVENTS + 2; i++) emitter.record(sent(i));
+    for (let i = 0; i < 512 + 2; i++) emitter.record(sent(i));
     emitter.flush();
     expect(batches.map((b) => [b.wire.first, b.wire.shapes.length, b.wire.of.length])).toEqual([
-      [1, 1, RECORDER_BATCH_EVENTS],
-      [RECORDER_BATCH_EVENTS + 1, 1, 2],
+      [1, 1, 512],
+      [513, 1, 2],
     ]);
   });
 

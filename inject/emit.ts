@@ -5,7 +5,6 @@
  */
 import { encodeEnvelope } from '../model/bridge';
 import { PROTOCOL_VERSION, type EntangleEvent, type RealmId } from '../model/protocol';
-import { RECORDER_BATCH_EVENTS, RECORDER_BATCH_EVENTS_MOST } from '../model/relay';
 import type { ReplayCommand, ReplayResult } from '../model/replay';
 import { errorIsError, getOwnPropertyDescriptor, hasOwn, jsonParse, jsonStringify, mathRound, now, objectKeys, put, setTimeoutNative, inheritedString } from './natives';
 import { bounded, stringOr } from './preview';
@@ -13,6 +12,8 @@ import { nativeIsSafe, quote, writeJson } from './serialize';
 
 const objectProto = Object.prototype;
 
+/** Events queued before a flush is forced (a page posting in a tight loop never yields to a timer). */
+const FLUSH_AT = 512;
 const FLUSH_DELAY_MS = 15;
 /**
  * Most characters one event may take once serialized. Previews bound every string they hold, but an
@@ -40,11 +41,8 @@ export class Emitter {
   readonly config: RecorderConfig = { captureStacks: false, previewsPerSecond: DEFAULT_PREVIEWS_PER_SECOND };
   /** The queued events, in slots that exist as own elements from the start: storing into one never
    *  reaches an index setter the page put on Array.prototype. Serialized once per batch. */
-  private readonly slots: unknown[] = newSlots(RECORDER_BATCH_EVENTS_MOST);
+  private readonly slots: unknown[] = newSlots(FLUSH_AT);
   private queued = 0;
-  /** Events queued before a flush is forced: RECORDER_BATCH_EVENTS, doubled at each forced flush up to
-   *  RECORDER_BATCH_EVENTS_MOST, and back when the timer finds fewer than RECORDER_BATCH_EVENTS. */
-  private flushAt = RECORDER_BATCH_EVENTS;
   /** The seq of the first queued event. */
   private first = 0;
   private seq = 0;
@@ -136,16 +134,11 @@ export class Emitter {
     else put(event, 'seq', ++this.seq);
     if (this.queued === 0) this.first = this.seq;
     this.slots[this.queued++] = event;
-    if (this.queued >= this.flushAt) {
-      this.flushAt = Math.min(2 * this.flushAt, RECORDER_BATCH_EVENTS_MOST);
-      this.flush();
-    } else if (this.immediate || (this.seq === 1 && this.startAtOnce())) this.flush();
+    if (this.queued >= FLUSH_AT || this.immediate || (this.seq === 1 && this.startAtOnce())) this.flush();
     else if (!this.timer) {
       this.timer = true;
       setTimeoutNative(() => {
         this.timer = false;
-        // The page's pace fell below a batch per delay: batches as small as at first again.
-        if (this.queued < RECORDER_BATCH_EVENTS) this.flushAt = RECORDER_BATCH_EVENTS;
         this.flush();
       }, FLUSH_DELAY_MS);
     }

@@ -41,15 +41,6 @@ export const DEPARTED_CHARS = 2 * 1024 * 1024;
 export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 /** Most events in one batch. */
 export const MAX_BATCH_EVENTS = 5_000;
-/** Events the recorder queues before it sends a batch without waiting for its timer (a page posting in
- *  a tight loop never yields to one) … */
-export const RECORDER_BATCH_EVENTS = 512;
-/** … doubled at each batch so sent, up to this many, while the page keeps up that pace: in a flood each
- *  hand-over from the relay to the background costs the page's thread ~0.5 ms whatever its size, so
- *  fewer, larger batches leave the page more of its time (docs/recording.md, "The wire format"). The
- *  relay's bounds keep whole batches, so they may hold up to this many events fewer than their bound:
- *  at most half the smallest (UNWATCHED_TAIL_EVENTS), so that a tail holds its newest batches. */
-export const RECORDER_BATCH_EVENTS_MOST = 1_024;
 
 export type ContentToBackground =
   /** `popup`: the relay runs in the top window of a tab opened by another (`window.open`), and so

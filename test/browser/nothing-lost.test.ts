@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { RECORDER_BATCH_EVENTS_MOST, RELAY_BUFFER_EVENTS } from '../../model/relay';
+import { RELAY_BUFFER_EVENTS } from '../../model/relay';
 import { FIXTURES, launch, openPanel, panelEvents, startDemoServer, stopServiceWorker, tabIdOf, waitFor, type DemoServer, type PanelEntry, type Session } from './harness';
 
 type Burst = (total: number, chunk?: number, pauseMs?: number) => Promise<number>;
@@ -120,10 +120,9 @@ describe('nothing lost', () => {
       return all.length > 0 && all[all.length - 1]!.event.seq === total + 1 ? all : undefined;
     }, 60_000);
     // The portStarted (seq 3) comes before the first message; total + 1 is the last seq. The relay
-    // drops whole batches (at most RECORDER_BATCH_EVENTS_MOST events each), so it holds between bound −
-    // RECORDER_BATCH_EVENTS_MOST and bound events.
+    // drops whole batches (at most 512 events each), so it holds between bound − 512 and bound events.
     expect(entries.length).toBeLessThanOrEqual(RELAY_BUFFER_EVENTS);
-    expect(entries.length).toBeGreaterThan(RELAY_BUFFER_EVENTS - RECORDER_BATCH_EVENTS_MOST);
+    expect(entries.length).toBeGreaterThan(RELAY_BUFFER_EVENTS - 512);
     const first = entries[0]!.event.seq;
     expect(first).toBe(total + 2 - entries.length);
     expect(contiguous(entries, first)).toBe(true);
