@@ -117,6 +117,52 @@ describe('TabWorkerRecording', () => {
     expect(calls).toEqual(['s1 Debugger.resume']);
   });
 
+  it('says a worker went unrecorded when it ran before its breakpoint was in (another debugger let it go), and leaves it be', async () => {
+    const { api, calls, emit } = recordedApi();
+    const { r, seen } = recording(api);
+    await r.start();
+    calls.length = 0;
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
+    // Parsed before the browser answered for the breakpoint: the worker is running (Debugger.enable
+    // reports the scripts it already has).
+    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/sw.js' });
+    await settle();
+    await settle();
+    expect(seen).toEqual(['unrecorded https://a.test/sw.js: it started before the recorder could stop it (another debugger attached to it let it run)']);
+    expect(calls.at(-1)).toBe('s1 Debugger.disable');
+    // A pause after that (it would come before a later script) is not a start: resumed, no recorder.
+    calls.length = 0;
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    expect(calls).toEqual(['s1 Debugger.resume']);
+  });
+
+  it('a pause that comes after the worker parsed a script early is not its start: unrecorded, no recorder', async () => {
+    const { api, calls, emit } = recordedApi((method) => (method === 'Debugger.setInstrumentationBreakpoint' ? new Promise(() => undefined) : {}));
+    const { r, seen } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
+    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/w.js' });
+    calls.length = 0;
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    expect(calls).toEqual(['s1 Debugger.disable']);
+    expect(seen).toEqual(['unrecorded https://a.test/w.js: it started before the recorder could stop it (another debugger attached to it let it run)']);
+  });
+
+  it('a script parsed once the breakpoint is in is the worker starting as it should: recorded', async () => {
+    const { api, emit } = recordedApi();
+    const { r, seen } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
+    await settle();
+    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/w.js' });
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    await settle();
+    expect(seen).toEqual(['recorded https://a.test/w.js']);
+  });
+
   it('lets a frame target go at once, asking only for its own workers (an out-of-process frame starts them) and its log', async () => {
     const { api, calls, emit } = recordedApi();
     await recording(api).r.start();

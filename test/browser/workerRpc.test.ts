@@ -86,7 +86,9 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
     }).catch(async (err: unknown) => {
       const f = await modelFacts(panel);
       await dump('workerRpc-workbox', panel, f);
-      throw new Error(`${String(err)}\nrealms: ${JSON.stringify(f.realms)}\nmessages: ${JSON.stringify(f.messages.map((m) => [label(m), m.status, m.fromRealm, m.toRealm]))}`);
+      // What the panel says of the workers: a worker the extension could not record is listed with why.
+      const said = await panel.evaluate(() => ['workers-status', 'workers-unrecorded'].map((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '(none)'));
+      throw new Error(`${String(err)}\nworkers: ${said.join(' | ')}\nrealms: ${JSON.stringify(f.realms)}\nmessages: ${JSON.stringify(f.messages.map((m) => [label(m), m.status, m.fromRealm, m.toRealm]))}`);
     });
     await dump('workerRpc-workbox', panel, facts);
     const top = realmNamed(facts, 'top', '/sw.html');
