@@ -111,6 +111,48 @@ describe('PreviewInterner', () => {
     expect(interner.size).toBe(after);
   });
 
+  it('probes a few slots a look-up, also for numbers alike in their low bits and strings alike at their ends', () => {
+    const cases: [string, (i: number) => unknown][] = [
+      ['offsets in steps of 65,536', (i) => ['offset', i * 65_536]],
+      ['times as doubles', (i) => ['at', 1_765_000_000_000 + i * 1_000]],
+      ['fractional times', (i) => ['t', 1_765_000_000_000.125 + i]],
+      ['sequential ids', (i) => ['id', i]],
+      ['URLs alike at both ends', (i) => ['url', `https://api.example.test/v1/users/${String(i).padStart(36, '0')}/profile/settings/notifications`]],
+      ['long texts alike at both ends', (i) => ['text', `${'a'.repeat(300)}${i}${'z'.repeat(300)}`]],
+    ];
+    for (const [name, make] of cases) {
+      const interner = new PreviewInterner();
+      const n = 20_000;
+      for (let i = 0; i < n; i++) interner.intern(make(i));
+      expect(interner.probes / n, name).toBeLessThan(2);
+      // And each is found again.
+      expect(interner.intern(make(7)), name).toEqual(make(7));
+    }
+  });
+
+  it('a table that starts over in the middle of a walk still gives back an equal value', () => {
+    for (const max of [1, 2, 3, 5]) {
+      const interner = new PreviewInterner(max);
+      for (let i = 0; i < 20; i++) {
+        const p = rpc(i % 3, i % 2);
+        expect(interner.intern(structuredClone(p))).toEqual(p);
+      }
+      expect(interner.restarts).toBeGreaterThan(0);
+    }
+  });
+
+  it('walks previews that events alternating between shapes share once each', () => {
+    const interner = new PreviewInterner();
+    const a = rpc(1, 7);
+    const b = rpc(2, 8);
+    const receipt = (preview: Preview) => ({ type: 'messageReceived', seq: 1, t: 1, route: 'port', origin: '', ports: [], preview, size: 9 }) as EntangleEvent;
+    interner.eventPreview(receipt(a));
+    interner.eventPreview(receipt(b));
+    const after = interner.size;
+    for (let i = 0; i < 6; i++) interner.eventPreview(receipt(i % 2 === 0 ? a : b));
+    expect(interner.size).toBe(after);
+  });
+
   it('gives back a value equal to what it was given, for any JSON (property)', () => {
     const interner = new PreviewInterner(200);
     fc.assert(

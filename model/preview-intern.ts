@@ -6,7 +6,9 @@
  *
  * Previews are data the panel never changes once received, so sharing them is safe. The walk writes the
  * shared parts into the preview it is given, in place: call it on a preview nothing else holds yet
- * (the event just read or expanded), before it goes into the log.
+ * (the event just read or expanded), before it goes into the log. (A batch's events share their shape's
+ * preview, which may be walked again after earlier events of it went into the log: the walk then
+ * writes equal parts over equal parts, which no reader can tell.)
  *
  * Bounded: the table holds at most `maxNodes` parts, then starts over (parts shared so far stay shared).
  * A part goes into the table only when every part inside it was already there, so a preview made unique
@@ -20,32 +22,44 @@ import type { EntangleEvent, Preview } from './protocol';
 export const INTERN_MAX_NODES = 65_536;
 
 const NO_SLOTS = new Int32Array(0);
+/** Slots a look-up probes at most past the first (the table is at most half full). */
+const MAX_PROBES = 32;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-/** Characters hashed at each end of a long string (equality still compares the whole string). */
-const HASHED_ENDS = 32;
+/* Strings are hashed whole: a preview's strings are cut to 160 characters by the recorder (a capture
+ * file's to MAX_STRING), and hashing only their ends made URLs or texts that differ in the middle all
+ * one hash, each compared with every other. */
 
 /** Hashes are kept to 30 bits: small integers stay unboxed (in a Map's key and in a field), where a
  *  full 32-bit one would be a heap number allocated on each use. */
 const SMI = 0x3fff_ffff;
 
-function hashString(s: string): number {
-  let h = Math.imul(0x811c9dc5 ^ s.length, 0x01000193);
-  const n = s.length;
-  if (n <= 2 * HASHED_ENDS) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  } else {
-    for (let i = 0; i < HASHED_ENDS; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    for (let i = n - HASHED_ENDS; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  }
+/**
+ * Spreads every bit of `h` over all the others (MurmurHash3's finalizer). The table's slot is the
+ * hash's low bits, and multiplying only carries low bits upward: without this, numbers that differ
+ * only above their low 17 bits (offsets in steps of 65,536; times as doubles, whose low mantissa bits
+ * are zero) all fell into a few slots and each look-up probed thousands (review of 3574167).
+ */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85eb_ca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2_ae35);
+  h ^= h >>> 16;
   return h & SMI;
 }
 
+function hashString(s: string): number {
+  let h = Math.imul(0x811c9dc5 ^ s.length, 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix(h);
+}
+
 function hashNumber(x: number): number {
-  if ((x | 0) === x) return Math.imul(x ^ 0x5bd1e995, 0x01000193) & SMI;
+  if ((x | 0) === x) return fmix(x ^ 0x5bd1e995);
   f64[0] = x;
-  return Math.imul(u32[0]! ^ Math.imul(u32[1]!, 0x27d4eb2d), 0x01000193) & SMI;
+  return fmix(Math.imul(u32[0]! ^ 0x27d4eb2d, 0x01000193) ^ u32[1]!);
 }
 
 /** Hashes of the field names met (a preview node's fields are a few dozen names in all). */
@@ -100,8 +114,9 @@ export class PreviewInterner {
   private hash = 0;
   /** … and whether that value is a part the table did not hold (then neither can any part around it). */
   private fresh = false;
-  /** How many times the table started over (for tests and figures). */
+  /** How many times the table started over, and slots probed past the first in all (for tests). */
   restarts = 0;
+  probes = 0;
 
   constructor(readonly maxNodes = INTERN_MAX_NODES) {}
 
@@ -125,26 +140,34 @@ export class PreviewInterner {
     return this.walk(preview) as T;
   }
 
-  /** The last preview given to `eventPreview`, and what it gave back: the events of a batch's shape
-   *  share their preview object (model/validate.ts), so a flood's receipts are one look-up each. */
-  private lastIn: unknown = undefined;
-  private lastOut: unknown = undefined;
+  /** The last previews given to `eventPreview` (by identity), and what each gave back: the events of a
+   *  batch's shape share their preview object (model/validate.ts), so a flood's receipts, even
+   *  alternating between a few shapes, are a look-up each. */
+  private readonly recentIn: unknown[] = [undefined, undefined, undefined, undefined];
+  private readonly recentOut: unknown[] = [undefined, undefined, undefined, undefined];
+  private recentNext = 0;
 
   /** Shares the preview of a message's event in place (an event just read, that nothing else holds). */
   eventPreview(event: EntangleEvent): void {
     if ((event.type === 'messageSent' || event.type === 'messageReceived') && event.preview !== undefined) {
       const given = event.preview;
-      if (given !== this.lastIn) {
-        this.lastIn = given;
-        this.lastOut = this.intern(given);
+      let out: unknown;
+      const at = this.recentIn.indexOf(given);
+      if (at >= 0) out = this.recentOut[at];
+      else {
+        out = this.intern(given);
+        this.recentIn[this.recentNext] = given;
+        this.recentOut[this.recentNext] = out;
+        this.recentNext = (this.recentNext + 1) % this.recentIn.length;
       }
-      if (this.lastOut !== given) event.preview = this.lastOut as Preview;
+      if (out !== given) event.preview = out as Preview;
     }
   }
 
   /** Forgets every part (the store's log was cleared). */
   clear(): void {
-    this.lastIn = this.lastOut = undefined;
+    this.recentIn.fill(undefined);
+    this.recentOut.fill(undefined);
     this.emptyTable();
   }
 
@@ -209,6 +232,7 @@ export class PreviewInterner {
         anyFresh ||= this.fresh;
       }
     }
+    h = fmix(h);
     this.hash = h;
     if (anyFresh) {
       this.fresh = true;
@@ -217,16 +241,25 @@ export class PreviewInterner {
     if (this.hashes === NO_SLOTS) this.makeTable();
     const key = h + 1;
     let i = h & this.mask;
+    let probed = 0;
     for (let k = this.hashes[i]!; k !== 0; k = this.hashes[i]!) {
       if (k === key) {
         const p = this.parts[i]!;
         if (p === v || same(v, p)) {
           this.fresh = false;
+          this.probes += probed;
           return p;
         }
       }
       i = (i + 1) & this.mask;
+      // A run this long is a cluster of alike hashes: the part is left unshared rather than paid for.
+      if (++probed >= MAX_PROBES) {
+        this.probes += probed;
+        this.fresh = true;
+        return v;
+      }
     }
+    this.probes += probed;
     this.fresh = true;
     if (this.nodes >= this.maxNodes) {
       this.emptyTable();

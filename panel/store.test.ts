@@ -517,6 +517,18 @@ describe('previews in the log store', () => {
     expect(store.getState().model().messages.filter((m) => m.preview === fives[7])).toHaveLength(4);
   });
 
+  it('starts sharing afresh after a clear (the cleared log\'s previews are let go)', () => {
+    const store = createLogStore();
+    store.getState().batchReceived(routed('A', [started(1)]));
+    for (let i = 0; i < 6; i++) store.getState().batchReceived(routed('A', [tick(2 + i, 5)]));
+    const shared = previewsOf(store.getState().log).at(-1);
+    store.getState().logCleared();
+    store.getState().batchReceived(routed('A', [tick(8, 5)]));
+    const [after] = previewsOf(store.getState().log);
+    expect(after).toEqual(shared);
+    expect(after).not.toBe(shared);
+  });
+
   it('shares the previews of an opened capture alike', () => {
     const store = createLogStore();
     const rec = (event: EntangleEvent) => ({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event });
