@@ -117,50 +117,47 @@ describe('TabWorkerRecording', () => {
     expect(calls).toEqual(['s1 Debugger.resume']);
   });
 
-  it('says a worker went unrecorded when it ran before its breakpoint was in (another debugger let it go), and leaves it be', async () => {
+  it('a service worker stopped and started again while attached is let go and recorded again, as a realm of its own', async () => {
     const { api, calls, emit } = recordedApi();
     const { r, seen } = recording(api);
     await r.start();
-    calls.length = 0;
     emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
-    // Parsed before the browser answered for the breakpoint: the worker is running (Debugger.enable
-    // reports the scripts it already has).
-    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/sw.js' });
+    await settle();
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
     await settle();
     await settle();
-    expect(seen).toEqual(['unrecorded https://a.test/sw.js: it started before the recorder could stop it (another debugger attached to it let it run)']);
-    expect(calls.at(-1)).toBe('s1 Debugger.disable');
-    // A pause after that (it would come before a later script) is not a start: resumed, no recorder.
+    expect(seen).toEqual(['recorded https://a.test/sw.js']);
+    // Stopped (idle): its realm is gone; the session stays.
+    emit('s1', 'Inspector.targetCrashed', {});
+    expect(seen.at(-1)).toBe('gone https://a.test/sw.js');
+    // Started again: it waits for this session, which must arm it again and let it go.
+    calls.length = 0;
+    emit('s1', 'Inspector.targetReloadedAfterCrash', {});
+    await settle();
+    expect(calls).toEqual(['s1 Debugger.enable', 's1 Debugger.setInstrumentationBreakpoint beforeScriptExecution', 's1 Target.setAutoAttach', 's1 Runtime.runIfWaitingForDebugger']);
     calls.length = 0;
     emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
     await settle();
-    expect(calls).toEqual(['s1 Debugger.resume']);
+    await settle();
+    expect(calls).toEqual(['s1 Runtime.addBinding', 's1 Runtime.evaluate', 's1 Debugger.disable']);
+    expect(seen.filter((x) => x.startsWith('recorded'))).toHaveLength(2);
   });
 
-  it('a pause that comes after the worker parsed a script early is not its start: unrecorded, no recorder', async () => {
-    const { api, calls, emit } = recordedApi((method) => (method === 'Debugger.setInstrumentationBreakpoint' ? new Promise(() => undefined) : {}));
+  it('a command that fails after the worker was recorded changes nothing (no second report, nothing resumed)', async () => {
+    let reject: (err: Error) => void = () => undefined;
+    const { api, calls, emit } = recordedApi((method, session) => (method === 'Target.setAutoAttach' && session.sessionId === 's1' ? new Promise((_, no) => (reject = no)) : {}));
     const { r, seen } = recording(api);
     await r.start();
-    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
-    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/w.js' });
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
+    await settle();
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    await settle();
     calls.length = 0;
-    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    reject(new Error('the worker stopped'));
     await settle();
-    expect(calls).toEqual(['s1 Debugger.disable']);
-    expect(seen).toEqual(['unrecorded https://a.test/w.js: it started before the recorder could stop it (another debugger attached to it let it run)']);
-  });
-
-  it('a script parsed once the breakpoint is in is the worker starting as it should: recorded', async () => {
-    const { api, emit } = recordedApi();
-    const { r, seen } = recording(api);
-    await r.start();
-    emit(undefined, 'Target.attachedToTarget', attached('s1', 'worker', 'https://a.test/w.js'));
-    await settle();
-    emit('s1', 'Debugger.scriptParsed', { scriptId: '1', url: 'https://a.test/w.js' });
-    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
-    await settle();
-    await settle();
-    expect(seen).toEqual(['recorded https://a.test/w.js']);
+    expect(seen).toEqual(['recorded https://a.test/sw.js']);
+    expect(calls).toEqual([]);
   });
 
   it('lets a frame target go at once, asking only for its own workers (an out-of-process frame starts them) and its log', async () => {

@@ -116,12 +116,6 @@ export class TabWorkerRecording {
   private readonly frames = new Set<string>();
   /** Sessions whose recorder has been started (the instrumentation pause comes once per worker). */
   private readonly started = new Set<string>();
-  /** Workers whose instrumentation breakpoint the browser has answered for … */
-  private readonly breakpointSet = new Set<string>();
-  /** … and those that parsed a script of their own before that: something else (another debugger,
-   *  DevTools or a test driver attached to the worker) let it start, so no pause will come before it
-   *  runs, or it comes after the worker's first statements (sharedWorkers.ts does the same). */
-  private readonly parsedEarly = new Set<string>();
   private readonly binding = bindingName();
   private attached = false;
   private stopping = false;
@@ -171,8 +165,6 @@ export class TabWorkerRecording {
     this.api.onDetach.removeListener(this.onDetach);
     for (const w of this.workers.values()) this.events.workerGone(w);
     this.workers.clear();
-    this.breakpointSet.clear();
-    this.parsedEarly.clear();
     this.frames.clear();
     this.shared?.clientGone(this.sharedClient);
     if (this.attached) {
@@ -198,21 +190,32 @@ export class TabWorkerRecording {
         const w = this.workers.get(id);
         this.workers.delete(id);
         this.started.delete(id);
-        this.breakpointSet.delete(id);
-        this.parsedEarly.delete(id);
         this.frames.delete(id);
         if (w) this.events.workerGone(w);
-        return;
-      }
-      case 'Debugger.scriptParsed': {
-        const id = source.sessionId;
-        const url = (params as { url?: unknown } | undefined)?.url;
-        if (id !== undefined && this.workers.has(id) && !this.started.has(id) && !this.breakpointSet.has(id) && typeof url === 'string' && url !== '') this.parsedEarly.add(id);
         return;
       }
       case 'Debugger.paused':
         if (source.sessionId !== undefined) this.paused(source.sessionId, params as Paused);
         return;
+      case 'Inspector.targetCrashed': {
+        // A service worker stopped (idle, or told to): its realm is gone; the session stays for its
+        // next start.
+        const w = source.sessionId === undefined ? undefined : this.workers.get(source.sessionId);
+        if (w) this.events.workerGone(w);
+        return;
+      }
+      case 'Inspector.targetReloadedAfterCrash': {
+        // Started again while attached. It waits for the debugger (this session asked for that when it
+        // attached), so it must be let go, or the page's service worker never answers again; and this
+        // start can be recorded whole, as a realm of its own (sharedWorkers.ts does the same).
+        const id = source.sessionId;
+        const w = id === undefined ? undefined : this.workers.get(id);
+        if (id === undefined || !w) return;
+        this.events.workerGone(w);
+        this.started.delete(id);
+        this.arm(id, w);
+        return;
+      }
       case 'Runtime.bindingCalled': {
         const w = source.sessionId === undefined ? undefined : this.workers.get(source.sessionId);
         const call = params as BindingCalled;
@@ -276,32 +279,26 @@ export class TabWorkerRecording {
       this.events.workerUnrecorded(target, 'it was already running when the recording started');
       return;
     }
+    this.arm(sessionId, target);
+  }
+
+  /** Sets the instrumentation breakpoint on a worker waiting for the debugger, and lets it start: its
+   *  first statement stops there (see `paused`). */
+  private arm(sessionId: string, target: WorkerTarget): void {
     const steps = [
       this.send(sessionId, 'Debugger.enable'),
-      this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }).then(() => this.breakpointSet.add(sessionId)),
+      this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
       this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH),
       this.send(sessionId, 'Runtime.runIfWaitingForDebugger'),
     ];
-    Promise.all(steps).then(
-      () => {
-        // A script of its own was parsed before the breakpoint was in: no pause will come before it runs.
-        if (this.parsedEarly.has(sessionId) && !this.started.has(sessionId)) this.missedStart(sessionId, target);
-      },
-      (err: unknown) => {
-        // The worker must not stay paused because of us.
-        void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
-        void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
-        this.events.workerUnrecorded(target, messageOf(err));
-      },
-    );
-  }
-
-  /** The worker started without us (see `parsedEarly`): said so, never silently missing, and left as
-   *  it runs (a recorder put in later would see only part of what it does). */
-  private missedStart(sessionId: string, target: WorkerTarget): void {
-    this.started.add(sessionId);
-    void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
-    this.events.workerUnrecorded(target, 'it started before the recorder could stop it (another debugger attached to it let it run)');
+    Promise.all(steps).catch((err: unknown) => {
+      // Recorded or told of already (the worker went on while a command was pending): nothing to undo.
+      if (this.started.has(sessionId)) return;
+      // The worker must not stay paused because of us.
+      void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
+      void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      this.events.workerUnrecorded(target, messageOf(err));
+    });
   }
 
   /** The worker stopped before its first statement: the recorder goes in, then the worker goes on
@@ -311,11 +308,6 @@ export class TabWorkerRecording {
     const target = this.workers.get(sessionId);
     if (!target || p.reason !== 'instrumentation' || this.started.has(sessionId)) {
       void this.send(sessionId, 'Debugger.resume').catch(() => undefined);
-      return;
-    }
-    if (this.parsedEarly.has(sessionId)) {
-      // A pause before a later script (an import, a timer's): the worker's first statements ran.
-      this.missedStart(sessionId, target);
       return;
     }
     this.started.add(sessionId);

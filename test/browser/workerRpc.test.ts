@@ -111,6 +111,56 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
     await page.close();
     await panel.close();
   });
+
+  it('a service worker recorded inside that stops and starts again still answers the page, and its new start is recorded', async () => {
+    // A browser of its own: in this one the service worker already runs (the test above), and one
+    // running before the recording started is not recorded inside.
+    const own = await launch();
+    try {
+      await stopAndAsk(own);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+
+  async function stopAndAsk(session: Session): Promise<void> {
+    const { page, panel } = await tabRecordingInside(session, server.url('/hold.html'));
+    await page.goto(server.url('/sw.html'));
+    expect(await pageResult(page)).toEqual(bareWorkbox);
+    await waitFor('the service worker recorded from the inside', async () => (await modelFacts(panel)).realms.some((r) => r.kind === 'serviceworker' && r.instrumented) || undefined);
+    // Stopped as the browser stops an idle one (its version alone, not the extension's own worker),
+    // from a protocol session of another tab.
+    const other = await session.browser.newPage();
+    await other.goto(server.url('/hold.html'));
+    const cdp = await other.createCDPSession();
+    const versions: { versionId: string; scriptURL: string; runningStatus: string }[] = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: typeof versions }) => void versions.push(...e.versions));
+    await cdp.send('ServiceWorker.enable');
+    const running = await waitFor('the page\'s service worker, running', async () => versions.find((v) => v.scriptURL === server.url('/sw.js') && v.runningStatus === 'running'));
+    await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+    await waitFor('the service worker stopped', async () => versions.some((v) => v.versionId === running.versionId && v.runningStatus === 'stopped') || undefined);
+    await cdp.detach();
+    await other.close();
+    // A question wakes it: before, it stayed paused for a debugger session that never let it go.
+    const ask = (): Promise<unknown> =>
+      page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const c = new MessageChannel();
+            c.port1.onmessage = (e) => resolve(e.data);
+            navigator.serviceWorker.controller!.postMessage({ kind: 'question', n: 9 }, [c.port2]);
+          }),
+      );
+    const answer = await Promise.race([ask(), new Promise((resolve) => setTimeout(() => resolve('no answer within 15 s'), 15_000))]);
+    expect(answer).toEqual({ kind: 'answer', n: 9, square: 81 });
+    const facts = await waitFor('the new start recorded, the old one gone', async () => {
+      const f = await modelFacts(panel);
+      const inside = f.realms.filter((r) => r.kind === 'serviceworker' && r.instrumented);
+      return inside.length === 2 && f.messages.some((m) => m.toRealm === inside[1]!.id && m.status === 'delivered') ? f : undefined;
+    });
+    const [first, again] = facts.realms.filter((r) => r.kind === 'serviceworker' && r.instrumented);
+    expect(first!.id).not.toBe(again!.id);
+  }
 });
 
 function checkComlinkStory(facts: Facts, result: ComlinkResult): void {
