@@ -151,6 +151,9 @@ export class PreviewInterner {
   eventPreview(event: EntangleEvent): void {
     if ((event.type === 'messageSent' || event.type === 'messageReceived') && event.preview !== undefined) {
       const given = event.preview;
+      // (A string or number preview is its own canonical form: it is not remembered, so that it takes
+      // no place from a shape's object.)
+      if (typeof given !== 'object' || given === null) return;
       let out: unknown;
       const at = this.recentIn.indexOf(given);
       if (at >= 0) out = this.recentOut[at];
