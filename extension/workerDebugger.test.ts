@@ -143,6 +143,40 @@ describe('TabWorkerRecording', () => {
     expect(seen.filter((x) => x.startsWith('recorded'))).toHaveLength(2);
   });
 
+  it('a start whose recorder was still going in when the worker stopped and started again does not touch the new start', async () => {
+    let finishEvaluate: () => void = () => undefined;
+    let evaluations = 0;
+    const { api, calls, emit } = recordedApi((method) => {
+      if (method === 'Runtime.evaluate' && ++evaluations === 1) return new Promise((done) => (finishEvaluate = () => done({})));
+      // The restart finds the breakpoint still set (the first start never disabled the domain).
+      if (method === 'Debugger.setInstrumentationBreakpoint' && evaluations === 1) return new Error('Instrumentation breakpoint is already enabled.');
+      return {};
+    });
+    const { r, seen } = recording(api);
+    await r.start();
+    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
+    await settle();
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    emit('s1', 'Inspector.targetCrashed', {});
+    emit('s1', 'Inspector.targetReloadedAfterCrash', {});
+    await settle();
+    calls.length = 0;
+    // The first start's evaluation answers now: it neither reports nor disables the debugger.
+    finishEvaluate();
+    await settle();
+    await settle();
+    expect(calls).toEqual([]);
+    // (Gone at the stop and at the new start: the background takes the second as a no-op.)
+    expect(seen.filter((x) => !x.startsWith('gone'))).toEqual([]);
+    // The new start pauses and is recorded.
+    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+    await settle();
+    await settle();
+    expect(calls).toEqual(['s1 Runtime.addBinding', 's1 Runtime.evaluate', 's1 Debugger.disable']);
+    expect(seen.filter((x) => !x.startsWith('gone'))).toEqual(['recorded https://a.test/sw.js']);
+  });
+
   it('a command that fails after the worker was recorded changes nothing (no second report, nothing resumed)', async () => {
     let reject: (err: Error) => void = () => undefined;
     const { api, calls, emit } = recordedApi((method, session) => (method === 'Target.setAutoAttach' && session.sessionId === 's1' ? new Promise((_, no) => (reject = no)) : {}));

@@ -114,8 +114,11 @@ export class TabWorkerRecording {
   private readonly workers = new Map<string, WorkerTarget>();
   /** Sessions of the tab's out-of-process frames (their log is theirs: `Log.enable` on each). */
   private readonly frames = new Set<string>();
-  /** Sessions whose recorder has been started (the instrumentation pause comes once per worker). */
+  /** Sessions whose recorder has been started (the instrumentation pause comes once per worker start). */
   private readonly started = new Set<string>();
+  /** Per session, which start of the worker this is (a service worker stops and starts again on the
+   *  same session): what an earlier start's pending answers do must not touch a later one. */
+  private readonly starts = new Map<string, number>();
   private readonly binding = bindingName();
   private attached = false;
   private stopping = false;
@@ -190,6 +193,7 @@ export class TabWorkerRecording {
         const w = this.workers.get(id);
         this.workers.delete(id);
         this.started.delete(id);
+        this.starts.delete(id);
         this.frames.delete(id);
         if (w) this.events.workerGone(w);
         return;
@@ -200,8 +204,11 @@ export class TabWorkerRecording {
       case 'Inspector.targetCrashed': {
         // A service worker stopped (idle, or told to): its realm is gone; the session stays for its
         // next start.
-        const w = source.sessionId === undefined ? undefined : this.workers.get(source.sessionId);
-        if (w) this.events.workerGone(w);
+        const id = source.sessionId;
+        const w = id === undefined ? undefined : this.workers.get(id);
+        if (id === undefined || !w) return;
+        this.nextStart(id);
+        this.events.workerGone(w);
         return;
       }
       case 'Inspector.targetReloadedAfterCrash': {
@@ -211,6 +218,7 @@ export class TabWorkerRecording {
         const id = source.sessionId;
         const w = id === undefined ? undefined : this.workers.get(id);
         if (id === undefined || !w) return;
+        this.nextStart(id);
         this.events.workerGone(w);
         this.started.delete(id);
         this.arm(id, w);
@@ -235,6 +243,15 @@ export class TabWorkerRecording {
       }
     }
   };
+
+  private nextStart(sessionId: string): void {
+    this.starts.set(sessionId, (this.starts.get(sessionId) ?? 0) + 1);
+  }
+
+  /** Whether `start` (the count when it began) is still the worker's current start. */
+  private current(sessionId: string, start: number): boolean {
+    return this.workers.has(sessionId) && (this.starts.get(sessionId) ?? 0) === start;
+  }
 
   private send(sessionId: string, method: string, params?: object): Promise<unknown> {
     return this.api.sendCommand({ tabId: this.tabId, sessionId }, method, params);
@@ -285,15 +302,20 @@ export class TabWorkerRecording {
   /** Sets the instrumentation breakpoint on a worker waiting for the debugger, and lets it start: its
    *  first statement stops there (see `paused`). */
   private arm(sessionId: string, target: WorkerTarget): void {
+    const start = this.starts.get(sessionId) ?? 0;
     const steps = [
       this.send(sessionId, 'Debugger.enable'),
-      this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
+      // (Still set when a start the worker stopped in left the domain on: the breakpoint holds.)
+      this.send(sessionId, 'Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }).catch((err: unknown) => {
+        if (!/already enabled/i.test(messageOf(err))) throw err;
+      }),
       this.send(sessionId, 'Target.setAutoAttach', AUTO_ATTACH),
       this.send(sessionId, 'Runtime.runIfWaitingForDebugger'),
     ];
     Promise.all(steps).catch((err: unknown) => {
-      // Recorded or told of already (the worker went on while a command was pending): nothing to undo.
-      if (this.started.has(sessionId)) return;
+      // An earlier start's answer, or recorded or told of already (the worker went on while a
+      // command was pending): nothing to undo.
+      if (!this.current(sessionId, start) || this.started.has(sessionId)) return;
       // The worker must not stay paused because of us.
       void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
       void this.send(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
@@ -311,16 +333,23 @@ export class TabWorkerRecording {
       return;
     }
     this.started.add(sessionId);
+    const start = this.starts.get(sessionId) ?? 0;
     // (The binding is added now, with the global in place: probes saw it work there.)
     void Promise.all([this.recorder(), this.send(sessionId, 'Runtime.addBinding', { name: this.binding })])
       .then(([{ bundle, config }]) => this.send(sessionId, 'Runtime.evaluate', { expression: recorderExpression(bundle, this.binding, config), silent: true }))
       .then((result) => {
+        if (!this.current(sessionId, start)) return;
         const thrown = (result as { exceptionDetails?: { exception?: { description?: string }; text?: string } }).exceptionDetails;
         if (thrown) this.events.workerUnrecorded(target, thrown.exception?.description ?? thrown.text ?? 'the recorder threw');
         else this.events.workerRecorded(target);
       })
-      .catch((err: unknown) => this.events.workerUnrecorded(target, messageOf(err)))
-      .finally(() => void this.send(sessionId, 'Debugger.disable').catch(() => undefined));
+      .catch((err: unknown) => {
+        if (this.current(sessionId, start)) this.events.workerUnrecorded(target, messageOf(err));
+      })
+      // (Not for a start that ended meanwhile: the next one's breakpoint is set on the same session.)
+      .finally(() => {
+        if (this.current(sessionId, start)) void this.send(sessionId, 'Debugger.disable').catch(() => undefined);
+      });
   }
 }
 
