@@ -51,6 +51,16 @@ function recording(api: DebuggerApi) {
 const attached = (sessionId: string, type: string, url: string) => ({ sessionId, targetInfo: { targetId: `t-${sessionId}`, type, url }, waitingForDebugger: true });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+/** A new service worker `s1` at https://a.test/sw.js, attached and paused at its start, the recorder's
+ *  commands answered. */
+async function swAtItsPause(emit: (sessionId: string | undefined, method: string, params: unknown) => void): Promise<void> {
+  emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
+  await settle();
+  emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
+  await settle();
+  await settle();
+}
+
 describe('TabWorkerRecording', () => {
   it('attaches to the tab, asks for its workers paused at start, and reads its log', async () => {
     const { api, calls } = recordedApi();
@@ -121,13 +131,9 @@ describe('TabWorkerRecording', () => {
     const { api, calls, emit } = recordedApi();
     const { r, seen } = recording(api);
     await r.start();
-    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
-    await settle();
-    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
-    await settle();
-    await settle();
+    await swAtItsPause(emit);
     expect(seen).toEqual(['recorded https://a.test/sw.js']);
-    // Stopped (idle): its realm is gone; the session stays.
+    // Stopped: its realm is gone; the session stays.
     emit('s1', 'Inspector.targetCrashed', {});
     expect(seen.at(-1)).toBe('gone https://a.test/sw.js');
     // Started again: it waits for this session, which must arm it again and let it go.
@@ -182,11 +188,7 @@ describe('TabWorkerRecording', () => {
     const { api, calls, emit } = recordedApi((method, session) => (method === 'Target.setAutoAttach' && session.sessionId === 's1' ? new Promise((_, no) => (reject = no)) : {}));
     const { r, seen } = recording(api);
     await r.start();
-    emit(undefined, 'Target.attachedToTarget', attached('s1', 'service_worker', 'https://a.test/sw.js'));
-    await settle();
-    emit('s1', 'Debugger.paused', { reason: 'instrumentation' });
-    await settle();
-    await settle();
+    await swAtItsPause(emit);
     calls.length = 0;
     reject(new Error('the worker stopped'));
     await settle();

@@ -201,27 +201,19 @@ export class TabWorkerRecording {
       case 'Debugger.paused':
         if (source.sessionId !== undefined) this.paused(source.sessionId, params as Paused);
         return;
-      case 'Inspector.targetCrashed': {
-        // A service worker stopped (idle, or told to): its realm is gone; the session stays for its
-        // next start.
-        const id = source.sessionId;
-        const w = id === undefined ? undefined : this.workers.get(id);
-        if (id === undefined || !w) return;
-        this.nextStart(id);
-        this.events.workerGone(w);
+      case 'Inspector.targetCrashed':
+        // A service worker stopped (told to, or by the browser): its realm is gone; the session stays
+        // for its next start.
+        this.startEnded(source.sessionId);
         return;
-      }
       case 'Inspector.targetReloadedAfterCrash': {
         // Started again while attached. It waits for the debugger (this session asked for that when it
         // attached), so it must be let go, or the page's service worker never answers again; and this
         // start can be recorded whole, as a realm of its own (sharedWorkers.ts does the same).
-        const id = source.sessionId;
-        const w = id === undefined ? undefined : this.workers.get(id);
-        if (id === undefined || !w) return;
-        this.nextStart(id);
-        this.events.workerGone(w);
-        this.started.delete(id);
-        this.arm(id, w);
+        const w = this.startEnded(source.sessionId);
+        if (!w) return;
+        this.started.delete(w.sessionId);
+        this.arm(w.sessionId, w);
         return;
       }
       case 'Runtime.bindingCalled': {
@@ -244,8 +236,14 @@ export class TabWorkerRecording {
     }
   };
 
-  private nextStart(sessionId: string): void {
-    this.starts.set(sessionId, (this.starts.get(sessionId) ?? 0) + 1);
+  /** The worker's current start ended (it stopped, or it starts again): its realm is gone, and what
+   *  that start still has pending will do nothing. The worker, when the session is one of a worker. */
+  private startEnded(sessionId: string | undefined): WorkerTarget | undefined {
+    const w = sessionId === undefined ? undefined : this.workers.get(sessionId);
+    if (!w) return undefined;
+    this.starts.set(w.sessionId, (this.starts.get(w.sessionId) ?? 0) + 1);
+    this.events.workerGone(w);
+    return w;
   }
 
   /** Whether `start` (the count when it began) is still the worker's current start. */
