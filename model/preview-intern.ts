@@ -2,7 +2,7 @@
  * Structural sharing of payload previews (hash-consing): previews, and parts of previews, that are
  * equal become one object. A page's messages repeat themselves — the same `{type: 'tick'}`, the same
  * RPC envelope around a new id — and the panel holds up to 200,000 of them: each repeated part is
- * kept once instead of once per message (docs/panel.md, "Memory").
+ * kept once instead of once per message (docs/panel.md, "Performance").
  *
  * Previews are data the panel never changes once received, so sharing them is safe. The walk writes the
  * shared parts into the preview it is given, in place: call it on a preview nothing else holds yet
@@ -27,12 +27,8 @@ const MAX_PROBES = 32;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-/* Strings are hashed whole: a preview's strings are cut to 160 characters by the recorder (a capture
- * file's to MAX_STRING), and hashing only their ends made URLs or texts that differ in the middle all
- * one hash, each compared with every other. */
-
-/** Hashes are kept to 30 bits: small integers stay unboxed (in a Map's key and in a field), where a
- *  full 32-bit one would be a heap number allocated on each use. */
+/** Hashes are kept to 30 bits: small integers stay unboxed (in the `hash` field and the table's
+ *  arithmetic), where a full 32-bit one would be a heap number allocated on each use. */
 const SMI = 0x3fff_ffff;
 
 /**
@@ -50,6 +46,9 @@ function fmix(h: number): number {
   return h & SMI;
 }
 
+/** Hashed whole: a preview's strings are cut to 160 characters by the recorder (a capture file's to
+ *  MAX_STRING), and hashing only their ends made URLs or texts that differ in the middle all one hash,
+ *  each compared with every other. */
 function hashString(s: string): number {
   let h = Math.imul(0x811c9dc5 ^ s.length, 0x01000193);
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);

@@ -179,7 +179,7 @@ function sinceClear(): Pick<LogData, 'countsByType' | 'total' | 'gaps' | 'gapCou
 export function createLogStore(options: LogStoreOptions = {}): LogStore {
   const log = new EntryLog(options.bound ?? LOG_BOUND);
   const keeper = new ModelKeeper(log);
-  /** Shares the repeated parts of live previews (bounded: INTERN_MAX_NODES). */
+  /** Shares the repeated parts of a live log's previews (bounded: INTERN_MAX_NODES). */
   const previews = new PreviewInterner();
   const known = (realms: ReadonlyMap<RealmId, RealmInfo>) => [...realms.values()].filter((r) => !r.retired);
 
@@ -432,7 +432,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const firstIndex = log.end;
         const accepted: LogRecord[] = [];
         // Its own table, let go once the capture is read: an opened capture takes nothing more.
-        const previews = new PreviewInterner();
+        const capturePreviews = new PreviewInterner();
         for (const rec of records) {
           const info = infoOf(rec);
           const event = rec.event;
@@ -445,7 +445,7 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           if (info.highestSeq > 0 && event.seq > info.highestSeq + 1) info.gaps += event.seq - info.highestSeq - 1;
           info.highestSeq = event.seq;
           t0 ??= event.t;
-          previews.eventPreview(event);
+          capturePreviews.eventPreview(event);
           if (log.push(rec.realm, rec.tabId, rec.frameId, event)) evicted++;
           accepted.push(rec);
           counts[event.type]++;
