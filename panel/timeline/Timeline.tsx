@@ -175,12 +175,15 @@ function messageIdsBetween(rows: readonly TimelineRow[], a: number, b: number): 
  * at one millisecond are stepped one by one), by time for the other rows. Rows stay those of the whole
  * model: only their marks change with the moment.
  */
-function rowsAt(playback: PlaybackState | null): { currentId: string | null; of: (row: TimelineRow) => RowAt } | null {
+function rowsAt(playback: PlaybackState | null): { currentId: string | null; currentT: number | undefined; of: (row: TimelineRow) => RowAt } | null {
   if (!playback) return null;
   const p = playbackOf(playback.of);
-  const currentId = playback.index >= 0 ? (p.messages[playback.index]?.id ?? null) : null;
+  const current = playback.index >= 0 ? p.messages[playback.index] : undefined;
+  const currentId = current?.id ?? null;
   return {
     currentId,
+    // Its row's time (MessageRow.t), for the row finder's search by time.
+    currentT: current === undefined ? undefined : (current.sentAt ?? current.receivedAt ?? 0),
     of(row) {
       if (row.kind === 'message') {
         if (row.message.id === currentId) return 'current';
@@ -828,10 +831,11 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
   // ── playback: the row at the moment shown, kept in view ──
   const at = useMemo(() => rowsAt(playback), [playback]);
   const currentId = at?.currentId ?? null;
+  const currentT = at?.currentT;
   // Once per moment (not per scroll frame); by message id, not row key (a message row makes its key
   // afresh each time it is asked).
   const finder = useRef<RowFinder | null>(null);
-  const currentPos = useMemo(() => (currentId === null ? -1 : (finder.current ??= new RowFinder()).find(rows, currentId)), [rows, currentId]);
+  const currentPos = useMemo(() => (currentId === null ? -1 : (finder.current ??= new RowFinder()).find(rows, currentId, currentT)), [rows, currentId, currentT]);
   const onPlayback = playback !== null;
   const wasOnPlayback = useRef(onPlayback);
   useLayoutEffect(() => {

@@ -3,12 +3,13 @@ import type { MessageModel } from '../../model/correlator';
 import { RowFinder } from './rowFinder';
 import type { TimelineRow } from './rows';
 
-/** Rows of messages m0…m(n-1), with a gap row every `gapEvery` rows (positions then differ from ids). */
-function rowsOf(n: number, gapEvery = 0): TimelineRow[] {
+/** Rows of messages m0…m(n-1) at time `timeOf(i)`, with a gap row every `gapEvery` rows (positions then
+ *  differ from ids). */
+function rowsOf(n: number, gapEvery = 0, timeOf = (i: number) => i): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (let i = 0; i < n; i++) {
-    if (gapEvery > 0 && i % gapEvery === 0) rows.push({ kind: 'gap', key: `g:${i}`, t: i, gap: {} as never });
-    rows.push({ kind: 'message', key: `m:m${i}`, t: i, message: { id: `m${i}` } as MessageModel });
+    if (gapEvery > 0 && i % gapEvery === 0) rows.push({ kind: 'gap', key: `g:${i}`, t: timeOf(i), gap: {} as never });
+    rows.push({ kind: 'message', key: `m:m${i}`, t: timeOf(i), message: { id: `m${i}` } as MessageModel });
   }
   return rows;
 }
@@ -60,5 +61,30 @@ describe('RowFinder', () => {
     finder.looked = 0;
     expect(finder.find(rows, 'm90010')).toBe(90_010);
     expect(finder.looked).toBeLessThan(30);
+  });
+
+  it('given the row time, a far move in rows sorted by time looks at a few rows, either way up', () => {
+    // Ten rows at each millisecond (ties), a gap row now and then.
+    const tenth = (i: number) => Math.floor(i / 10);
+    for (const rows of [rowsOf(100_000, 13, tenth), rowsOf(100_000, 13, tenth).reverse()]) {
+      const finder = new RowFinder();
+      finder.find(rows, 'm50000', 5000);
+      for (const i of [10_000, 90_000, 50_003, 99_999, 0, 77_777]) {
+        finder.looked = 0;
+        expect(finder.find(rows, `m${i}`, tenth(i))).toBe(truth(rows, `m${i}`));
+        expect(finder.looked).toBeLessThan(3 * 64);
+      }
+    }
+  });
+
+  it('finds the row whatever the time says when the rows are not in time order (sorted by another column)', () => {
+    // Times that go up and down: the binary search lands anywhere, the search outwards still finds it.
+    const rows = rowsOf(20_000, 0, (i) => (i * 7919) % 20_000);
+    const finder = new RowFinder();
+    for (const i of [15_000, 3, 19_999, 8_000]) expect(finder.find(rows, `m${i}`, (i * 7919) % 20_000)).toBe(truth(rows, `m${i}`));
+    // A wrong time, or one outside the rows' times, only costs the fallback.
+    expect(finder.find(rows, 'm1234', -5)).toBe(1234);
+    expect(finder.find(rowsOf(20_000), 'm4321', 17)).toBe(4321);
+    expect(finder.find(rowsOf(20_000), 'nope', 17)).toBe(-1);
   });
 });
