@@ -9,6 +9,8 @@ import { COLUMNS_STORAGE_KEY, HEADER_HEIGHT, LAYOUT_STORAGE_KEY, ROW_HEIGHT, Tim
 import { withLaidOutElements } from '../happyDomLayout';
 import { FixturePage } from '../playback.fixture';
 import { seekMessage } from '../playbackView';
+import { timeOfMessage } from '../../model/model-types';
+import { RowFinder } from './rowFinder';
 
 withLaidOutElements();
 
@@ -413,10 +415,17 @@ describe('Timeline', () => {
       });
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       try {
+        const find = vi.spyOn(RowFinder.prototype, 'find');
         // To the 1,500th message: far below the rows in view.
         await act(async () => {
           seekMessage(view, store.getState().model(), () => 1_499);
         });
+        // The marked row was looked for by its time (the rows are in time order): a few rows read.
+        const [, id, t] = find.mock.calls.at(-1)!;
+        const message = store.getState().model().messages.find((m) => m.id === id)!;
+        expect(t).toBe(timeOfMessage(message));
+        expect((find.mock.contexts.at(-1) as RowFinder).looked).toBeLessThan(3 * 64);
+        find.mockRestore();
         const marked = () => rows().filter((r) => r.getAttribute('aria-current') === 'true');
         // Drawn by the render that marks the moment: the row, in full (cells, not a line of text).
         expect(marked()).toHaveLength(1);

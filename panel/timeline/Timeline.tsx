@@ -23,6 +23,7 @@ import {
 import { useStore } from 'zustand';
 import type { CaptureModel, MessageModel, RealmModel } from '../../model/correlator';
 import type { RealmId } from '../../model/protocol';
+import { timeOfMessage } from '../../model/model-types';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
 import type { PayloadSummary } from '../payloadSummary';
@@ -182,8 +183,10 @@ function rowsAt(playback: PlaybackState | null): { currentId: string | null; cur
   const currentId = current?.id ?? null;
   return {
     currentId,
-    // Its row's time (MessageRow.t), for the row finder's search by time.
-    currentT: current === undefined ? undefined : (current.sentAt ?? current.receivedAt ?? 0),
+    // Its row's time (MessageRow.t), for the row finder's search by time: the same when the rows are of
+    // the playback's model (an opened capture); a live log's newer rows may differ (then the finder
+    // searches outwards).
+    currentT: current === undefined ? undefined : timeOfMessage(current),
     of(row) {
       if (row.kind === 'message') {
         if (row.message.id === currentId) return 'current';

@@ -87,4 +87,27 @@ describe('RowFinder', () => {
     expect(finder.find(rowsOf(20_000), 'm4321', 17)).toBe(4321);
     expect(finder.find(rowsOf(20_000), 'nope', 17)).toBe(-1);
   });
+
+  it('a burst of many rows at one millisecond is read through at that time, not searched outwards', () => {
+    // 300 messages in each millisecond: a row deep in a run is past the 64 around the guess.
+    const rows = rowsOf(30_000, 0, (i) => Math.floor(i / 300));
+    const finder = new RowFinder();
+    finder.find(rows, 'm0', 0);
+    finder.looked = 0;
+    expect(finder.find(rows, 'm20290', 67)).toBe(20_290);
+    expect(finder.looked).toBeLessThan(2 * 64 + 2 + 300);
+  });
+
+  it('a fallback does not look again at the rows near the last answer', () => {
+    const rows = rowsOf(20_000, 0, (i) => (i * 7919) % 20_000);
+    const finder = new RowFinder();
+    finder.find(rows, 'm10000');
+    finder.looked = 0;
+    // Not near the last answer, and the time leads nowhere: every row is looked at once, plus the guess's.
+    expect(finder.find(rows, 'nope', 5)).toBe(-1);
+    expect(finder.looked).toBeLessThanOrEqual(rows.length + 2 * 64 + 2);
+    // Few rows: the time is not used, the search is as before.
+    const few = rowsOf(200);
+    expect(finder.find(few, 'm150', 150)).toBe(150);
+  });
 });

@@ -2,14 +2,15 @@
  * Finds the row of a message by its id, for the playback's marked row. Playback asks on every move (at
  * 16× a dozen times a second, thousands of rows apart; a seek tens of thousands).
  *
- * First near the last answer (a step, or a tick of a live log that leaves the row in place), then,
- * given the message's row time, where a binary search by time puts it: rows sorted by time, either
- * way, find it there in about 17 probes and a few rows around. Only when neither finds it (rows sorted
- * by another column, or times out of order) does it search outwards from the last answer, a row on
- * each side in turn, which costs about twice the rows moved over: a far seek through 100,000 rows
- * sorted by time read ~80,000 of them (in a CPU profile of bench/panel.mjs's nine seeks, 110 ms in all
- * went to this search before the time came into it). No index: a map of 100,000 ids cost a seek ~100 ms
- * to make.
+ * First among the 64 rows on each side of the last answer (a step, or a tick of a live log that leaves
+ * the row in place). Then, given the row's time, where a binary search by time puts it (rows sorted by
+ * time, either way up, as the timeline's default order is): the rows of that time, and 64 on each side.
+ * Only when neither finds it does it search outwards from the last answer, a row on each side in turn,
+ * which costs about twice the rows moved over: rows sorted by another column, times out of order, or a
+ * time that is not the row's (a live log's playback can be of an older model than its rows). Before
+ * the time came into it, that outward search was 110 ms of bench/panel.mjs's nine seeks and 180 ms of
+ * its 5 s at 16× (CPU profiles: a far seek through 100,000 rows read ~80,000 of them). No index: a map of
+ * 100,000 ids cost a seek ~100 ms to make.
  */
 import type { TimelineRow } from './rows';
 
@@ -27,23 +28,33 @@ export class RowFinder {
    * known, for the binary search.
    */
   find(rows: readonly TimelineRow[], id: string, t?: number): number {
-    let at = this.around(rows, this.last, id, NEAR);
+    let at = this.around(rows, this.last, id, 0, NEAR);
     if (at < 0 && t !== undefined && rows.length > 4 * NEAR) {
       const guess = byTime(rows, t);
-      if (guess >= 0) at = this.around(rows, guess, id, NEAR);
+      if (guess >= 0) {
+        at = this.sameTime(rows, guess, id, t);
+        if (at < 0) at = this.around(rows, guess, id, 0, NEAR);
+      }
     }
-    if (at < 0) at = this.around(rows, this.last, id, rows.length);
+    // The rest, beyond the rows looked at first around the last answer.
+    if (at < 0) at = this.around(rows, this.last, id, NEAR + 1, rows.length);
     if (at >= 0) this.last = at;
     return at;
   }
 
-  /** Outwards from `from`, at most `reach` rows on each side. */
-  private around(rows: readonly TimelineRow[], start: number, id: string, reach: number): number {
+  /** Outwards from `start`, from `skip` to `reach` rows away on each side. */
+  private around(rows: readonly TimelineRow[], start: number, id: string, skip: number, reach: number): number {
     const from = Math.max(0, Math.min(start, rows.length - 1));
-    for (let d = 0; d <= reach && (from - d >= 0 || from + d < rows.length); d++) {
+    for (let d = skip; d <= reach && (from - d >= 0 || from + d < rows.length); d++) {
       if (this.is(rows[from + d], id)) return from + d;
       if (d > 0 && this.is(rows[from - d], id)) return from - d;
     }
+    return -1;
+  }
+
+  /** From `start` on, the rows of time `t` (a burst can put hundreds in one millisecond). */
+  private sameTime(rows: readonly TimelineRow[], start: number, id: string, t: number): number {
+    for (let i = start; i < rows.length && rows[i]!.t === t; i++) if (this.is(rows[i], id)) return i;
     return -1;
   }
 
@@ -56,7 +67,7 @@ export class RowFinder {
 
 /**
  * Where a row of time `t` stands in `rows` if they are sorted by time, ascending or descending (as their
- * ends say): the first row not before it. -1 when the ends say the rows are not in time order at all.
+ * ends say): the first row not before it in that order. -1 when `t` is outside the ends' times.
  */
 function byTime(rows: readonly TimelineRow[], t: number): number {
   const first = rows[0]!.t;
