@@ -416,16 +416,20 @@ describe('Timeline', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       try {
         const find = vi.spyOn(RowFinder.prototype, 'find');
-        // To the 1,500th message: far below the rows in view.
-        await act(async () => {
-          seekMessage(view, store.getState().model(), () => 1_499);
-        });
-        // The marked row was looked for by its time (the rows are in time order): a few rows read.
-        const [, id, t] = find.mock.calls.at(-1)!;
-        const message = store.getState().model().messages.find((m) => m.id === id)!;
-        expect(t).toBe(timeOfMessage(message));
-        expect((find.mock.contexts.at(-1) as RowFinder).looked).toBeLessThan(3 * 64);
-        find.mockRestore();
+        try {
+          // To the 1,500th message: far below the rows in view.
+          await act(async () => {
+            seekMessage(view, store.getState().model(), () => 1_499);
+          });
+          // The marked row was looked for by its time (the rows are in time order): the finder read a
+          // few rows, over every search it made.
+          const [, id, t] = find.mock.calls.at(-1)!;
+          const message = store.getState().model().messages.find((m) => m.id === id)!;
+          expect(t).toBe(timeOfMessage(message));
+          expect((find.mock.contexts.at(-1) as RowFinder).looked).toBeLessThan(3 * 64);
+        } finally {
+          find.mockRestore();
+        }
         const marked = () => rows().filter((r) => r.getAttribute('aria-current') === 'true');
         // Drawn by the render that marks the moment: the row, in full (cells, not a line of text).
         expect(marked()).toHaveLength(1);

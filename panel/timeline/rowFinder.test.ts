@@ -98,7 +98,7 @@ describe('RowFinder', () => {
     expect(finder.looked).toBeLessThan(2 * 64 + 2 + 300);
   });
 
-  it('a fallback does not look again at the rows near the last answer', () => {
+  it('a fallback does not look again at the rows near the last answer (only those around the guess)', () => {
     const rows = rowsOf(20_000, 0, (i) => (i * 7919) % 20_000);
     const finder = new RowFinder();
     finder.find(rows, 'm10000');
@@ -106,8 +106,11 @@ describe('RowFinder', () => {
     // Not near the last answer, and the time leads nowhere: every row is looked at once, plus the guess's.
     expect(finder.find(rows, 'nope', 5)).toBe(-1);
     expect(finder.looked).toBeLessThanOrEqual(rows.length + 2 * 64 + 2);
-    // Few rows: the time is not used, the search is as before.
+    // Few rows (256 or fewer): the time is not used, the search goes outwards as before.
     const few = rowsOf(200);
+    finder.find(few, 'm10');
+    finder.looked = 0;
     expect(finder.find(few, 'm150', 150)).toBe(150);
+    expect(finder.looked).toBeGreaterThan(64);
   });
 });

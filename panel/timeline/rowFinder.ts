@@ -3,8 +3,9 @@
  * 16× a dozen times a second, thousands of rows apart; a seek tens of thousands).
  *
  * First among the 64 rows on each side of the last answer (a step, or a tick of a live log that leaves
- * the row in place). Then, given the row's time, where a binary search by time puts it (rows sorted by
- * time, either way up, as the timeline's default order is): the rows of that time, and 64 on each side.
+ * the row in place). Then, given the row's time and more than 256 rows, where a binary search by time
+ * puts it (rows in time order: ascending, the timeline's default, or descending, sorted by the Time
+ * column): the rows of that time, and 64 on each side (which may read some of them again).
  * Only when neither finds it does it search outwards from the last answer, a row on each side in turn,
  * which costs about twice the rows moved over: rows sorted by another column, times out of order, or a
  * time that is not the row's (a live log's playback can be of an older model than its rows). Before
