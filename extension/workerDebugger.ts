@@ -241,14 +241,19 @@ export class TabWorkerRecording {
   private startEnded(sessionId: string | undefined): WorkerTarget | undefined {
     const w = sessionId === undefined ? undefined : this.workers.get(sessionId);
     if (!w) return undefined;
-    this.starts.set(w.sessionId, (this.starts.get(w.sessionId) ?? 0) + 1);
+    this.starts.set(w.sessionId, this.startOf(w.sessionId) + 1);
     this.events.workerGone(w);
     return w;
   }
 
-  /** Whether `start` (the count when it began) is still the worker's current start. */
+  /** Which start of the worker on this session is the current one (0: its first). */
+  private startOf(sessionId: string): number {
+    return this.starts.get(sessionId) ?? 0;
+  }
+
+  /** Whether `start` (startOf when it began) is still the worker's current start. */
   private current(sessionId: string, start: number): boolean {
-    return this.workers.has(sessionId) && (this.starts.get(sessionId) ?? 0) === start;
+    return this.workers.has(sessionId) && this.startOf(sessionId) === start;
   }
 
   private send(sessionId: string, method: string, params?: object): Promise<unknown> {
@@ -300,7 +305,7 @@ export class TabWorkerRecording {
   /** Sets the instrumentation breakpoint on a worker waiting for the debugger, and lets it start: its
    *  first statement stops there (see `paused`). */
   private arm(sessionId: string, target: WorkerTarget): void {
-    const start = this.starts.get(sessionId) ?? 0;
+    const start = this.startOf(sessionId);
     const steps = [
       this.send(sessionId, 'Debugger.enable'),
       // (Still set when a start the worker stopped in left the domain on: the breakpoint holds.)
@@ -331,7 +336,7 @@ export class TabWorkerRecording {
       return;
     }
     this.started.add(sessionId);
-    const start = this.starts.get(sessionId) ?? 0;
+    const start = this.startOf(sessionId);
     // (The binding is added now, with the global in place: probes saw it work there.)
     void Promise.all([this.recorder(), this.send(sessionId, 'Runtime.addBinding', { name: this.binding })])
       .then(([{ bundle, config }]) => this.send(sessionId, 'Runtime.evaluate', { expression: recorderExpression(bundle, this.binding, config), silent: true }))

@@ -154,7 +154,9 @@ describe('worker RPC libraries, with the workers recorded from the inside', () =
             navigator.serviceWorker.controller!.postMessage({ kind: 'question', n: 9 }, [c.port2]);
           }),
       );
-    const answer = await Promise.race([ask(), new Promise((resolve) => setTimeout(() => resolve('no answer within 15 s'), 15_000))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answer = await Promise.race([ask(), new Promise((resolve) => (timer = setTimeout(() => resolve('no answer within 15 s'), 15_000)))]);
+    clearTimeout(timer);
     expect(answer).toEqual({ kind: 'answer', n: 9, square: 81 });
     // The new start is a realm of its own, recorded inside, and the question after the restart was
     // received there.
