@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_BIGINT_DIGITS } from './literal-value';
+import { parseLiteral } from './payload-literal';
 import { commandOf, literalProblem, parseMessageId, validReplayOrder, validReplayRequested, validReplayResult, type ReplayRequested } from './replay';
 
 const request = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -55,6 +57,19 @@ describe('literalProblem', () => {
       items: [null, true, 1, 's', { $t: 'undefined' }, { $t: 'number', v: 'NaN' }, { $t: 'bigint', v: '-12' }, { $t: 'set', items: [] }, { $t: 'date', v: null }, { $t: 'regexp', source: 'a', flags: 'gi' }, { $t: 'boxed', kind: 'String', v: 'x' }, { $t: 'bytes', kind: 'Uint8Array', hex: '00ff' }],
     };
     expect(literalProblem(all)).toBeNull();
+  });
+  it('accepts the longest BigInt the parser reads, decimal or hex, and nothing longer', () => {
+    const parsed = (text: string) => {
+      const r = parseLiteral(text);
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    expect(literalProblem(parsed(`-${'9'.repeat(MAX_BIGINT_DIGITS)}n`))).toBeNull();
+    expect(literalProblem(parsed(`0x${'f'.repeat(MAX_BIGINT_DIGITS - 2)}n`))).toBeNull();
+    expect(literalProblem(parsed(`${'1'.repeat(201)}n`))).toBeNull();
+    const longest = (parsed(`0x${'f'.repeat(MAX_BIGINT_DIGITS - 2)}n`) as { v: string }).v;
+    expect(literalProblem({ $t: 'bigint', v: `${longest}0` })).toBe('not a bigint');
+    expect(literalProblem({ $t: 'bigint', v: '0x10' })).toBe('not a bigint');
   });
   it('refuses bad bytes, numbers JSON cannot carry and stray fields', () => {
     expect(literalProblem({ $t: 'bytes', kind: 'Uint8Array', hex: '0' })).toBe('bad bytes');

@@ -42,6 +42,13 @@ describe('replayability: offered only when it can be faithful', () => {
     expect(why(message({ fromRealm: undefined }))).toMatch(/sender is not known/);
     expect(why(message({ error: { name: 'DataCloneError', message: 'x' } }))).toMatch(/threw/);
   });
+  it('refuses a sender whose recording is untrusted, on every route; an untrusted receiver alone does not stop a window replay', () => {
+    const untrusted = realm('top', { untrusted: 'inheritedWindow' });
+    expect(why(message(), [untrusted])).toMatch(/sending realm is untrusted/);
+    const w = message({ id: 'frame#3', route: 'window', send: undefined, fromPort: undefined, toRealm: 'frame', receipt: { realm: 'frame', seq: 3, index: 9 } });
+    expect(why(w, [untrusted, realm('frame', { kind: 'iframe', frameId: 4, origin: 'http://b.test' })])).toMatch(/sending realm is untrusted/);
+    expect(why(w, [realm('top'), realm('frame', { kind: 'iframe', frameId: 4, origin: 'http://b.test', untrusted: 'inheritedWindow' })])).toBe('ok');
+  });
   it('offers a window message between two live frames of the tab', () => {
     const m = message({ id: 'frame#3', route: 'window', send: undefined, fromPort: undefined, toRealm: 'frame', receipt: { realm: 'frame', seq: 3, index: 9 } });
     const realms = [realm('top'), realm('frame', { kind: 'iframe', frameId: 4, origin: 'http://b.test' })];
@@ -56,6 +63,10 @@ describe('parsePayload and sendReplay', () => {
   it('gives the position of bad text', () => {
     expect(parsePayload('Map([["a", 1]')).toMatchObject({ ok: false, message: expect.stringMatching(/^line 1, column \d+: /) });
     expect(parsePayload('{ a: Set([1n]) }')).toMatchObject({ ok: true });
+  });
+  it('refuses at once what the background would refuse, saying why', () => {
+    expect(parsePayload(`[${'0,'.repeat(100_000)}]`)).toEqual({ ok: false, message: 'it cannot be sent: more than 100,000 values' });
+    expect(parsePayload(`[${'0,'.repeat(99_998)}]`)).toMatchObject({ ok: true });
   });
   it('validates the answer, and turns a failure into a refusal', async () => {
     const request = replayRequest(message(), ix(message()), 1)!;

@@ -6,7 +6,7 @@
 import type { MessageModel, RealmModel } from '../model/correlator';
 import { formatLiteral, parseLiteral, type LiteralValue } from '../model/payload-literal';
 import type { ReplayRequested, ReplayResult } from '../model/replay';
-import { validReplayResult } from '../model/replay';
+import { literalProblem, validReplayResult } from '../model/replay';
 import type { ModelIndex } from './modelIndex';
 
 export type Replayability =
@@ -20,6 +20,8 @@ function senderProblem(m: MessageModel, ix: ModelIndex): string | null {
   const from = ix.realms.get(m.fromRealm);
   if (!from || !from.instrumented || from.tabId === undefined || from.frameId === undefined) return 'the sending realm is not one the recorder runs in';
   if (from.goneAt !== undefined) return from.persisted ? 'the sending page is in the back/forward cache' : 'the sending realm is gone (another page load, or its frame was removed)';
+  // Its parent page may hold the recorder's channel there (docs/security.md): what it answers could be forged.
+  if (from.untrusted !== undefined) return 'the sending realm is untrusted (a page that created its window could have taken over its recorder): a replay from it cannot be vouched for';
   if (m.route === 'window') {
     if (m.send !== undefined || m.receipt === undefined || m.toRealm === undefined) return 'the window message has no single recorded receipt';
     const to = ix.realms.get(m.toRealm);
@@ -69,10 +71,13 @@ export function replayRequest(m: MessageModel, ix: ModelIndex, payload: LiteralV
   return request;
 }
 
-/** The literal text parsed, or where and why not (1-based line and column). */
+/** The literal text parsed, or where and why not (1-based line and column); a value the
+ *  background and the relay would refuse (literalProblem) is refused here first, saying why. */
 export function parsePayload(text: string): { ok: true; value: LiteralValue } | { ok: false; message: string } {
   const parsed = parseLiteral(text);
-  return parsed.ok ? parsed : { ok: false, message: `line ${parsed.line}, column ${parsed.column}: ${parsed.error}` };
+  if (!parsed.ok) return { ok: false, message: `line ${parsed.line}, column ${parsed.column}: ${parsed.error}` };
+  const problem = literalProblem(parsed.value);
+  return problem === null ? parsed : { ok: false, message: `it cannot be sent: ${problem}` };
 }
 
 export type ReplayTransport = (request: ReplayRequested) => Promise<unknown>;
