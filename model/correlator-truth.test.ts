@@ -640,3 +640,45 @@ describe('capture files carry the new events and popup records', () => {
     expect(read.capture.records).toEqual(log.records);
   });
 });
+
+describe('a replay is known as one everywhere the message is', () => {
+  it('replayOf of a send and of a window receipt: kept through a capture file, in the model and in the summary', async () => {
+    const log = new Log();
+    const top = log.realm('top').start();
+    const frame = log.realm('ifr', { kind: 'iframe', frameId: 3, parentFrameId: 0, origin: 'https://b.test' }).start();
+    const [p1, p2] = top.channel();
+    const original = top.send(p1);
+    top.recv(p2);
+    const replay = top.emit({ type: 'messageSent', route: 'port', port: p1, transfer: [], outcome: 'posted', replayOf: `top#${original.seq}` });
+    top.recv(p2);
+    const windowOriginal = frame.windowRecv('parent', 'https://a.test');
+    const windowReplay = frame.emit({ type: 'messageReceived', route: 'window', origin: 'https://a.test', source: 'parent', ports: [], preview: 'w', size: 1, replayOf: `ifr#${windowOriginal.seq}` });
+
+    const read = await readCapture(writeCapture({ generator: { name: 'test', version: '0' }, page: { url: 'https://a.test/' }, records: log.records }));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.capture.records).toEqual(log.records);
+    const c = createCorrelator();
+    c.append(read.capture.records);
+    const m = c.model();
+    expect(sentBy(m, 'top', replay)).toMatchObject({ replayOf: `top#${original.seq}`, status: 'delivered' });
+    expect(sentBy(m, 'top', original).replayOf).toBeUndefined();
+    expect(receivedBy(m, 'ifr', windowReplay.seq).replayOf).toBe(`ifr#${windowOriginal.seq}`);
+
+    const s = summarize(m);
+    const byId = (id: string) => s.messages.find((x) => x.id === id);
+    expect(byId(`top#${replay.seq}`)?.replayOf).toBe(`top#${original.seq}`);
+    expect(byId(`top#${original.seq}`)?.replayOf).toBeNull();
+    expect(byId(`ifr#${windowReplay.seq}`)?.replayOf).toBe(`ifr#${windowOriginal.seq}`);
+  });
+
+  it('a capture whose replayOf is not a message id is refused, naming where', async () => {
+    const log = new Log();
+    const top = log.realm('top').start();
+    const [p1] = top.channel();
+    top.emit({ type: 'messageSent', route: 'port', port: p1, transfer: [], outcome: 'posted', replayOf: 'top#1' });
+    const file = JSON.parse(writeCapture({ generator: { name: 'test', version: '0' }, page: { url: 'https://a.test/' }, records: log.records })) as { records: { event: Record<string, unknown> }[] };
+    file.records[2]!.event.replayOf = 'not an id';
+    const read = await readCapture(JSON.stringify(file));
+    expect(read.ok ? 'read' : read.error).toMatch(/records\[2\]\.event: replayOf must be a message id/);
+  });
+});
