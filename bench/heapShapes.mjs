@@ -4,12 +4,12 @@
 // (the holder's shape and the property). A snapshot's own summary groups every plain object under
 // "Object", which does not tell a message model from a log entry or a preview.
 //
-// Usage: node --max-old-space-size=8000 bench/heapShapes.mjs FILE [top N, default 40]
+// Usage: node --max-old-space-size=8000 bench/heapShapes.mjs FILE [top N, default 40] [--by-count]
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: bench/heapShapes.mjs FILE.heapsnapshot [N]');
-const TOP = Number(process.argv[3] ?? 40);
+const TOP = Number(process.argv.slice(3).find((a) => !a.startsWith('--')) ?? 40);
 const snap = JSON.parse(readFileSync(file, 'latin1'));
 const { node_fields: nodeFields, edge_fields: edgeFields, node_types: nodeTypes, edge_types: edgeTypes } = snap.snapshot.meta;
 const NF = nodeFields.length;
@@ -99,9 +99,11 @@ for (let i = 0; i < count; i++) {
   }
 }
 const mb = (n) => (n / 1e6).toFixed(1).padStart(6);
+/** --by-count: sorted by how many (a major collection's marking visits each object once), not by size. */
+const BY_COUNT = process.argv.includes('--by-count');
 const show = (title, map) => {
   console.log(`\n${title}`);
-  for (const [k, v] of [...map].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`${mb(v.size)} MB ${String(v.n).padStart(9)}  ${k.slice(0, 200)}`);
+  for (const [k, v] of [...map].sort((a, b) => (BY_COUNT ? b[1].n - a[1].n : b[1].size - a[1].size)).slice(0, TOP)) console.log(`${mb(v.size)} MB ${String(v.n).padStart(9)}  ${k.slice(0, 200)}`);
 };
 console.log(`${count.toLocaleString('en')} nodes, ${mb(total)} MB`);
 show('plain objects by shape (self size)', byShape);
