@@ -404,6 +404,32 @@ describe('Timeline', () => {
     });
   });
 
+  it('a selection moved a row at a time is found next to the last one, by message id: no search of every row', async () => {
+    const { store, view } = bigLog();
+    await withTallGrid(async () => {
+      render(<App store={store} view={view} />);
+      const grid = screen.getByTestId('timeline');
+      const find = vi.spyOn(RowFinder.prototype, 'find');
+      try {
+        fireEvent.keyDown(grid, { key: 'End' });
+        const last = store.getState().model().messages.at(-1)!;
+        expect(view.getState().selection).toEqual({ kind: 'message', id: last.id });
+        const finder = find.mock.contexts.at(-1) as RowFinder;
+        const before = finder.looked;
+        fireEvent.keyDown(grid, { key: 'ArrowUp' });
+        fireEvent.keyDown(grid, { key: 'ArrowUp' });
+        const third = store.getState().model().messages.at(-3)!;
+        expect(view.getState().selection).toEqual({ kind: 'message', id: third.id });
+        expect(find.mock.calls.at(-1)![1]).toBe(third.id);
+        // Two moves of one row: a few rows read, not the 2,000 between the last answer and the start.
+        expect(find.mock.contexts.at(-1)).toBe(finder);
+        expect(finder.looked - before).toBeLessThan(16);
+      } finally {
+        find.mockRestore();
+      }
+    });
+  });
+
   it("a playback seek far away draws the moment's rows in full at once, and its scroll is not a fly-by", async () => {
     const { store, view } = bigLog();
     await withTallGrid(async () => {

@@ -728,8 +728,15 @@ export function Timeline({ store, view, onOpen }: TimelineProps) {
 
   // ── selection ──
   const selKey = selectionKey(selection);
-  // A search of every row: once per rows array and selection, not on every scroll frame or view tick.
-  const selPos = useMemo(() => (selKey === null ? -1 : rows.findIndex((r) => r.key === selKey)), [rows, selKey]);
+  // Once per rows array and selection, not on every scroll frame or view tick. A message's row is found
+  // near the last one first (↑/↓ move a row at a time) and compared by id: a search by `key` made a
+  // string per row it passed, 100,000 of them for a selection at the end of a large capture.
+  const selFinder = useRef<RowFinder | null>(null);
+  const selPos = useMemo(() => {
+    if (selection === null || selKey === null) return -1;
+    if (selection.kind === 'message') return (selFinder.current ??= new RowFinder()).find(rows, selection.id);
+    return rows.findIndex((r) => r.kind !== 'message' && r.key === selKey);
+  }, [rows, selection, selKey]);
 
   // Selecting a row other than the last stops following, so the row stays where the user is looking;
   // the "↓ N new" button (or End, or scrolling to the bottom) follows again.
