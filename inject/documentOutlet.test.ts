@@ -35,6 +35,21 @@ describe('documentOutlet: replay commands on the recorder node', () => {
     expect(heard).toEqual([JSON.parse(text)]);
   });
 
+  it('refuses a detail that is not text, without making text of it', () => {
+    const { node, heard, answers } = recorder();
+    let coerced = 0;
+    const lookalike = {
+      toString: () => {
+        coerced++;
+        return text;
+      },
+    };
+    for (const detail of [lookalike, [text], null, 1]) node.dispatchEvent(new CustomEvent(REPLAY_COMMAND, { detail }));
+    expect(answers).toEqual(Array(4).fill('{"outcome":"refused","reason":"a malformed command"}'));
+    expect(coerced).toBe(0);
+    expect(heard).toEqual([]);
+  });
+
   it('hears no command dispatched anywhere else the page can reach', () => {
     const { heard, answers } = recorder();
     const lookalike = document.createElement('entangle-recorder');

@@ -197,6 +197,20 @@ describe('Emitter.command: the recorder reads only what the relay wrote', () => 
     expect(heard).toEqual([]);
   });
 
+  it('makes no text of a detail that is not text: its toString is never called, nothing carried out', () => {
+    const { emitter, heard } = commanded();
+    let coerced = 0;
+    const lookalike = {
+      toString: () => {
+        coerced++;
+        return text;
+      },
+    };
+    for (const bad of [lookalike, [text], null, undefined, 42]) expect(emitter.command(bad)).toBe(refused('a malformed command'));
+    expect(coerced).toBe(0);
+    expect(heard).toEqual([]);
+  });
+
   it('parses with the JSON.parse saved before page scripts ran', () => {
     const { emitter, heard } = commanded();
     const parse = JSON.parse;
@@ -219,5 +233,29 @@ describe('Emitter.command: the recorder reads only what the relay wrote', () => 
       delete (Object.prototype as { toJSON?: unknown }).toJSON;
     }
     expect(answer).toBe('{"outcome":"sent","replay":"r1#3"}');
+  });
+});
+
+describe('Emitter.configure', () => {
+  it('takes own members of JSON text only', () => {
+    const { emitter } = recorder();
+    let coerced = 0;
+    emitter.configure({
+      toString: () => {
+        coerced++;
+        return '{"captureStacks":true}';
+      },
+    });
+    emitter.configure(['{"captureStacks":true}']);
+    Object.defineProperty(Object.prototype, 'captureStacks', { configurable: true, value: true });
+    try {
+      emitter.configure('{"previewsPerSecond":5}');
+    } finally {
+      delete (Object.prototype as { captureStacks?: unknown }).captureStacks;
+    }
+    expect(coerced).toBe(0);
+    expect(emitter.config).toEqual({ captureStacks: false, previewsPerSecond: 5 });
+    emitter.configure('{"captureStacks":true,"previewsPerSecond":-1}');
+    expect(emitter.config).toEqual({ captureStacks: true, previewsPerSecond: 5 });
   });
 });
