@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
 import { REPLAY_COMMAND, REPLAY_RESULT, commandOf, type ReplayOrder } from '../model/replay';
-import { carryOutReplayOrder, isReplayOrder, type RelayState } from './replayOrders';
+import { carryOutReplayOrder, fromBackground, isReplayOrder, type RelayState } from './replayOrders';
 
 const order = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   kind: 'replay',
@@ -36,6 +36,18 @@ describe('isReplayOrder', () => {
     expect(isReplayOrder(order())).toBe(true);
     expect(isReplayOrder({ kind: 'expectReplay' })).toBe(true);
     for (const other of [{ kind: 'frameSelf' }, { kind: 'replayRequested' }, {}, null, undefined, 'replay', ['replay']]) expect(isReplayOrder(other)).toBe(false);
+  });
+});
+
+describe('fromBackground', () => {
+  const ID = 'abcdefghijklmnopabcdefghijklmnop';
+  it('takes the extension itself, not a tab', () => {
+    expect(fromBackground({ id: ID }, ID)).toBe(true);
+    // A content script of this extension, in a tab (and so a page that got hold of it): sender.tab is set.
+    expect(fromBackground({ id: ID, tab: { id: 3 } }, ID)).toBe(false);
+    // Another extension, or a sender the browser gave no id.
+    expect(fromBackground({ id: 'z'.repeat(32) }, ID)).toBe(false);
+    expect(fromBackground({}, ID)).toBe(false);
   });
 });
 
