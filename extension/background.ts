@@ -19,6 +19,7 @@ import { DepartedStore, type SessionArea } from './departed';
 import { FrameParents } from './frameParents';
 import { PopupTabs } from './popups';
 import { validReplayRequested, validReplayResult, type ReplayOrder, type ReplayRequested, type ReplayResult, type WindowTarget } from '../model/replay';
+import { fromOwnPages, panelOf } from './replaySender';
 import { loadSettings, loadWorkerOrigins, onWorkerOriginsChanged, recorderConfigText, saveWorkerOrigin } from './settings';
 import { WorkerTabs, type StoppedRecord } from './workerTabs';
 import { chromeDebugger, workerRecorderBundle } from './workerHost';
@@ -359,7 +360,7 @@ function subscribed(port: Runtime.Port, tabId: number, have: Record<string, numb
  *  port's sender URL, so a content script — or a compromised renderer speaking for one — cannot claim
  *  to be one. Only these may subscribe to a tab's batches. */
 const OWN_PAGES = browser.runtime.getURL('');
-const fromOwnPage = (port: Runtime.Port): boolean => port.sender?.url?.startsWith(OWN_PAGES) === true;
+const fromOwnPage = (port: Runtime.Port): boolean => fromOwnPages(port.sender, OWN_PAGES);
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) relayConnected(port);
@@ -448,17 +449,6 @@ async function frameFacts({ tabId, frameId, realm }: FrameFactsRequest): Promise
 
 const refusedReplay = (reason: string): ReplayResult => ({ outcome: 'refused', reason });
 
-/**
- * The sender is a panel subscribed to the session that holds `tabId` (docs/replay.md): the same
- * document (the browser sets `documentId` on both) as one of that session's panel ports, which were
- * accepted only from the extension's own pages. Any other extension page, or none, may not replay.
- */
-function panelOf(sender: Runtime.MessageSender, tabId: number): boolean {
-  const documentId = (sender as { documentId?: string }).documentId;
-  if (documentId === undefined) return false;
-  return panelsOf(tabId).some((port) => (port.sender as { documentId?: string } | undefined)?.documentId === documentId);
-}
-
 /** Hands an order to one frame's relay, and its answer back (validated: a relay speaks for a renderer). */
 async function orderFrame(tabId: number, frameId: number, order: ReplayOrder): Promise<ReplayResult> {
   const a = await askFrame(tabId, frameId, order);
@@ -512,11 +502,11 @@ async function replay(request: ReplayRequested): Promise<ReplayResult> {
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ExtensionRequest;
   // Only the extension's own pages may ask: content scripts (and so pages) get no answer.
-  if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+  if (!fromOwnPages(sender, OWN_PAGES)) return undefined;
   if (message?.kind === 'replayRequested') {
     const request = validReplayRequested(raw);
     if ('error' in request) return Promise.resolve(refusedReplay(`the background refused it: ${request.error}`));
-    return ready.then(() => (panelOf(sender, request.tabId) ? replay(request) : refusedReplay('only a panel inspecting that tab may replay into it')));
+    return ready.then(() => (panelOf(sender, request.tabId, panelsOf) ? replay(request) : refusedReplay('only a panel inspecting that tab may replay into it')));
   }
   if (message?.kind === 'frameFacts') {
     const request = validFrameFactsRequest(raw);

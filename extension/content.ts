@@ -22,7 +22,7 @@ import { CONTENT_PORT, DEPARTED_CHARS, DEPARTED_EVENTS, MAX_BATCH_CHARS } from '
 import { BATCH, BOUND, CONFIG, decodeEnvelope, HANDSHAKE, HELLO, RECORDER_NODE, RELAY_NODE } from '../model/bridge';
 import { BatchBuffer, type RawBatch } from './buffer';
 import { answerFrameQuestion } from './frameQuestions';
-import { carryOutReplayOrder, isReplayOrder } from './replayOrders';
+import { carryOutReplayOrder, fromBackground, isReplayOrder } from './replayOrders';
 import { loadSettings, onSettingsChanged, recorderConfigText, type RecorderSettings } from './settings';
 
 /**
@@ -253,6 +253,5 @@ browser.runtime.onMessage.addListener((message: unknown) => answerFrameQuestion(
 // (docs/replay.md). Only the extension itself may ask: a message from a tab is refused.
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isReplayOrder(message)) return undefined;
-  const fromBackground = sender.id === browser.runtime.id && sender.tab === undefined;
-  return Promise.resolve(carryOutReplayOrder(message, fromBackground, { realm, node, leaving }));
+  return Promise.resolve(carryOutReplayOrder(message, fromBackground(sender, browser.runtime.id), { realm, node, leaving }));
 });

@@ -23,8 +23,13 @@ export function isReplayOrder(message: unknown): boolean {
   return kind === 'replay' || kind === 'expectReplay';
 }
 
-/** Carries out a replay order from the background; `fromBackground`: the browser says it came from
- *  the extension itself, not from a tab. */
+/** The browser says a message came from the extension itself (`sender.id` is its id: its background
+ *  or one of its pages), not from a tab (no `sender.tab`: not a content script, not a page). */
+export function fromBackground(sender: { id?: string; tab?: unknown }, extensionId: string): boolean {
+  return sender.id === extensionId && sender.tab === undefined;
+}
+
+/** Carries out a replay order from the background; `fromBackground`: see fromBackground above. */
 export function carryOutReplayOrder(message: unknown, fromBackground: boolean, state: RelayState): ReplayResult {
   if (!fromBackground) return refused('the relay takes replay orders from the extension only');
   const order = validReplayOrder(message, state.realm);

@@ -30,12 +30,12 @@ export function documentOutlet(emitter: Emitter, doc: Document): (envelope: stri
       emitter.outletHeard();
     },
   ]);
-  apply(addEventListener, node, [CONFIG, (e: Event) => emitter.configure(read(eventGetters.detail, e) as string)]);
+  apply(addEventListener, node, [CONFIG, (e: Event) => emitter.configure(read(eventGetters.detail, e))]);
   apply(addEventListener, node, [
     REPLAY_COMMAND,
     (e: Event) => {
       // Answered on the same node before the relay's dispatch returns.
-      const detail = emitter.command(read(eventGetters.detail, e) as string);
+      const detail = emitter.command(read(eventGetters.detail, e));
       apply(dispatchEvent, node, [new NativeCustomEvent(REPLAY_RESULT, { __proto__: null, detail } as CustomEventInit)]);
     },
   ]);

@@ -133,3 +133,129 @@ describe('Emitter batches', () => {
     for (let i = 1; i < events.length; i++) expect(events[i]!.t as number).toBeGreaterThanOrEqual(events[i - 1]!.t as number);
   });
 });
+
+describe('Emitter.command: the recorder reads only what the relay wrote', () => {
+  const command = { do: 'replay', original: 'r1#1', route: 'port', payload: 1 };
+  const text = JSON.stringify(command);
+  const refused = (reason: string): string => JSON.stringify({ outcome: 'refused', reason });
+
+  /** An emitter whose instrumentation keeps each command it is handed. */
+  function commanded() {
+    const { emitter } = recorder();
+    const heard: unknown[] = [];
+    emitter.commands = (c) => {
+      heard.push(c);
+      return { outcome: 'sent', replay: 'r1#3' };
+    };
+    return { emitter, heard };
+  }
+
+  it('carries out a command with its own `do`, and answers its result as JSON', () => {
+    const { emitter, heard } = commanded();
+    expect(emitter.command(text)).toBe('{"outcome":"sent","replay":"r1#3"}');
+    expect(heard).toEqual([command]);
+  });
+
+  it('refuses while nothing can carry it out (the instrumentation did not set it)', () => {
+    const { emitter } = recorder();
+    expect(emitter.command(text)).toBe(refused('the recorder cannot replay here'));
+  });
+
+  it('refuses text that is not JSON, and JSON that is not a command object', () => {
+    const { emitter, heard } = commanded();
+    for (const bad of ['', 'not json', '{"do":', "{'do':'replay'}"]) expect(emitter.command(bad), bad).toBe(refused('a malformed command'));
+    for (const bad of ['null', '42', '"replay"', '[{"do":"replay"}]', '{"original":"r1#1"}']) expect(emitter.command(bad), bad).toBe(refused('the recorder cannot replay here'));
+    expect(heard).toEqual([]);
+  });
+
+  it('does not take a `do` the page put on Object.prototype, nor read it', () => {
+    const { emitter, heard } = commanded();
+    const { do: _, ...without } = command;
+    const withoutDo = JSON.stringify(without);
+    let reads = 0;
+    const answers: string[] = [];
+    Object.defineProperty(Object.prototype, 'do', { configurable: true, value: 'replay' });
+    try {
+      answers.push(emitter.command(withoutDo));
+    } finally {
+      delete (Object.prototype as { do?: unknown }).do;
+    }
+    Object.defineProperty(Object.prototype, 'do', {
+      configurable: true,
+      get: () => {
+        reads++;
+        return 'replay';
+      },
+    });
+    try {
+      answers.push(emitter.command(withoutDo));
+    } finally {
+      delete (Object.prototype as { do?: unknown }).do;
+    }
+    expect(answers).toEqual([refused('the recorder cannot replay here'), refused('the recorder cannot replay here')]);
+    expect(reads).toBe(0);
+    expect(heard).toEqual([]);
+  });
+
+  it('makes no text of a detail that is not text: its toString is never called, nothing carried out', () => {
+    const { emitter, heard } = commanded();
+    let coerced = 0;
+    const lookalike = {
+      toString: () => {
+        coerced++;
+        return text;
+      },
+    };
+    for (const bad of [lookalike, [text], null, undefined, 42]) expect(emitter.command(bad)).toBe(refused('a malformed command'));
+    expect(coerced).toBe(0);
+    expect(heard).toEqual([]);
+  });
+
+  it('parses with the JSON.parse saved before page scripts ran', () => {
+    const { emitter, heard } = commanded();
+    const parse = JSON.parse;
+    JSON.parse = () => ({ do: 'replay', original: 'r1#1', route: 'port', payload: { $t: 'undefined' }, forged: true });
+    try {
+      emitter.command(text);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(heard).toEqual([command]);
+  });
+
+  it('answers in its own JSON when the page put a toJSON on Object.prototype', () => {
+    const { emitter } = commanded();
+    let answer = '';
+    Object.defineProperty(Object.prototype, 'toJSON', { configurable: true, value: () => ({ outcome: 'sent', replay: 'r1#999' }) });
+    try {
+      answer = emitter.command(text);
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+    expect(answer).toBe('{"outcome":"sent","replay":"r1#3"}');
+  });
+});
+
+describe('Emitter.configure', () => {
+  it('takes own members of JSON text only', () => {
+    const { emitter } = recorder();
+    let coerced = 0;
+    emitter.configure({
+      toString: () => {
+        coerced++;
+        return '{"captureStacks":true}';
+      },
+    });
+    emitter.configure(['{"captureStacks":true}']);
+    Object.defineProperty(Object.prototype, 'captureStacks', { configurable: true, value: true });
+    try {
+      emitter.configure('{"previewsPerSecond":5}');
+    } finally {
+      delete (Object.prototype as { captureStacks?: unknown }).captureStacks;
+    }
+    expect(coerced).toBe(0);
+    expect(emitter.config).toEqual({ captureStacks: false, previewsPerSecond: 5 });
+    emitter.configure('{"captureStacks":true,"previewsPerSecond":-1}');
+    expect(emitter.config).toEqual({ captureStacks: true, previewsPerSecond: 5 });
+  });
+});

@@ -86,7 +86,9 @@ export class Emitter {
   }
 
   /** Settings from the extension (JSON of a RecorderConfig, possibly partial). */
-  configure(json: string): void {
+  configure(json: unknown): void {
+    // Text only: the parser would make text of anything else by calling its own toString.
+    if (typeof json !== 'string') return;
     try {
       const c = jsonParse(json) as Partial<RecorderConfig>;
       if (typeof c !== 'object' || c === null) return;
@@ -102,16 +104,19 @@ export class Emitter {
 
   /**
    * A replay command (docs/replay.md) as JSON: carried out at once; its result as JSON. The relay
-   * checked the command's shape (model/replay.ts); the JSON is parsed with the saved parser, and only
-   * own members are read.
+   * checked the command's shape (model/replay.ts); the JSON is parsed with the saved parser (text
+   * only: it would make text of anything else by calling its own toString), and only own members are
+   * read.
    */
-  command(json: string): string {
-    let result: ReplayResult;
+  command(json: unknown): string {
+    let result: ReplayResult = { outcome: 'refused', reason: 'a malformed command' };
     try {
-      const command = jsonParse(json) as ReplayCommand;
-      result = this.commands && typeof command === 'object' && command !== null && hasOwn(command, 'do') ? this.commands(command) : { outcome: 'refused', reason: 'the recorder cannot replay here' };
+      if (typeof json === 'string') {
+        const command = jsonParse(json) as ReplayCommand;
+        result = this.commands && typeof command === 'object' && command !== null && hasOwn(command, 'do') ? this.commands(command) : { outcome: 'refused', reason: 'the recorder cannot replay here' };
+      }
     } catch {
-      result = { outcome: 'refused', reason: 'a malformed command' };
+      /* a malformed command */
     }
     return nativeIsSafe() ? (jsonStringify(result) as string) : writeJson(result);
   }
