@@ -31,6 +31,8 @@ import { loadSettings, onSettingsChanged, recorderConfigText, type RecorderSetti
  * listened for this tab (`uninspected`), until one attaches.
  */
 const buffer = new BatchBuffer();
+/** The background's script (manifest.json): only it may order a replay here (fromBackground). */
+const BACKGROUND_URL = browser.runtime.getURL((browser.runtime.getManifest().background as { service_worker?: string } | undefined)?.service_worker ?? 'background.js');
 /** A panel attached, or one had inspected this tab before (`panelDetached`): the full bound for good,
  *  so a panel reopened later sees as much as one that stayed open. */
 let inspected = false;
@@ -253,5 +255,5 @@ browser.runtime.onMessage.addListener((message: unknown) => answerFrameQuestion(
 // (docs/replay.md). Only the extension itself may ask: a message from a tab is refused.
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isReplayOrder(message)) return undefined;
-  return Promise.resolve(carryOutReplayOrder(message, fromBackground(sender, browser.runtime.id), { realm, node, leaving }));
+  return Promise.resolve(carryOutReplayOrder(message, fromBackground(sender, browser.runtime.id, BACKGROUND_URL), { realm, node, leaving }));
 });

@@ -41,13 +41,17 @@ describe('isReplayOrder', () => {
 
 describe('fromBackground', () => {
   const ID = 'abcdefghijklmnopabcdefghijklmnop';
-  it('takes the extension itself, not a tab', () => {
-    expect(fromBackground({ id: ID }, ID)).toBe(true);
+  const BG = `chrome-extension://${ID}/background.js`;
+  it('takes the extension\'s background only: not a tab, not another of its pages', () => {
+    expect(fromBackground({ id: ID, url: BG }, ID, BG)).toBe(true);
     // A content script of this extension, in a tab (and so a page that got hold of it): sender.tab is set.
-    expect(fromBackground({ id: ID, tab: { id: 3 } }, ID)).toBe(false);
+    expect(fromBackground({ id: ID, url: BG, tab: { id: 3 } }, ID, BG)).toBe(false);
+    // Another of the extension's pages (a panel must ask the background, which checks it is one).
+    expect(fromBackground({ id: ID, url: `chrome-extension://${ID}/panel.html` }, ID, BG)).toBe(false);
+    expect(fromBackground({ id: ID }, ID, BG)).toBe(false);
     // Another extension, or a sender the browser gave no id.
-    expect(fromBackground({ id: 'z'.repeat(32) }, ID)).toBe(false);
-    expect(fromBackground({}, ID)).toBe(false);
+    expect(fromBackground({ id: 'z'.repeat(32), url: BG }, ID, BG)).toBe(false);
+    expect(fromBackground({ url: BG }, ID, BG)).toBe(false);
   });
 });
 

@@ -23,10 +23,11 @@ export function isReplayOrder(message: unknown): boolean {
   return kind === 'replay' || kind === 'expectReplay';
 }
 
-/** The browser says a message came from the extension itself (`sender.id` is its id: its background
- *  or one of its pages), not from a tab (no `sender.tab`: not a content script, not a page). */
-export function fromBackground(sender: { id?: string; tab?: unknown }, extensionId: string): boolean {
-  return sender.id === extensionId && sender.tab === undefined;
+/** The browser says a message came from the extension's background (`sender.id` is its id and
+ *  `sender.url` its service worker's script), not from a tab (no `sender.tab`: not a content script,
+ *  not a page) nor from another of its pages, which must ask the background (and pass its checks). */
+export function fromBackground(sender: { id?: string; tab?: unknown; url?: string }, extensionId: string, backgroundUrl: string): boolean {
+  return sender.id === extensionId && sender.tab === undefined && sender.url === backgroundUrl;
 }
 
 /** Carries out a replay order from the background; `fromBackground`: see fromBackground above. */
