@@ -2,7 +2,9 @@
  * Playback on the demo page (issue 11 §1), in Chromium with the built extension: the slider moved to
  * the middle of the session from the keyboard shows the graph as it was then (no realm or port that
  * came later) and marks the timeline's row at that moment; Next message steps; Play at 16× runs to
- * the end; Live goes back to following the recording. Controls are found by role and name.
+ * the end; Live goes back to following the recording. An opened capture plays back the same way, from
+ * a moment in its middle before a realm and ports of its second half. Controls are found by role and
+ * name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -10,6 +12,10 @@ import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Sess
 
 const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
 const SLIDER = aria('slider', 'Playback position');
+/** A button of the playback bar: the toolbar's record toggle is named "Pause" too (while recording). */
+const inBar = (name: string): string => `${aria('toolbar', 'Playback')} >>> ${aria('button', name)}`;
+const PAUSE = inBar('Pause');
+const PLAY = inBar('Play');
 
 interface Later {
   /** Where the view stands. */
@@ -21,7 +27,8 @@ interface Later {
   laterPorts: string[];
 }
 
-/** What the model says came after the playback moment (read from the panel's own stores). */
+/** What the model says came after the playback moment (read from the panel's own stores: an opened
+ *  capture's while one is shown). */
 async function later(panel: Page): Promise<Later | null> {
   return panel.evaluate(() => {
     type M = {
@@ -29,8 +36,9 @@ async function later(panel: Page): Promise<Later | null> {
       ports: { id: string; custody: { from: number }[] }[];
       messages: { id: string; sentAt?: number; receivedAt?: number }[];
     };
-    const w = window as unknown as { __entangle: { view: { getState(): { playback: { t: number; index: number; of: M } | null } } } };
-    const pb = w.__entangle.view.getState().playback;
+    type View = { getState(): { playback: { t: number; index: number; of: M } | null } };
+    const w = window as unknown as { __entangle: { view: View; capture(): { view: View } | null } };
+    const pb = (w.__entangle.capture()?.view ?? w.__entangle.view).getState().playback;
     if (!pb) return null;
     const time = (m: M['messages'][number]): number => m.sentAt ?? m.receivedAt ?? 0;
     const ordered = [...pb.of.messages].sort((a, b) => time(a) - time(b));
@@ -51,6 +59,17 @@ const drawn = (panel: Page) =>
   }));
 
 const valueText = (panel: Page) => panel.$eval(SLIDER, (el) => el.getAttribute('aria-valuetext') ?? '');
+/** The slider's message count once it has held still for half a second (the page sends no more). */
+async function settledTotal(panel: Page): Promise<number> {
+  let last = -1;
+  return waitFor('the message count settled', async () => {
+    await new Promise((r) => setTimeout(r, 500));
+    const n = Number(/message (\d+) of/.exec(await valueText(panel))?.[1]);
+    if (n === last) return n;
+    last = n;
+    return undefined;
+  });
+}
 const currentRows = (panel: Page) => panel.$$eval('[data-testid="timeline-row"][aria-current="true"]', (els) => els.map((el) => el.getAttribute('data-id') ?? ''));
 
 describe('playback on the demo page', () => {
@@ -133,9 +152,10 @@ describe('playback on the demo page', () => {
 
   it('Play at 16× runs to the end and stops there, every realm drawn again', async () => {
     await panel.select(aria('combobox', 'Playback speed'), '16');
-    await panel.click(aria('button', 'Play'));
-    await waitFor('playing', async () => (await panel.$(aria('button', 'Pause'))) !== null, 5_000);
-    await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(aria('button', 'Play'))) !== null, 60_000);
+    await panel.click(PLAY);
+    // Playing (or, on a fast run, played already: the rest of the demo is about a second long, 60 ms at 16×).
+    await waitFor('playing', async () => (await panel.$(PAUSE)) !== null || (await valueText(panel)).endsWith(`message ${total} of ${total}`), 5_000);
+    await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(PLAY)) !== null, 60_000);
     // Still in playback (at the end), not live.
     expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('false');
     await waitFor('every realm drawn', async () => new Set((await drawn(panel)).realms).size === new Set(allRealms).size);
@@ -162,16 +182,16 @@ describe('playback on the demo page', () => {
     // playing at 16× is left behind within a tick.
     const pausedAtTheStart = () =>
       waitFor('paused at the start', async () => {
-        const pause = await panel.$(aria('button', 'Pause'));
+        const pause = await panel.$(PAUSE);
         if (pause) await pause.click();
         await panel.focus(SLIDER);
         await panel.keyboard.press('Home');
-        return (await panel.$(aria('button', 'Play'))) !== null && (await valueText(panel)).includes(`message 0 of ${total}`);
+        return (await panel.$(PLAY)) !== null && (await valueText(panel)).includes(`message 0 of ${total}`);
       });
     const playToTheEnd = async () => {
       await pausedAtTheStart();
-      await panel.click(aria('button', 'Play'));
-      await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(aria('button', 'Play'))) !== null, 60_000);
+      await panel.click(PLAY);
+      await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${total} of ${total}`) && (await panel.$(PLAY)) !== null, 60_000);
     };
 
     expect(await panel.$eval(aria('button', 'Animate messages'), (el) => el.getAttribute('aria-pressed'))).toBe('true');
@@ -180,7 +200,7 @@ describe('playback on the demo page', () => {
     await panel.select(aria('combobox', 'Playback speed'), '0.25');
     await watchDots();
     await pausedAtTheStart();
-    await panel.click(aria('button', 'Play'));
+    await panel.click(PLAY);
     const seen = await waitFor('a dot drawn while playing', async () => {
       const dots = await dotsSeen();
       return dots.length > 0 ? dots : undefined;
@@ -188,9 +208,9 @@ describe('playback on the demo page', () => {
     for (const d of seen) expect(d).toMatch(/^message travelling from \S.* to \S.*\|on an edge$/);
     // Paused: no dot left.
     await waitFor('paused', async () => {
-      const pause = await panel.$(aria('button', 'Pause'));
+      const pause = await panel.$(PAUSE);
       if (pause) await pause.click();
-      return (await panel.$(aria('button', 'Play'))) !== null;
+      return (await panel.$(PLAY)) !== null;
     });
     await waitFor('no dot when paused', async () => (await panel.$$(TRAVELLER)).length === 0);
     await panel.select(aria('combobox', 'Playback speed'), '16');
@@ -211,6 +231,8 @@ describe('playback on the demo page', () => {
     await waitFor('live again', async () => (await valueText(panel)).startsWith('Live, '));
     expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('true');
     expect(await later(panel)).toBeNull();
+    // Still recording: no step above pressed the toolbar's own Pause.
+    expect(await panel.$eval(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause')}`, (el) => el.getAttribute('aria-pressed'))).toBe('true');
     await waitFor('no row marked', async () => (await currentRows(panel)).length === 0);
     // Following: the newest row is in sight at the bottom of the timeline.
     await waitFor('the timeline at its newest rows', async () =>
@@ -236,6 +258,103 @@ describe('playback on the demo page', () => {
     await waitFor('every realm at its end', async () => new Set((await drawn(panel)).realms).size === new Set(allRealms).size);
     await panel.click(aria('button', 'Live'));
     await waitFor('the whole capture again', async () => (await valueText(panel)).startsWith('Live, '));
+  });
+
+  it('an opened capture plays back from a moment in its middle: no realm or port of later, the row at T marked; step and play to the end', async () => {
+    // The demo's four realms all start before its first message: for a realm of the second half, the
+    // page starts a second worker once the demo is over and then runs the demo again (new ports).
+    await panel.click(aria('button', 'Back to live'));
+    await waitFor('the live recording shown', async () => (await panel.evaluate(() => (window as unknown as { __entangle: { capture(): unknown } }).__entangle.capture() === null)) && (await valueText(panel)).startsWith('Live, '));
+    expect(await panel.$eval(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause')}`, (el) => el.getAttribute('aria-pressed'))).toBe('true');
+    const firstRun = await settledTotal(panel);
+    const page = (await session.browser.pages()).find((p) => p.url().startsWith(server.originA) && p.url().includes('index.html'))!;
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const late = new Worker('worker.js', { name: 'entangle-late-worker' });
+          (window as unknown as { __late: Worker }).__late = late;
+          late.onmessage = (e: MessageEvent) => {
+            if ((e.data as { type?: string })?.type === 'pong') resolve();
+          };
+          late.postMessage({ type: 'ping', n: 1 });
+        }),
+    );
+    await page.evaluate(() => document.getElementById('run-all')!.click());
+    // (Asked from here: the page's tab is behind the panel's, where no animation frame runs.)
+    const ran = await waitFor('the demo run again', async () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __demoDone?: boolean; __demoError?: string | null };
+        return w.__demoDone === true || (w.__demoError ?? null) !== null ? { error: w.__demoError ?? null } : undefined;
+      }),
+    );
+    expect(ran.error).toBeNull();
+    const lateRealm = await waitFor('the late worker drawn live', async () => (await drawn(panel)).realms.find((r) => !allRealms.includes(r)));
+    const whole = await settledTotal(panel);
+    expect(whole).toBeGreaterThan(firstRun + 10);
+
+    await panel.evaluate(async () => {
+      const e = (window as unknown as { __entangle: { savedCaptureBytes(): Promise<Uint8Array>; openCaptureBytes(b: Uint8Array, n: string): Promise<void> } }).__entangle;
+      await e.openCaptureBytes(await e.savedCaptureBytes(), 'middle.json.gz');
+    });
+    await waitFor('the capture shown, whole', async () => (await valueText(panel)).startsWith('Live, ') && (await valueText(panel)).endsWith(`message ${whole} of ${whole}`));
+    // What the graph shows at the end of the capture (its live position), to compare with.
+    const atEnd = await waitFor('the late worker drawn in the capture', async () => {
+      const d = await drawn(panel);
+      return d.realms.includes(lateRealm) ? d : undefined;
+    });
+
+    // The slider to the end of the first run: before the late worker and the second run's ports.
+    const middle = firstRun;
+    await panel.focus(SLIDER);
+    await panel.keyboard.press('Home');
+    await waitFor('the start of the capture', async () => (await valueText(panel)).includes(`message 0 of ${whole}`));
+    for (let i = 0; i < middle; i++) await panel.keyboard.press('ArrowRight');
+    await waitFor('the middle shown', async () => (await valueText(panel)).endsWith(`message ${middle} of ${whole}`));
+    expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('false');
+
+    const at = (await later(panel))!;
+    expect(at.index).toBe(middle - 1);
+    expect(at.laterRealms).toContain(lateRealm);
+    expect(at.laterPorts.length).toBeGreaterThan(0);
+    // The graph at T: the realms and ports of the end but the late worker and the ports that came after T.
+    const atT = await waitFor('the graph at T', async () => {
+      const now = await drawn(panel);
+      return now.realms.length > 0 && !now.realms.includes(lateRealm) && !now.ports.some((p) => at.laterPorts.includes(p)) ? now : undefined;
+    });
+    expect(atT.realms.every((r) => atEnd.realms.includes(r))).toBe(true);
+    expect(atT.ports.every((p) => atEnd.ports.includes(p))).toBe(true);
+    expect(atEnd.ports.filter((p) => !atT.ports.includes(p)).length).toBeGreaterThan(0);
+
+    // The row at T is marked: the last message in view, the position's.
+    const ordered = await panel.evaluate(() => {
+      type M = { id: string; sentAt?: number; receivedAt?: number };
+      const c = (window as unknown as { __entangle: { capture(): { store: { getState(): { model(): { messages: M[] } } } } } }).__entangle.capture();
+      const time = (m: M): number => m.sentAt ?? m.receivedAt ?? 0;
+      return [...c.store.getState().model().messages].sort((a, b) => time(a) - time(b)).map((m) => m.id);
+    });
+    expect(ordered).toHaveLength(whole);
+    expect(at.current).toBe(ordered[middle - 1]);
+    await waitFor('the row at T marked', async () => (await currentRows(panel)).join() === at.current);
+
+    // Step: one message on, and the marked row follows.
+    await panel.click(aria('button', 'Next message'));
+    await waitFor('one message on', async () => (await valueText(panel)).endsWith(`message ${middle + 1} of ${whole}`));
+    const stepped = (await later(panel))!;
+    expect(stepped.index).toBe(middle);
+    expect(stepped.current).toBe(ordered[middle]);
+    await waitFor('the next row marked', async () => (await currentRows(panel)).join() === stepped.current);
+
+    // Play at 16× to the end: every realm and port of the end drawn again, still in playback.
+    await panel.select(aria('combobox', 'Playback speed'), '16');
+    await panel.click(PLAY);
+    await waitFor('the end reached', async () => (await valueText(panel)).endsWith(`message ${whole} of ${whole}`) && (await panel.$(PLAY)) !== null, 60_000);
+    expect((await later(panel))!.index).toBe(whole - 1);
+    expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('false');
+    await waitFor('the graph of the end again', async () => {
+      const now = await drawn(panel);
+      return new Set(now.realms).size === new Set(atEnd.realms).size && now.realms.includes(lateRealm) && new Set(now.ports).size === new Set(atEnd.ports).size;
+    });
+    await waitFor('the last row marked', async () => (await currentRows(panel)).join() === ordered[whole - 1]);
   });
 
   it('the bar is one line at 555 px wide', async () => {

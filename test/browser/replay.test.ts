@@ -20,6 +20,8 @@ interface Msg {
   preview?: unknown;
   replayOf?: string;
   status: string;
+  /** A broadcast's receipts: where each went. */
+  deliveries?: { toRealm: string; failed?: boolean }[];
 }
 interface Realm {
   id: string;
@@ -30,13 +32,25 @@ interface Realm {
 const model = (panel: Page): Promise<{ messages: Msg[]; realms: Realm[] }> =>
   panel.evaluate(() => {
     const m = (window as unknown as { __entangle: { store: { getState(): { model(): { messages: Msg[]; realms: Realm[] } } } } }).__entangle.store.getState().model();
-    return { messages: m.messages.map((x) => ({ id: x.id, route: x.route, fromRealm: x.fromRealm, toRealm: x.toRealm, preview: x.preview, replayOf: x.replayOf, status: x.status })), realms: m.realms.map((r) => ({ id: r.id, url: r.url, kind: r.kind })) };
+    return {
+      messages: m.messages.map((x) => ({ id: x.id, route: x.route, fromRealm: x.fromRealm, toRealm: x.toRealm, preview: x.preview, replayOf: x.replayOf, status: x.status, deliveries: x.deliveries?.map((d) => ({ toRealm: d.toRealm, failed: d.failed })) })),
+      realms: m.realms.map((r) => ({ id: r.id, url: r.url, kind: r.kind })),
+    };
   });
 
 const select = (panel: Page, id: string): Promise<void> =>
   panel.evaluate((id) => {
     (window as unknown as { __entangle: { view: { getState(): { selected(s: { kind: 'message'; id: string }): void } } } }).__entangle.view.getState().selected({ kind: 'message', id });
   }, id);
+
+/** The ↻ mark on the timeline row of message `id`, a replay of `original` (the row brought into view by
+ *  selecting it; found by its label: the accessibility tree Chromium builds for the grid does not list
+ *  the mark): the mark's text. */
+async function replayMark(panel: Page, id: string, original: string): Promise<string> {
+  await select(panel, id);
+  const mark = await panel.waitForSelector(`[data-testid="timeline-row"][data-id="${id}"] [role="img"][aria-label="replay of ${original}"]`);
+  return mark!.evaluate((el) => (el.textContent ?? '').trim());
+}
 
 const replayStatus = (panel: Page): Promise<string> =>
   panel.evaluate(() => document.querySelector('section[aria-label="send again"] [role="status"]')?.textContent ?? '');
@@ -131,7 +145,14 @@ describe('send again on the demo page', () => {
     await waitFor('the replay sent', async () => (await replayStatus(panel)) === 'Sent again.');
     await waitFor('the page received it', async () => (await counters()).notes === before.notes + 1);
     const replay = await waitFor('the replay in the log', async () => (await model(panel)).messages.find((x) => x.replayOf === note.id));
-    expect(replay).toMatchObject({ route: 'window', fromRealm: top.id, toRealm: note.toRealm });
+    expect(replay).toMatchObject({ route: 'window', fromRealm: top.id, toRealm: note.toRealm, replayOf: note.id });
+    expect(replay.id).not.toBe(note.id);
+    // Its receipt in the iframe (the counter above) is in the log: delivered.
+    const delivered = await waitFor('the replay delivered', async () => (await model(panel)).messages.find((x) => x.id === replay.id && x.status === 'delivered'));
+    expect(delivered).toMatchObject({ route: 'window', toRealm: note.toRealm, replayOf: note.id });
+    // Shown as a replay: the ↻ mark on its row, and the inspector says of what.
+    expect(await replayMark(panel, replay.id, note.id)).toBe('↻');
+    await panel.waitForSelector(aria('button', `↻ ${note.id}`));
   });
 
   it('edits a Map payload and replays it; bad text is refused with its position', async () => {
@@ -211,7 +232,16 @@ describe('send again on the demo page', () => {
     await waitFor('the replay sent', async () => /^Sent again as /.test(await replayStatus(panel)));
     await waitFor('the iframe answered the replay', async () => (await answers()) === 2);
     const replay = await waitFor('the replay in the log', async () => (await model(panel)).messages.find((x) => x.replayOf === original.id));
-    expect(replay).toMatchObject({ route: 'broadcast', fromRealm: top.id });
+    expect(replay).toMatchObject({ route: 'broadcast', fromRealm: top.id, replayOf: original.id });
+    expect(replay.id).not.toBe(original.id);
+    // Its receipt in the same-origin iframe (whose listener answered it) is in the log: a delivery.
+    const same = (await model(panel)).realms.find((r) => r.kind === 'iframe' && r.url?.includes('frame-same.html'))!;
+    expect(same).toBeDefined();
+    const delivered = await waitFor('the replay delivered to the iframe', async () => (await model(panel)).messages.find((x) => x.id === replay.id && x.deliveries?.some((d) => d.toRealm === same.id && d.failed !== true)));
+    expect(delivered.deliveries!.length).toBeGreaterThanOrEqual(1);
+    // Shown as a replay: the ↻ mark on its row, and the inspector says of what.
+    expect(await replayMark(panel, replay.id, original.id)).toBe('↻');
+    await panel.waitForSelector(aria('button', `↻ ${original.id}`));
   });
 
   it('replays a selection of 3 in their recorded order, whatever order they were picked in', async () => {
