@@ -68,8 +68,10 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
             type="button"
             className={s.recording ? 'record on' : 'record'}
             data-testid="record-toggle"
-            aria-pressed={s.recording}
-            title={s.recording ? 'Pause: stop adding events (they are still acknowledged, not recorded)' : 'Record events again'}
+            // Named for what it does now: "Pause" alone was also the playback bar's Pause, and with
+            // aria-pressed a reader heard "Pause, pressed" while recording went on.
+            aria-label={s.recording ? 'Pause recording' : 'Resume recording'}
+            title={s.recording ? 'Pause recording: stop adding events (they are still acknowledged, not recorded)' : 'Resume recording: record events again'}
             onClick={() => (s.recording ? s.recordingPaused() : s.recordingResumed())}
           >
             <span className="dot" aria-hidden="true" />

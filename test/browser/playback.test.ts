@@ -12,7 +12,7 @@ import { demoPanel, launch, startDemoServer, waitFor, type DemoServer, type Sess
 
 const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
 const SLIDER = aria('slider', 'Playback position');
-/** A button of the playback bar: the toolbar's record toggle is named "Pause" too (while recording). */
+/** A button of the playback bar (found within it: names are the user's way in, and the bar's own). */
 const inBar = (name: string): string => `${aria('toolbar', 'Playback')} >>> ${aria('button', name)}`;
 const PAUSE = inBar('Pause');
 const PLAY = inBar('Play');
@@ -231,8 +231,8 @@ describe('playback on the demo page', () => {
     await waitFor('live again', async () => (await valueText(panel)).startsWith('Live, '));
     expect(await panel.$eval(aria('button', 'Live'), (el) => el.getAttribute('aria-pressed'))).toBe('true');
     expect(await later(panel)).toBeNull();
-    // Still recording: no step above pressed the toolbar's own Pause.
-    expect(await panel.$eval(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause')}`, (el) => el.getAttribute('aria-pressed'))).toBe('true');
+    // Still recording: no step above pressed the toolbar's Pause recording.
+    expect(await panel.$(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause recording')}`)).not.toBeNull();
     await waitFor('no row marked', async () => (await currentRows(panel)).length === 0);
     // Following: the newest row is in sight at the bottom of the timeline.
     await waitFor('the timeline at its newest rows', async () =>
@@ -265,7 +265,7 @@ describe('playback on the demo page', () => {
     // page starts a second worker once the demo is over and then runs the demo again (new ports).
     await panel.click(aria('button', 'Back to live'));
     await waitFor('the live recording shown', async () => (await panel.evaluate(() => (window as unknown as { __entangle: { capture(): unknown } }).__entangle.capture() === null)) && (await valueText(panel)).startsWith('Live, '));
-    expect(await panel.$eval(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause')}`, (el) => el.getAttribute('aria-pressed'))).toBe('true');
+    expect(await panel.$(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause recording')}`)).not.toBeNull();
     const firstRun = await settledTotal(panel);
     const page = (await session.browser.pages()).find((p) => p.url().startsWith(server.originA) && p.url().includes('index.html'))!;
     await page.evaluate(

@@ -1,0 +1,30 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogStore } from './store';
+import { Toolbar } from './Toolbar';
+
+afterEach(cleanup);
+
+/** Past the views' 100 ms update tick (setTimeout, then an animation frame). */
+const tick = () => act(() => new Promise<void>((r) => setTimeout(r, 160)));
+
+describe('Toolbar', () => {
+  it('names the record toggle for what it does now, apart from the playback bar\'s Pause', async () => {
+    const store = createLogStore();
+    render(<Toolbar store={store} status={null} />);
+    const pause = screen.getByRole('button', { name: 'Pause recording' });
+    expect(pause.textContent).toContain('Pause');
+    expect(pause.hasAttribute('aria-pressed')).toBe(false);
+    expect(screen.queryByRole('button', { name: 'Pause' })).toBeNull();
+    fireEvent.click(pause);
+    expect(store.getState().recording).toBe(false);
+    await tick();
+    const resume = screen.getByRole('button', { name: 'Resume recording' });
+    expect(resume.textContent).toContain('Record');
+    fireEvent.click(resume);
+    expect(store.getState().recording).toBe(true);
+    await tick();
+    expect(screen.getByRole('button', { name: 'Pause recording' })).toBeTruthy();
+  });
+});
