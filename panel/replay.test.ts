@@ -42,6 +42,12 @@ describe('replayability: offered only when it can be faithful', () => {
     expect(why(message({ fromRealm: undefined }))).toMatch(/sender is not known/);
     expect(why(message({ error: { name: 'DataCloneError', message: 'x' } }))).toMatch(/threw/);
   });
+  it('refuses a port that a port arriving elsewhere could be, until the correlator tells them apart', () => {
+    const arrived = port({ id: 'frame:1', custody: [{ realm: 'frame', localId: 'frame:1', from: 3, via: 'window', started: true, closed: false }], candidates: ['top:1', 'top:9'] });
+    const realms = [realm('top'), realm('frame', { kind: 'iframe', frameId: 4 })];
+    expect(why(message(), realms, [port(), arrived])).toBe('the sending port may have moved away: a port that arrived in frame by a window or worker message could be it');
+    expect(why(message(), realms, [port(), { ...arrived, candidates: ['top:9'] }])).toBe('ok');
+  });
   it('refuses a sender whose recording is untrusted, on every route; an untrusted receiver alone does not stop a window replay', () => {
     const untrusted = realm('top', { untrusted: 'inheritedWindow' });
     expect(why(message(), [untrusted])).toMatch(/sending realm is untrusted/);

@@ -5,6 +5,7 @@
  */
 import type { MessageModel, RealmModel } from '../model/correlator';
 import { formatLiteral, parseLiteral, type LiteralValue } from '../model/payload-literal';
+import type { PortId, RealmId } from '../model/protocol';
 import type { ReplayRequested, ReplayResult } from '../model/replay';
 import { literalProblem, validReplayResult } from '../model/replay';
 import type { ModelIndex } from './modelIndex';
@@ -38,8 +39,21 @@ function senderProblem(m: MessageModel, ix: ModelIndex): string | null {
     const holder = port.custody[port.custody.length - 1];
     if (!holder || holder.realm !== m.fromRealm || holder.to !== undefined) return 'the sending port moved away to another realm';
     if (holder.closed || port.closed) return 'the sending port was closed';
+    const arrived = arrivalThatMayBe(port.id, ix);
+    if (arrived) return `the sending port may have moved away: a port that arrived in ${arrived} by a window or worker message could be it`;
   }
   return null;
+}
+
+/**
+ * The realm where a port arrived that the correlator could not yet tell apart from `port`
+ * (PortModel.candidates), if any. Such a move leaves no trace at the sender — window.postMessage is
+ * not wrapped (docs/recording.md) — so neither the panel nor the recorder would know the port went,
+ * and a replay posted on it would deliver nothing while saying it was sent.
+ */
+function arrivalThatMayBe(port: PortId, ix: ModelIndex): RealmId | undefined {
+  for (const p of ix.ports.values()) if (p.candidates?.includes(port)) return p.custody[0]?.realm ?? 'another realm';
+  return undefined;
 }
 
 /**

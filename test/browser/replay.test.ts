@@ -306,6 +306,35 @@ describe('send again on the demo page', () => {
     expect(await button!.evaluate((el) => (el as HTMLButtonElement).title)).toBe(`Cannot replay ${moved.id}: the sending port moved away to another realm`);
   });
 
+  it("the recorder refuses, by what it knows, a port it saw carried away, when asked past the panel's check", async () => {
+    // Carried by a recorded send (a port's postMessage; a window.postMessage's transfer the recorder
+    // cannot see: docs/recording.md), to a port of the same realm.
+    await page.evaluate(() => {
+      const carrier = new MessageChannel();
+      const carried = new MessageChannel();
+      carrier.port2.onmessage = () => {};
+      carried.port1.onmessage = () => {};
+      carried.port2.postMessage({ type: 'before-carry' });
+      carrier.port1.postMessage({ type: 'carry' }, [carried.port2]);
+      (window as unknown as { __carried: unknown }).__carried = [carrier, carried];
+    });
+    const sent = await waitFor('the send in the log', async () => (await model(panel)).messages.find((x) => x.route === 'port' && typeOf(x.preview) === 'before-carry'));
+    await waitFor('the carrying send in the log', async () => (await model(panel)).messages.some((x) => x.route === 'port' && typeOf(x.preview) === 'carry'));
+    // Asked by the panel page's own runtime messaging, as its transport asks.
+    const answer = await panel.evaluate(
+      async (id: string, realmId: string) => {
+        const m = (window as unknown as { __entangle: { store: { getState(): { model(): { realms: { id: string; tabId?: number; frameId?: number }[] } } } } }).__entangle.store.getState().model();
+        const realm = m.realms.find((r) => r.id === realmId)!;
+        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime;
+        const payload = { $t: 'object', entries: [['type', 'after-carry']] };
+        return runtime.sendMessage({ kind: 'replayRequested', tabId: realm.tabId, frameId: realm.frameId, realm: realmId, original: id, route: 'port', payload });
+      },
+      sent.id,
+      sent.fromRealm!,
+    );
+    expect(answer).toEqual({ outcome: 'refused', reason: 'the sending port was transferred away' });
+  });
+
   it('posts nothing for a page that forges commands, and lets it hear nothing of a real replay', async () => {
     // During the real replays above the page heard no event of the channel.
     expect(await page.evaluate(() => (window as unknown as { __heard: string[] }).__heard)).toEqual([]);
