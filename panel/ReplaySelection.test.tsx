@@ -85,6 +85,27 @@ describe('ReplaySelection', () => {
     expect(asked).toBe(0);
   });
 
+  it('Copy as script writes the selection, in recorded order, to the clipboard and says so', async () => {
+    const written: string[] = [];
+    const had = Object.getOwnPropertyDescriptor(navigator, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+    try {
+      setup([message(3, 100), message(5, 110), message(9, 150)], ['top#9', 'top#3']);
+      fireEvent.click(screen.getByRole('button', { name: 'Copy as script' }));
+      await settle();
+      expect(written).toHaveLength(1);
+      const script = written[0]!;
+      // The two selected, in their recorded order; the one not selected is not in it.
+      expect(script.indexOf('top#3')).toBeGreaterThan(-1);
+      expect(script.indexOf('top#3')).toBeLessThan(script.indexOf('top#9'));
+      expect(script).not.toContain('top#5');
+      expect(screen.getByRole('status', { name: 'Copy' }).textContent).toBe('Script copied.');
+    } finally {
+      if (had) Object.defineProperty(navigator, 'clipboard', had);
+      else delete (navigator as { clipboard?: unknown }).clipboard;
+    }
+  });
+
   it('a single message offers only Copy as script', () => {
     setup([message(3, 100)], ['top#3']);
     expect(screen.queryByRole('button', { name: 'Replay selection' })).toBeNull();
