@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { bufferFacts, previewSent, previewUnserialized, previewValue } from './preview';
+import { PREVIEW_TEXT_MAX } from '../model/protocol';
+import { previewProblem } from '../model/validate-preview';
 
 /** A Proxy whose every trap fails the test: the walks below must never reach it. */
 function tripwire(): object {
@@ -158,6 +160,21 @@ describe('host interfaces, known by the natives the realm started with', () => {
     } finally {
       delete g.Widget;
       g.WeakRef = nativeWeakRef;
+    }
+  });
+});
+
+describe('a BigInt', () => {
+  it('is previewed whole up to what the extension accepts, sign included; beyond it, as over the budget', () => {
+    const digits = (n: number) => BigInt(`1${'0'.repeat(n - 1)}`);
+    expect(previewValue(12n, true).preview).toEqual({ $t: 'bigint', v: '12' });
+    expect(previewValue(digits(PREVIEW_TEXT_MAX), true).preview).toEqual({ $t: 'bigint', v: `1${'0'.repeat(PREVIEW_TEXT_MAX - 1)}` });
+    expect(previewValue(-digits(PREVIEW_TEXT_MAX - 1), true).preview).toMatchObject({ $t: 'bigint' });
+    expect(previewValue(-digits(PREVIEW_TEXT_MAX), true).preview).toEqual({ $t: 'truncated', reason: 'budget' });
+    expect(previewValue({ n: digits(PREVIEW_TEXT_MAX + 1) }, true).preview).toEqual({ $t: 'object', entries: [['n', { $t: 'truncated', reason: 'budget' }]], more: 0 });
+    // What the recorder previews, the extension's check accepts: a batch is not lost for one value.
+    for (const v of [digits(PREVIEW_TEXT_MAX), -digits(PREVIEW_TEXT_MAX - 1), -digits(PREVIEW_TEXT_MAX)]) {
+      expect(previewProblem(previewValue(v, true).preview)).toBeUndefined();
     }
   });
 });

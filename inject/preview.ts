@@ -10,7 +10,7 @@
  * would have made it throw), or up to the value a `DataCloneError` names (`previewSent`,
  * `stopAtUncloneable`). See docs/recording.md, "Never runs page code".
  */
-import { PREVIEW_STRING_CHARS, type Preview } from '../model/protocol';
+import { PREVIEW_STRING_CHARS, PREVIEW_TEXT_MAX, type Preview } from '../model/protocol';
 import {
   apply,
   getOwnPropertyDescriptor,
@@ -330,9 +330,14 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
     case 'undefined':
       w.size += 1;
       return { $t: 'undefined' };
-    case 'bigint':
+    case 'bigint': {
+      // Whole (a replay needs every digit), up to what the extension accepts: beyond it, one
+      // value would have cost its whole batch (a rejected batch is a gap).
+      const digits = apply(bigintToString, value, []) as string;
+      if (digits.length > PREVIEW_TEXT_MAX) return { $t: 'truncated', reason: 'budget' };
       w.size += 9;
-      return { $t: 'bigint', v: apply(bigintToString, value, []) as string };
+      return { $t: 'bigint', v: digits };
+    }
     case 'symbol':
       return refused(w, parent, seg, 'Symbol');
     case 'function':

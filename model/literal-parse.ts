@@ -357,7 +357,10 @@ class Parser {
     if (!/^(?:\d+|0[xX][0-9a-fA-F]+)$/.test(body)) throw new SyntaxFault('a BigInt is an integer: no fraction or exponent', start);
     if (body.length > MAX_BIGINT_DIGITS) throw new SyntaxFault(`a BigInt longer than ${MAX_BIGINT_DIGITS} digits`, start);
     const v = BigInt(body); // a checked digit string: a conversion, nothing evaluated
-    return { $t: 'bigint', v: (negative ? -v : v).toString() };
+    const text = (negative ? -v : v).toString();
+    // Hex is shorter than its decimal: the bound is on the text that crosses (a preview's bound).
+    if (text.length > MAX_BIGINT_DIGITS) throw new SyntaxFault(`a BigInt longer than ${MAX_BIGINT_DIGITS} digits in decimal, its sign included`, start);
+    return { $t: 'bigint', v: text };
   }
 
   /** A keyword, or a constructor call. */

@@ -8,11 +8,9 @@ import { MAX_STRING } from './validate-preview';
 export const MAX_LITERAL_CHARS = 10 * 1024 * 1024;
 /** Deepest nesting of containers parseLiteral and buildValue accept (the parser recurses). */
 export const MAX_LITERAL_DEPTH = 200;
-/** Longest BigInt (digits): as long as any a preview can hold, far below what makes BigInt() slow. */
+/** Longest BigInt (characters of its decimal text, sign included): as long as any a preview can hold
+ *  (so a replay of it is recorded like the original), far below what makes BigInt() slow. */
 export const MAX_BIGINT_DIGITS = MAX_STRING;
-/** Longest BigInt as a LiteralValue carries it (decimal digits): the parser also reads `0x` and
- *  MAX_BIGINT_DIGITS - 2 hex digits, and 16 ** n - 1 has floor(n × log10(16)) + 1 decimal digits. */
-export const MAX_BIGINT_DECIMAL_DIGITS = Math.floor((MAX_BIGINT_DIGITS - 2) * Math.log10(16)) + 1;
 // ---------------------------------------------------------------------------------------------------
 // The description
 

@@ -237,6 +237,11 @@ export const SHARED_WORKER_CONNECT = 'connect';
  *  characters, then marked with `…` (inject/preview.ts). */
 export const PREVIEW_STRING_CHARS = 160;
 
+/** Longest text anywhere in a preview that the extension accepts (model/validate-preview.ts): a BigInt's
+ *  decimal digits, with its sign, are kept whole up to this, and a longer one is previewed as over
+ *  the budget (inject/preview.ts): one value must not cost its batch. */
+export const PREVIEW_TEXT_MAX = 16_384;
+
 /** `new BroadcastChannel(name)`: a receiving end exists from now on (it never receives its own posts). */
 export interface BroadcastChannelCreated extends EventBase {
   type: 'broadcastChannelCreated';

@@ -58,17 +58,20 @@ describe('literalProblem', () => {
     };
     expect(literalProblem(all)).toBeNull();
   });
-  it('accepts the longest BigInt the parser reads, decimal or hex, and nothing longer', () => {
+  it('accepts the longest BigInt the parser reads (as long as a preview may hold, sign included), decimal or hex, and nothing longer', () => {
     const parsed = (text: string) => {
       const r = parseLiteral(text);
       if (!r.ok) throw new Error(r.error);
       return r.value;
     };
-    expect(literalProblem(parsed(`-${'9'.repeat(MAX_BIGINT_DIGITS)}n`))).toBeNull();
-    expect(literalProblem(parsed(`0x${'f'.repeat(MAX_BIGINT_DIGITS - 2)}n`))).toBeNull();
+    expect(literalProblem(parsed(`-${'9'.repeat(MAX_BIGINT_DIGITS - 1)}n`))).toBeNull();
+    expect(literalProblem(parsed(`${'9'.repeat(MAX_BIGINT_DIGITS)}n`))).toBeNull();
     expect(literalProblem(parsed(`${'1'.repeat(201)}n`))).toBeNull();
-    const longest = (parsed(`0x${'f'.repeat(MAX_BIGINT_DIGITS - 2)}n`) as { v: string }).v;
-    expect(literalProblem({ $t: 'bigint', v: `${longest}0` })).toBe('not a bigint');
+    // 13,600 hex digits are 16,376 decimal ones.
+    expect(literalProblem(parsed(`0x${'f'.repeat(13_600)}n`))).toBeNull();
+    expect(parseLiteral(`-${'9'.repeat(MAX_BIGINT_DIGITS)}n`)).toMatchObject({ ok: false, error: expect.stringMatching(/in decimal, its sign included/) });
+    expect(parseLiteral(`0x${'f'.repeat(13_610)}n`)).toMatchObject({ ok: false, error: expect.stringMatching(/in decimal, its sign included/) });
+    expect(literalProblem({ $t: 'bigint', v: `-${'9'.repeat(MAX_BIGINT_DIGITS)}` })).toBe('not a bigint');
     expect(literalProblem({ $t: 'bigint', v: '0x10' })).toBe('not a bigint');
   });
   it('refuses bad bytes, numbers JSON cannot carry and stray fields', () => {

@@ -13,7 +13,7 @@
  * (`expectReplay`), so that its receipt says `replayOf`.
  */
 import type { LiteralValue } from './literal-value';
-import { MAX_BIGINT_DECIMAL_DIGITS, MAX_LITERAL_CHARS, MAX_LITERAL_DEPTH, isTypedKind } from './literal-value';
+import { MAX_BIGINT_DIGITS, MAX_LITERAL_CHARS, MAX_LITERAL_DEPTH, isTypedKind } from './literal-value';
 import type { RealmId, Route } from './protocol';
 
 /** On the recorder's detached node (inject/emit.ts): the relay's command (detail: a ReplayCommand as
@@ -105,8 +105,8 @@ function windowTarget(v: unknown, withOrigin: boolean): Check<WindowTarget & { t
   return v as WindowTarget & { targetOrigin?: string };
 }
 
-/** A BigInt as the parser writes it (decimal), as long as the longest it accepts. */
-const BIGINT_TEXT = new RegExp(`^-?[0-9]{1,${MAX_BIGINT_DECIMAL_DIGITS}}$`);
+/** A BigInt as the parser writes it: decimal, at most MAX_BIGINT_DIGITS characters with its sign. */
+const BIGINT_TEXT = /^-?[0-9]+$/;
 
 /**
  * A literal as the parser makes it (LiteralValue), checked for shape and bounds: it crossed from
@@ -146,7 +146,7 @@ export function literalProblem(v: unknown): string | null {
       case 'number':
         return shape(['v']) ?? (['NaN', 'Infinity', '-Infinity', '-0'].includes(x.v as string) ? null : 'not a number word');
       case 'bigint':
-        return shape(['v']) ?? (typeof x.v === 'string' && BIGINT_TEXT.test(x.v) ? null : 'not a bigint');
+        return shape(['v']) ?? (typeof x.v === 'string' && x.v.length <= MAX_BIGINT_DIGITS && BIGINT_TEXT.test(x.v) ? null : 'not a bigint');
       case 'object':
       case 'map':
         return shape(['entries']) ?? pairs(x.entries, x.$t === 'object');

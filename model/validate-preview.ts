@@ -13,9 +13,10 @@
  * only what is checked is bounded (capture.ts relies on this walk to bound a preview's nesting).
  * A new tag or field in the protocol needs its case here.
  */
+import { PREVIEW_TEXT_MAX } from './protocol';
 
 /** Longest string anywhere in a preview (keys included). */
-export const MAX_STRING = 16_384;
+export const MAX_STRING = PREVIEW_TEXT_MAX;
 /** Deepest JSON nesting below a preview's root (the wrapping arrays of entries and items count). */
 export const MAX_PREVIEW_DEPTH = 24;
 /** Most nodes in one preview: the recorder emits about a hundred; the inspector draws a row per node. */
