@@ -252,7 +252,8 @@ onSettingsChanged(sendConfig);
 // The panel's inspector asks, through the background, about a frame it shows (on demand only).
 browser.runtime.onMessage.addListener((message: unknown) => answerFrameQuestion(message, realm));
 // The panel asked, through the background, to send a message of this document's realm again
-// (docs/replay.md). Only the extension itself may ask: a message from a tab is refused.
+// (docs/replay.md). Only the extension's background may ask (fromBackground): a message from a tab,
+// or from another of the extension's pages, is refused.
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isReplayOrder(message)) return undefined;
   return Promise.resolve(carryOutReplayOrder(message, fromBackground(sender, browser.runtime.id, BACKGROUND_URL), { realm, node, leaving }));

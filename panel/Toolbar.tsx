@@ -70,8 +70,9 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
             data-testid="record-toggle"
             // Named for what it does now: "Pause" alone was also the playback bar's Pause, and with
             // aria-pressed a reader heard "Pause, pressed" while recording went on.
-            aria-label={s.recording ? 'Pause recording' : 'Resume recording'}
-            title={s.recording ? 'Pause recording: stop adding events (they are still acknowledged, not recorded)' : 'Resume recording: record events again'}
+            // Each name begins with the visible text (so a voice command of what is shown finds it).
+            aria-label={s.recording ? 'Pause recording' : 'Record again'}
+            title={s.recording ? 'Pause recording: stop adding events (they are still acknowledged, not recorded)' : 'Record again: add events to the log again'}
             onClick={() => (s.recording ? s.recordingPaused() : s.recordingResumed())}
           >
             <span className="dot" aria-hidden="true" />

@@ -59,16 +59,21 @@ const drawn = (panel: Page) =>
   }));
 
 const valueText = (panel: Page) => panel.$eval(SLIDER, (el) => el.getAttribute('aria-valuetext') ?? '');
-/** The slider's message count once it has held still for half a second (the page sends no more). */
+/** The live model's message count once it has held still for half a second (the page sends no
+ *  more), and the slider showing it. Read from the store, which takes each batch as it comes: the
+ *  slider's text changes only on the views' ticks, which can be a second apart. */
 async function settledTotal(panel: Page): Promise<number> {
+  const count = () => panel.evaluate(() => (window as unknown as { __entangle: { store: { getState(): { model(): { messages: unknown[] } } } } }).__entangle.store.getState().model().messages.length);
   let last = -1;
-  return waitFor('the message count settled', async () => {
+  const n = await waitFor('the message count settled', async () => {
     await new Promise((r) => setTimeout(r, 500));
-    const n = Number(/message (\d+) of/.exec(await valueText(panel))?.[1]);
-    if (n === last) return n;
-    last = n;
+    const now = await count();
+    if (now === last) return now;
+    last = now;
     return undefined;
   });
+  await waitFor('the slider showing every message', async () => (await valueText(panel)).endsWith(`message ${n} of ${n}`));
+  return n;
 }
 const currentRows = (panel: Page) => panel.$$eval('[data-testid="timeline-row"][aria-current="true"]', (els) => els.map((el) => el.getAttribute('data-id') ?? ''));
 
@@ -263,7 +268,8 @@ describe('playback on the demo page', () => {
   it('an opened capture plays back from a moment in its middle: no realm or port of later, the row at T marked; step and play to the end', async () => {
     // The demo's four realms all start before its first message: for a realm of the second half, the
     // page starts a second worker once the demo is over and then runs the demo again (new ports).
-    await panel.click(aria('button', 'Back to live'));
+    // (The test before leaves a capture open: this one does not rely on it.)
+    if (await panel.evaluate(() => (window as unknown as { __entangle: { capture(): unknown } }).__entangle.capture() !== null)) await panel.click(aria('button', 'Back to live'));
     await waitFor('the live recording shown', async () => (await panel.evaluate(() => (window as unknown as { __entangle: { capture(): unknown } }).__entangle.capture() === null)) && (await valueText(panel)).startsWith('Live, '));
     expect(await panel.$(`${aria('toolbar', 'Entangle')} >>> ${aria('button', 'Pause recording')}`)).not.toBeNull();
     const firstRun = await settledTotal(panel);
