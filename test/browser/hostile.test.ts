@@ -112,12 +112,12 @@ describe('hostile page: one huge event among small ones', () => {
 
   it('records every event, the neighbours of the huge ones included, with no gap', () => {
     expect(page.threw).toBe('DataCloneError');
-    expect(page.got).toHaveLength(11);
+    expect(page.got).toHaveLength(12);
     const top = entries.find((e) => e.event.type === 'realmStarted' && e.event.kind === 'top')!.realm;
     const mine = entries.filter((e) => e.realm === top).map((e) => e.event);
     expect(mine.map((e) => e.seq)).toEqual(mine.map((_, i) => i + 1));
     const sends = mine.filter((e): e is MessageSent => e.type === 'messageSent');
-    expect(sends).toHaveLength(12);
+    expect(sends).toHaveLength(13);
     const receipts = mine.filter((e): e is MessageReceived => e.type === 'messageReceived');
     expect(receipts.map((r) => (typeof r.preview === 'string' ? r.preview : 'huge'))).toEqual(page.got);
   });
@@ -131,5 +131,10 @@ describe('hostile page: one huge event among small ones', () => {
     expect(failed.error!.name).toBe('DataCloneError');
     expect(failed.error!.message.length).toBeLessThanOrEqual(1_025);
     expect(JSON.stringify(failed).length).toBeLessThan(300 * 1024);
+  });
+
+  it('previews a BigInt longer than a preview may hold as over the budget: recorded, not its batch lost', () => {
+    const receipts = entries.map((e) => e.event).filter((e): e is MessageReceived => e.type === 'messageReceived' && typeof e.preview === 'object');
+    expect(receipts.map((r) => r.preview)).toContainEqual({ $t: 'object', entries: [['big', { $t: 'truncated', reason: 'budget' }]], more: 0 });
   });
 });
