@@ -45,6 +45,25 @@ describe('Replayer: the recorder sends again only what it sent itself', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('reads only the command\'s own members: what the page put on Object.prototype is not a member', () => {
+    const { replayer, calls, send } = setup();
+    const id = send({});
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    proto.payload = { $t: 'map', entries: [['forged', 1]] };
+    proto.from = { relation: 'parent' };
+    try {
+      // No payload of its own: nothing built from the page's, nothing posted.
+      expect(replayer.run(JSON.parse(JSON.stringify({ do: 'replay', original: id, route: 'port' })))).toMatchObject({ outcome: 'refused' });
+      // An expect with no window of its own named.
+      expect(replayer.run(JSON.parse(JSON.stringify({ do: 'expect', original: id })))).toEqual({ outcome: 'refused', reason: 'no sending window named' });
+      expect(replayer.expectedFrom('parent', undefined)).toBeUndefined();
+    } finally {
+      delete proto.payload;
+      delete proto.from;
+    }
+    expect(calls).toHaveLength(0);
+  });
+
   it('forgets the oldest sends beyond its bound', () => {
     const { replayer, send } = setup();
     const first = send({});

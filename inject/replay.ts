@@ -94,11 +94,13 @@ export class Replayer {
   }
 
   /** Carries out a command the relay checked. Never throws. */
-  run(command: ReplayCommand): ReplayResult {
+  run(parsed: ReplayCommand): ReplayResult {
     try {
+      const command = ownCommand(parsed);
       if (command.do === 'expect') {
         const id = parseOwnId(command.original, this.realm);
         if (id === undefined || id > this.lastSeq()) return { outcome: 'refused', reason: 'not a message this realm received' };
+        if (command.from === undefined) return { outcome: 'refused', reason: 'no sending window named' };
         this.expected = { original: command.original, from: command.from, until: this.now() + EXPECT_MS };
         return { outcome: 'sent' };
       }
@@ -166,6 +168,26 @@ export class Replayer {
       }
     }
   }
+}
+
+/** `o[key]` when `o` has it as its own member: one it lacks is not looked up on Object.prototype,
+ *  where the page may have put one. */
+function own(o: unknown, key: string): unknown {
+  return typeof o === 'object' && o !== null && hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+function ownTarget(t: unknown): (WindowTarget & { targetOrigin: string }) | undefined {
+  if (typeof t !== 'object' || t === null) return undefined;
+  return { relation: own(t, 'relation'), childIndex: own(t, 'childIndex'), targetOrigin: own(t, 'targetOrigin') } as WindowTarget & { targetOrigin: string };
+}
+
+/**
+ * A command as the relay checked it, its own members only (the relay always writes every member a
+ * command needs; this keeps the recorder's reading to what was written, whatever the page did to
+ * Object.prototype).
+ */
+function ownCommand(c: ReplayCommand): ReplayCommand {
+  return { do: own(c, 'do'), original: own(c, 'original'), route: own(c, 'route'), window: ownTarget(own(c, 'window')), from: ownTarget(own(c, 'from')), payload: own(c, 'payload') } as unknown as ReplayCommand;
 }
 
 const parentGetter = getter(globalThis, 'parent');
