@@ -30,7 +30,34 @@ import {
 import { find, forgetMadeUpHolder, join, partnerOf, rootOf } from './ports';
 import { hasServiceWorkerInside, pairServiceWorkerMessages } from './service-worker-pairs';
 import { count, merged, modelOrder, noCounts, settledAfter } from './settled-messages';
-import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageSent, type PortId, type RealmId } from './protocol';
+import { SHARED_WORKER_CONNECT, WORKER_SELF, type MessageSent, type PortId, type RealmId, type Route } from './protocol';
+
+/**
+ * A message with a place for each field most messages get later (the receipt's time and ref, ports,
+ * receiver, preview, status reason), in one order for every message. Added one by one, those
+ * fields went to a second object per message (a property array: 99,468 of them in bench/panel.mjs's
+ * capture, bench/heapShapes.mjs), and messages made at different places had different shapes.
+ */
+function newMessage(id: string, route: Route, status: MessageStatus, transfers: TransferModel[]): MessageModel {
+  return {
+    id,
+    route,
+    status,
+    ambiguous: false,
+    transfers,
+    fromRealm: undefined,
+    toRealm: undefined,
+    fromPort: undefined,
+    toPort: undefined,
+    sentAt: undefined,
+    receivedAt: undefined,
+    reason: undefined,
+    preview: undefined,
+    size: undefined,
+    send: undefined,
+    receipt: undefined,
+  };
+}
 
 function frameRealms(st: State): Map<RealmId, FrameRealm> {
   const out = new Map<RealmId, FrameRealm>();
@@ -368,7 +395,10 @@ export function build(st: State): CaptureModel {
       const ev = s.ev;
       /** Set for a port send that waits for its receipt: the look of its port it was built with. */
       let pending: PendingLook | undefined;
-      const m: MessageModel = { id: `${s.realm.id}#${ev.seq}`, route: ev.route, fromRealm: s.realm.id, sentAt: ev.t, status: 'in-flight', ambiguous: false, transfers: transfersOfSend(s), send: ref(s) };
+      const m = newMessage(`${s.realm.id}#${ev.seq}`, ev.route, 'in-flight', transfersOfSend(s));
+      m.fromRealm = s.realm.id;
+      m.sentAt = ev.t;
+      m.send = ref(s);
       if (ev.preview !== undefined) m.preview = ev.preview;
       if (ev.size !== undefined) m.size = ev.size;
       if (ev.channelName !== undefined) m.channelName = ev.channelName;
@@ -432,7 +462,6 @@ export function build(st: State): CaptureModel {
         if (ds) fillDeliveries(m, ds);
         else m.reason = 'broadcastUnmatched';
       }
-      if (m.receivedAt !== undefined && m.sentAt !== undefined) m.latency = m.receivedAt - m.sentAt;
       if (s.ambiguity) {
         m.ambiguous = true;
         m.ambiguity = s.ambiguity;
@@ -468,7 +497,7 @@ export function build(st: State): CaptureModel {
     // A receipt no recorded send accounts for: a window message, a worker's message, or a port
     // message from a holder that is not instrumented (or whose send fell in a gap).
     const ev = r.ev;
-    const m: MessageModel = { id: `${r.realm.id}#${ev.seq}`, route: ev.route, status: 'delivered', ambiguous: false, transfers: r.arrived.length === 0 ? NO_TRANSFERS : r.arrived.map((a) => ({ kind: 'MessagePort', port: rootOf(a).id })) };
+    const m = newMessage(`${r.realm.id}#${ev.seq}`, ev.route, 'delivered', r.arrived.length === 0 ? NO_TRANSFERS : r.arrived.map((a) => ({ kind: 'MessagePort', port: rootOf(a).id })));
     fillReceipt(m, r);
     if (ev.channelName !== undefined) m.channelName = ev.channelName;
     if (ev.worker !== undefined) m.worker = ev.worker;
@@ -609,16 +638,10 @@ function droppedMessages(st: State, goneOf: (r: Realm) => number | undefined): M
   }
   return st.drops.map((d) => {
     const ev = d.ev;
-    const m: MessageModel = {
-      id: `${d.realm.id}#${ev.seq}`,
-      route: 'window',
-      sentAt: ev.t,
-      status: 'dropped-origin',
-      ambiguous: false,
-      transfers: NO_TRANSFERS,
-      send: { realm: d.realm.id, seq: ev.seq, index: d.index },
-      dropped: { targetOrigin: ev.targetOrigin, recipientOrigin: ev.recipientOrigin },
-    };
+    const m = newMessage(`${d.realm.id}#${ev.seq}`, 'window', 'dropped-origin', NO_TRANSFERS);
+    m.sentAt = ev.t;
+    m.send = { realm: d.realm.id, seq: ev.seq, index: d.index };
+    m.dropped = { targetOrigin: ev.targetOrigin, recipientOrigin: ev.recipientOrigin };
     if (ev.url !== undefined) m.dropped!.url = ev.url;
     if (ev.line !== undefined) m.dropped!.line = ev.line;
     if (ev.column !== undefined) m.dropped!.column = ev.column;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correlateSaved, createCorrelator, summarize, type CaptureModel, type MessageModel } from './correlator';
+import { latencyOf } from './model-types';
 import { GONE_GRACE_MS } from './correlate-frames';
 import type { LogGap, LogRecord } from './log';
 import { PROTOCOL_VERSION, type EntangleEvent, type PortId, type RealmKind, type SendOutcome, type WindowRelation } from './protocol';
@@ -146,8 +147,8 @@ describe('correlator: statuses', () => {
     const m = correlate(tab.records);
     const msg = bySend(m, 'top', 4);
     expect(msg).toMatchObject({ route: 'port', fromRealm: 'top', toRealm: 'top', fromPort: p1, toPort: p2, status: 'delivered', ambiguous: false, preview: 'ping', size: 5 });
-    expect(msg.latency).toBe((msg.receivedAt ?? 0) - (msg.sentAt ?? 0));
-    expect(msg.latency).toBe(1);
+    expect(latencyOf(msg)).toBe((msg.receivedAt ?? 0) - (msg.sentAt ?? 0));
+    expect(latencyOf(msg)).toBe(1);
     expect(m.totals).toMatchObject({ sent: 1, delivered: 1, queued: 0, inFlight: 0 });
     expect(m.channels).toEqual([{ id: 'top:c1', createdIn: 'top', createdAt: 1002, ports: [p1, p2] }]);
     expect(port(m, p1)).toMatchObject({ channel: 'top:c1', entangledWith: p2, started: false, closed: false });

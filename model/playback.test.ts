@@ -102,7 +102,7 @@ describe('playback: the state at T', () => {
     const p1 = portModel('p1', [span('A', 5, { startedAt: 5 })], { channel: 'c', entangledWith: 'p2' });
     const p2 = portModel('p2', [span('B', 5, { startedAt: 20 })], { channel: 'c', entangledWith: 'p1' });
     const sent = (id: string, at: number, receivedAt: number): MessageModel =>
-      msg(id, { fromRealm: 'A', toRealm: 'B', fromPort: 'p1', toPort: 'p2', sentAt: at, receivedAt, latency: receivedAt - at, receipt: { realm: 'B', seq: at, index: at } });
+      msg(id, { fromRealm: 'A', toRealm: 'B', fromPort: 'p1', toPort: 'p2', sentAt: at, receivedAt, receipt: { realm: 'B', seq: at, index: at } });
     const model = modelOf({
       realms: [realm('A', { startedAt: 1 }), realm('B', { startedAt: 1 })],
       channels: [{ id: 'c', createdIn: 'A', createdAt: 5, ports: ['p1', 'p2'] }],
@@ -189,7 +189,7 @@ describe('playback: edge cases', () => {
     const model = modelOf({
       realms: ['A', 'B', 'C'].map((id) => realm(id, { startedAt: 0 })),
       ports: [portModel('p1', [span('A', 5, { startedAt: 5 })]), to],
-      messages: [msg('m', { fromRealm: 'A', fromPort: 'p1', toPort: 'p2', toRealm: 'C', sentAt: 10, receivedAt: 26, latency: 16 })],
+      messages: [msg('m', { fromRealm: 'A', fromPort: 'p1', toPort: 'p2', toRealm: 'C', sentAt: 10, receivedAt: 26 })],
     });
     const pb = createPlayback(model);
     const seen = (t: number) => {
@@ -207,7 +207,7 @@ describe('playback: edge cases', () => {
     const model = modelOf({
       realms: [realm('A', { startedAt: 0 }), realm('B', { startedAt: 0 })],
       ports: [portModel('p1', [span('A', 1)]), portModel('p2', [span('B', 1, { startedAt: 1 })])],
-      messages: [msg('m', { fromRealm: 'A', toRealm: 'B', fromPort: 'p1', toPort: 'p2', sentAt: 100, receivedAt: 95, latency: -5 })],
+      messages: [msg('m', { fromRealm: 'A', toRealm: 'B', fromPort: 'p1', toPort: 'p2', sentAt: 100, receivedAt: 95 })],
     });
     const pb = createPlayback(model);
     expect(pb.at(99).messages).toEqual([]);
@@ -237,7 +237,7 @@ describe('playback: edge cases', () => {
 
   it('a broadcast shows the deliveries received by T', () => {
     const d = (toRealm: string, receivedAt: number) => ({ toRealm, receivedAt, latency: receivedAt - 10, receipt: { realm: toRealm, seq: 1, index: receivedAt } });
-    const m = msg('A#1', { route: 'broadcast', fromRealm: 'A', sentAt: 10, receivedAt: 12, latency: 2, receipt: d('B', 12).receipt, deliveries: [d('B', 12), d('C', 15)] });
+    const m = msg('A#1', { route: 'broadcast', fromRealm: 'A', sentAt: 10, receivedAt: 12, receipt: d('B', 12).receipt, deliveries: [d('B', 12), d('C', 15)] });
     const pb = createPlayback(modelOf({ realms: ['A', 'B', 'C'].map((id) => realm(id, { startedAt: 0 })), messages: [m] }));
     const none = pb.at(11).messages[0];
     expect([none?.status, none?.deliveries, none?.receivedAt, none?.toRealm]).toEqual(['in-flight', undefined, undefined, undefined]);

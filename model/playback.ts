@@ -35,7 +35,7 @@
  *   holder at t has sent it on and the next has not received it → in flight (`inTransit`); held by an
  *   uninstrumented realm → in flight (`receiverUninstrumented`); started by that holder by t → in flight
  *   (`awaitingReceipt`); otherwise queued (`notStarted`). `toRealm` is that holder. A pending message
- *   has no receipt, latency or error; its preview and ambiguity are the model's.
+ *   has no receipt (so no latency) or error; its preview and ambiguity are the model's.
  * - A realm is there from its start (`startedAt`), or from the first thing the model places in it when
  *   that is earlier (a port it held, a channel it made, a message it sent or received, a gap): a realm
  *   with no start time is there from that first sighting, and always when there is none. It stays once
@@ -226,7 +226,6 @@ function pendingAt(m: MessageModel, t: number, facts: Facts): MessageModel {
       : { status: 'in-flight', reason: m.route === 'worker' ? 'receiverUninstrumented' : 'awaitingReceipt' };
   const v: MessageModel = { ...m, status: p.status, reason: p.reason };
   delete v.receivedAt;
-  delete v.latency;
   delete v.receipt;
   delete v.error;
   if (m.route === 'port') {
@@ -240,7 +239,6 @@ function pendingAt(m: MessageModel, t: number, facts: Facts): MessageModel {
 function broadcastAt(m: MessageModel, all: readonly DeliveryModel[], t: number): MessageModel {
   const ds = all.filter((d) => receivedFrom(m, d.receivedAt) <= t);
   const v: MessageModel = { ...m };
-  delete v.latency;
   const first = ds[0];
   if (!first) {
     v.status = 'in-flight';
@@ -251,7 +249,6 @@ function broadcastAt(m: MessageModel, all: readonly DeliveryModel[], t: number):
   v.deliveries = ds;
   v.receivedAt = first.receivedAt;
   v.receipt = first.receipt;
-  if (m.sentAt !== undefined) v.latency = first.receivedAt - m.sentAt;
   if (ds.length === 1) v.toRealm = first.toRealm;
   else delete v.toRealm;
   if (ds.some((d) => !d.failed)) {

@@ -12,7 +12,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { CaptureModel, ChannelModel, DeliveryModel, GapModel, MessageModel, PortModel, RealmModel } from '../model/correlator';
-import { timeOfMessage } from '../model/model-types';
+import { latencyOf, timeOfMessage } from '../model/model-types';
 import { UNTRUSTED_WORDS } from '../model/summary';
 import type { EntangleEvent, MessageReceived, MessageSent, PortId, Preview, RealmId, TransferSummary } from '../model/protocol';
 import { explainGapReason, explainMessage, reasonLabel, senderUnknownLabel, statusLabel } from './explain';
@@ -328,7 +328,8 @@ function MessageInspector({ m, ctx, onClose }: { m: MessageModel; ctx: Ctx; onCl
   if (received?.source !== undefined) rows.push(['source', `${received.source}${received.childIndex !== undefined ? ` (frame #${received.childIndex})` : ''}`]);
   rows.push(['sent', m.send ? <Time t={m.sentAt} t0={t0} /> : <span className="muted">not recorded{m.route === 'window' ? ' (window.postMessage is known from its receipt)' : ''}</span>]);
   rows.push(['received', m.receipt ? <Time t={m.receivedAt} t0={t0} /> : <span className="muted">not recorded</span>]);
-  if (m.latency !== undefined && deliveries.length <= 1) rows.push(['latency', `${m.latency.toFixed(1)} ms`]);
+  const latency = latencyOf(m);
+  if (latency !== undefined && deliveries.length <= 1) rows.push(['latency', `${latency.toFixed(1)} ms`]);
   if (m.replayOf !== undefined) {
     const original = m.replayOf;
     rows.push([

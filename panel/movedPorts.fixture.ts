@@ -4,6 +4,7 @@
  * window.postMessage (joined by inference); top:c2's port2 rides over it (joined by the recorded send
  * and receipt); then traffic flows on top:c2. Shared by the store and capture-file tests.
  */
+import { latencyOf } from '../model/model-types';
 import { PROTOCOL_VERSION, type EntangleEvent, type RoutedBatch } from '../model/protocol';
 import type { LogStore } from './store';
 
@@ -50,7 +51,7 @@ export function portRoutes(store: LogStore): string[] {
 /** The latencies of the port messages matched send with receipt: trafficOnMovedPort's receipts come
  *  0.5 ms after their own sends, so a pair that is one off shows as another figure. */
 export function pairedLatencies(store: LogStore): number[] {
-  return [...new Set(store.getState().model().messages.filter((x) => x.send && x.receipt && x.transfers.length === 0).map((x) => x.latency ?? NaN))];
+  return [...new Set(store.getState().model().messages.filter((x) => x.send && x.receipt && x.transfers.length === 0).map((x) => latencyOf(x) ?? NaN))];
 }
 
 /** A send from top:3 and, apart, its receipt on ifr:2 (trafficOnMovedPort's timing). */

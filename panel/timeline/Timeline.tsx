@@ -23,7 +23,7 @@ import {
 import { useStore } from 'zustand';
 import type { CaptureModel, MessageModel, RealmModel } from '../../model/correlator';
 import type { RealmId } from '../../model/protocol';
-import { timeOfMessage } from '../../model/model-types';
+import { latencyOf, timeOfMessage } from '../../model/model-types';
 import { indexOf } from '../modelIndex';
 import type { LogStore } from '../store';
 import type { PayloadSummary } from '../payloadSummary';
@@ -235,7 +235,7 @@ function cellsOf(row: MessageRow, t0: number | null, realms: ReadonlyMap<RealmId
     messageTitle: title.length > 0 ? title.join('\n') : undefined,
     size: m.size !== undefined ? bytes(m.size) : '',
     sizeTitle: m.size !== undefined ? `${m.size.toLocaleString('en-US')} bytes` : 'size unknown',
-    latency: latencyText(m.latency),
+    latency: latencyText(latencyOf(m)),
     error,
   };
 }
@@ -310,7 +310,7 @@ function messageCell(id: ColumnId, m: MessageModel, c: MessageCells, ctx: CellCo
       );
     case 'latency':
       return (
-        <div key={id} role="gridcell" className="tl-cell num" data-col="latency" title={m.latency !== undefined && m.latency < 0 ? LATENCY_SKEW_TITLE : undefined}>
+        <div key={id} role="gridcell" className="tl-cell num" data-col="latency" title={(latencyOf(m) ?? 0) < 0 ? LATENCY_SKEW_TITLE : undefined}>
           {c.latency}
         </div>
       );

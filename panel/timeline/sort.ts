@@ -12,6 +12,7 @@
  * keys and the order of that prefix; only the rows after it are keyed and sorted, then merged in — one
  * linear pass instead of a full sort per batch.
  */
+import { latencyOf } from '../../model/model-types';
 import { realmNamesOf } from '../realmNames';
 import { messageSummary, statusLabel, type TimelineRow } from './rows';
 import { cellText, type CellContext, type ColumnId, type SortSpec } from './columns';
@@ -22,7 +23,7 @@ type Keys = { numeric: true; values: Float64Array } | { numeric: false; values: 
 function numberKey(row: TimelineRow, column: 'time' | 'size' | 'latency'): number {
   if (column === 'time') return row.t;
   if (row.kind !== 'message') return NaN;
-  const v = column === 'size' ? row.message.size : row.message.latency;
+  const v = column === 'size' ? row.message.size : latencyOf(row.message);
   return v ?? NaN;
 }
 
