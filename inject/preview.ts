@@ -331,11 +331,13 @@ function walk(w: Walk, value: unknown, depth: number, parent: string, seg: strin
       w.size += 1;
       return { $t: 'undefined' };
     case 'bigint': {
+      w.size += 9;
+      // Past the nodes a preview shows, only counted: no digits made (a huge one costs its conversion).
+      if (!emit) return { $t: 'truncated', reason: 'budget' };
       // Whole (a replay needs every digit), up to what the extension accepts: beyond it, one
       // value would have cost its whole batch (a rejected batch is a gap).
       const digits = apply(bigintToString, value, []) as string;
       if (digits.length > PREVIEW_TEXT_MAX) return { $t: 'truncated', reason: 'budget' };
-      w.size += 9;
       return { $t: 'bigint', v: digits };
     }
     case 'symbol':

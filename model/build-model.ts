@@ -288,12 +288,14 @@ export function build(st: State): CaptureModel {
     // Delivered once any receiving object got it; failed only when every one failed to deserialize.
     if (deliveries.some((d) => !d.failed)) {
       m.status = 'delivered';
-      delete m.reason;
+      // Cleared, not deleted: a message has a place for `reason` (newMessage), and a delete there
+      // would turn it into a slower, larger dictionary object.
+      m.reason = undefined;
       delete m.error;
       const ok = ds.find((d) => d.recv.ev.type === 'messageReceived')!.recv.ev;
       if (ok.type === 'messageReceived' && ok.preview !== undefined) m.preview = ok.preview;
     }
-    if (deliveries.length > 1) delete m.toRealm;
+    if (deliveries.length > 1) m.toRealm = undefined;
     if (ambiguous) {
       m.ambiguous = true;
       m.ambiguity = ['broadcastAmbiguous'];
