@@ -58,7 +58,7 @@ describe('fromBackground', () => {
 describe('carryOutReplayOrder: what the relay refuses, before the recorder hears anything', () => {
   it('refuses an order that did not come from the background', () => {
     const { commands, state } = recorder(SENT);
-    expect(carryOutReplayOrder(order(), false, state())).toEqual(refusedWith('the relay takes replay orders from the extension only'));
+    expect(carryOutReplayOrder(order(), false, state())).toEqual(refusedWith("the relay takes replay orders from the extension's background only"));
     expect(commands).toEqual([]);
   });
 

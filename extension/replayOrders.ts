@@ -32,7 +32,7 @@ export function fromBackground(sender: { id?: string; tab?: unknown; url?: strin
 
 /** Carries out a replay order from the background; `fromBackground`: see fromBackground above. */
 export function carryOutReplayOrder(message: unknown, fromBackground: boolean, state: RelayState): ReplayResult {
-  if (!fromBackground) return refused('the relay takes replay orders from the extension only');
+  if (!fromBackground) return refused("the relay takes replay orders from the extension's background only");
   const order = validReplayOrder(message, state.realm);
   if ('error' in order) return refused(`the relay refused it: ${order.error}`);
   const node = state.node;

@@ -13,7 +13,8 @@
  * (`expectReplay`), so that its receipt says `replayOf`.
  */
 import type { LiteralValue } from './literal-value';
-import { MAX_BIGINT_DIGITS, MAX_LITERAL_CHARS, MAX_LITERAL_DEPTH, isTypedKind } from './literal-value';
+import { MAX_LITERAL_CHARS, MAX_LITERAL_DEPTH, isTypedKind } from './literal-value';
+import { isBigIntText } from './validate-preview';
 import type { RealmId, Route } from './protocol';
 
 /** On the recorder's detached node (inject/emit.ts): the relay's command (detail: a ReplayCommand as
@@ -105,9 +106,6 @@ function windowTarget(v: unknown, withOrigin: boolean): Check<WindowTarget & { t
   return v as WindowTarget & { targetOrigin?: string };
 }
 
-/** A BigInt as the parser writes it: decimal, at most MAX_BIGINT_DIGITS characters with its sign. */
-const BIGINT_TEXT = /^-?[0-9]+$/;
-
 /**
  * A literal as the parser makes it (LiteralValue), checked for shape and bounds: it crossed from
  * another context. Counts nodes so that a huge one is refused before the recorder builds it.
@@ -146,7 +144,7 @@ export function literalProblem(v: unknown): string | null {
       case 'number':
         return shape(['v']) ?? (['NaN', 'Infinity', '-Infinity', '-0'].includes(x.v as string) ? null : 'not a number word');
       case 'bigint':
-        return shape(['v']) ?? (typeof x.v === 'string' && x.v.length <= MAX_BIGINT_DIGITS && BIGINT_TEXT.test(x.v) ? null : 'not a bigint');
+        return shape(['v']) ?? (isBigIntText(x.v) ? null : 'not a bigint');
       case 'object':
       case 'map':
         return shape(['entries']) ?? pairs(x.entries, x.$t === 'object');

@@ -28,6 +28,12 @@ const BLOB_KINDS = ['Blob', 'File'];
 const TRUNCATED_REASONS = ['depth', 'budget', 'unreached'];
 const SKIPPED_REASONS = ['load'];
 const BIGINT = /^-?\d+$/;
+
+/** A BigInt's text as it crosses (a preview's `v`, a replay literal's): decimal digits, sign included
+ *  within MAX_STRING characters. */
+export function isBigIntText(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= MAX_STRING && BIGINT.test(v);
+}
 /** Two lowercase hex digits a recorded byte (inject/preview.ts `hexHead`). */
 const HEX = /^(?:[0-9a-f]{2})*$/;
 

@@ -1,13 +1,10 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogStore } from './store';
 import { Toolbar } from './Toolbar';
 
 afterEach(cleanup);
-
-/** Past the views' 100 ms update tick (setTimeout, then an animation frame). */
-const tick = () => act(() => new Promise<void>((r) => setTimeout(r, 160)));
 
 describe('Toolbar', () => {
   it('names the record toggle for what it does now, apart from the playback bar\'s Pause', async () => {
@@ -19,12 +16,11 @@ describe('Toolbar', () => {
     expect(screen.queryByRole('button', { name: 'Pause' })).toBeNull();
     fireEvent.click(pause);
     expect(store.getState().recording).toBe(false);
-    await tick();
-    const resume = screen.getByRole('button', { name: 'Record again' });
+    // (Renamed on the views' next update tick.)
+    const resume = await screen.findByRole('button', { name: 'Record again' });
     expect(resume.textContent?.trim()).toBe('Record');
     fireEvent.click(resume);
     expect(store.getState().recording).toBe(true);
-    await tick();
-    expect(screen.getByRole('button', { name: 'Pause recording' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Pause recording' })).toBeTruthy();
   });
 });
