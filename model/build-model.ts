@@ -581,7 +581,7 @@ export function build(st: State): CaptureModel {
       if (m !== undefined) opened.push(m);
     }
   };
-  if (reuse) for (const i of carried.open) step(i);
+  if (reuse) for (let k = 0; k < carried.open.length; k++) step(carried.open[k]!);
   for (let i = reuse ? carried.scanned : 0; i < st.items.length; i++) step(i);
   // A worker does not record its receipts, but one that sent on a port a message carried to it had
   // that message: delivered, with no receipt time (docs/correlation.md, "Statuses").
@@ -596,12 +596,12 @@ export function build(st: State): CaptureModel {
   newlySettled.sort(modelOrder);
   const sorted = reuse ? settledAfter(carried.sorted, newlySettled) : newlySettled;
   const counts = reuse ? { ...carried.counts } : noCounts();
-  for (const m of newlySettled) count(counts, m);
+  for (let i = 0; i < newlySettled.length; i++) count(counts, newlySettled[i]!);
   st.settled = { epoch: st.epoch, scanned: st.items.length, open, sorted, windowT, counts };
   opened.sort(modelOrder);
   const messages = merged(sorted, opened);
   const totals: Totals = { ...counts, gaps: allGaps.length, missing, events, duplicates: st.duplicates, faults };
-  for (const m of opened) count(totals, m);
+  for (let i = 0; i < opened.length; i++) count(totals, opened[i]!);
   // A service worker's page-side stand-in (serviceworker:<script>) that nothing points at any more,
   // now that the worker is recorded from the inside: not drawn.
   const standIns = new Set(realmModels.filter((r) => r.kind === 'serviceworker' && !r.instrumented && sw.workers.has(r.url ?? '')).map((r) => r.id));

@@ -15,9 +15,9 @@
  */
 import { CUSTODY_VIAS, type CustodyVia, type CutPairs, type JoinEnd, type PortJoin } from './model-types';
 import { CONTEXT_BOUND, CONTEXT_JOINS_BOUND, CONTEXT_TYPES, type LogContext, type LogGap, type LogRecord } from './log';
-import { assertNever, UNTRUSTED_REASONS, type FrameRef, type UntrustedReason, type WorkerPlace } from './protocol';
+import { assertNever, UNTRUSTED_REASONS, type EntangleEvent, type FrameRef, type UntrustedReason, type WorkerPlace } from './protocol';
 import { MAX_BATCH_CHARS, MAX_BATCH_EVENTS, RELAY_BUFFER_CHARS, RELAY_BUFFER_EVENTS } from './relay';
-import { validateEvent } from './validate';
+import { eventProblem, type Where } from './validate';
 
 /** The value of every capture's `format` field. */
 export const CAPTURE_FORMAT = 'entangle-capture';
@@ -348,14 +348,29 @@ function joinEndOf(value: unknown, where: string): JoinEnd {
   return { id, realm, observed: e.observed, t: e.t, seq: e.seq };
 }
 
+/** A record's place in the file (`records[12]`, or a part of it), made into text only for an error. */
+class RecordPlace {
+  index = 0;
+  constructor(
+    private readonly list: string,
+    private readonly part = '',
+  ) {}
+  toString(): string {
+    return `${this.list}[${this.index}]${this.part}`;
+  }
+}
+
 function recordsOf(value: unknown, name: 'records' | 'context.records'): LogRecord[] {
   if (!Array.isArray(value)) fail(`${name} must be an array`);
   /** Per realm, the seq of its latest record: a realm's events arrive in order, each at most once. */
   const lastSeq = new Map<string, number>();
   /** Per realm, the frame facts of its latest record: a record that omits them has the same. */
   const lastFrame = new Map<string, { parentFrameId: number | undefined; url: string | undefined; worker: WorkerPlace | undefined }>();
+  // The record's location, as text only when a check fails (see Where).
+  const where = new RecordPlace(name);
+  const eventWhere = new RecordPlace(name, '.event');
   return value.map((item, i): LogRecord => {
-    const where = `${name}[${i}]`;
+    where.index = eventWhere.index = i;
     const r = object(item, where);
     const realm = realmOf(r.realm, where);
     const tabId = r.tabId;
@@ -384,9 +399,9 @@ function recordsOf(value: unknown, name: 'records' | 'context.records'): LogReco
     // The relay's per-event checks, one event at a time (a capture's seqs may jump; a batch's may not).
     // Capture version 1 holds wire-protocol version 1 events: when the protocol changes, this reader
     // must keep checking version-1 events (see docs/capture-format.md, Versioning).
-    const checked = validateEvent(r.event, `${where}.event`);
-    if (!checked.ok) fail(checked.error);
-    const event = checked.value;
+    const problem = eventProblem(r.event, eventWhere);
+    if (problem !== undefined) fail(problem);
+    const event = r.event as EntangleEvent;
 
     const before = lastSeq.get(realm);
     if (before !== undefined && event.seq <= before) fail(`${where}.event: seq ${event.seq} of realm ${show(realm)} does not follow ${before} (a realm's seqs only increase)`);
@@ -457,7 +472,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function object(v: unknown, where: string): Record<string, unknown> {
+function object(v: unknown, where: Where): Record<string, unknown> {
   if (!isObject(v)) fail(`${where} must be an object`);
   return v;
 }
@@ -473,7 +488,7 @@ function shortString(v: unknown, where: string, min: number): string {
   return v;
 }
 
-function realmOf(v: unknown, where: string): string {
+function realmOf(v: unknown, where: Where): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_REALM) fail(`${where}: realm must be a string of 1 to ${MAX_REALM} characters`);
   return v;
 }

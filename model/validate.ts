@@ -14,6 +14,9 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: string }
 
 const ROUTES: readonly Route[] = ['port', 'window', 'worker', 'broadcast'];
 const OUTCOMES = ['posted', 'doomed', 'portClosed', 'partnerClosed'];
+/** The optional string fields of a send, and of a receipt (or an undeserializable one). */
+const SENT_STRINGS = ['port', 'partner', 'channelName', 'worker', 'client', 'bc', 'stack'] as const;
+const RECEIVED_STRINGS = ['port', 'channelName', 'worker', 'client', 'bc'] as const;
 const WINDOW_RELATIONS = ['self', 'parent', 'top', 'opener', 'child', 'other', 'none'];
 const REALM_KINDS = ['top', 'iframe', 'popup', 'worker', 'sharedworker', 'serviceworker'];
 const eventTypes = new Set<string>(EVENT_TYPES);
@@ -34,15 +37,22 @@ function shareRepeated(e: Record<string, unknown>): void {
 
 class Invalid extends Error {}
 
-function fail(where: string, what: string): never {
-  throw new Invalid(`${where}: ${what}`);
+/**
+ * Where a checked value is, for an error message: text, or an object that gives it only when a check
+ * fails (a capture's reader checks 200,000 events; their location strings, made up front, were most of
+ * the garbage it made).
+ */
+export type Where = string | { toString(): string };
+
+function fail(where: Where, what: string): never {
+  throw new Invalid(`${String(where)}: ${what}`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function str(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+function str(o: Record<string, unknown>, key: string, where: Where, optional = false): void {
   const v = o[key];
   if (v === undefined && optional) return;
   if (typeof v !== 'string') fail(where, `${key} must be a string`);
@@ -50,7 +60,7 @@ function str(o: Record<string, unknown>, key: string, where: string, optional = 
 }
 
 /** An optional message id (`realm#seq`, as MessageModel.id). */
-function messageId(o: Record<string, unknown>, key: string, where: string): void {
+function messageId(o: Record<string, unknown>, key: string, where: Where): void {
   const v = o[key];
   if (v === undefined) return;
   if (typeof v !== 'string' || parseMessageId(v) === null) fail(where, `${key} must be a message id (realm#seq)`);
@@ -59,75 +69,83 @@ function messageId(o: Record<string, unknown>, key: string, where: string): void
 /** Longest origin a `windowMessageDropped` may name: an origin is a scheme, a host and a port. */
 export const ORIGIN_CHARS = 2_048;
 
-function bounded(o: Record<string, unknown>, key: string, max: number, where: string): void {
+function bounded(o: Record<string, unknown>, key: string, max: number, where: Where): void {
   const v = o[key];
   if (typeof v !== 'string') fail(where, `${key} must be a string`);
   if (v.length > max) fail(where, `${key} is longer than ${max} characters`);
 }
 
 /** An optional 1-based line or column. */
-function position(o: Record<string, unknown>, key: string, where: string): void {
+function position(o: Record<string, unknown>, key: string, where: Where): void {
   const v = o[key];
   if (v === undefined) return;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail(where, `${key} must be a positive integer`);
 }
 
-function num(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+function num(o: Record<string, unknown>, key: string, where: Where, optional = false): void {
   const v = o[key];
   if (v === undefined && optional) return;
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(where, `${key} must be a finite number`);
 }
 
-function bool(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+function bool(o: Record<string, unknown>, key: string, where: Where, optional = false): void {
   const v = o[key];
   if (v === undefined && optional) return;
   if (typeof v !== 'boolean') fail(where, `${key} must be a boolean`);
 }
 
-function oneOf(o: Record<string, unknown>, key: string, allowed: readonly string[], where: string): void {
+function oneOf(o: Record<string, unknown>, key: string, allowed: readonly string[], where: Where): void {
   if (!allowed.includes(o[key] as string)) fail(where, `${key} must be one of ${allowed.join(', ')}`);
 }
 
-function stringList(o: Record<string, unknown>, key: string, where: string): void {
+function stringList(o: Record<string, unknown>, key: string, where: Where): void {
   const v = o[key];
   if (!Array.isArray(v)) fail(where, `${key} must be an array`);
-  v.forEach((s, i) => {
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
     if (typeof s !== 'string' || s.length > 256) fail(where, `${key}[${i}] must be a short string`);
-  });
+  }
 }
 
 /** A payload preview: its full schema (model/validate-preview.ts). */
-function preview(v: unknown, where: string): void {
+function preview(v: unknown, where: Where): void {
   const problem = previewProblem(v);
   if (problem !== undefined) fail(where, problem);
 }
 
 /** A non-negative safe integer (sizes, indexes), when present or required. */
-function count(o: Record<string, unknown>, key: string, where: string, optional = false): void {
+function count(o: Record<string, unknown>, key: string, where: Where, optional = false): void {
   const v = o[key];
   if (v === undefined && optional) return;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(where, `${key} must be a non-negative integer`);
 }
 
 /** TransferSummary: a MessagePort names its port; an ArrayBuffer its size, when it could be read. */
-function transferList(o: Record<string, unknown>, where: string): void {
+function transferList(o: Record<string, unknown>, where: Where): void {
   const v = o.transfer;
   if (!Array.isArray(v)) fail(where, 'transfer must be an array');
   for (let i = 0; i < v.length; i++) {
     const t: unknown = v[i];
-    const at = `${where}.transfer[${i}]`;
     if (!isRecord(t)) fail(where, `transfer[${i}] must be an object`);
-    if (typeof t.kind !== 'string') fail(at, 'kind must be a string');
-    if (t.kind.length > 256) fail(at, 'kind is longer than 256 characters');
-    if (t.kind === 'MessagePort') {
-      if (typeof t.port !== 'string' || t.port.length === 0 || t.port.length > 256) fail(at, 'a MessagePort must name its port (a short string)');
-    } else if (t.port !== undefined) fail(at, `port belongs to a MessagePort, not a ${t.kind}`);
-    if (t.byteLength !== undefined && t.kind !== 'ArrayBuffer') fail(at, `byteLength belongs to an ArrayBuffer, not a ${t.kind}`);
-    count(t, 'byteLength', at, true);
+    const problem = transferProblem(t);
+    if (problem !== undefined) fail(`${String(where)}.transfer[${i}]`, problem);
   }
 }
 
-function event(e: unknown, where: string): void {
+/** What is wrong with one transferred thing, or undefined (its location is made only on failure). */
+function transferProblem(t: Record<string, unknown>): string | undefined {
+  if (typeof t.kind !== 'string') return 'kind must be a string';
+  if (t.kind.length > 256) return 'kind is longer than 256 characters';
+  if (t.kind === 'MessagePort') {
+    if (typeof t.port !== 'string' || t.port.length === 0 || t.port.length > 256) return 'a MessagePort must name its port (a short string)';
+  } else if (t.port !== undefined) return `port belongs to a MessagePort, not a ${t.kind}`;
+  if (t.byteLength !== undefined && t.kind !== 'ArrayBuffer') return `byteLength belongs to an ArrayBuffer, not a ${t.kind}`;
+  const n = t.byteLength;
+  if (n !== undefined && (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)) return 'byteLength must be a non-negative integer';
+  return undefined;
+}
+
+function event(e: unknown, where: Where): void {
   if (!isRecord(e)) fail(where, 'not an object');
   if (!eventTypes.has(e.type as string)) {
     // Never String(e.type): an object with a hostile toString would throw here.
@@ -152,7 +170,7 @@ function event(e: unknown, where: string): void {
     case 'messageSent':
       oneOf(e, 'route', ROUTES, where);
       oneOf(e, 'outcome', OUTCOMES, where);
-      for (const k of ['port', 'partner', 'channelName', 'worker', 'client', 'bc', 'stack']) str(e, k, where, true);
+      for (let i = 0; i < SENT_STRINGS.length; i++) str(e, SENT_STRINGS[i]!, where, true);
       messageId(e, 'replayOf', where);
       transferList(e, where);
       count(e, 'size', where, true);
@@ -160,15 +178,16 @@ function event(e: unknown, where: string): void {
       if (e.preview !== undefined) preview(e.preview, where);
       if (e.error !== undefined) {
         if (!isRecord(e.error)) fail(where, 'error must be an object');
-        str(e.error, 'name', `${where}.error`);
-        str(e.error, 'message', `${where}.error`);
-        str(e.error, 'path', `${where}.error`, true);
-        str(e.error, 'culprit', `${where}.error`, true);
+        const at = `${String(where)}.error`;
+        str(e.error, 'name', at);
+        str(e.error, 'message', at);
+        str(e.error, 'path', at, true);
+        str(e.error, 'culprit', at, true);
       }
       return;
     case 'messageReceived':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker', 'client', 'bc']) str(e, k, where, true);
+      for (let i = 0; i < RECEIVED_STRINGS.length; i++) str(e, RECEIVED_STRINGS[i]!, where, true);
       messageId(e, 'replayOf', where);
       str(e, 'origin', where);
       if (e.source !== undefined) oneOf(e, 'source', WINDOW_RELATIONS, where);
@@ -180,7 +199,7 @@ function event(e: unknown, where: string): void {
       return;
     case 'messageUndeserializable':
       oneOf(e, 'route', ROUTES, where);
-      for (const k of ['port', 'channelName', 'worker', 'client', 'bc']) str(e, k, where, true);
+      for (let i = 0; i < RECEIVED_STRINGS.length; i++) str(e, RECEIVED_STRINGS[i]!, where, true);
       str(e, 'origin', where);
       return;
     case 'portStarted':
@@ -231,12 +250,19 @@ function event(e: unknown, where: string): void {
 /** Validates one event; `where` prefixes the error (e.g. `records[12].event`). A valid event is changed
  *  in place: it shares its type string and an empty port or transfer list with other events. */
 export function validateEvent(value: unknown, where: string): Validated<EntangleEvent> {
+  const problem = eventProblem(value, where);
+  return problem === undefined ? { ok: true, value: value as EntangleEvent } : { ok: false, error: problem };
+}
+
+/** As validateEvent, without a result object: what is wrong (prefixed with `where`), or undefined when
+ *  the event is valid (and then changed in place the same way). */
+export function eventProblem(value: unknown, where: Where): string | undefined {
   try {
     event(value, where);
     shareRepeated(value as Record<string, unknown>);
-    return { ok: true, value: value as EntangleEvent };
+    return undefined;
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, error: err.message };
+    if (err instanceof Invalid) return err.message;
     throw err;
   }
 }

@@ -424,7 +424,9 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
           infoOf(rec);
           contextOnly.set(rec.realm, Math.max(contextOnly.get(rec.realm) ?? 0, rec.event.seq));
         }
-        for (const rec of records) contextOnly.delete(rec.realm);
+        // (Indexed loops over the records here and below: a capture's 200,000 records are walked once,
+        // before the loop is optimized, and a for-of made an iterator result per step, 12 MB of garbage.)
+        for (let i = 0; i < records.length; i++) contextOnly.delete(records[i]!.realm);
         const counts = zeroCounts();
         let t0: number | null = null;
         let evicted = 0;
@@ -433,7 +435,8 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         const accepted: LogRecord[] = [];
         // Its own table, let go once the capture is read: an opened capture takes nothing more.
         const capturePreviews = new PreviewInterner();
-        for (const rec of records) {
+        for (let i = 0; i < records.length; i++) {
+          const rec = records[i]!;
           const info = infoOf(rec);
           const event = rec.event;
           if (!(event.seq > info.highestSeq)) {
@@ -462,7 +465,10 @@ export function createLogStore(options: LogStoreOptions = {}): LogStore {
         if (evicted > 0) keeper.rebuild(known(realms));
         const listed: Gap[] = gaps.slice(-GAPS_LISTED).map((g) => ({ ...g }));
         const firstSeq = new Map<RealmId, number>();
-        for (const rec of accepted) if (!firstSeq.has(rec.realm)) firstSeq.set(rec.realm, rec.event.seq);
+        for (let i = 0; i < accepted.length; i++) {
+          const rec = accepted[i]!;
+          if (!firstSeq.has(rec.realm)) firstSeq.set(rec.realm, rec.event.seq);
+        }
         for (const g of gaps) {
           const info = realms.get(g.realm);
           const first = firstSeq.get(g.realm);
