@@ -64,7 +64,11 @@ export function overviewOf(model: CaptureModel): Overview {
   const bump = <K>(m: Map<K, number>, k: K | undefined): void => {
     if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
   };
-  for (const m of model.messages as readonly MessageModel[]) {
+  // (Indexed: the first render walks 100,000 messages here before the loop is optimized, and a for-of
+  // made an iterator result per step.)
+  const messages = model.messages as readonly MessageModel[];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     bump(sent, m.fromRealm);
     if (m.deliveries !== undefined && m.deliveries.length > 0) for (const d of m.deliveries) bump(received, d.toRealm);
     else if (m.status === 'delivered') bump(received, m.toRealm);
