@@ -203,7 +203,7 @@ async function measure(dist) {
           const c = window.__entangle.capture();
           const m = c.store.getState().model();
           // The JS heap as the page sees it once the rows are shown (Chromium's performance.memory): it
-          // tells which of two modes this browser is in (docs/panel.md, "Two modes").
+          // tells which of two modes this browser is in (docs/panel.md, "Two modes, per browser").
           const heap = performance.memory?.totalJSHeapSize ?? NaN;
           return { parsed: opened - t0, shown: shown - t0, heap, messages: m.totals.sent, realms: m.realms.length, ports: m.ports.length, delivered: m.totals.delivered, queued: m.totals.queued, failed: m.totals.failed };
         });
@@ -222,7 +222,7 @@ async function measure(dist) {
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       const shownMedian = median(loads.map((l) => l.shown));
       console.log(`open capture: model of ${load.messages.toLocaleString('en')} messages (${load.delivered.toLocaleString('en')} delivered, ${load.queued} queued, ${load.failed} failed), ${load.ports} ports, ${load.realms} realms`);
-      console.log(`  read into the store (median of ${LOAD_RUNS}): ${fmt(median(loads.map((l) => l.parsed)))}   first useful render (rows and graph painted): median ${fmt(shownMedian)} (runs: ${loads.map((l) => fmt(l.shown)).join(', ')}; JS heap after each: ${loads.map((l) => `${(l.heap / 1e6).toFixed(0)} MB`).join(', ')})   target ≤ 1500 ms`);
+      console.log(`  read into the store (median of ${LOAD_RUNS}): ${fmt(median(loads.map((l) => l.parsed)))}   first useful render (rows and graph painted): median ${fmt(shownMedian)} (runs: ${loads.map((l) => fmt(l.shown)).join(', ')}; JS heap after each: ${loads.map((l) => (Number.isFinite(l.heap) ? `${(l.heap / 1e6).toFixed(0)} MB` : 'n/a')).join(', ')})   target ≤ 1500 ms`);
       results.push(['first useful render (median)', shownMedian, 1500]);
 
       // The panel's heap with the capture open (issue 12: target ≤ 40 MB), after a forced GC. With

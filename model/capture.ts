@@ -287,7 +287,11 @@ function contextOf(value: unknown, records: readonly LogRecord[]): LogContext {
   if (!Array.isArray(c.records) || c.records.length > CONTEXT_BOUND) fail(`context.records must be an array of at most ${CONTEXT_BOUND.toLocaleString('en-US')} records`);
   const scene = recordsOf(c.records, 'context.records');
   const first = new Map<string, number>();
-  for (const r of records) if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
+  // (Indexed: every record of the capture, walked once while cold; see recordsOf.)
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (!first.has(r.realm)) first.set(r.realm, r.event.seq);
+  }
   scene.forEach((r, i) => {
     if (!CONTEXT_TYPES.has(r.event.type)) fail(`context.records[${i}].event: ${r.event.type} does not set the scene (only ${[...CONTEXT_TYPES].join(', ')})`);
     const before = first.get(r.realm);
