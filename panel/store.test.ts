@@ -529,14 +529,25 @@ describe('previews in the log store', () => {
     expect(after).not.toBe(shared);
   });
 
-  it('shares the previews of an opened capture alike', () => {
+  it('shares the previews of an opened capture alike once it settles, its messages’ too', () => {
     const store = createLogStore();
     const rec = (event: EntangleEvent) => ({ realm: 'top', tabId: 1, frameId: 0, parentFrameId: -1, event });
     store.getState().captureLoaded([rec(started(1)), ...Array.from({ length: 8 }, (_, i) => rec(tick(2 + i, 5)))], []);
+    const expected = (tick(0, 5) as { preview: unknown }).preview;
+    // Read as they are until then (the first render does not wait for the sharing).
+    const read = previewsOf(store.getState().log);
+    expect(new Set(read).size).toBe(8);
+    const messagePreviews = () => store.getState().model().messages.map((m) => m.preview);
+    expect(messagePreviews()).toEqual(Array.from({ length: 8 }, () => expected));
+    store.getState().settle();
     const previews = previewsOf(store.getState().log);
     expect(previews).toHaveLength(8);
-    expect(previews[7]).toEqual((tick(0, 5) as { preview: unknown }).preview);
+    expect(previews[7]).toEqual(expected);
     expect(new Set(previews.slice(4)).size).toBe(1);
+    // Each message holds a preview the log holds too: no copy of its own stays alive.
+    expect(messagePreviews()).toEqual(Array.from({ length: 8 }, () => expected));
+    for (const p of messagePreviews()) expect(previews).toContain(p);
+    expect(new Set(messagePreviews()).size).toBeLessThan(8);
   });
 });
 
