@@ -287,7 +287,7 @@ function contextOf(value: unknown, records: readonly LogRecord[]): LogContext {
   if (!Array.isArray(c.records) || c.records.length > CONTEXT_BOUND) fail(`context.records must be an array of at most ${CONTEXT_BOUND.toLocaleString('en-US')} records`);
   const scene = recordsOf(c.records, 'context.records');
   const first = new Map<string, number>();
-  // (Indexed: every record of the capture, walked once while cold; see recordsOf.)
+  // Indexed, not for-of: run once, cold, over every record or message (docs/panel.md, "Less garbage in the open").
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (!first.has(r.realm)) first.set(r.realm, r.event.seq);

@@ -114,7 +114,7 @@ export class ModelKeeper {
   /** Keeps the structure records of `records` for later rebuilds (cut back to the bound only once it is
    *  passed by a quarter, so that a flood does not copy the list per batch). */
   private remember(records: readonly LogRecord[]): void {
-    // (Indexed: a for-of over a capture's records made an iterator result per record before it was optimized.)
+    // Indexed, not for-of: run once, cold, over every record or message (docs/panel.md, "Less garbage in the open").
     for (let i = 0; i < records.length; i++) if (CONTEXT_TYPES.has(records[i]!.event.type)) this.structure.push(records[i]!);
     if (this.structure.length > CONTEXT_BOUND * 1.25) this.structure = this.structure.slice(-CONTEXT_BOUND);
   }

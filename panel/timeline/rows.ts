@@ -296,7 +296,7 @@ export function buildRows(model: CaptureModel, log: RowLog, showEvents: boolean)
     let e = 0;
     let g = 0;
     const gapRows = gaps.map(gapRow);
-    // (Indexed loops over every row here and below: they run cold on a capture's first render.)
+    // Indexed, not for-of: run once, cold, over every record or message (docs/panel.md, "Less garbage in the open").
     for (let i = 0; i < mrows.length; i++) {
       const row = mrows[i]!;
       while (e < events.length && (events[e] as EventRow).t <= row.t) rows.push(events[e++] as EventRow);
