@@ -27,6 +27,10 @@
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
 // [--no-animate]: playback without the messages travelling along their edges (the toggle off).
+// [--puppeteer-backgrounding]: the capture's phases in a browser with Puppeteer's default
+// --disable-renderer-backgrounding, which a user's browser lacks and which puts many browsers in a
+// slow, memory-saving mode (docs/panel.md, "Two modes, per browser"); without it they run as a user's
+// browser does. The live phase keeps Puppeteer's default either way.
 // [--heap-profile FILE]: where the panel's live heap (capture open) was allocated, a sampling heap
 // profile written to FILE (.heapprofile; the heap after a GC, once the idle-time caches are filled, is
 // printed in every run).
@@ -52,7 +56,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { syntheticLog } from './synthetic.mjs';
 import puppeteer from 'puppeteer-core';
-import { findInspectedTab, launchChromium } from '../scripts/browser.mjs';
+import { backgroundingArgs, findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { CHROMIUM_ARGS, extensionArgs, findChromium } from '../scripts/chromium.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 
@@ -84,8 +88,8 @@ let PROFILE_DIR = PROFILE_ROOT;
  * Chromium with the extension of the build in `dist` (its chrome/ folder); dist/ itself when undefined.
  * (launchChromium in scripts/browser.mjs loads dist/chrome only.)
  */
-async function launchBuild(dist) {
-  if (dist === undefined) return launchChromium({ extension: true });
+async function launchBuild(dist, { rendererBackgrounding = false } = {}) {
+  if (dist === undefined) return launchChromium({ extension: true, rendererBackgrounding });
   const dir = join(dist, 'chrome');
   const profileDir = mkdtempSync(join(tmpdir(), 'entangle-chromium-'));
   const browser = await puppeteer.launch({
@@ -96,6 +100,7 @@ async function launchBuild(dist) {
     userDataDir: profileDir,
     args: [...CHROMIUM_ARGS, ...extensionArgs(dir)],
     targetFilter: (t) => t.type() !== 'service_worker',
+    ...backgroundingArgs(rendererBackgrounding),
   });
   const close = async () => {
     await browser.close().catch(() => undefined);
@@ -142,6 +147,8 @@ const SKIP_LOAD = process.argv.includes('--skip-load');
 const NO_ANIMATE = process.argv.includes('--no-animate');
 /** Stop each build's run after the heap figure (no filter, sort, scroll, playback or live phases). */
 const HEAP_ONLY = process.argv.includes('--heap-only');
+/** Puppeteer's --disable-renderer-backgrounding for the load phases too (see launchBuild's use). */
+const PUPPETEER_BACKGROUNDING = process.argv.includes('--puppeteer-backgrounding');
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** The capture every build opens (made once). */
@@ -155,7 +162,9 @@ const captureBytes = await (async () => {
 
 /** Every figure of one build (`dist`: a copy of dist/; dist/ itself when undefined), as [what, value, target]. */
 async function measure(dist) {
-  let session = await launchBuild(dist);
+  // The load phases run as a user's browser does (scripts/browser.mjs, backgroundingArgs), unless
+  // --puppeteer-backgrounding asks for Puppeteer's default (to show the slow mode it can cause).
+  let session = await launchBuild(dist, { rendererBackgrounding: !SKIP_LOAD && !PUPPETEER_BACKGROUNDING });
   const results = [];
   try {
     const panelUrl = `chrome-extension://${session.extensionId}/panel.html`;
