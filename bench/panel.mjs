@@ -27,10 +27,10 @@
 //
 // Prints figures; asserts nothing. Usage: node bench/panel.mjs [messages] [--skip-live] [--skip-load]
 // [--no-animate]: playback without the messages travelling along their edges (the toggle off).
-// [--puppeteer-backgrounding]: the capture's phases in a browser with Puppeteer's default
-// --disable-renderer-backgrounding, which a user's browser lacks and which puts many browsers in a
-// slow, memory-saving mode (docs/panel.md, "Two modes, per browser"); without it they run as a user's
-// browser does. The live phase keeps Puppeteer's default either way.
+// [--disable-renderer-backgrounding]: the capture's phases with that flag, one of Puppeteer's defaults,
+// which a user's browser lacks and which put many browsers in a slow, memory-saving mode (docs/panel.md,
+// "Two modes, per browser"). Without this option they run without it, as a user's browser would in
+// that respect. The live phase keeps the flag either way.
 // [--heap-profile FILE]: where the panel's live heap (capture open) was allocated, a sampling heap
 // profile written to FILE (.heapprofile; the heap after a GC, once the idle-time caches are filled, is
 // printed in every run).
@@ -86,7 +86,8 @@ let PROFILE_DIR = PROFILE_ROOT;
 
 /**
  * Chromium with the extension of the build in `dist` (its chrome/ folder); dist/ itself when undefined.
- * (launchChromium in scripts/browser.mjs loads dist/chrome only.)
+ * (launchChromium in scripts/browser.mjs loads dist/chrome only.) `rendererBackgrounding`: without
+ * Puppeteer's --disable-renderer-backgrounding (scripts/browser.mjs, backgroundingArgs).
  */
 async function launchBuild(dist, { rendererBackgrounding = false } = {}) {
   if (dist === undefined) return launchChromium({ extension: true, rendererBackgrounding });
@@ -147,8 +148,8 @@ const SKIP_LOAD = process.argv.includes('--skip-load');
 const NO_ANIMATE = process.argv.includes('--no-animate');
 /** Stop each build's run after the heap figure (no filter, sort, scroll, playback or live phases). */
 const HEAP_ONLY = process.argv.includes('--heap-only');
-/** Puppeteer's --disable-renderer-backgrounding for the load phases too (see launchBuild's use). */
-const PUPPETEER_BACKGROUNDING = process.argv.includes('--puppeteer-backgrounding');
+/** Puppeteer's default --disable-renderer-backgrounding for the capture's phases too (see measure). */
+const KEEP_BACKGROUNDING_FLAG = process.argv.includes('--disable-renderer-backgrounding');
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** The capture every build opens (made once). */
@@ -162,9 +163,10 @@ const captureBytes = await (async () => {
 
 /** Every figure of one build (`dist`: a copy of dist/; dist/ itself when undefined), as [what, value, target]. */
 async function measure(dist) {
-  // The load phases run as a user's browser does (scripts/browser.mjs, backgroundingArgs), unless
-  // --puppeteer-backgrounding asks for Puppeteer's default (to show the slow mode it can cause).
-  let session = await launchBuild(dist, { rendererBackgrounding: !SKIP_LOAD && !PUPPETEER_BACKGROUNDING });
+  // The capture's phases run without Puppeteer's --disable-renderer-backgrounding, as a user's browser
+  // would in that respect (scripts/browser.mjs, backgroundingArgs), unless asked to keep it (to show the
+  // slow mode it can cause). The live phase gets a browser of its own, with the flag.
+  let session = await launchBuild(dist, { rendererBackgrounding: !SKIP_LOAD && !KEEP_BACKGROUNDING_FLAG });
   const results = [];
   try {
     const panelUrl = `chrome-extension://${session.extensionId}/panel.html`;

@@ -50,12 +50,13 @@ export function chromiumCommand(chromium, dir, userPriority) {
 
 /**
  * Puppeteer starts Chromium with --disable-renderer-backgrounding, which a user's browser does not
- * have. With it, in many of the browsers started (5 of 8 in one run of the panel benchmark), V8
+ * have. With it, in many of the browsers started (5 of 8 over four runs of the panel benchmark), V8
  * collected the panel's garbage as for a hidden tab ("optimize for memory") and opening a big capture
- * took about twice as long; without it, in none (docs/panel.md, "Two modes, per browser"). Likely
+ * took up to about twice as long; without it, in none (docs/panel.md, "Two modes, per browser"). Likely
  * reason: the extension's renderer, started in the background for its service worker, is not told it
- * is in the foreground once the panel joins it. Pass `rendererBackgrounding: true` to measure as a
- * user's browser runs; tests keep Puppeteer's default (no hidden page of theirs is throttled).
+ * is in the foreground once the panel joins it. Pass `rendererBackgrounding: true` to drop that one
+ * flag when measuring (Puppeteer's other defaults stay); tests keep it, so that a page of theirs behind
+ * another is not lowered in priority as a background renderer.
  */
 export function backgroundingArgs(rendererBackgrounding) {
   return rendererBackgrounding ? { ignoreDefaultArgs: ['--disable-renderer-backgrounding'] } : {};
