@@ -52,23 +52,12 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'vite';
-import { syntheticLog } from './synthetic.mjs';
+import { benchCapture, handCapture, openCaptureOnce } from './benchCapture.mjs';
 import puppeteer from 'puppeteer-core';
 import { backgroundingArgs, findInspectedTab, launchChromium } from '../scripts/browser.mjs';
 import { CHROMIUM_ARGS, extensionArgs, findChromium } from '../scripts/chromium.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 
-// The capture writer is TypeScript: bundle it into a temporary ES module (as bench/correlator.mjs does).
-const tmp = mkdtempSync(join(tmpdir(), 'entangle-bench-'));
-await build({
-  configFile: false,
-  logLevel: 'silent',
-  build: { lib: { entry: resolve(import.meta.dirname, '../model/capture.ts'), formats: ['es'], fileName: 'capture' }, outDir: tmp, emptyOutDir: true, minify: false },
-});
-const { writeCaptureGzip } = await import(pathToFileURL(join(tmp, 'capture.js')).href);
-rmSync(tmp, { recursive: true, force: true });
 
 const WITH_VALUE = ['--profile', '--dist', '--rounds', '--heap-profile', '--heap-snapshot', '--trace-playback'];
 const optionValues = (name) => process.argv.flatMap((a, i, all) => (a === name && all[i + 1] !== undefined ? [all[i + 1]] : []));
@@ -155,9 +144,8 @@ const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** The capture every build opens (made once). */
 const captureBytes = await (async () => {
   if (SKIP_LOAD) return null;
-  const records = syntheticLog({ messages: MESSAGES, ports: PORTS, realms: REALMS });
-  const bytes = await writeCaptureGzip({ generator: { name: 'entangle-bench', version: '0' }, page: { url: 'https://app.test/' }, records });
-  console.log(`capture: ${MESSAGES.toLocaleString('en')} messages, ${PORTS} ports, ${REALMS} realms: ${records.length.toLocaleString('en')} events, ${(bytes.length / 1e6).toFixed(1)} MB gzip`);
+  const { bytes, events } = await benchCapture({ messages: MESSAGES, ports: PORTS, realms: REALMS });
+  console.log(`capture: ${MESSAGES.toLocaleString('en')} messages, ${PORTS} ports, ${REALMS} realms: ${events.toLocaleString('en')} events, ${(bytes.length / 1e6).toFixed(1)} MB gzip`);
   return bytes;
 })();
 
@@ -190,34 +178,9 @@ async function measure(dist) {
           for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
         }).observe({ type: 'longtask', buffered: false });
       });
-      // Hand the bytes to the page first (not timed): in the product they come from a file picker.
-      await page.evaluate(async (b64) => {
-        const bin = atob(b64);
-        const u8 = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-        window.__captureBytes = u8;
-      }, Buffer.from(bytes).toString('base64'));
-
+      await handCapture(page, bytes);
       // Opened LOAD_RUNS times (closing the capture in between): the median is printed with every run.
-      const openOnce = () =>
-        page.evaluate(async () => {
-          const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
-          const t0 = performance.now();
-          await window.__entangle.openCaptureBytes(window.__captureBytes, 'bench.json.gz');
-          const opened = performance.now();
-          for (;;) {
-            await nextFrame();
-            if (document.querySelector('[data-testid="timeline-row"]') && document.querySelector('[data-testid="graph-realm"]')) break;
-            if (performance.now() - t0 > 60_000) throw new Error('no rows after 60 s');
-          }
-          const shown = performance.now();
-          const c = window.__entangle.capture();
-          const m = c.store.getState().model();
-          // The JS heap as the page sees it once the rows are shown (Chromium's performance.memory): it
-          // tells which of two modes this browser is in (docs/panel.md, "Two modes, per browser").
-          const heap = performance.memory?.totalJSHeapSize ?? NaN;
-          return { parsed: opened - t0, shown: shown - t0, heap, messages: m.totals.sent, realms: m.realms.length, ports: m.ports.length, delivered: m.totals.delivered, queued: m.totals.queued, failed: m.totals.failed };
-        });
+      const openOnce = () => openCaptureOnce(page);
       const loads = [];
       let stop = async () => {};
       for (let run = 0; run < LOAD_RUNS; run++) {
