@@ -6,8 +6,9 @@
  * that are zero and only say "nothing lost" step aside (their testids stay, hidden); below MENU_PX
  * Preserve log, Open…, Save… and Settings move into a `»` menu, as DevTools does.
  */
+import { MenuButton } from './MenuButton';
 import { useElementWidth } from './useElementWidth';
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { ConnectionStatus } from './connection';
 import type { LogStore } from './store';
 import { shownModel, useLogVersion } from './useLog';
@@ -130,7 +131,9 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
         </button>
       )}
       {menu && (
-        <MoreMenu
+        <MenuButton
+          label="»"
+          name="More tools"
           items={[
             ...(live ? [{ label: 'Preserve log', checked: s.preserveLog, run: () => preserve(!s.preserveLog) }] : []),
             ...(onOpenFile ? [{ label: 'Open…', run: openFile }] : []),
@@ -164,58 +167,5 @@ export function Toolbar({ store, status, capture = null, onOpenFile, onSave, set
         </span>
       )}
     </div>
-  );
-}
-
-interface MenuItem {
-  label: string;
-  run(): void;
-  checked?: boolean;
-  disabled?: boolean;
-}
-
-/** The `»` menu of what does not fit on a narrow toolbar (a menu button, as DevTools has). */
-function MoreMenu({ items }: { items: MenuItem[] }) {
-  const [open, setOpen] = useState(false);
-  const host = useRef<HTMLSpanElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !host.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close, true);
-    document.addEventListener('keydown', close, true);
-    host.current?.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
-    return () => {
-      document.removeEventListener('mousedown', close, true);
-      document.removeEventListener('keydown', close, true);
-    };
-  }, [open]);
-  return (
-    <span className="more-menu" ref={host}>
-      <button type="button" aria-label="More tools" title="More tools" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
-        »
-      </button>
-      {open && (
-        <span role="menu" aria-label="More tools" className="more-menu-list">
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
-              {...(item.checked === undefined ? {} : { 'aria-checked': item.checked })}
-              disabled={item.disabled}
-              onClick={() => {
-                setOpen(false);
-                item.run();
-              }}
-            >
-              {item.checked === undefined ? '' : item.checked ? '✓ ' : '\u2003'}
-              {item.label}
-            </button>
-          ))}
-        </span>
-      )}
-    </span>
   );
 }

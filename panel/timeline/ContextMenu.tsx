@@ -1,9 +1,10 @@
 /**
- * A context menu as DevTools draws one: at the pointer, `role="menu"` with `menuitem` /
- * `menuitemcheckbox` items; ↑/↓ move, Enter or Space picks, Escape or a click elsewhere closes.
- * Rendered into document.body: the timeline's grid is `contain: strict`, which would clip it.
+ * A context menu as DevTools draws one: at the pointer (or under a menu button, MenuButton.tsx),
+ * `role="menu"` with `menuitem` / `menuitemcheckbox` items; ↑/↓ move, Enter or Space picks, Escape or a
+ * click elsewhere closes. Rendered into document.body: the timeline's grid is `contain: strict`, which
+ * would clip it.
  */
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 
 export interface ContextMenuItem {
@@ -13,6 +14,8 @@ export interface ContextMenuItem {
   disabled?: boolean;
   /** Drawn with a line above it. */
   separated?: boolean;
+  title?: string;
+  testId?: string;
   run: () => void;
 }
 
@@ -24,9 +27,13 @@ export interface ContextMenuProps {
   y: number;
   items: readonly ContextMenuItem[];
   onClose: () => void;
+  /** A checkbox item toggles without closing the menu (several picked in one go); an action closes it. */
+  keepOpenOnCheck?: boolean;
+  /** The button that opened it: a press there is not "elsewhere" (the button itself closes the menu). */
+  anchor?: RefObject<HTMLElement | null>;
 }
 
-export function ContextMenu({ label, x, y, items, onClose }: ContextMenuProps) {
+export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = false, anchor }: ContextMenuProps) {
   const host = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   useEffect(() => {
@@ -47,7 +54,8 @@ export function ContextMenu({ label, x, y, items, onClose }: ContextMenuProps) {
 
   useEffect(() => {
     const away = (e: Event): void => {
-      if (!host.current?.contains(e.target as Node)) close.current();
+      const target = e.target as Node;
+      if (!host.current?.contains(target) && !anchor?.current?.contains(target)) close.current();
     };
     const gone = (): void => close.current();
     document.addEventListener('mousedown', away, true);
@@ -58,7 +66,7 @@ export function ContextMenu({ label, x, y, items, onClose }: ContextMenuProps) {
       window.removeEventListener('blur', gone);
       window.removeEventListener('resize', gone);
     };
-  }, []);
+  }, [anchor]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const all = [...(host.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])') ?? [])];
@@ -97,10 +105,12 @@ export function ContextMenu({ label, x, y, items, onClose }: ContextMenuProps) {
           {...(item.checked === undefined ? {} : { 'aria-checked': item.checked })}
           aria-disabled={item.disabled ? true : undefined}
           className={item.separated ? 'tl-menu-sep' : undefined}
+          title={item.title}
+          data-testid={item.testId}
           tabIndex={-1}
           onClick={() => {
             if (item.disabled) return;
-            close.current();
+            if (!(keepOpenOnCheck && item.checked !== undefined)) close.current();
             item.run();
           }}
         >

@@ -1,12 +1,15 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type EntangleEvent } from '../../model/protocol';
 import { createLogStore, type LogStore } from '../store';
 import { createViewStore, type ViewStore } from '../viewState';
-import { FilterBar } from './FilterBar';
+import { FILTER_MENU_PX, FilterBar } from './FilterBar';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
 
 /** A top realm and an iframe; on a channel between them "ping" and "pong" are delivered, and a
  *  DataCloneError send fails on a second channel. */
@@ -185,6 +188,44 @@ describe('FilterBar', () => {
     fireEvent.click(within(listbox()).getByRole('option', { name: 'iframe b.test/child.html' }));
     expect(input().value).toBe('from:"iframe b.test/child.html" ');
     expect(count()).toBe('0 of 3 messages');
+  });
+
+  it('narrow, folds the statuses, Errors only and Show events into a More filters menu that writes the same terms', () => {
+    // happy-dom lays nothing out: every element measures as wide as the bar is in a panel docked right.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ width: FILTER_MENU_PX - 345, height: 27, top: 0, left: 0, right: 0, bottom: 0, x: 0, y: 0, toJSON: () => ({}) });
+    const { store, view } = setup();
+    render(<FilterBar store={store} view={view} />);
+    expect(screen.getByTestId('filter-bar').getAttribute('data-narrow')).toBe('true');
+    expect(screen.queryByRole('group', { name: 'Statuses' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Errors only' })).toBeNull();
+    const more = screen.getByRole('button', { name: 'More filters' });
+    expect(more.getAttribute('aria-haspopup')).toBe('menu');
+    fireEvent.click(more);
+    const menu = screen.getByRole('menu', { name: 'More filters' });
+    const failed = within(menu).getByRole('menuitemcheckbox', { name: /failed 1/ });
+    fireEvent.click(failed);
+    expect(input().value).toBe('status:failed');
+    expect(count()).toBe('1 of 3 messages');
+    // A check keeps the menu open: pick another status in the same go.
+    fireEvent.click(within(screen.getByRole('menu', { name: 'More filters' })).getByRole('menuitemcheckbox', { name: /delivered 2/ }));
+    expect(input().value).toBe('status:failed,delivered');
+    expect(within(screen.getByRole('menu', { name: 'More filters' })).getByRole('menuitemcheckbox', { name: /failed/ }).getAttribute('aria-checked')).toBe('true');
+    fireEvent.click(screen.getByRole('menuitemcheckbox', { name: 'Errors only' }));
+    expect(input().value).toBe('status:failed,delivered is:error');
+    fireEvent.click(screen.getByRole('menuitemcheckbox', { name: 'Show events' }));
+    expect(view.getState().filter.showEvents).toBe(true);
+    // The button says how many of its filters are on.
+    expect(more.textContent).toBe('More filters (4) ▾');
+    fireEvent.keyDown(screen.getByRole('menu', { name: 'More filters' }), { key: 'Escape' });
+    expect(screen.queryByRole('menu', { name: 'More filters' })).toBeNull();
+    expect(document.activeElement).toBe(more);
+  });
+
+  it('wide, shows no More filters menu', () => {
+    const { store, view } = setup();
+    render(<FilterBar store={store} view={view} />);
+    expect(screen.queryByRole('button', { name: 'More filters' })).toBeNull();
+    expect(screen.getByRole('group', { name: 'Statuses' })).toBeTruthy();
   });
 
   it('/ and Ctrl+F focus the filter', () => {

@@ -14,7 +14,9 @@ import { useStore } from 'zustand';
 import type { MessageStatus, RealmModel, Totals } from '../../model/correlator';
 import type { Route } from '../../model/protocol';
 import { indexOf } from '../modelIndex';
+import { MenuButton, type MenuItem } from '../MenuButton';
 import { realmNamesOf, realmTitle } from '../realmNames';
+import { useElementWidth } from '../useElementWidth';
 import type { LogStore } from '../store';
 import { shownModel, useLogVersion } from '../useLog';
 import { isFiltering, type Focus, type ViewStore } from '../viewState';
@@ -37,6 +39,11 @@ import { realmOptions } from './realmOptions';
 import { buildRows, MESSAGE_STATUSES, ROUTES, shortPort, statusIcon, statusLabel, viewRows, warmSearchText } from './rows';
 import './timeline.css';
 import './filterBar.css';
+
+/** Below this width (px) the bar folds its status toggles, *Errors only* and *Show events* into one
+ *  *More filters* menu, as the Network panel does, so that it takes two lines docked right (≈555 px)
+ *  rather than five. */
+export const FILTER_MENU_PX = 900;
 
 /** How long the log stays unchanged before the search text is built ahead of a filter. */
 const WARM_AFTER_QUIET_MS = 1_000;
@@ -139,6 +146,8 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   const listId = `${ids}-suggestions`;
   const hintId = `${ids}-hint`;
   const input = useRef<HTMLInputElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  const narrow = useElementWidth(bar, Number.POSITIVE_INFINITY) < FILTER_MENU_PX;
 
   // The text box: what is typed shows at once; the filter follows (at once for small logs, else debounced).
   const [draft, setDraft] = useState(filter.text);
@@ -301,8 +310,27 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
     if (on !== textErrors) setText(toggleValue(draft, 'is', 'error'));
   };
 
+  const statusPressed = (s: MessageStatus): boolean => filter.statuses.includes(s) || textStatuses.includes(s);
+  const errorsTitle = `Failed, lost and doomed messages, gaps and recorder faults${filter.regex ? '' : ' (is:error in the filter)'}`;
+  const eventsTitle = 'Also show realms starting, channels created, ports started and closed, workers, gaps and faults';
+  const moreFilters: MenuItem[] = [
+    ...MESSAGE_STATUSES.map(
+      (s): MenuItem => ({
+        // Without the status's icon: delivered's ✓ would read as the item's check mark.
+        label: `${statusLabel(s)} ${statusCount(model.totals, s).toLocaleString('en-US')}`,
+        checked: statusPressed(s),
+        testId: `filter-status-${s}`,
+        ...(filter.regex ? {} : { title: `status:${s} in the filter` }),
+        run: () => toggleTerm('status', s, textStatuses, filter.statuses),
+      }),
+    ),
+    { label: 'Errors only', separated: true, checked: filter.errorsOnly || textErrors, testId: 'filter-errors', title: errorsTitle, run: () => onErrors(!(filter.errorsOnly || textErrors)) },
+    { label: 'Show events', checked: filter.showEvents, testId: 'filter-events', title: eventsTitle, run: () => set({ showEvents: !filter.showEvents }) },
+  ];
+  const moreSet = moreFilters.filter((i) => i.checked).length;
+
   return (
-    <div className="fb" role="toolbar" aria-label="Timeline filters" data-testid="filter-bar">
+    <div className="fb" role="toolbar" aria-label="Timeline filters" data-testid="filter-bar" data-narrow={narrow} ref={bar}>
       <span className="fb-group fb-text">
         <input
           ref={input}
@@ -435,14 +463,25 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         ))}
       </span>
       <span className="fb-sep" aria-hidden="true" />
-      <span className="fb-group" role="group" aria-label="Statuses">
+      {narrow && (
+        <MenuButton
+          label={`More filters${moreSet > 0 ? ` (${moreSet})` : ''} ▾`}
+          name="More filters"
+          title="Statuses, errors only, show events"
+          testId="filter-more"
+          pressed={moreSet > 0}
+          checksKeepOpen
+          items={moreFilters}
+        />
+      )}
+      {!narrow && <span className="fb-group" role="group" aria-label="Statuses">
         {MESSAGE_STATUSES.map((s) => (
           <button
             key={s}
             type="button"
             className="fb-toggle"
             data-testid={`filter-status-${s}`}
-            aria-pressed={filter.statuses.includes(s) || textStatuses.includes(s)}
+            aria-pressed={statusPressed(s)}
             title={filter.regex ? undefined : `status:${s} in the filter`}
             onClick={() => toggleTerm('status', s, textStatuses, filter.statuses)}
           >
@@ -451,8 +490,8 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
             <span className="fb-n">{statusCount(model.totals, s).toLocaleString('en-US')}</span>
           </button>
         ))}
-      </span>
-      <span className="fb-sep" aria-hidden="true" />
+      </span>}
+      {!narrow && <span className="fb-sep" aria-hidden="true" />}
       <select
         className="fb-group"
         data-testid="filter-realm"
@@ -478,14 +517,18 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
           </option>
         )}
       </select>
-      <label className="fb-group" title={`Failed, lost and doomed messages, gaps and recorder faults${filter.regex ? '' : ' (is:error in the filter)'}`}>
-        <input type="checkbox" data-testid="filter-errors" checked={filter.errorsOnly || textErrors} onChange={(e) => onErrors(e.currentTarget.checked)} />
-        Errors only
-      </label>
-      <label className="fb-group" title="Also show realms starting, channels created, ports started and closed, workers, gaps and faults">
-        <input type="checkbox" data-testid="filter-events" checked={filter.showEvents} onChange={(e) => set({ showEvents: e.currentTarget.checked })} />
-        Show events
-      </label>
+      {!narrow && (
+        <>
+          <label className="fb-group" title={errorsTitle}>
+            <input type="checkbox" data-testid="filter-errors" checked={filter.errorsOnly || textErrors} onChange={(e) => onErrors(e.currentTarget.checked)} />
+            Errors only
+          </label>
+          <label className="fb-group" title={eventsTitle}>
+            <input type="checkbox" data-testid="filter-events" checked={filter.showEvents} onChange={(e) => set({ showEvents: e.currentTarget.checked })} />
+            Show events
+          </label>
+        </>
+      )}
       {focus && (
         <span
           className="fb-focus"

@@ -2,7 +2,7 @@
  * The panel at the three sizes DevTools is used at (issue 10): docked right (555 × 900), docked bottom
  * (1400 × 380) and undocked (1400 × 900), light and dark, on the demo page. At each: the Message
  * column's cells are in sight without scrolling sideways; rows name realms with their host; the
- * toolbar is one line; the graph's realm names render at 11 CSS px or more. Screenshots of each go to
+ * toolbar is one line (the filter bar two at most, its statuses in a menu when narrow); the graph's realm names render at 11 CSS px or more. Screenshots of each go to
  * artifacts/layout-<w>x<h>-<scheme>.png for a person to look at. Controls are found by role and name.
  */
 import { mkdirSync } from 'node:fs';
@@ -30,6 +30,8 @@ interface Facts {
   /** The From → To cells' texts. */
   endpoints: string[];
   toolbarHeight: number;
+  /** The filter bar (a toolbar too: "Timeline filters"). */
+  filterBarHeight: number;
   buttonHeight: number;
   /** Realm names drawn inside the graph's pane: font size × the view's zoom, and the text. */
   labels: { px: number; text: string }[];
@@ -64,6 +66,7 @@ async function facts(panel: Page): Promise<Facts> {
       cells,
       endpoints,
       toolbarHeight: toolbar.getBoundingClientRect().height,
+      filterBarHeight: document.querySelector('[role="toolbar"][aria-label="Timeline filters"]')!.getBoundingClientRect().height,
       buttonHeight: Math.max(...buttons),
       labels,
       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -128,6 +131,8 @@ describe('the panel at the three DevTools sizes', () => {
         expect(f.endpoints.some((t) => /\b(top|ifr|w):[0-9a-z]{3,}/.test(t)), f.endpoints.join('\n')).toBe(false);
         // One toolbar line: about a button's height (a wrapped toolbar is two or three).
         expect(f.toolbarHeight).toBeLessThan(f.buttonHeight * 1.7);
+        // The filter bar: two lines at most (docked right it was five before its More filters menu).
+        expect(f.filterBarHeight, 'filter bar height').toBeLessThan(f.buttonHeight * 2.9);
         // Realm names in the graph: at least one drawn, every one drawn at 11 px or more on screen.
         expect(f.labels.length).toBeGreaterThan(0);
         for (const l of f.labels) expect(l.px, `graph label "${l.text}"`).toBeGreaterThanOrEqual(READABLE_PX);
@@ -171,6 +176,31 @@ describe('the panel at the three DevTools sizes', () => {
       return undefined;
     }, 15_000);
     expect(await panel.$(aria('button', 'Hide graph'))).not.toBeNull();
+  });
+
+  it('docked right, the statuses, Errors only and Show events are in a More filters menu that filters as the chips do', async () => {
+    await panel.setViewport({ width: 555, height: 900 });
+    const more = await panel.waitForSelector(aria('button', 'More filters'), { timeout: 5_000 });
+    expect(await panel.$(aria('group', 'Statuses'))).toBeNull();
+    await more!.click();
+    const items = await panel.$$('::-p-aria([role="menuitemcheckbox"])');
+    const labels = await Promise.all(items.map((i) => i.evaluate((el) => el.textContent ?? '')));
+    expect(labels.some((l) => l.includes('Errors only'))).toBe(true);
+    const failed = items[labels.findIndex((l) => /failed \d/.test(l))];
+    expect(failed, labels.join(' | ')).toBeDefined();
+    await failed!.click();
+    const text = await panel.$eval(aria('combobox', 'Filter messages'), (el) => (el as HTMLInputElement).value);
+    expect(text).toBe('status:failed');
+    const statuses = await waitFor('only failed rows', async () => {
+      const s = await panel.$$eval('[data-testid="timeline-row"]', (rows) => rows.map((r) => r.getAttribute('data-status')));
+      return s.length > 0 && s.every((x) => x === 'failed') ? s : undefined;
+    });
+    expect(statuses.length).toBeGreaterThan(0);
+    // The check keeps the menu open; unchecking brings the rows back.
+    await failed!.click();
+    await waitFor('every message again', async () => (await panel.$eval(aria('combobox', 'Filter messages'), (el) => (el as HTMLInputElement).value)) === '' || undefined);
+    await panel.keyboard.press('Escape');
+    expect(await panel.$(aria('menu', 'More filters'))).toBeNull();
   });
 
   it('Fit all shows every realm box in the graph pane', async () => {
