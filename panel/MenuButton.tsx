@@ -1,8 +1,8 @@
 /**
  * A button that opens a menu under it, DevTools style: what a narrow bar cannot show in line (the
  * toolbar's `»`, the filter bar's *More filters*). The menu is the timeline's ContextMenu (↑/↓ move,
- * Enter or Space picks, Escape or a press elsewhere closes); closing it gives the focus back to the
- * button.
+ * Enter or Space picks, Escape or a press elsewhere closes); closed from the keyboard or by a pick,
+ * it gives the focus back to the button (a press elsewhere leaves the focus where it goes).
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { ContextMenu, type ContextMenuItem } from './timeline/ContextMenu';
@@ -16,8 +16,8 @@ export function MenuButton({
   title,
   items,
   testId,
-  pressed,
-  checksKeepOpen = false,
+  active,
+  keepOpenOnCheck = false,
 }: {
   /** What the button shows; `name` is its accessible name and the menu's. */
   label: ReactNode;
@@ -25,16 +25,16 @@ export function MenuButton({
   title?: string;
   items: readonly MenuItem[];
   testId?: string;
-  /** Shown as active (some of its items are on). */
-  pressed?: boolean;
+  /** Drawn as active (some of its items are on): the class `menu-button-active`. */
+  active?: boolean;
   /** A checkbox item toggles without closing the menu (several picked in one go). */
-  checksKeepOpen?: boolean;
+  keepOpenOnCheck?: boolean;
 }) {
   const button = useRef<HTMLButtonElement>(null);
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
-  const close = (): void => {
+  const close = (how: 'byKey' | 'elsewhere'): void => {
     setAt(null);
-    button.current?.focus();
+    if (how === 'byKey') button.current?.focus();
   };
   return (
     <>
@@ -45,17 +45,17 @@ export function MenuButton({
         title={title ?? name}
         aria-haspopup="menu"
         aria-expanded={at !== null}
-        {...(pressed === undefined ? {} : { 'data-active': pressed })}
+        className={active ? 'menu-button-active' : undefined}
         {...(testId === undefined ? {} : { 'data-testid': testId })}
         onClick={() => {
-          if (at !== null) return close();
+          if (at !== null) return close('byKey');
           const r = button.current!.getBoundingClientRect();
           setAt({ x: r.left, y: r.bottom });
         }}
       >
         {label}
       </button>
-      {at !== null && <ContextMenu label={name} x={at.x} y={at.y} items={items} onClose={close} keepOpenOnCheck={checksKeepOpen} anchor={button} />}
+      {at !== null && <ContextMenu label={name} x={at.x} y={at.y} items={items} onClose={close} keepOpenOnCheck={keepOpenOnCheck} anchor={button} />}
     </>
   );
 }

@@ -9,6 +9,9 @@ import { createPortal } from 'react-dom';
 
 export interface ContextMenuItem {
   label: string;
+  /** What tells the item apart when its label changes while the menu is open (a count in a live log):
+   *  the same element then keeps the focus. The label when not given. */
+  id?: string;
   /** A checkbox item (`menuitemcheckbox`) when defined. */
   checked?: boolean;
   disabled?: boolean;
@@ -26,7 +29,9 @@ export interface ContextMenuProps {
   x: number;
   y: number;
   items: readonly ContextMenuItem[];
-  onClose: () => void;
+  /** `byKey`: closed from the keyboard or by picking an item (the focus was in the menu); else by a
+   *  press elsewhere, the window losing the focus or resizing. */
+  onClose: (how: 'byKey' | 'elsewhere') => void;
   /** A checkbox item toggles without closing the menu (several picked in one go); an action closes it. */
   keepOpenOnCheck?: boolean;
   /** The button that opened it: a press there is not "elsewhere" (the button itself closes the menu). */
@@ -55,9 +60,9 @@ export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = fal
   useEffect(() => {
     const away = (e: Event): void => {
       const target = e.target as Node;
-      if (!host.current?.contains(target) && !anchor?.current?.contains(target)) close.current();
+      if (!host.current?.contains(target) && !anchor?.current?.contains(target)) close.current('elsewhere');
     };
-    const gone = (): void => close.current();
+    const gone = (): void => close.current('elsewhere');
     document.addEventListener('mousedown', away, true);
     window.addEventListener('blur', gone);
     window.addEventListener('resize', gone);
@@ -74,7 +79,7 @@ export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = fal
     switch (e.key) {
       case 'Escape':
       case 'Tab':
-        close.current();
+        close.current('byKey');
         break;
       case 'ArrowDown':
         all[(at + 1) % all.length]?.focus();
@@ -99,7 +104,7 @@ export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = fal
     <div ref={host} role="menu" aria-label={label} className="tl-menu" style={{ left: x, top: y }} onKeyDown={onKeyDown} onContextMenu={(e) => e.preventDefault()}>
       {items.map((item) => (
         <button
-          key={item.label}
+          key={item.id ?? item.label}
           type="button"
           role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
           {...(item.checked === undefined ? {} : { 'aria-checked': item.checked })}
@@ -110,7 +115,7 @@ export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = fal
           tabIndex={-1}
           onClick={() => {
             if (item.disabled) return;
-            if (!(keepOpenOnCheck && item.checked !== undefined)) close.current();
+            if (!(keepOpenOnCheck && item.checked !== undefined)) close.current('byKey');
             item.run();
           }}
         >

@@ -221,6 +221,35 @@ describe('FilterBar', () => {
     expect(document.activeElement).toBe(more);
   });
 
+  it('narrow, keeps the focus on a status item while its count changes in a live log', async () => {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ width: FILTER_MENU_PX - 345, height: 27, top: 0, left: 0, right: 0, bottom: 0, x: 0, y: 0, toJSON: () => ({}) });
+    const { store, view } = setup();
+    render(<FilterBar store={store} view={view} />);
+    fireEvent.click(screen.getByRole('button', { name: 'More filters' }));
+    const delivered = screen.getByRole('menuitemcheckbox', { name: 'delivered 2' });
+    expect(document.activeElement).toBe(delivered);
+    // One more message delivered on the channel: the item's label changes, not the item.
+    act(() =>
+      store.getState().batchReceived({
+        tabId: 1,
+        frameId: 0,
+        parentFrameId: -1,
+        url: 'https://a.test/',
+        batch: {
+          v: PROTOCOL_VERSION,
+          realm: 'toprealm1',
+          events: [
+            { type: 'messageSent', route: 'port', port: 'toprealm1:1', transfer: [], outcome: 'posted', seq: 11, t: 9000 },
+            { type: 'messageReceived', route: 'port', port: 'toprealm1:2', origin: '', ports: [], preview: 'again', size: 5, seq: 12, t: 9001 },
+          ] as EntangleEvent[],
+        },
+      }),
+    );
+    const now = await screen.findByRole('menuitemcheckbox', { name: 'delivered 3' });
+    expect(now).toBe(delivered);
+    expect(document.activeElement).toBe(delivered);
+  });
+
   it('wide, shows no More filters menu', () => {
     const { store, view } = setup();
     render(<FilterBar store={store} view={view} />);

@@ -41,9 +41,10 @@ import './timeline.css';
 import './filterBar.css';
 
 /** Below this width (px) the bar folds its status toggles, *Errors only* and *Show events* into one
- *  *More filters* menu, as the Network panel does, so that it takes two lines docked right (≈555 px)
- *  rather than five. */
-export const FILTER_MENU_PX = 900;
+ *  *More filters* menu, as the Network panel does: it then takes one or two lines (two docked right,
+ *  ≈555 px), and above it the toggles fit in two (with six-digit counts too). Between 900 and 1,200 px
+ *  the toggles in line took three. */
+export const FILTER_MENU_PX = 1_200;
 
 /** How long the log stays unchanged before the search text is built ahead of a filter. */
 const WARM_AFTER_QUIET_MS = 1_000;
@@ -316,6 +317,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   const moreFilters: MenuItem[] = [
     ...MESSAGE_STATUSES.map(
       (s): MenuItem => ({
+        id: `status-${s}`,
         // Without the status's icon: delivered's ✓ would read as the item's check mark.
         label: `${statusLabel(s)} ${statusCount(model.totals, s).toLocaleString('en-US')}`,
         checked: statusPressed(s),
@@ -469,8 +471,8 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
           name="More filters"
           title="Statuses, errors only, show events"
           testId="filter-more"
-          pressed={moreSet > 0}
-          checksKeepOpen
+          active={moreSet > 0}
+          keepOpenOnCheck
           items={moreFilters}
         />
       )}

@@ -2,7 +2,8 @@
  * The panel at the three sizes DevTools is used at (issue 10): docked right (555 × 900), docked bottom
  * (1400 × 380) and undocked (1400 × 900), light and dark, on the demo page. At each: the Message
  * column's cells are in sight without scrolling sideways; rows name realms with their host; the
- * toolbar is one line (the filter bar two at most, its statuses in a menu when narrow); the graph's realm names render at 11 CSS px or more. Screenshots of each go to
+ * toolbar is one line (the filter bar two at most, its statuses in a menu when narrow); the graph's
+ * realm names render at 11 CSS px or more. Screenshots of each go to
  * artifacts/layout-<w>x<h>-<scheme>.png for a person to look at. Controls are found by role and name.
  */
 import { mkdirSync } from 'node:fs';
@@ -178,6 +179,20 @@ describe('the panel at the three DevTools sizes', () => {
     expect(await panel.$(aria('button', 'Hide graph'))).not.toBeNull();
   });
 
+  it('the filter bar is two lines at most at every width, either side of where it folds its statuses into a menu', async () => {
+    for (const width of [555, 800, 1000, 1199, 1200, 1400, 1600]) {
+      await panel.setViewport({ width, height: 800 });
+      const { bar, button } = await waitFor(`the filter bar at ${width} px`, async () =>
+        panel.evaluate(() => {
+          const fb = document.querySelector('[role="toolbar"][aria-label="Timeline filters"]')!.getBoundingClientRect();
+          const b = Math.max(...[...document.querySelectorAll('[role="toolbar"][aria-label="Entangle"] button')].map((x) => x.getBoundingClientRect().height));
+          return fb.width <= window.innerWidth && b > 0 ? { bar: fb.height, button: b } : undefined;
+        }),
+      );
+      expect(bar, `filter bar at ${width} px`).toBeLessThan(button * 2.9);
+    }
+  });
+
   it('docked right, the statuses, Errors only and Show events are in a More filters menu that filters as the chips do', async () => {
     await panel.setViewport({ width: 555, height: 900 });
     const more = await panel.waitForSelector(aria('button', 'More filters'), { timeout: 5_000 });
@@ -197,6 +212,7 @@ describe('the panel at the three DevTools sizes', () => {
     });
     expect(statuses.length).toBeGreaterThan(0);
     // The check keeps the menu open; unchecking brings the rows back.
+    expect(await panel.$(aria('menu', 'More filters'))).not.toBeNull();
     await failed!.click();
     await waitFor('every message again', async () => (await panel.$eval(aria('combobox', 'Filter messages'), (el) => (el as HTMLInputElement).value)) === '' || undefined);
     await panel.keyboard.press('Escape');
