@@ -51,5 +51,11 @@ describe('Toolbar', () => {
     expect(calls).toEqual(['settings']);
     expect(screen.queryByRole('menu', { name: 'More tools' })).toBeNull();
     expect(document.activeElement).toBe(more);
+    // Tab closes it and is not held back: the focus moves on from the button.
+    fireEvent.click(more);
+    const notPrevented = fireEvent.keyDown(screen.getByRole('menu', { name: 'More tools' }), { key: 'Tab' });
+    expect(notPrevented).toBe(true);
+    expect(screen.queryByRole('menu', { name: 'More tools' })).toBeNull();
+    expect(document.activeElement).toBe(more);
   });
 });

@@ -78,9 +78,13 @@ export function ContextMenu({ label, x, y, items, onClose, keepOpenOnCheck = fal
     const at = all.indexOf(document.activeElement as HTMLElement);
     switch (e.key) {
       case 'Escape':
-      case 'Tab':
         close.current('byKey');
         break;
+      case 'Tab':
+        // Closed, and the focus moves on from where closing puts it (a menu button, the grid): not
+        // prevented, as in a menu button of the ARIA practices.
+        close.current('byKey');
+        return;
       case 'ArrowDown':
         all[(at + 1) % all.length]?.focus();
         break;

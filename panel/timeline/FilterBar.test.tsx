@@ -216,6 +216,7 @@ describe('FilterBar', () => {
     expect(view.getState().filter.showEvents).toBe(true);
     // The button says how many of its filters are on.
     expect(more.textContent).toBe('More filters (4) ▾');
+    expect(more.getAttribute('title')).toBe('Statuses, errors only, show events (4 on)');
     fireEvent.keyDown(screen.getByRole('menu', { name: 'More filters' }), { key: 'Escape' });
     expect(screen.queryByRole('menu', { name: 'More filters' })).toBeNull();
     expect(document.activeElement).toBe(more);

@@ -469,7 +469,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         <MenuButton
           label={`More filters${moreSet > 0 ? ` (${moreSet})` : ''} ▾`}
           name="More filters"
-          title="Statuses, errors only, show events"
+          title={`Statuses, errors only, show events${moreSet > 0 ? ` (${moreSet} on)` : ''}`}
           testId="filter-more"
           active={moreSet > 0}
           keepOpenOnCheck
