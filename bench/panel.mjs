@@ -58,7 +58,6 @@ import { backgroundingArgs, findInspectedTab, launchChromium } from '../scripts/
 import { CHROMIUM_ARGS, extensionArgs, findChromium } from '../scripts/chromium.mjs';
 import { startDemoServer } from '../demo/serve.mjs';
 
-
 const WITH_VALUE = ['--profile', '--dist', '--rounds', '--heap-profile', '--heap-snapshot', '--trace-playback'];
 const optionValues = (name) => process.argv.flatMap((a, i, all) => (a === name && all[i + 1] !== undefined ? [all[i + 1]] : []));
 const PROFILE_ROOT = optionValues('--profile')[0];

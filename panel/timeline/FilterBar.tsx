@@ -312,23 +312,27 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
   };
 
   const statusPressed = (s: MessageStatus): boolean => filter.statuses.includes(s) || textStatuses.includes(s);
+  const errorsOn = filter.errorsOnly || textErrors;
   const errorsTitle = `Failed, lost and doomed messages, gaps and recorder faults${filter.regex ? '' : ' (is:error in the filter)'}`;
   const eventsTitle = 'Also show realms starting, channels created, ports started and closed, workers, gaps and faults';
-  const moreFilters: MenuItem[] = [
-    ...MESSAGE_STATUSES.map(
-      (s): MenuItem => ({
-        id: `status-${s}`,
-        // Without the status's icon: delivered's ✓ would read as the item's check mark.
-        label: `${statusLabel(s)} ${statusCount(model.totals, s).toLocaleString('en-US')}`,
-        checked: statusPressed(s),
-        testId: `filter-status-${s}`,
-        ...(filter.regex ? {} : { title: `status:${s} in the filter` }),
-        run: () => toggleTerm('status', s, textStatuses, filter.statuses),
-      }),
-    ),
-    { label: 'Errors only', separated: true, checked: filter.errorsOnly || textErrors, testId: 'filter-errors', title: errorsTitle, run: () => onErrors(!(filter.errorsOnly || textErrors)) },
-    { label: 'Show events', checked: filter.showEvents, testId: 'filter-events', title: eventsTitle, run: () => set({ showEvents: !filter.showEvents }) },
-  ];
+  // Made only when narrow: the bar renders on every batch of a live log.
+  const moreFilters: MenuItem[] = narrow
+    ? [
+        ...MESSAGE_STATUSES.map(
+          (s): MenuItem => ({
+            id: `status-${s}`,
+            // Without the status's icon: delivered's ✓ would read as the item's check mark.
+            label: `${statusLabel(s)} ${statusCount(model.totals, s).toLocaleString('en-US')}`,
+            checked: statusPressed(s),
+            testId: `filter-status-${s}`,
+            ...(filter.regex ? {} : { title: `status:${s} in the filter` }),
+            run: () => toggleTerm('status', s, textStatuses, filter.statuses),
+          }),
+        ),
+        { label: 'Errors only', separated: true, checked: errorsOn, testId: 'filter-errors', title: errorsTitle, run: () => onErrors(!errorsOn) },
+        { label: 'Show events', checked: filter.showEvents, testId: 'filter-events', title: eventsTitle, run: () => set({ showEvents: !filter.showEvents }) },
+      ]
+    : [];
   const moreSet = moreFilters.filter((i) => i.checked).length;
 
   return (
@@ -465,7 +469,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
         ))}
       </span>
       <span className="fb-sep" aria-hidden="true" />
-      {narrow && (
+      {narrow ? (
         <MenuButton
           label={`More filters${moreSet > 0 ? ` (${moreSet})` : ''} ▾`}
           name="More filters"
@@ -475,25 +479,28 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
           keepOpenOnCheck
           items={moreFilters}
         />
+      ) : (
+        <>
+          <span className="fb-group" role="group" aria-label="Statuses">
+            {MESSAGE_STATUSES.map((s) => (
+              <button
+                key={s}
+                type="button"
+                className="fb-toggle"
+                data-testid={`filter-status-${s}`}
+                aria-pressed={statusPressed(s)}
+                title={filter.regex ? undefined : `status:${s} in the filter`}
+                onClick={() => toggleTerm('status', s, textStatuses, filter.statuses)}
+              >
+                <span aria-hidden="true">{statusIcon(s)} </span>
+                {statusLabel(s)}
+                <span className="fb-n">{statusCount(model.totals, s).toLocaleString('en-US')}</span>
+              </button>
+            ))}
+          </span>
+          <span className="fb-sep" aria-hidden="true" />
+        </>
       )}
-      {!narrow && <span className="fb-group" role="group" aria-label="Statuses">
-        {MESSAGE_STATUSES.map((s) => (
-          <button
-            key={s}
-            type="button"
-            className="fb-toggle"
-            data-testid={`filter-status-${s}`}
-            aria-pressed={statusPressed(s)}
-            title={filter.regex ? undefined : `status:${s} in the filter`}
-            onClick={() => toggleTerm('status', s, textStatuses, filter.statuses)}
-          >
-            <span aria-hidden="true">{statusIcon(s)} </span>
-            {statusLabel(s)}
-            <span className="fb-n">{statusCount(model.totals, s).toLocaleString('en-US')}</span>
-          </button>
-        ))}
-      </span>}
-      {!narrow && <span className="fb-sep" aria-hidden="true" />}
       <select
         className="fb-group"
         data-testid="filter-realm"
@@ -522,7 +529,7 @@ export function FilterBar({ store, view, immediateUpTo = IMMEDIATE_FILTER_MESSAG
       {!narrow && (
         <>
           <label className="fb-group" title={errorsTitle}>
-            <input type="checkbox" data-testid="filter-errors" checked={filter.errorsOnly || textErrors} onChange={(e) => onErrors(e.currentTarget.checked)} />
+            <input type="checkbox" data-testid="filter-errors" checked={errorsOn} onChange={(e) => onErrors(e.currentTarget.checked)} />
             Errors only
           </label>
           <label className="fb-group" title={eventsTitle}>
